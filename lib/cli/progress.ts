@@ -1,0 +1,51 @@
+/** Progress of long runs: a bar with rate and ETA on a terminal, plain periodic lines otherwise. */
+import cliProgress from "cli-progress";
+import process from "node:process";
+
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+const PLAIN_INTERVAL_MS = 2000;
+
+export function createProgress(label: string, total: number, unit = "sims"): Progress {
+  const began = performance.now();
+  if (Deno.stderr.isTerminal()) {
+    const bar = new cliProgress.SingleBar({
+      format: `${label} {bar} {percentage}% | {value}/{total} | {rate} ${unit}/s | ETA {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 20,
+    }, cliProgress.Presets.shades_classic);
+    bar.start(total, 0, { rate: "0" });
+    return {
+      update: (done) => bar.update(done, { rate: rate(done, began) }),
+      stop: () => bar.stop(),
+    };
+  }
+  let lastPrint = -Infinity;
+  const print = (done: number) => {
+    const seconds = (performance.now() - began) / 1000;
+    const eta = done > 0 ? (seconds * (total - done)) / done : NaN;
+    console.error(
+      `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ${rate(done, began)} ${unit}/s, ` +
+        `ETA ${Number.isFinite(eta) ? `${eta.toFixed(1)} s` : "unknown"}`,
+    );
+  };
+  return {
+    update(done) {
+      const now = performance.now();
+      if (done === total || now - lastPrint >= PLAIN_INTERVAL_MS) {
+        lastPrint = now;
+        print(done);
+      }
+    },
+    stop() {},
+  };
+}
+
+function rate(done: number, began: number): string {
+  const seconds = (performance.now() - began) / 1000;
+  return seconds > 0 ? Math.round(done / seconds).toLocaleString("en-US") : "0";
+}

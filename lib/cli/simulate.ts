@@ -1,0 +1,72 @@
+/** `simulate`: parameter sets from a CSV to JSON, or a dataset of prior draws to a folder. */
+import { simulateDataset } from "../data/dataset.ts";
+import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { parseThetaCsv } from "../data/theta_csv.ts";
+import { GpuRuntime } from "../gpu/runtime.ts";
+import { getModel } from "../models/registry.ts";
+import { dirname, resolve } from "node:path";
+import { createProgress } from "./progress.ts";
+
+export interface SimulateArgs {
+  model: string;
+  out: string;
+  thetaFile?: string;
+  n?: number;
+  seed: number;
+  shardSize?: number;
+}
+
+export async function simulateCommand(args: SimulateArgs): Promise<void> {
+  const model = getModel(args.model);
+  if (args.thetaFile !== undefined) {
+    if (args.n !== undefined) throw new Error("give either --theta-file or --n, not both");
+    await simulateThetaFile(args.thetaFile, args.out, args.model);
+    return;
+  }
+  if (args.n === undefined) throw new Error("give --theta-file T.csv or --n N");
+  const runtime = await GpuRuntime.acquire();
+  const progress = createProgress(`simulate ${model.name}`, args.n);
+  try {
+    const manifest = await simulateDataset({
+      model,
+      runtime,
+      n: args.n,
+      seed: args.seed,
+      dir: args.out,
+      shardSize: args.shardSize,
+      onProgress: (done) => progress.update(done),
+      log: (m) => console.error(m),
+    });
+    progress.stop();
+    const rate = manifest.sims_per_second ? `, ${Math.round(manifest.sims_per_second)} sims/s` : "";
+    console.log(
+      `wrote ${manifest.n} × (${manifest.theta_names.length} θ, ${manifest.times_ms.length} x) to ${args.out}` +
+        ` (${manifest.nonfinite_rows ?? 0} non-finite rows${rate})`,
+    );
+  } finally {
+    progress.stop();
+    runtime.destroy();
+  }
+}
+
+async function simulateThetaFile(thetaFile: string, out: string, modelName: string): Promise<void> {
+  const model = getModel(modelName);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(thetaFile);
+  } catch (error) {
+    throw new Error(`cannot read ${thetaFile}: ${(error as Error).message}`);
+  }
+  const theta = parseThetaCsv(text, model.prior, thetaFile);
+  await assertWritableDir(dirname(resolve(out)));
+  const runtime = await GpuRuntime.acquire();
+  try {
+    const x = await model.simulate(runtime, theta);
+    const t = model.timesMs.length;
+    const rows = Array.from({ length: x.length / t }, (_, i) => Array.from(x.subarray(i * t, (i + 1) * t)));
+    await writeFileAtomic(out, JSON.stringify({ times_ms: Array.from(model.timesMs), x: rows }) + "\n");
+    console.log(`wrote ${rows.length} simulations of ${t} samples to ${out}`);
+  } finally {
+    runtime.destroy();
+  }
+}

@@ -1,0 +1,22 @@
+/** What every simulator offers the CLI and the dataset writer: a prior, a time base, a batched simulate. */
+import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { Prior } from "../prior.ts";
+
+export interface SimulateOptions {
+  /** Called after each chunk with the number of parameter sets done so far. */
+  onProgress?: (done: number) => void;
+  /** Cap on parameter sets per dispatch (the binding limit applies anyway); for tests and tuning. */
+  maxChunk?: number;
+}
+
+export interface Simulator {
+  readonly name: string;
+  readonly description: string;
+  readonly prior: Prior;
+  /** Times (ms) of the columns of x. */
+  readonly timesMs: Float64Array;
+  /** Integration step (ms) recorded in dataset manifests. */
+  readonly dtMs: number;
+  /** Simulate each row of θ (row-major n × prior.dim, in the prior's units); returns x, n × timesMs.length. */
+  simulate(runtime: GpuRuntime, theta: Float32Array, options?: SimulateOptions): Promise<Float32Array>;
+}
