@@ -65,7 +65,9 @@ export class Prior {
 
   /** Draw n parameter sets, row-major n × dim. */
   sample(n: number, uniform: Uniform): Float64Array {
-    if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`number of samples must be a positive integer, got ${n}`);
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      throw new RangeError(`number of samples must be a positive integer, got ${n}`);
+    }
     const unit = new Float64Array(n * this.dim);
     for (let i = 0; i < unit.length; i++) unit[i] = uniform();
     return this.fromUnit(unit);

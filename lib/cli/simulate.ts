@@ -3,6 +3,7 @@ import { simulateDataset } from "../data/dataset.ts";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
+import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
 import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
@@ -20,11 +21,12 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
   const model = getModel(args.model);
   if (args.thetaFile !== undefined) {
     if (args.n !== undefined) throw new Error("give either --theta-file or --n, not both");
-    await simulateThetaFile(args.thetaFile, args.out, args.model);
+    await simulateThetaFile(args.thetaFile, args.out, model);
     return;
   }
   if (args.n === undefined) throw new Error("give --theta-file T.csv or --n N");
-  const runtime = await GpuRuntime.acquire();
+  await assertWritableDir(args.out);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const progress = createProgress(`simulate ${model.name}`, args.n);
   try {
     const manifest = await simulateDataset({
@@ -49,8 +51,7 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
   }
 }
 
-async function simulateThetaFile(thetaFile: string, out: string, modelName: string): Promise<void> {
-  const model = getModel(modelName);
+async function simulateThetaFile(thetaFile: string, out: string, model: Simulator): Promise<void> {
   let text: string;
   try {
     text = await Deno.readTextFile(thetaFile);
@@ -59,7 +60,7 @@ async function simulateThetaFile(thetaFile: string, out: string, modelName: stri
   }
   const theta = parseThetaCsv(text, model.prior, thetaFile);
   await assertWritableDir(dirname(resolve(out)));
-  const runtime = await GpuRuntime.acquire();
+  const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
     const x = await model.simulate(runtime, theta);
     const t = model.timesMs.length;

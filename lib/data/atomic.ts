@@ -15,23 +15,24 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 
 /** Fail early, before any work, when `dir` cannot take new files (it need not exist yet). */
 export async function assertWritableDir(dir: string): Promise<void> {
-  let probeDir = dir;
-  for (;;) {
-    try {
-      const info = await Deno.stat(probeDir);
-      if (!info.isDirectory) throw new Error(`${probeDir} exists and is not a folder`);
-      break;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      const parent = dirname(probeDir);
-      if (parent === probeDir) throw new Error(`cannot write to ${dir}: no existing parent folder`);
-      probeDir = parent;
-    }
-  }
   try {
-    const probe = await Deno.makeTempFile({ dir: probeDir, prefix: ".neurosbi-probe-" });
+    const existing = await nearestExisting(dir);
+    if (!(await Deno.stat(existing)).isDirectory) throw new Error(`${existing} is not a folder`);
+    const probe = await Deno.makeTempFile({ dir: existing, prefix: ".neurosbi-probe-" });
     await Deno.remove(probe);
   } catch (error) {
     throw new Error(`cannot write to ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/** `path` itself or its closest existing ancestor. */
+async function nearestExisting(path: string): Promise<string> {
+  for (let probe = path;; probe = dirname(probe)) {
+    try {
+      await Deno.stat(probe);
+      return probe;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || dirname(probe) === probe) throw error;
+    }
   }
 }

@@ -141,7 +141,9 @@ export async function loadDataset(dir: string): Promise<Dataset> {
   const theta = decodeNpy(await Deno.readFile(join(dir, "theta.npy")), join(dir, "theta.npy"));
   const x = decodeNpy(await Deno.readFile(join(dir, "x.npy")), join(dir, "x.npy"));
   if (theta.rows !== manifest.n || theta.cols !== manifest.theta_names.length) {
-    throw new Error(`${dir}/theta.npy is ${theta.rows}×${theta.cols}, the manifest says ${manifest.n}×${manifest.theta_names.length}`);
+    throw new Error(
+      `${dir}/theta.npy is ${theta.rows}×${theta.cols}, the manifest says ${manifest.n}×${manifest.theta_names.length}`,
+    );
   }
   if (x.rows !== manifest.n || x.cols !== manifest.times_ms.length) {
     throw new Error(`${dir}/x.npy is ${x.rows}×${x.cols}, the manifest says ${manifest.n}×${manifest.times_ms.length}`);
@@ -163,7 +165,9 @@ export async function readManifest(dir: string): Promise<DatasetManifest | undef
   } catch {
     throw new Error(`${join(dir, MANIFEST)} is not valid JSON`);
   }
-  if (manifest?.format !== DATASET_FORMAT) throw new Error(`${join(dir, MANIFEST)} is not a ${DATASET_FORMAT} manifest`);
+  if (manifest?.format !== DATASET_FORMAT) {
+    throw new Error(`${join(dir, MANIFEST)} is not a ${DATASET_FORMAT} manifest`);
+  }
   return manifest;
 }
 

@@ -26,7 +26,9 @@ export function npyHeader(rows: number, cols: number): Uint8Array {
 
 /** Encode a row-major float32 matrix as .npy bytes. */
 export function encodeNpy({ rows, cols, data }: Matrix): Uint8Array {
-  if (data.length !== rows * cols) throw new Error(`matrix ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
+  if (data.length !== rows * cols) {
+    throw new Error(`matrix ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
+  }
   const header = npyHeader(rows, cols);
   const out = new Uint8Array(header.length + data.byteLength);
   out.set(header, 0);
@@ -55,7 +57,9 @@ export function decodeNpy(bytes: Uint8Array, label = "npy file"): Matrix {
   const [rows, cols = 1] = shape;
   const byteLength = rows * cols * 4;
   if (bytes.length - start !== byteLength) {
-    throw new Error(`${label}: expected ${byteLength} data bytes for shape (${shapeText}), found ${bytes.length - start}`);
+    throw new Error(
+      `${label}: expected ${byteLength} data bytes for shape (${shapeText}), found ${bytes.length - start}`,
+    );
   }
   const data = new Float32Array(rows * cols);
   new Uint8Array(data.buffer).set(bytes.subarray(start));

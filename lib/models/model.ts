@@ -15,6 +15,8 @@ export interface Simulator {
   readonly prior: Prior;
   /** Times (ms) of the columns of x. */
   readonly timesMs: Float64Array;
+  /** Device limits the model's kernels need beyond WebGPU's defaults, checked when the device is acquired. */
+  readonly requiredLimits?: Record<string, number>;
   /** Integration step (ms) recorded in dataset manifests. */
   readonly dtMs: number;
   /** Simulate each row of θ (row-major n × prior.dim, in the prior's units); returns x, n × timesMs.length. */

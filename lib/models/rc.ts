@@ -17,6 +17,7 @@ export const RC_CONSTANTS = {
 
 const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;
+const CHUNK_ROWS = 16_384;
 
 export const rcPrior = new Prior([
   { name: "amp1", low: 0, high: 1, scale: "linear" },
@@ -41,32 +42,33 @@ async function simulateRc(runtime: GpuRuntime, theta: Float32Array, options: Sim
   const n = theta.length / d;
   const out = new Float32Array(n * samples);
   const pipeline = runtime.pipeline(await loadKernel("rc"));
-  const perChunk = Math.min(options.maxChunk ?? Infinity, runtime.itemsPerBinding(samples * 4));
-  for (const { start, count } of chunks(n, perChunk)) {
-    const groups = Math.ceil(count / WORKGROUP);
-    const gridX = Math.min(groups, MAX_WORKGROUPS_X);
-    const params = new ArrayBuffer(40);
-    new Uint32Array(params, 0, 4).set([count, samples, gridX * WORKGROUP, 0]);
-    new Float32Array(params, 16, 6).set([
-      RC_CONSTANTS.sampleDtMs,
-      RC_CONSTANTS.tauMs,
-      RC_CONSTANTS.restMv,
-      RC_CONSTANTS.resistance,
-      RC_CONSTANTS.pulseOnMs,
-      RC_CONSTANTS.pulseOffMs,
-    ]);
-    const buffers = [
-      runtime.uniform(new Uint8Array(params)),
-      runtime.storage(theta.subarray(start * d, (start + count) * d)),
-      runtime.storage(count * samples * 4),
-    ];
-    try {
-      runtime.run(pipeline, buffers, [gridX, Math.ceil(groups / gridX)]);
-      out.set(new Float32Array(await runtime.read(buffers[2], count * samples * 4)), start * samples);
-    } finally {
-      for (const b of buffers) b.destroy();
+  // Moderate chunks with buffers reused across them: large fresh buffers cost more to clear than to fill.
+  const perChunk = Math.min(options.maxChunk ?? CHUNK_ROWS, runtime.itemsPerBinding(samples * 4), n);
+  const params = runtime.uniform(new Uint8Array(40));
+  const thetaBuffer = runtime.storage(perChunk * d * 4);
+  const xBuffer = runtime.storage(perChunk * samples * 4);
+  try {
+    for (const { start, count } of chunks(n, perChunk)) {
+      const groups = Math.ceil(count / WORKGROUP);
+      const gridX = Math.min(groups, MAX_WORKGROUPS_X);
+      const header = new ArrayBuffer(40);
+      new Uint32Array(header, 0, 4).set([count, samples, gridX * WORKGROUP, 0]);
+      new Float32Array(header, 16, 6).set([
+        RC_CONSTANTS.sampleDtMs,
+        RC_CONSTANTS.tauMs,
+        RC_CONSTANTS.restMv,
+        RC_CONSTANTS.resistance,
+        RC_CONSTANTS.pulseOnMs,
+        RC_CONSTANTS.pulseOffMs,
+      ]);
+      runtime.write(params, new Uint8Array(header));
+      runtime.write(thetaBuffer, theta.subarray(start * d, (start + count) * d));
+      runtime.run(pipeline, [params, thetaBuffer, xBuffer], [gridX, Math.ceil(groups / gridX)]);
+      await runtime.readInto(xBuffer, out.subarray(start * samples, (start + count) * samples));
+      options.onProgress?.(start + count);
     }
-    options.onProgress?.(start + count);
+  } finally {
+    for (const b of [params, thetaBuffer, xBuffer]) b.destroy();
   }
   return out;
 }

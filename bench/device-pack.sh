@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Pack what a bare GPU machine (no registry access) needs to run the benchmarks: Deno (xz), the npm modules
+# the code imports, and the Vulkan/GL loader packages. Writes .device/ (git-ignored); bench/device.sh unpacks it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .device/gl
+deno_bin=$(find node_modules -path '*linux-x64-glibc*' -name deno -type f | head -n 1)
+[ -n "$deno_bin" ] || { echo "run npm install first" >&2; exit 1; }
+[ -f .device/deno.xz ] || xz -T0 -6 -c "$deno_bin" >.device/deno.xz
+tar --exclude='*linux-x64-glibc*' --exclude='node_modules/.deno/deno@*' -cJf .device/node_modules.tar.xz node_modules
+if ! ls .device/gl/*.deb >/dev/null 2>&1; then
+  o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
+  mkdir -p /tmp/amd64/partial
+  apt-get $o update -qq
+  (cd .device/gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
+fi
+du -sh .device

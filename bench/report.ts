@@ -1,0 +1,27 @@
+/** Benchmark rows and their markdown table, headed by the machine they were measured on. */
+import type { GpuRuntime } from "../lib/gpu/runtime.ts";
+
+export interface BenchRow {
+  benchmark: string;
+  size: string;
+  value: number;
+  unit: string;
+}
+
+export function markdownReport(runtime: GpuRuntime, rows: BenchRow[]): string {
+  const a = runtime.adapterSummary;
+  const lines = [
+    `Adapter: ${a.description}${a.fallback ? " (software)" : ""}; Deno ${Deno.version.deno}; ${
+      new Date().toISOString()
+    }`,
+    "",
+    "| benchmark | size | throughput |",
+    "| --- | --- | --- |",
+    ...rows.map((r) => `| ${r.benchmark} | ${r.size} | ${formatNumber(r.value)} ${r.unit} |`),
+  ];
+  return lines.join("\n");
+}
+
+function formatNumber(v: number): string {
+  return v >= 1e6 ? v.toExponential(2) : Math.round(v).toLocaleString("en-US");
+}

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { rcExact } from "./reference/rc_exact.ts";
+
+const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
+}
+
+const dir = await Deno.makeTempDir({ prefix: "neurosbi-cli-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+Deno.test("cli: --theta-file writes one row of x per CSV row, matching the exact solution (1e-4 mV)", async () => {
+  const rows = [[0.2, 0.9, -10], [1, 0, 75], [0.5, 0.5, 0]];
+  await Deno.writeTextFile(`${dir}/t.csv`, "amp1,amp2,latency\n" + rows.map((r) => r.join(",")).join("\n") + "\n");
+  const { code, stderr } = await cli(
+    "simulate",
+    "--model",
+    "rc",
+    "--theta-file",
+    `${dir}/t.csv`,
+    "--out",
+    `${dir}/o.json`,
+  );
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(await Deno.readTextFile(`${dir}/o.json`));
+  assert.equal(out.times_ms.length, 701);
+  assert.equal(out.x.length, 3);
+  rows.forEach(([a1, a2, lat], i) => {
+    const exact = rcExact(a1, a2, lat, out.times_ms);
+    exact.forEach((v, k) => assert.ok(Math.abs(out.x[i][k] - v) < 1e-4, `row ${i} sample ${k}`));
+  });
+});
+
+Deno.test("cli: --n draws a dataset and a second run of the same command finds it complete", async () => {
+  const args = ["simulate", "--model", "rc", "--n", "300", "--seed", "2", "--out", `${dir}/ds`];
+  const first = await cli(...args);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /wrote 300 × \(3 θ, 701 x\)/);
+  assert.match(first.stderr, /simulate rc: 300\/300 \(100%\)/, "plain progress lines when not a terminal");
+  const again = await cli(...args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /already holds the complete dataset/);
+});
+
+const badCsv: [string, string, RegExp][] = [
+  ["empty", "", /is empty/],
+  ["header only", "amp1,amp2,latency\n", /no parameter rows/],
+  ["wrong header", "a,b,c\n0.1,0.2,3\n", /header must be "amp1,amp2,latency"/],
+  ["NaN", "amp1,amp2,latency\n0.1,NaN,3\n", /amp2 = "NaN" is not a finite number/],
+  ["text", "amp1,amp2,latency\n0.1,abc,3\n", /amp2 = "abc" is not a finite number/],
+  ["outside the prior", "amp1,amp2,latency\n0.1,0.2,80\n", /row 1: latency = 80 lies outside the prior/],
+  ["ragged", "amp1,amp2,latency\n0.1,0.2\n", /malformed CSV/],
+  ["unbalanced quote", 'amp1,amp2,latency\n"0.1,0.2,3\n', /malformed CSV/],
+];
+
+for (const [label, text, message] of badCsv) {
+  Deno.test(`cli: bad CSV (${label}) gives a one-line error, exit ≠ 0, and writes nothing`, async () => {
+    const csv = `${dir}/bad-${label.replaceAll(" ", "-")}.csv`;
+    const out = `${dir}/bad-${label.replaceAll(" ", "-")}.json`;
+    await Deno.writeTextFile(csv, text);
+    const { code, stderr } = await cli("simulate", "--model", "rc", "--theta-file", csv, "--out", out);
+    assert.notEqual(code, 0);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+    assert.equal(await exists(out), false);
+  });
+}
+
+const badArgs: [string, string[], RegExp][] = [
+  ["unknown model", ["--model", "lif", "--n", "5", "--out", "D"], /unknown model "lif" \(available: rc/],
+  ["N = 0", ["--model", "rc", "--n", "0", "--out", "D"], /--n <N>.*must be a positive integer/],
+  ["N < 0", ["--model", "rc", "--n", "-3", "--out", "D"], /--n <N>.*must be a positive integer/],
+  ["N not a number", ["--model", "rc", "--n", "many", "--out", "D"], /must be a positive integer/],
+  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --n N/],
+  ["missing CSV", ["--model", "rc", "--theta-file", "/nonexistent/t.csv", "--out", "D"], /cannot read/],
+  ["unwritable folder", ["--model", "rc", "--n", "5", "--out", "F/D"], /cannot write/],
+];
+
+for (const [label, args, message] of badArgs) {
+  Deno.test(`cli: ${label} gives a one-line error, exit ≠ 0, and writes nothing`, async () => {
+    const out = `${dir}/arg-${label.replaceAll(" ", "-")}`;
+    await Deno.writeTextFile(`${dir}/afile`, "a file, not a folder");
+    const { code, stderr } = await cli(
+      "simulate",
+      ...args.map((a) => a === "D" ? out : a === "F/D" ? `${dir}/afile/D` : a),
+    );
+    assert.notEqual(code, 0);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split("\n").filter((l) => !l.startsWith("(add --help")).length, 1, stderr);
+    assert.equal(await exists(out), false);
+  });
+}
+
+Deno.test("cli: an unwritable --out file is refused before simulating", async () => {
+  await Deno.writeTextFile(`${dir}/afile`, "a file, not a folder");
+  await Deno.writeTextFile(`${dir}/ok.csv`, "amp1,amp2,latency\n0.1,0.2,3\n");
+  const { code, stderr } = await cli(
+    "simulate",
+    "--model",
+    "rc",
+    "--theta-file",
+    `${dir}/ok.csv`,
+    "--out",
+    `${dir}/afile/o.json`,
+  );
+  assert.notEqual(code, 0);
+  assert.match(stderr, /cannot write/);
+  assert.doesNotMatch(stderr, /software adapter/, "fails before acquiring the GPU");
+});

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { decodeNpy, encodeNpy } from "../lib/data/npy.ts";
+
+const matrix = { rows: 3, cols: 4, data: Float32Array.from({ length: 12 }, (_, i) => i * 0.5 - 2) };
+
+Deno.test("npy: round trip keeps shape and every float32 bit", () => {
+  const bytes = encodeNpy(matrix);
+  assert.equal((bytes.length - matrix.data.byteLength) % 64, 0, "data must start on a 64-byte boundary");
+  assert.deepEqual(decodeNpy(bytes), matrix);
+});
+
+Deno.test("npy: header is the one numpy writes", () => {
+  const text = new TextDecoder().decode(encodeNpy(matrix).subarray(10, 80));
+  assert.match(text, /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(3, 4\), \}/);
+});
+
+Deno.test("npy: broken or foreign files are refused with the reason", () => {
+  const bytes = encodeNpy(matrix);
+  assert.throws(() => decodeNpy(new TextEncoder().encode("hello world")), /not a .npy file/);
+  assert.throws(() => decodeNpy(bytes.subarray(0, bytes.length - 4)), /expected 48 data bytes/);
+  const f8 = bytes.slice();
+  f8.set(new TextEncoder().encode("<f8"), 20);
+  assert.throws(() => decodeNpy(f8), /expected float32/);
+});
+
+const hasNumpy = await new Deno.Command("python3", { args: ["-c", "import numpy"], stderr: "null" }).output()
+  .then((r) => r.success, () => false);
+
+Deno.test({
+  name: "npy: numpy reads our files and we read numpy's",
+  ignore: !hasNumpy,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeFile(`${dir}/ours.npy`, encodeNpy(matrix));
+      const script = `import numpy as np
+a = np.load('${dir}/ours.npy'); assert a.dtype == np.float32 and a.shape == (3, 4), a
+np.save('${dir}/theirs.npy', (a * 2).astype(np.float32))`;
+      const result = await new Deno.Command("python3", { args: ["-c", script] }).output();
+      assert.ok(result.success, new TextDecoder().decode(result.stderr));
+      const theirs = decodeNpy(await Deno.readFile(`${dir}/theirs.npy`));
+      assert.deepEqual(theirs.data, matrix.data.map((v) => v * 2));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
