@@ -7,7 +7,7 @@ mkdir -p .device/gl
 deno_bin=$(find node_modules -path '*linux-x64-glibc*' -name deno -type f | head -n 1)
 [ -n "$deno_bin" ] || { echo "run npm install first" >&2; exit 1; }
 [ -f .device/deno.xz ] || xz -T0 -6 -c "$deno_bin" >.device/deno.xz
-tar --exclude='*linux-x64-glibc*' --exclude='node_modules/.deno/deno@*' -cJf .device/node_modules.tar.xz node_modules
+tar $(find node_modules -name deno -type f -size +10M -printf ' --exclude=%p') -cJf .device/node_modules.tar.xz node_modules
 if ! ls .device/gl/*.deb >/dev/null 2>&1; then
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
   mkdir -p /tmp/amd64/partial
