@@ -3,6 +3,8 @@ import { buildNetcons, type ConnectionSpec } from "../lib/hnn/network/connection
 import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "../lib/hnn/network/drives.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../lib/hnn/network/jones2009.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
+import { exp2synFactor, RECEPTOR_KINETICS } from "../lib/hnn/network/synapses.ts";
+import { buildWiring, cellDelaySteps } from "../lib/hnn/network/wiring.ts";
 import { CELL_TYPES } from "../lib/hnn/spec.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
@@ -93,3 +95,37 @@ for (const name of ["erp_jones2009", "paper_erp_a", "paper_beta_a"]) {
     assert.ok(compared > 0);
   });
 }
+
+Deno.test("hnn network: Exp2Syn factors are NEURON's (1e-12 rel.)", () => {
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * b;
+  assert.ok(close(exp2synFactor(RECEPTOR_KINETICS.ampa), 1.435055183349871));
+  assert.ok(close(exp2synFactor(RECEPTOR_KINETICS.nmda), 1.2323999091818731));
+  assert.ok(close(exp2synFactor({ e: -80, tau1: 45, tau2: 200 }), 1.9896392539612353));
+});
+
+Deno.test("hnn network: wiring by target keeps every NetCon that can act before tstop", async () => {
+  const f = await readFixture("erp_jones2009");
+  const { connections, drives } = networkOf("erp_jones2009", f);
+  const netcons = buildNetcons(layout, connections, driveConnections(drives, layout));
+  const names = new Map<string, number>();
+  const wiring = buildWiring(netcons, {
+    cells: layout.cells,
+    sources: 1045,
+    dt: 0.025,
+    tstop: f.tstop_ms,
+    slotOf: (_, synapse) => names.get(synapse) ?? names.set(synapse, names.size).get(synapse)!,
+  });
+  const expectedPruned = Array.from(netcons.delay).filter((d) => d > f.tstop_ms).length;
+  assert.equal(wiring.pruned, expectedPruned);
+  assert.ok(expectedPruned > 0);
+  assert.equal(wiring.offsets[layout.cells], netcons.src.length - expectedPruned);
+  assert.equal(wiring.minCellDelaySteps, 40, "D = 1 ms is 40 steps of 0.025 ms");
+  // A neighbour at d = 1 (λ = 3): D = 1.1175 ms, delivered ceil((D + 1e-10 − dt/2)/dt) = 45 steps later.
+  assert.equal(cellDelaySteps(1.1175190687418637, 0.025), 45);
+  assert.equal(cellDelaySteps(1, 0.5), 2);
+  for (let g = 0; g < layout.cells; g++) {
+    for (let r = wiring.offsets[g]; r < wiring.offsets[g + 1]; r++) {
+      if (wiring.src[r] < layout.cells) assert.ok(wiring.delay[r] >= 40);
+    }
+  }
+});

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { getModel, modelNames } from "../models/registry.ts";
+import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
 function positiveInt(value: string): number {
@@ -33,6 +34,12 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of the prior draws", integer, 0)
     .option("--shard-size <K>", "rows per shard written while simulating (resume granularity)", positiveInt)
     .action((options) => simulateCommand(options));
+
+  program.command("replay")
+    .description("simulate an hnn-core fixture's scenario (same dt, tstop, gids) and write its outputs as JSON")
+    .requiredOption("--fixture <file>", "fixture from ../shared/fixtures/hnn/ (gzip JSON)")
+    .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
+    .action((options) => replayCommand(options));
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

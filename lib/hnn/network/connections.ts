@@ -44,6 +44,8 @@ export interface NetconTable {
   weight: Float64Array;
   delay: Float64Array;
   rule: Int32Array;
+  /** exp(−d²/λ²): the weight per unit of the rule's weight (rules' weights may vary per instance). */
+  falloff: Float64Array;
 }
 
 /** A drive's targets as a rule: its cells sit at the origin. */
@@ -81,6 +83,7 @@ class NetconBuilder {
   readonly weight: number[] = [];
   readonly delay: number[] = [];
   readonly rule: number[] = [];
+  readonly falloff: number[] = [];
 
   add(rule: number, srcGid: number, from: Position, tgtGid: number, to: Position, c: {
     target: CellType;
@@ -99,6 +102,7 @@ class NetconBuilder {
       this.weight.push(c.weight_uS * falloff);
       this.delay.push(c.delay_ms / falloff);
       this.rule.push(rule);
+      this.falloff.push(falloff);
     }
   }
 
@@ -110,6 +114,7 @@ class NetconBuilder {
       weight: Float64Array.from(this.weight),
       delay: Float64Array.from(this.delay),
       rule: Int32Array.from(this.rule),
+      falloff: Float64Array.from(this.falloff),
     };
   }
 }
