@@ -60,7 +60,7 @@ const F_CADK: u32 = 13u;
 const F_CADTAUR: u32 = 14u;
 const F_POINT: u32 = 15u;
 const NO_COMP: u32 = 0xffffffffu;
-const MAX_NODES: u32 = 128u;
+const MAX_NODES: u32 = 128u;  // nodes per cell (lib/hnn/cells_gpu.ts checks)
 
 // Gating slots inside a compartment (compile.ts SLOT).
 const S_M: u32 = 0u;
@@ -80,7 +80,7 @@ const S_ICA: u32 = 11u;
 @group(0) @binding(1) var<storage, read> nodes: array<f32>;           // n_nodes × NF
 @group(0) @binding(2) var<storage, read> topo: array<u32>;            // n_nodes × (parent, compartment)
 @group(0) @binding(3) var<storage, read> tables: array<f32>;
-@group(0) @binding(4) var<storage, read_write> state: array<f32>;     // V | D | RHS (node-major) | gates
+@group(0) @binding(4) var<storage, read_write> state: array<f32>;     // V per node, then gates
 @group(0) @binding(5) var<storage, read> stim: array<f32>;            // 3 × n_inst: amp, on step, off step
 @group(0) @binding(6) var<storage, read_write> trace: array<f32>;     // 2 × trace_rows × n_inst
 @group(0) @binding(7) var<storage, read_write> spikes: array<u32>;    // (2 + spike_cap) × n_inst
@@ -131,9 +131,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let nn = P.n_nodes;
   let v_at = inst;                 // V[node] = state[node * n + inst]
-  let d_at = nn * n + inst;
-  let r_at = 2u * nn * n + inst;
-  let g_at = 3u * nn * n + inst;   // gate[comp, slot] = state[(comp * n_states + slot) * n + g_at]
+  let g_at = nn * n + inst;        // gate[comp, slot] = state[(comp * n_states + slot) * n + g_at]
   let amp = stim[inst];
   let on = u32(stim[n + inst]);
   let off = u32(stim[2u * n + inst]);
@@ -141,6 +139,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let has_l5 = P.n_states > S_ICA;
   var above = spikes[inst] != 0u;
   var count = spikes[n + inst];
+  // The tree solve's diagonal and right-hand side (ΔV after back substitution): per-thread scratch.
   var dd: array<f32, MAX_NODES>;
   var rr: array<f32, MAX_NODES>;
 

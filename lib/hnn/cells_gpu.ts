@@ -1,6 +1,6 @@
 /**
  * Host side of kernels/hnn_cells.wgsl: uploads one compiled population (all instances of one cell type),
- * advances it by chunks of steps (one dispatch each) and reads traces and spikes back.
+ * advances it by chunks of steps (as many dispatches as the adapter needs) and reads traces and spikes back.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { loadKernel } from "../gpu/kernels.ts";
@@ -11,6 +11,8 @@ const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;
 const PARAM_WORDS = 40;
 const LOOP_ITERATION_BUDGET = 65_000;
+/** The kernel's MAX_NODES: private scratch per thread for the tree solve. */
+const MAX_NODES = 128;
 
 /** What a dispatch writes to its trace buffer. */
 export const RECORD = { somaV: 1, dipole: 2 } as const;
@@ -52,7 +54,10 @@ export class GpuPopulation {
     this.#buffers = buffers;
   }
 
-  /** Upload `pop`; `tables` is the network's rate-table buffer (see uploadTables), shared by populations. */
+  /**
+   * Upload `pop`; `tables` is the network's rate-table buffer (see uploadTables), shared by populations.
+   * `spikeCap` spikes are kept per instance: by default one per 2 ms of simulated time (500 Hz).
+   */
   static async create(
     runtime: GpuRuntime,
     net: CompiledNetwork,
@@ -60,12 +65,15 @@ export class GpuPopulation {
     tables: GPUBuffer,
     spikeCap = Math.ceil(net.nSteps * net.dt / 2) + 1,
   ): Promise<GpuPopulation> {
+    if (pop.nNodes > MAX_NODES) {
+      throw new RangeError(`${pop.cellType}: ${pop.nNodes} nodes, the kernel takes ${MAX_NODES}`);
+    }
     const pipeline = runtime.pipeline(await loadKernel("hnn_cells"));
     const n = pop.nInst, nn = pop.nNodes;
-    // Instance-major initial state: V, D, RHS per node, then every gate slot.
-    const state = new Float32Array((3 * nn + pop.nComp * pop.nStates) * n);
+    // Instance-major initial state: V per node, then every gate slot.
+    const state = new Float32Array((nn + pop.nComp * pop.nStates) * n);
     for (let i = 0; i < nn; i++) state.fill(pop.v0[i], i * n, (i + 1) * n);
-    pop.gates0.forEach((g, slot) => state.fill(g, (3 * nn + slot) * n, (3 * nn + slot + 1) * n));
+    pop.gates0.forEach((g, slot) => state.fill(g, (nn + slot) * n, (nn + slot + 1) * n));
     const stim = new Float32Array(3 * n);
     for (let k = 0; k < n; k++) for (let j = 0; j < 3; j++) stim[j * n + k] = pop.stim[3 * k + j];
     const buffers = [

@@ -14,8 +14,6 @@ export interface ReferenceTrace {
   spikeSteps: number[];
   /** Voltage of every node per sample, when asked for. */
   nodeV?: Float64Array[];
-  /** Gating states of every compartment per sample, when asked for. */
-  gates?: Float64Array[];
 }
 
 /** Simulate instance `instance` of a population; `nSteps` defaults to the network's. */
@@ -36,7 +34,6 @@ export function simulateReference(
     dipole: new Float64Array(nSteps + 1),
     spikeSteps: [],
     nodeV: recordAll ? [Float64Array.from(v)] : undefined,
-    gates: recordAll ? [Float64Array.from(g)] : undefined,
   };
   out.somaV[0] = v[somaNode];
   const hasKm = nStates > SLOT.kmN, hasL5 = nStates > SLOT.ica;
@@ -131,7 +128,6 @@ export function simulateReference(
     out.somaV[step + 1] = vs;
     out.dipole[step + 1] = q;
     out.nodeV?.push(Float64Array.from(v));
-    out.gates?.push(Float64Array.from(g));
   }
   return out;
 }

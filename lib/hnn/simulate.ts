@@ -6,6 +6,9 @@ import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { CompiledNetwork } from "./compile.ts";
 import { GpuPopulation, RECORD, uploadTables } from "./cells_gpu.ts";
 
+/** NEURON stamps a threshold crossing detected at t_n as t_n + teps (netcvode.cpp). */
+const NEURON_SPIKE_TIME_OFFSET_MS = 1e-10;
+
 export interface NetworkOutput {
   /** Raw L2 and L5 dipoles (fAm, summed over the layer's pyramidal cells), nSteps + 1 samples. */
   rawL2: Float64Array;
@@ -76,7 +79,7 @@ export async function simulateCells(
               throw new Error(`cell ${pop.gidStart + c} fired more than the ${gpu.spikeCap} spikes kept`);
             }
             for (const step of spikes.steps[inst]) {
-              out.spikes.times_ms.push(net.tAccum[step]);
+              out.spikes.times_ms.push(net.tAccum[step] + NEURON_SPIKE_TIME_OFFSET_MS);
               out.spikes.gids.push(pop.gidStart + c);
             }
           }
