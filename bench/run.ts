@@ -1,12 +1,34 @@
-/** `deno task bench [--out FILE]`: run every benchmark on this machine's adapter and print a markdown table. */
+/**
+ * `deno task bench [--out FILE] [--only rc,cells]`: run the benchmarks on this machine's adapter and print one
+ * markdown table headed by the adapter.
+ */
+import { parseArgs } from "node:util";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { benchHnnCells } from "./hnn_cells_bench.ts";
 import { benchRc } from "./rc_bench.ts";
-import { markdownReport } from "./report.ts";
+import { type BenchRow, markdownReport } from "./report.ts";
 
-const outIndex = Deno.args.indexOf("--out");
+const BENCHES: Record<string, (runtime: GpuRuntime) => Promise<BenchRow[]>> = {
+  rc: (runtime) => benchRc(runtime),
+  cells: (runtime) => benchHnnCells(runtime),
+};
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { out: { type: "string" }, only: { type: "string", default: Object.keys(BENCHES).join(",") } },
+});
+const chosen = values.only.split(",");
+for (const name of chosen) {
+  if (!BENCHES[name]) throw new Error(`unknown benchmark ${name} (known: ${Object.keys(BENCHES)})`);
+}
+
 const runtime = await GpuRuntime.acquire();
-const rows = [...await benchRc(runtime)];
+const rows: BenchRow[] = [];
+for (const name of chosen) {
+  console.error(`running ${name} ...`);
+  rows.push(...await BENCHES[name](runtime));
+}
 const report = markdownReport(runtime, rows);
 console.log(report);
-if (outIndex >= 0) await Deno.writeTextFile(Deno.args[outIndex + 1], report + "\n");
+if (values.out) await Deno.writeTextFile(values.out, report + "\n");
 runtime.destroy();
