@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { getModel, modelNames } from "../models/registry.ts";
 import { replayCommand } from "./replay.ts";
+import { serveCommand } from "./serve.ts";
 import { simulateCommand } from "./simulate.ts";
 
 function positiveInt(value: string): number {
@@ -10,6 +11,12 @@ function positiveInt(value: string): number {
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
     throw new InvalidArgumentError("must be a positive integer");
   }
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n > 65535) throw new InvalidArgumentError("must be a port number, 0–65535");
   return n;
 }
 
@@ -40,6 +47,13 @@ export function buildProgram(): Command {
     .requiredOption("--fixture <file>", "fixture from ../shared/fixtures/hnn/ (gzip JSON)")
     .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
     .action((options) => replayCommand(options));
+
+  program.command("serve")
+    .description("serve the diagnostics report of the runs in a folder")
+    .requiredOption("--runs <dir>", "folder holding run folders (as the experiment command writes them)")
+    .option("--port <P>", "TCP port (0: any free port)", port, 8000)
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .action((options) => serveCommand(options));
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

@@ -1,0 +1,25 @@
+/** Server-side SVG from Observable Plot, rendered into a linkedom document (no browser, no JavaScript needed). */
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+
+const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: unknown };
+
+export type PlotOptions = Plot.PlotOptions;
+
+/** The slice of the DOM we touch (Deno's types have no DOM). */
+interface DomElement {
+  tagName: string;
+  outerHTML: string;
+  setAttribute(name: string, value: string): void;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+}
+export { Plot };
+
+/** A standalone SVG string (with its xmlns) for `options`. */
+export function plotSvg(options: PlotOptions): string {
+  // A plot with a legend comes back as a <figure> around its SVGs.
+  const node = Plot.plot({ ...options, document: document as never }) as unknown as DomElement;
+  const svgs = node.tagName.toLowerCase() === "svg" ? [node] : [...node.querySelectorAll("svg")];
+  for (const svg of svgs) svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  return node.outerHTML;
+}

@@ -1,0 +1,32 @@
+import { Layout } from "../lib/server/layout.tsx";
+import type { RouteContext } from "../lib/server/route.ts";
+
+export default async function RunsIndex({ store }: RouteContext) {
+  const runs = await store.list();
+  return (
+    <Layout title="Runs">
+      {runs.length === 0
+        ? <p class="missing">No runs in {store.root} yet: run an experiment with --out inside it.</p>
+        : (
+          <table>
+            <tr>
+              <th>run</th>
+              <th>model</th>
+              <th>status</th>
+              <th>last change</th>
+            </tr>
+            {runs.map((run) => (
+              <tr>
+                <td>
+                  <a href={`/runs/${run.name}/`}>{run.name}</a>
+                </td>
+                <td>{String(run.experiment?.model ?? "—")}</td>
+                <td>{String(run.experiment?.status ?? "—")}</td>
+                <td>{run.modified?.toISOString() ?? "—"}</td>
+              </tr>
+            ))}
+          </table>
+        )}
+    </Layout>
+  );
+}
