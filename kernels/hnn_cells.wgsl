@@ -1,5 +1,7 @@
 // hnn-core cells (L2/L5 pyramidal, basket) under NEURON's fixed step: backward Euler on the node tree
-// (Hines elimination) and cnexp gate updates, float32, one thread per cell instance, many steps per dispatch.
+// (Hines elimination), cnexp gate updates and Exp2Syn synapses, float32, one thread per cell instance, many steps
+// per dispatch. Synaptic events arrive precomputed per step (kernels/hnn_events.wgsl); spikes go to a log shared
+// by every population of the network.
 // Every per-instance array is instance-major ([slot][instance]) so neighbouring threads touch neighbouring
 // words. Layout and step order: docs/hnn-gpu-layout.md. The float64 twin is lib/hnn/reference.ts.
 
@@ -22,7 +24,7 @@ struct Params {
   row_stride: u32,    // threads per row of the dispatch grid
   trace_row0: u32,    // trace row of this dispatch's first step
   trace_rows: u32,    // rows per trace record (soma voltage rows, then dipole rows)
-  _pad0: u32,
+  n_slots: u32,       // Exp2Syn synapses per cell
   dt: f32,
   ena: f32,
   ek: f32,
@@ -34,11 +36,13 @@ struct Params {
   cainf: f32,
   tadj: f32,          // kca's temperature factor
   threshold: f32,
-  _pad3: f32,
+  spike_base: u32,    // this population's first word in `spikes`
   hh2: Table,         // fields: minf mtau hinf htau ninf ntau
   km: Table,          // ninf ntau
   ca: Table,          // minf mtau hinf htau
   catar: Table,       // cat minf mtau hinf htau, ar minf mtau
+  syn_base: u32,      // state slot of the first synapse's A (then B, then the next synapse)
+  event_row0: u32,    // row of `syn_events` for this dispatch's first step
 }
 
 // Per-node constants (lib/hnn/compile.ts NODE): 16 values per node.
@@ -83,7 +87,9 @@ const S_ICA: u32 = 11u;
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;     // V per node, then gates
 @group(0) @binding(5) var<storage, read> stim: array<f32>;            // 3 × n_inst: amp, on step, off step
 @group(0) @binding(6) var<storage, read_write> trace: array<f32>;     // 2 × trace_rows × n_inst
-@group(0) @binding(7) var<storage, read_write> spikes: array<u32>;    // (2 + spike_cap) × n_inst
+@group(0) @binding(7) var<storage, read_write> spikes: array<u32>;    // from spike_base: (2 + spike_cap) × n_inst
+@group(0) @binding(8) var<storage, read> syn: array<f32>;             // n_slots × (node, e, e^(−dt/τ1), e^(−dt/τ2))
+@group(0) @binding(9) var<storage, read> syn_events: array<f32>;      // [row][slot][instance]: w·factor at the step
 
 struct Look {
   row: u32,     // index of the lower row's first value
@@ -137,8 +143,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let off = u32(stim[2u * n + inst]);
   let has_km = P.n_states > S_KM;
   let has_l5 = P.n_states > S_ICA;
-  var above = spikes[inst] != 0u;
-  var count = spikes[n + inst];
+  let log0 = P.spike_base;
+  var above = spikes[log0 + inst] != 0u;
+  var count = spikes[log0 + n + inst];
   // The tree solve's diagonal and right-hand side (ΔV after back substitution): per-thread scratch.
   var dd: array<f32, MAX_NODES>;
   var rr: array<f32, MAX_NODES>;
@@ -247,6 +254,26 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       dd[i] = d;
       rr[i] = rhs;
     }
+    // Exp2Syn at section(0.5): the previous step's decay (cnexp), then this boundary's events (A and B jump by the
+    // same w·factor, so g = B − A is unchanged until the next decay), then i = g(v_n − e) as a point current.
+    for (var k = 0u; k < P.n_slots; k++) {
+      let node = bitcast<u32>(syn[4u * k]);
+      let a_at = (P.syn_base + 2u * k) * n + inst;
+      var a = state[a_at];
+      var b = state[a_at + n];
+      if (step > 0u) {
+        a *= syn[4u * k + 2u];
+        b *= syn[4u * k + 3u];
+      }
+      let w = syn_events[((P.event_row0 + s) * P.n_slots + k) * n + inst];
+      a += w;
+      b += w;
+      state[a_at] = a;
+      state[a_at + n] = b;
+      let g = (b - a) * nodes[node * NF + F_POINT];
+      dd[node] += g;
+      rr[node] -= g * (state[node * n + v_at] - syn[4u * k + 1u]);
+    }
     // Pass 2 (leaves to root): Hines triangularisation.
     for (var i = nn - 1u; i > 0u; i--) {
       let p = topo[2u * i];
@@ -274,7 +301,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (vs > P.threshold) {
       if (!above) {
         if (count < P.spike_cap) {
-          spikes[(2u + count) * n + inst] = step + 1u;
+          spikes[log0 + (2u + count) * n + inst] = step + 1u;
         }
         count += 1u;
       }
@@ -289,6 +316,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       trace[(P.trace_rows + P.trace_row0 + s) * n + inst] = q;
     }
   }
-  spikes[inst] = select(0u, 1u, above);
-  spikes[n + inst] = count;
+  spikes[log0 + inst] = select(0u, 1u, above);
+  spikes[log0 + n + inst] = count;
 }

@@ -125,7 +125,7 @@ Deno.test("hnn network: wiring by target keeps every NetCon that can act before 
   assert.equal(cellDelaySteps(1, 0.5), 2);
   for (let g = 0; g < layout.cells; g++) {
     for (let r = wiring.offsets[g]; r < wiring.offsets[g + 1]; r++) {
-      if (wiring.src[r] < layout.cells) assert.ok(wiring.delay[r] >= 40);
+      if (wiring.src[r] < layout.cells) assert.ok(wiring.delaySteps[r] >= 40);
     }
   }
 });

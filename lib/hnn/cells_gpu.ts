@@ -1,15 +1,19 @@
 /**
- * Host side of kernels/hnn_cells.wgsl: uploads one compiled population (all instances of one cell type),
- * advances it by chunks of steps (as many dispatches as the adapter needs) and reads traces and spikes back.
+ * Host side of kernels/hnn_cells.wgsl: uploads one compiled population (all instances of one cell type) with its
+ * synapses, advances it by chunks of steps (as many dispatches as the adapter needs) and reads traces and spikes
+ * back.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { loadKernel } from "../gpu/kernels.ts";
 import type { CompiledNetwork, CompiledPopulation } from "./compile.ts";
 import type { RateTable } from "./mechanisms.ts";
+import type { SynapseSlot } from "./network/synapses.ts";
 
 const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;
-const PARAM_WORDS = 40;
+const PARAM_WORDS = 44;
+/** Words per synapse in the kernel's `syn` table: node, e, exp(−dt/τ1), exp(−dt/τ2). */
+const SYN_WORDS = 4;
 const LOOP_ITERATION_BUDGET = 65_000;
 /** The kernel's MAX_NODES: private scratch per thread for the tree solve. */
 const MAX_NODES = 128;
@@ -31,6 +35,40 @@ export interface PopulationSpikes {
   steps: Uint32Array[];
 }
 
+/** Where a population's spikes go and where its synaptic input comes from, when it is part of a network. */
+export interface PopulationLinks {
+  /** The network's spike log, shared by every population, and this population's first word in it. */
+  spikeLog: GPUBuffer;
+  spikeBase: number;
+  spikeCap: number;
+  /** Exp2Syn synapses of each cell. */
+  slots: SynapseSlot[];
+  /** Steps of synaptic input the events buffer holds (one epoch). */
+  eventRows: number;
+}
+
+/** Where one run of steps writes its trace and reads its synaptic input. */
+export interface RunWindow {
+  /** RECORD bits. */
+  record: number;
+  trace: GPUBuffer;
+  /** Trace row of the first step, and rows per record (soma voltage rows precede dipole rows). */
+  traceRow0: number;
+  traceRows: number;
+  /** Events row of the first step. */
+  eventRow0: number;
+}
+
+/** Words of the spike log one population needs: armed flag and count per instance, then `cap` steps each. */
+export function spikeLogWords(nInst: number, cap: number): number {
+  return (2 + cap) * nInst;
+}
+
+/** The default cap: one spike per 2 ms of simulated time (500 Hz). */
+export function defaultSpikeCap(net: CompiledNetwork): number {
+  return Math.ceil(net.nSteps * net.dt / 2) + 1;
+}
+
 function tableWords(t: RateTable): [number, number, number, number] {
   return [t.offset, t.n, t.vmin, t.n / (t.vmax - t.vmin)];
 }
@@ -44,11 +82,11 @@ export class GpuPopulation {
     readonly runtime: GpuRuntime,
     readonly net: CompiledNetwork,
     readonly pop: CompiledPopulation,
-    readonly spikeCap: number,
+    readonly links: PopulationLinks,
     readonly pipeline: GPUComputePipeline,
     readonly tables: GPUBuffer,
-    private readonly state: GPUBuffer,
-    private readonly spikesBuffer: GPUBuffer,
+    /** Synaptic input per step, slot and instance (kernels/hnn_events.wgsl fills it). */
+    readonly events: GPUBuffer,
     buffers: GPUBuffer[],
   ) {
     this.#buffers = buffers;
@@ -56,34 +94,54 @@ export class GpuPopulation {
 
   /**
    * Upload `pop`; `tables` is the network's rate-table buffer (see uploadTables), shared by populations.
-   * `spikeCap` spikes are kept per instance: by default one per 2 ms of simulated time (500 Hz).
+   * Without `links` the cells have no synapses and a spike log of their own (defaultSpikeCap spikes each).
    */
   static async create(
     runtime: GpuRuntime,
     net: CompiledNetwork,
     pop: CompiledPopulation,
     tables: GPUBuffer,
-    spikeCap = Math.ceil(net.nSteps * net.dt / 2) + 1,
+    links?: PopulationLinks,
   ): Promise<GpuPopulation> {
     if (pop.nNodes > MAX_NODES) {
       throw new RangeError(`${pop.cellType}: ${pop.nNodes} nodes, the kernel takes ${MAX_NODES}`);
     }
     const pipeline = runtime.pipeline(await loadKernel("hnn_cells"));
     const n = pop.nInst, nn = pop.nNodes;
-    // Instance-major initial state: V per node, then every gate slot.
-    const state = new Float32Array((nn + pop.nComp * pop.nStates) * n);
+    const owned: GPUBuffer[] = [];
+    if (!links) {
+      const spikeCap = defaultSpikeCap(net);
+      const spikeLog = runtime.storage(spikeLogWords(n, spikeCap) * 4);
+      owned.push(spikeLog);
+      links = { spikeLog, spikeBase: 0, spikeCap, slots: [], eventRows: 0 };
+    }
+    const nSlots = links.slots.length;
+    // Instance-major initial state: V per node, every gate slot, then A and B of every synapse (zero).
+    const state = new Float32Array((nn + pop.nComp * pop.nStates + 2 * nSlots) * n);
     for (let i = 0; i < nn; i++) state.fill(pop.v0[i], i * n, (i + 1) * n);
     pop.gates0.forEach((g, slot) => state.fill(g, (nn + slot) * n, (nn + slot + 1) * n));
     const stim = new Float32Array(3 * n);
     for (let k = 0; k < n; k++) for (let j = 0; j < 3; j++) stim[j * n + k] = pop.stim[3 * k + j];
+    const syn = new Float32Array(Math.max(1, nSlots) * SYN_WORDS);
+    const synNodes = new Uint32Array(syn.buffer);
+    links.slots.forEach((s, k) => {
+      synNodes[k * SYN_WORDS] = s.node;
+      syn.set([s.kinetics.e, Math.exp(-net.dt / s.kinetics.tau1), Math.exp(-net.dt / s.kinetics.tau2)], k * SYN_WORDS + 1);
+    });
     const buffers = [
       runtime.storage(Float32Array.from(pop.node)),
       runtime.storage(pop.topo),
       runtime.storage(state),
       runtime.storage(stim),
-      runtime.storage((2 + spikeCap) * n * 4),
+      runtime.storage(syn),
+      runtime.storage(Math.max(1, links.eventRows * nSlots * n) * 4),
+      ...owned,
     ];
-    return new GpuPopulation(runtime, net, pop, spikeCap, pipeline, tables, buffers[2], buffers[4], buffers);
+    return new GpuPopulation(runtime, net, pop, links, pipeline, tables, buffers[5], buffers);
+  }
+
+  get spikeCap(): number {
+    return this.links.spikeCap;
   }
 
   /** Steps done so far. */
@@ -96,7 +154,7 @@ export class GpuPopulation {
    * loop limiter), and one step of the kernel takes about 3 iterations per node.
    */
   get maxStepsPerDispatch(): number {
-    return Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (3 * this.pop.nNodes + 1)));
+    return Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (3 * this.pop.nNodes + 1 + this.links.slots.length)));
   }
 
   /**
@@ -109,9 +167,7 @@ export class GpuPopulation {
     const traceBytes = record === 0 ? 16 : 2 * steps * n * 4;
     const trace = runtime.storage(traceBytes);
     try {
-      for (let row = 0; row < steps; row += this.maxStepsPerDispatch) {
-        this.#dispatch(Math.min(this.maxStepsPerDispatch, steps - row), record, trace, row, steps);
-      }
+      this.run(steps, { record, trace, traceRow0: 0, traceRows: steps, eventRow0: 0 });
       if (record === 0) return {};
       const data = new Float32Array(await runtime.read(trace, traceBytes));
       return {
@@ -123,14 +179,21 @@ export class GpuPopulation {
     }
   }
 
-  #dispatch(steps: number, record: number, trace: GPUBuffer, row0: number, rows: number): void {
-    const { runtime, pop, net } = this;
+  /** Submit `steps` steps (as many dispatches as the loop limit needs) into `window`'s trace; no read-back. */
+  run(steps: number, window: RunWindow): void {
+    for (let s = 0; s < steps; s += this.maxStepsPerDispatch) {
+      this.#dispatch(Math.min(this.maxStepsPerDispatch, steps - s), window, s);
+    }
+  }
+
+  #dispatch(steps: number, w: RunWindow, offset: number): void {
+    const { runtime, pop, net, links } = this;
     const groups = Math.ceil(pop.nInst / WORKGROUP);
     const gridX = Math.min(groups, MAX_WORKGROUPS_X);
     const words = new ArrayBuffer(PARAM_WORDS * 4);
     const u = new Uint32Array(words), f = new Float32Array(words);
-    u.set([pop.nInst, pop.nNodes, pop.nStates, pop.somaNode, this.#step, steps, record, this.spikeCap]);
-    u.set([gridX * WORKGROUP, row0, rows], 8);
+    u.set([pop.nInst, pop.nNodes, pop.nStates, pop.somaNode, this.#step, steps, w.record, links.spikeCap]);
+    u.set([gridX * WORKGROUP, w.traceRow0 + offset, w.traceRows, links.slots.length], 8);
     const k = net.constants;
     f.set([net.dt, k.ena, k.ek, k.eCat, k.eAr, k.cao, k.ktfHalf, k.cadDrivePerIca, k.cainf, k.tadj, k.threshold], 12);
     const t = net.tables;
@@ -139,12 +202,15 @@ export class GpuPopulation {
       u.set([off, n], 24 + 4 * j);
       f.set([vmin, mfac], 26 + 4 * j);
     });
+    u[23] = links.spikeBase;
+    u.set([pop.nNodes + pop.nComp * pop.nStates, w.eventRow0 + offset], 40);
     const params = runtime.uniform(new Uint8Array(words));
-    const [node, topo, , stim] = this.#buffers;
-    runtime.run(this.pipeline, [params, node, topo, this.tables, this.state, stim, trace, this.spikesBuffer], [
-      gridX,
-      Math.ceil(groups / gridX),
-    ]);
+    const [node, topo, state, stim, syn, events] = this.#buffers;
+    runtime.run(
+      this.pipeline,
+      [params, node, topo, this.tables, state, stim, w.trace, links.spikeLog, syn, events],
+      [gridX, Math.ceil(groups / gridX)],
+    );
     this.#step += steps;
     // Destroying after submit is safe: WebGPU keeps the buffer alive until the queued work is done.
     params.destroy();
@@ -152,19 +218,24 @@ export class GpuPopulation {
 
   /** Read every instance's spikes so far. */
   async spikes(): Promise<PopulationSpikes> {
-    const n = this.pop.nInst;
-    const raw = new Uint32Array(await this.runtime.read(this.spikesBuffer, (2 + this.spikeCap) * n * 4));
-    const counts = raw.slice(n, 2 * n);
-    const steps = Array.from(counts, (c, k) => {
-      const kept = Math.min(c, this.spikeCap);
-      return Uint32Array.from({ length: kept }, (_, j) => raw[(2 + j) * n + k]);
-    });
-    return { counts, steps };
+    const n = this.pop.nInst, { spikeLog, spikeBase } = this.links;
+    const raw = new Uint32Array(await this.runtime.read(spikeLog, spikeLogWords(n, this.spikeCap) * 4, spikeBase * 4));
+    return unpackSpikes(raw, n, this.spikeCap);
   }
 
   destroy(): void {
     for (const b of this.#buffers) b.destroy();
   }
+}
+
+/** One population's part of a spike log: counts and the kept steps per instance. */
+export function unpackSpikes(raw: Uint32Array, n: number, cap: number): PopulationSpikes {
+  const counts = raw.slice(n, 2 * n);
+  const steps = Array.from(counts, (c, k) => {
+    const kept = Math.min(c, cap);
+    return Uint32Array.from({ length: kept }, (_, j) => raw[(2 + j) * n + k]);
+  });
+  return { counts, steps };
 }
 
 /** The network's rate tables as one float32 storage buffer. */

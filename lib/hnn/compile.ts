@@ -3,6 +3,7 @@
  * (parents first) with per-node constants, initial states and per-instance stimulus windows. Kernels and the
  * float64 reference only ever see these arrays.
  */
+import { compileConnectivity, type CompiledConnectivity, type NetconSource, specNetcons } from "./connectivity.ts";
 import { buildTree, type CellTree } from "./morphology.ts";
 import {
   buildRateTables,
@@ -110,11 +111,15 @@ export interface CompiledNetwork {
   populations: CompiledPopulation[];
   /** Pyramidal cells per layer per network (hnn-core's N_pyr_x · N_pyr_y, for the dipole baseline). */
   nPyramidal: number;
+  /** Synapses, wiring and epoch length, shared by every network of the batch. */
+  connectivity: CompiledConnectivity;
 }
 
 export interface CompileOptions {
   /** Copies of the network simulated side by side. */
   batch?: number;
+  /** NetCons to wire instead of the spec's rules (e.g. a reference run's, replayed as they were built). */
+  netcons?: NetconSource;
 }
 
 /** Accumulated times t_n and mid-step times t_n + dt/2 as NEURON's fixed step computes them. */
@@ -258,5 +263,6 @@ export function compileNetwork(spec: ResolvedSpec, options: CompileOptions = {})
     },
     populations,
     nPyramidal: counts.L2_pyramidal,
+    connectivity: compileConnectivity(populations, options.netcons ?? specNetcons(spec), dt, spec.tstop_ms),
   };
 }

@@ -4,6 +4,10 @@
  * Documented field by field in docs/hnn-spec.md.
  */
 
+import type { ConnectionSpec } from "./network/connections.ts";
+import type { DriveSpec } from "./network/drives.ts";
+import { type NetworkParameter, validateConnections, validateDrives, validateParameters } from "./spec_network.ts";
+
 /** hnn-core's cell types, in its gid order. */
 export const CELL_TYPES = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"] as const;
 export type CellType = typeof CELL_TYPES[number];
@@ -29,10 +33,12 @@ export interface NetworkSpec {
   threshold_mV?: number;
   /** Tonic somatic current per cell type. */
   tonic_biases?: Partial<Record<CellType, TonicBiasSpec>>;
-  /** External drives (next issue); must be empty for now. */
-  drives?: unknown[];
-  /** Cell-to-cell connections (next issue); must be empty for now. */
-  connections?: unknown[];
+  /** Cell-to-cell connection rules (all-to-all, hnn-core's distance-dependent weight and delay). */
+  connections?: ConnectionSpec[];
+  /** External drives: artificial cells whose spikes are synaptic events. */
+  drives?: DriveSpec[];
+  /** The parameters θ of a batch: each sets rule weights or drive fields per network. */
+  parameters?: NetworkParameter[];
 }
 
 /** A spec with every default filled in. */
@@ -73,6 +79,7 @@ export function validateSpec(input: unknown): ResolvedSpec {
     "tonic_biases",
     "drives",
     "connections",
+    "parameters",
   ], "spec");
   const mesh = input.mesh_shape;
   if (!Array.isArray(mesh) || mesh.length !== 2) throw new SpecError("mesh_shape must be [n_x, n_y]");
@@ -98,11 +105,8 @@ export function validateSpec(input: unknown): ResolvedSpec {
     const t1 = finite(raw.tstop_ms ?? tstop, `${path}.tstop_ms`, (v) => v >= t0, "a number of at least t0_ms");
     biases[type as CellType] = { amplitude_nA: amplitude, t0_ms: t0, tstop_ms: t1 };
   }
-  for (const key of ["drives", "connections"] as const) {
-    const list = input[key] ?? [];
-    if (!Array.isArray(list)) throw new SpecError(`${key} must be an array`);
-    if (list.length > 0) throw new SpecError(`${key}: not supported yet (cells and tonic biases only)`);
-  }
+  const connections = validateConnections(input.connections);
+  const drives = validateDrives(input.drives);
   return {
     mesh_shape: meshShape,
     dt_ms: dt,
@@ -110,8 +114,9 @@ export function validateSpec(input: unknown): ResolvedSpec {
     celsius,
     threshold_mV: threshold,
     tonic_biases: biases,
-    drives: [],
-    connections: [],
+    connections,
+    drives,
+    parameters: validateParameters(input.parameters, connections, drives),
   };
 }
 

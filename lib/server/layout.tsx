@@ -24,7 +24,7 @@ export function Layout(props: { title: string; run?: string; children?: Child })
       <body>
         <header>
           <a href="/">neurosbi runs</a>
-          {props.run && tabs.map((tab) => <a href={`/runs/${props.run}/${tab}`}>{tab || "overview"}</a>)}
+          {props.run && tabs.map((tab) => <a key={tab} href={`/runs/${props.run}/${tab}`}>{tab || "overview"}</a>)}
         </header>
         <main>
           <h1>{props.title}</h1>

@@ -1,7 +1,7 @@
 /**
  * NetCons lowered for the GPU: for every target cell, its incoming connections (CSR by target gid) with the
- * synapse slot they drive, the delivery delay in steps (cell sources) or ms (drive sources), and the index of the
- * rule whose per-instance weight scales them. NetCons whose events could only arrive after tstop are dropped.
+ * synapse slot they drive, the delivery delay in steps, and the index of the rule whose per-instance weight scales
+ * them. NetCons whose events could only arrive after tstop are dropped.
  */
 import type { NetconTable } from "./connections.ts";
 
@@ -11,8 +11,13 @@ export interface Wiring {
   src: Uint32Array;
   /** Synapse slot index within the target cell's type. */
   slot: Uint32Array;
-  /** Cell sources: steps from the spike's detection step to delivery. Drive sources: delay in ms. */
-  delay: Float32Array;
+  /**
+   * Cell sources: steps from the spike's detection step to delivery. Drive sources: ⌊D/dt⌋, with the fraction in
+   * `delayFrac` (drive events are exact times, so delivery rounds event time plus delay, not each alone).
+   */
+  delaySteps: Uint32Array;
+  /** Drive sources: D/dt − ⌊D/dt⌋; cell sources: 0. */
+  delayFrac: Float32Array;
   /** Rule index (cell rules, then drive connections): the per-instance weight that multiplies `falloff`. */
   rule: Uint32Array;
   /** exp(−d²/λ²): weight per unit rule weight. */
@@ -58,7 +63,8 @@ export function buildWiring(
     offsets,
     src: new Uint32Array(n),
     slot: new Uint32Array(n),
-    delay: new Float32Array(n),
+    delaySteps: new Uint32Array(n),
+    delayFrac: new Float32Array(n),
     rule: new Uint32Array(n),
     falloff: new Float32Array(n),
     minCellDelaySteps: Infinity,
@@ -71,10 +77,12 @@ export function buildWiring(
     w.slot[row] = options.slotOf(netcons.tgt[i], netcons.synapse[i]);
     if (src < cells) {
       const steps = cellDelaySteps(netcons.delay[i], dt);
-      w.delay[row] = steps;
+      w.delaySteps[row] = steps;
       w.minCellDelaySteps = Math.min(w.minCellDelaySteps, steps);
     } else {
-      w.delay[row] = netcons.delay[i];
+      const steps = netcons.delay[i] / dt;
+      w.delaySteps[row] = Math.floor(steps);
+      w.delayFrac[row] = steps - Math.floor(steps);
     }
     w.rule[row] = netcons.rule[i];
     w.falloff[row] = netcons.falloff[i];
