@@ -47,6 +47,30 @@ await Deno.writeTextFile(
   `${runs}/rc-small/diagnostics/coverage.json`,
   JSON.stringify({ levels: [0, 0.5, 1], coverage: [0, 0.48, 1], maxDeviation: 0.02 }),
 );
+await Deno.mkdir(`${runs}/rc-small/observations`);
+const times = [0, 0.5, 1, 1.5];
+for (const [id, label, truth] of [["a", "θ = [0.3, 0.5]", [0.3, 0.01]], ["b", "MEG yes trial", undefined]] as const) {
+  await Deno.writeTextFile(
+    `${runs}/rc-small/observations/${id}.json`,
+    JSON.stringify({
+      label,
+      times_ms: times,
+      x: [0, 1, 0.5, 0],
+      samples: Array.from({ length: 200 }, (_, i) => [((i * 37) % 100) / 100, 10 ** (-3 + ((i * 13) % 100) / 50)]),
+      theta_true: truth,
+      predictive: {
+        times_ms: times,
+        q025: [-1, 0, 0, -1],
+        q25: [0, 0.5, 0.2, 0],
+        q50: [0, 0.9, 0.4, 0],
+        q75: [0, 1.2, 0.6, 0],
+        q975: [1, 2, 1, 1],
+        smoothing_ms: 20,
+      },
+      units: "V (mV)",
+    }),
+  );
+}
 await Deno.mkdir(`${runs}/empty-run`);
 const app = await createApp(runs);
 
@@ -81,6 +105,28 @@ Deno.test("server: diagnostics page draws one SBC histogram per parameter and th
   assert.equal(page.body.match(/<svg/g)?.length, 3);
   assert.match(page.body, /w: KS p = 1.00e-9 \(rejected\)/);
   assert.match(page.body, /<td>amp1<\/td><td>0.0300<\/td><td>0.400<\/td><td>yes<\/td>/);
+});
+
+Deno.test("server: waveforms page plots the observation against predictive bands, per observation", async () => {
+  const page = await get("/runs/rc-small/waveforms");
+  assert.equal(page.status, 200);
+  assert.match(page.body, /θ = \[0.3, 0.5\]/, "first observation by default");
+  assert.match(page.body, /V \(mV\)/);
+  assert.match(page.body, /20 ms Hamming window/);
+  assert.match(page.body, /href="\/runs\/rc-small\/waveforms\?obs=b"/);
+  const other = await get("/runs/rc-small/waveforms?obs=b");
+  assert.match(other.body, /MEG yes trial/);
+  assert.equal((await get("/runs/rc-small/waveforms?obs=zzz")).status, 404);
+  assert.match((await get("/runs/empty-run/waveforms")).body, /No observations/);
+});
+
+Deno.test("server: posterior page shows the pair plot in the prior's units with the truth", async () => {
+  const page = await get("/runs/rc-small/posterior");
+  assert.equal(page.status, 200);
+  assert.equal(page.body.match(/<svg/g)?.length, 3, "2 marginals + 1 joint for 2 parameters");
+  assert.match(page.body, /w \(µS\)/);
+  assert.match(page.body, /red: the ground truth/);
+  assert.doesNotMatch((await get("/runs/rc-small/posterior?obs=b")).body, /ground truth/);
 });
 
 Deno.test("server: JSON API lists runs", async () => {

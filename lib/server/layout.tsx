@@ -13,7 +13,7 @@ td, th { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; }
 `;
 
 export function Layout(props: { title: string; run?: string; children?: Child }) {
-  const tabs = ["", "diagnostics"];
+  const tabs = ["", "waveforms", "posterior", "diagnostics"];
   return (
     <html lang="en">
       <head>

@@ -48,6 +48,21 @@ export class RunStore {
     return real;
   }
 
+  /** Names (without .json) of the JSON files in a run's sub-folder, sorted; empty when it does not exist. */
+  async jsonNames(name: string, folder: string): Promise<string[]> {
+    if (!RUN_NAME.test(folder)) throw new RunNotFound(`bad folder ${folder}`);
+    const names: string[] = [];
+    try {
+      for await (const entry of Deno.readDir(join(await this.dir(name), folder))) {
+        const stem = entry.name.replace(/\.json$/, "");
+        if (entry.isFile && stem !== entry.name && RUN_NAME.test(stem)) names.push(stem);
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return names.sort();
+  }
+
   /** A run's JSON file (relative path of plain segments), or undefined when absent. */
   async json<T = Record<string, unknown>>(name: string, relative: string): Promise<T | undefined> {
     if (relative.split("/").some((part) => !RUN_NAME.test(part))) throw new RunNotFound(`bad file ${relative}`);

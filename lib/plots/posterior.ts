@@ -1,0 +1,131 @@
+/**
+ * Posterior plots: a pair plot (1-D marginal histograms on the diagonal, 2-D densities below it) in the prior's
+ * units, with the ground truth when known; and the observation against posterior-predictive bands.
+ */
+import type { ParameterSpec } from "../prior.ts";
+import { Plot, plotSvg } from "./svg.ts";
+
+const CELL = 170;
+
+function axis(p: ParameterSpec) {
+  return {
+    label: p.unit ? `${p.name} (${p.unit})` : p.name,
+    type: p.scale === "log10" ? "log" as const : "linear" as const,
+    domain: [p.low, p.high],
+  };
+}
+
+/** Counts in 30 bins of equal width on the parameter's own scale (log10 bins for log10 parameters). */
+function histogram(values: number[], p: ParameterSpec, bins = 30) {
+  const log = p.scale === "log10";
+  const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
+  const lo = f(p.low), width = (f(p.high) - lo) / bins;
+  const counts = new Array(bins).fill(0);
+  for (const v of values) {
+    const b = Math.floor((f(v) - lo) / width);
+    if (b >= 0 && b <= bins) counts[Math.min(b, bins - 1)]++;
+  }
+  return counts.map((count, b) => ({ x1: inv(lo + b * width), x2: inv(lo + (b + 1) * width), count }));
+}
+
+/**
+ * One SVG per cell of the pair plot, row-major (d × d, empty strings above the diagonal): the grid is laid out by
+ * the page, which keeps every cell a plain Plot.
+ */
+export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth?: number[]): string[] {
+  const d = prior.length;
+  const cells: string[] = [];
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      if (j > i) {
+        cells.push("");
+        continue;
+      }
+      const px = prior[j], py = prior[i];
+      if (i === j) {
+        cells.push(plotSvg({
+          width: CELL,
+          height: CELL,
+          marginLeft: 36,
+          x: axis(px),
+          y: { axis: null },
+          marks: [
+            Plot.rectY(histogram(samples.map((s) => s[j]), px), { x1: "x1", x2: "x2", y: "count", fill: "steelblue" }),
+            ...(truth ? [Plot.ruleX([truth[j]], { stroke: "crimson", strokeWidth: 2 })] : []),
+          ],
+        }));
+      } else {
+        const points = samples.map((s) => ({ x: s[j], y: s[i] }));
+        cells.push(plotSvg({
+          width: CELL,
+          height: CELL,
+          marginLeft: 36,
+          x: axis(px),
+          y: axis(py),
+          marks: [
+            Plot.dot(points, { x: "x", y: "y", r: 0.8, fill: "steelblue", fillOpacity: 0.15 }),
+            Plot.density(points, { x: "x", y: "y", stroke: "navy", strokeWidth: 0.8, thresholds: 5 }),
+            ...(truth ? [Plot.dot([{ x: truth[j], y: truth[i] }], { x: "x", y: "y", r: 4, fill: "crimson" })] : []),
+          ],
+        }));
+      }
+    }
+  }
+  return cells;
+}
+
+export interface PredictiveBands {
+  times_ms: number[];
+  q025: number[];
+  q25: number[];
+  q50: number[];
+  q75: number[];
+  q975: number[];
+}
+
+/** Observation (black) against the posterior-predictive median and 50% / 95% bands. */
+export function predictivePlot(bands: PredictiveBands, observation: number[], label = "x"): string {
+  const rows = bands.times_ms.map((t, k) => ({
+    t,
+    q025: bands.q025[k],
+    q25: bands.q25[k],
+    q50: bands.q50[k],
+    q75: bands.q75[k],
+    q975: bands.q975[k],
+    obs: observation[k],
+  }));
+  return plotSvg({
+    width: 760,
+    height: 320,
+    x: { label: "time (ms)" },
+    y: { label, grid: true },
+    marks: [
+      Plot.areaY(rows, { x: "t", y1: "q025", y2: "q975", fill: "steelblue", fillOpacity: 0.2 }),
+      Plot.areaY(rows, { x: "t", y1: "q25", y2: "q75", fill: "steelblue", fillOpacity: 0.4 }),
+      Plot.line(rows, { x: "t", y: "q50", stroke: "steelblue", strokeWidth: 1.5 }),
+      Plot.line(rows, { x: "t", y: "obs", stroke: "black", strokeWidth: 1.5 }),
+    ],
+  });
+}
+
+/** Pointwise quantiles of simulations (rows × samples) on their time base. */
+export function predictiveBands(simulations: ArrayLike<number>, timesMs: number[]): PredictiveBands {
+  const t = timesMs.length, n = simulations.length / t;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`simulations must be rows of ${t} samples`);
+  const out: PredictiveBands = { times_ms: timesMs, q025: [], q25: [], q50: [], q75: [], q975: [] };
+  const column = new Float64Array(n);
+  const quantile = (q: number) => {
+    const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);
+    return column[lo] + (pos - lo) * (column[hi] - column[lo]);
+  };
+  for (let k = 0; k < t; k++) {
+    for (let i = 0; i < n; i++) column[i] = simulations[i * t + k];
+    column.sort();
+    out.q025.push(quantile(0.025));
+    out.q25.push(quantile(0.25));
+    out.q50.push(quantile(0.5));
+    out.q75.push(quantile(0.75));
+    out.q975.push(quantile(0.975));
+  }
+  return out;
+}
