@@ -1,7 +1,14 @@
 /** Reading hnn-core reference runs (`../shared/fixtures/hnn/*.json.gz`, described in their README). */
+import type { NetconSource } from "./connectivity.ts";
 import { CELL_TYPES, type CellType, type NetworkSpec } from "./spec.ts";
 
-/** The fields of a tonic-bias fixture this project reads. */
+/** Every NetCon as hnn-core built it: src_gid, tgt_gid, synapse, weight (µS), delay_ms, threshold_mV. */
+export interface FixtureNetcons {
+  columns: string[];
+  rows: [number, number, string, number, number, number][];
+}
+
+/** The fields of a fixture this project reads. */
 export interface HnnFixture {
   dt_ms: number;
   tstop_ms: number;
@@ -14,7 +21,7 @@ export interface HnnFixture {
   tonic_t0_ms?: number;
   tonic_tstop_ms?: number;
   cell_positions?: Record<string, [number, number, number][]>;
-  netcons?: unknown;
+  netcons?: FixtureNetcons;
 }
 
 /** Parse a gzip-compressed JSON file. */
@@ -32,11 +39,11 @@ export async function readFixture(path: string | URL): Promise<HnnFixture> {
   return data;
 }
 
-/** The spec a tonic fixture simulated: hnn-core's default mesh with every connection removed. */
-export function specFromTonicFixture(fx: HnnFixture): NetworkSpec {
-  if (fx.netcons !== undefined && (fx.netcons as unknown[]).length > 0) {
-    throw new Error("fixture has connections: only isolated-cell (tonic) fixtures can be replayed so far");
-  }
+/**
+ * The cells, time base and tonic biases a fixture simulated; its connections and drives come separately
+ * (fixtureNetcons, fixtureDriveEvents), exactly as built.
+ */
+export function specFromFixture(fx: HnnFixture): NetworkSpec {
   const positions = fx.cell_positions?.L2_pyramidal;
   if (!positions) throw new Error("fixture has no cell_positions: cannot tell its mesh shape");
   const mesh: [number, number] = [
@@ -51,4 +58,36 @@ export function specFromTonicFixture(fx: HnnFixture): NetworkSpec {
     }
   }
   return { mesh_shape: mesh, dt_ms: fx.dt_ms, tstop_ms: fx.tstop_ms, tonic_biases: biases };
+}
+
+/** The fixture's NetCons as one rule of weight 1 (each row's falloff is its weight). */
+export function fixtureNetcons(fx: HnnFixture, cells: number): NetconSource {
+  const rows = fx.netcons?.rows ?? [];
+  const want = ["src_gid", "tgt_gid", "synapse", "weight", "delay_ms"];
+  if (rows.length > 0 && want.some((c, i) => fx.netcons!.columns[i] !== c)) {
+    throw new Error(`fixture netcons columns are ${fx.netcons!.columns}, expected ${want} first`);
+  }
+  const gids = Math.max(cells, ...Object.values(fx.gid_ranges).map(([, stop]) => stop));
+  return {
+    table: {
+      src: Int32Array.from(rows, (r) => r[0]),
+      tgt: Int32Array.from(rows, (r) => r[1]),
+      synapse: rows.map((r) => r[2]),
+      weight: Float64Array.from(rows, (r) => r[3]),
+      delay: Float64Array.from(rows, (r) => r[4]),
+      rule: new Int32Array(rows.length),
+      falloff: Float64Array.from(rows, (r) => r[3]),
+    },
+    nRules: 1,
+    nDriveCells: gids - cells,
+  };
+}
+
+/** The recorded spike times of the drive cells (gids from `cells` on), sorted per cell. */
+export function fixtureDriveEvents(fx: HnnFixture, cells: number, nDriveCells: number): number[][] {
+  const events: number[][] = Array.from({ length: nDriveCells }, () => []);
+  fx.spikes.gids.forEach((g, i) => {
+    if (g >= cells) events[g - cells].push(fx.spikes.times_ms[i]);
+  });
+  return events.map((e) => e.sort((a, b) => a - b));
 }

@@ -1,10 +1,15 @@
-/** Replays an hnn-core reference run (a tonic fixture) on the GPU and reports it in the fixture's terms. */
+/**
+ * Replays an hnn-core reference run on the GPU and reports it in the fixture's terms: tonic fixtures (isolated
+ * cells) from their biases; network fixtures from their NetCons as built, with the drive cells' recorded spikes
+ * replayed as events.
+ */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { compileNetwork } from "./compile.ts";
+import type { NetconSource } from "./connectivity.ts";
 import { renormalizeDipole } from "./dipole.ts";
-import { readFixture, specFromTonicFixture } from "./fixture.ts";
-import { simulateCells } from "./simulate.ts";
-import { validateSpec } from "./spec.ts";
+import { fixtureDriveEvents, fixtureNetcons, type HnnFixture, readFixture, specFromFixture } from "./fixture.ts";
+import { simulateNetwork } from "./simulate.ts";
+import { CELL_TYPES, validateSpec } from "./spec.ts";
 
 export interface ReplayResult {
   times_ms: number[];
@@ -17,16 +22,24 @@ export interface ReplayResult {
 
 /** Simulate the fixture's scenario with its dt, tstop and gids. */
 export async function replayFixture(runtime: GpuRuntime, fixturePath: string): Promise<ReplayResult> {
-  const fx = await readFixture(fixturePath);
-  const net = compileNetwork(validateSpec(specFromTonicFixture(fx)));
-  for (const [type, [start, stop]] of Object.entries(fx.gid_ranges)) {
-    const pop = net.populations.find((p) => p.cellType === type);
-    if (pop && (pop.gidStart !== start || pop.count !== stop - start)) {
-      throw new Error(`fixture gids of ${type} are [${start}, ${stop}), the spec gives ${pop.gidStart}+${pop.count}`);
+  return await replayLoaded(runtime, await readFixture(fixturePath));
+}
+
+export async function replayLoaded(runtime: GpuRuntime, fx: HnnFixture): Promise<ReplayResult> {
+  const spec = validateSpec(specFromFixture(fx));
+  const cells = CELL_TYPES.reduce((n, t) => n + (fx.gid_ranges[t] ? fx.gid_ranges[t][1] - fx.gid_ranges[t][0] : 0), 0);
+  const netcons: NetconSource = fixtureNetcons(fx, cells);
+  const net = compileNetwork(spec, { netcons });
+  for (const pop of net.populations) {
+    const [start, stop] = fx.gid_ranges[pop.cellType] ?? [pop.gidStart, pop.gidStart + pop.count];
+    if (pop.gidStart !== start || pop.count !== stop - start) {
+      throw new Error(`fixture gids of ${pop.cellType}: [${start}, ${stop}), the spec's: ${pop.gidStart}+${pop.count}`);
     }
   }
   const recordGids = Object.keys(fx.soma_v_mV).map(Number);
-  const [out] = await simulateCells(runtime, net, { recordGids });
+  const instance = { ruleWeights: [1], driveEvents: fixtureDriveEvents(fx, cells, netcons.nDriveCells) };
+  const [out] = await simulateNetwork(runtime, net, { recordGids, instances: [instance] });
+  if (out.spikeOverflow > 0) throw new Error(`${out.spikeOverflow} cells fired more often than the spike log keeps`);
   const dipole = renormalizeDipole(out.rawL2, out.rawL5, net.tAccum, net.nPyramidal);
   return {
     times_ms: Array.from({ length: net.nSteps + 1 }, (_, i) => i * net.dt),
