@@ -129,11 +129,49 @@ Deno.test("server: posterior page shows the pair plot in the prior's units with 
   assert.doesNotMatch((await get("/runs/rc-small/posterior?obs=b")).body, /ground truth/);
 });
 
+Deno.test("server: progress streams as server-sent events until the run stops running", async () => {
+  await Deno.mkdir(`${runs}/live`);
+  await Deno.writeTextFile(`${runs}/live/experiment.json`, JSON.stringify({ model: "rc", status: "running" }));
+  await Deno.writeTextFile(
+    `${runs}/live/progress.jsonl`,
+    JSON.stringify({ time: "t0", stage: "simulate", done: 1, total: 4 }) + "\n",
+  );
+  const response = await app.request("/api/runs/live/progress");
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: string[] = [];
+  const readUntil = async (pattern: RegExp) => {
+    while (!pattern.test(events.join(""))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      events.push(value);
+    }
+  };
+  await readUntil(/"done":1/);
+  await Deno.writeTextFile(
+    `${runs}/live/progress.jsonl`,
+    JSON.stringify({ time: "t1", stage: "train", message: "epoch 1" }) + "\n",
+    { append: true },
+  );
+  await readUntil(/epoch 1/);
+  await Deno.writeTextFile(`${runs}/live/experiment.json`, JSON.stringify({ model: "rc", status: "complete" }));
+  await readUntil(/event: status/);
+  const text = events.join("");
+  assert.match(text, /event: progress\ndata: \{"time":"t0","stage":"simulate","done":1,"total":4\}/);
+  assert.match(text, /event: status\ndata: \{"status":"complete"\}/);
+  assert.equal((await reader.read()).done, true, "the stream ends with the run");
+});
+
 Deno.test("server: JSON API lists runs", async () => {
   const api = await get("/api/runs");
   assert.equal(api.status, 200);
   assert.match(api.type, /application\/json/);
-  assert.deepEqual(JSON.parse(api.body)[1], { name: "rc-small", model: "rc", status: "complete" });
+  assert.deepEqual(JSON.parse(api.body).find((r: { name: string }) => r.name === "rc-small"), {
+    name: "rc-small",
+    model: "rc",
+    status: "complete",
+  });
 });
 
 Deno.test("server: unknown runs and paths that try to leave the runs folder get the 404 page", async () => {
