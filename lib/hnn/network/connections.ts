@@ -10,8 +10,8 @@ export type Receptor = typeof RECEPTORS[number];
 export const LOCATIONS = ["proximal", "distal", "soma"] as const;
 export type Location = typeof LOCATIONS[number];
 
-export interface ConnectionSpec {
-  source: CellType;
+/** Where and how strongly a source's spikes act on every cell of a target type. */
+export interface SynapticTarget {
   target: CellType;
   location: Location;
   receptor: Receptor;
@@ -21,6 +21,10 @@ export interface ConnectionSpec {
   delay_ms: number;
   /** Space constant λ of the Gaussian fall-off, in grid units. */
   lamtha: number;
+}
+
+export interface ConnectionSpec extends SynapticTarget {
+  source: CellType;
   /** Whether a cell connects to itself when source and target types agree (hnn-core's default: true). */
   allow_autapses?: boolean;
 }
@@ -49,19 +53,13 @@ export interface NetconTable {
 }
 
 /** A drive's targets as a rule: its cells sit at the origin. */
-export interface DriveConnection {
+export interface DriveConnection extends SynapticTarget {
   /**
    * Cell-specific drives: driveGids[j] feeds only the j-th cell of `target`. Otherwise every gid listed feeds
    * every cell of `target`.
    */
   driveGids: number[];
   cellSpecific: boolean;
-  target: CellType;
-  location: Location;
-  receptor: Receptor;
-  weight_uS: number;
-  delay_ms: number;
-  lamtha: number;
 }
 
 /** Drive-cell offsets of each target type for a cell-specific drive: targets in gid order, types in gid order. */
@@ -85,14 +83,7 @@ class NetconBuilder {
   readonly rule: number[] = [];
   readonly falloff: number[] = [];
 
-  add(rule: number, srcGid: number, from: Position, tgtGid: number, to: Position, c: {
-    target: CellType;
-    location: Location;
-    receptor: Receptor;
-    weight_uS: number;
-    delay_ms: number;
-    lamtha: number;
-  }): void {
+  add(rule: number, srcGid: number, from: Position, tgtGid: number, to: Position, c: SynapticTarget): void {
     const d2 = (from[0] - to[0]) ** 2 + (from[1] - to[1]) ** 2;
     const falloff = Math.exp(-d2 / (c.lamtha * c.lamtha));
     for (const section of sectionsFor(c.target, c.location)) {
