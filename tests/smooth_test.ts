@@ -27,11 +27,19 @@ Deno.test("smooth: window length follows hnn-core (Python rounding) and numpy's 
 });
 
 Deno.test("smooth: float64 smoothing reproduces hnn-core's post-processed dipoles (1e-6 of the range: the raw dipole is stored to 1e-7 nAm)", async () => {
-  const erp = await readFixture("erp_jones2009") as { dipole_nAm_raw: { agg: number[] }; postprocessed_agg_smooth30_scale3000: number[] };
+  const erp = await readFixture("erp_jones2009") as {
+    dipole_nAm_raw: { agg: number[] };
+    postprocessed_agg_smooth30_scale3000: number[];
+  };
   const ours = smoothWaveform(erp.dipole_nAm_raw.agg, 30, 0.025, 3000);
   assert.ok(maxRelToRange(ours, erp.postprocessed_agg_smooth30_scale3000) < 1e-6);
-  const paper = await readFixture("paper_erp_a") as { dipole_nAm_raw: { agg: number[] }; postprocessed_agg_smooth20: number[] };
-  assert.ok(maxRelToRange(smoothWaveform(paper.dipole_nAm_raw.agg, 20, 0.025), paper.postprocessed_agg_smooth20) < 1e-6);
+  const paper = await readFixture("paper_erp_a") as {
+    dipole_nAm_raw: { agg: number[] };
+    postprocessed_agg_smooth20: number[];
+  };
+  assert.ok(
+    maxRelToRange(smoothWaveform(paper.dipole_nAm_raw.agg, 20, 0.025), paper.postprocessed_agg_smooth20) < 1e-6,
+  );
 });
 
 Deno.test("smooth: the GPU kernel matches the float64 smoothing row by row (1e-5 of the range)", async () => {

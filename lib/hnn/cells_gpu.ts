@@ -126,7 +126,10 @@ export class GpuPopulation {
     const synNodes = new Uint32Array(syn.buffer);
     links.slots.forEach((s, k) => {
       synNodes[k * SYN_WORDS] = s.node;
-      syn.set([s.kinetics.e, Math.exp(-net.dt / s.kinetics.tau1), Math.exp(-net.dt / s.kinetics.tau2)], k * SYN_WORDS + 1);
+      syn.set(
+        [s.kinetics.e, Math.exp(-net.dt / s.kinetics.tau1), Math.exp(-net.dt / s.kinetics.tau2)],
+        k * SYN_WORDS + 1,
+      );
     });
     const buffers = [
       runtime.storage(Float32Array.from(pop.node)),

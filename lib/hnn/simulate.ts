@@ -8,9 +8,9 @@ import type { CompiledNetwork } from "./compile.ts";
 import {
   defaultSpikeCap,
   GpuPopulation,
+  type PopulationLinks,
   RECORD,
   spikeLogWords,
-  type PopulationLinks,
   unpackSpikes,
   uploadTables,
 } from "./cells_gpu.ts";
@@ -114,9 +114,7 @@ export async function simulateNetwork(
     if (gather) owned.push(gather);
 
     // Trace rows per chunk: whole epochs, within the budget of the largest traced population.
-    const watched = net.populations.map((p) =>
-      recordGids.filter((g) => g >= p.gidStart && g < p.gidStart + p.count)
-    );
+    const watched = net.populations.map((p) => recordGids.filter((g) => g >= p.gidStart && g < p.gidStart + p.count));
     const widest = Math.max(
       1,
       ...net.populations.map((p, k) => p.nInst * ((p.layer ? 1 : 0) + (watched[k].length > 0 ? 1 : 0))),

@@ -1,0 +1,151 @@
+/**
+ * The seed paper's two hnn-core experiments as Simulators: the ERP (four local weights of jones_2009_model) and the
+ * beta event (the spreads of its two bursty drives). x is the aggregate dipole (nAm, baseline-renormalised)
+ * smoothed with a 20 ms Hamming window, unscaled, at the integration step.
+ */
+import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { SimulateOptions, Simulator } from "../models/model.ts";
+import { Prior } from "../prior.ts";
+import { smoothRowsGpu } from "../stats/smooth.ts";
+import { type CompiledNetwork, compileNetwork } from "./compile.ts";
+import { renormalizeDipole } from "./dipole.ts";
+import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "./network/jones2009.ts";
+import { networkInstance } from "./network/instance.ts";
+import { bytesPerNetwork, simulateNetwork } from "./simulate.ts";
+import { type NetworkSpec, type ResolvedSpec, validateSpec } from "./spec.ts";
+
+/** x's smoothing window (the paper's), ms. */
+const SMOOTH_WINDOW_MS = 20;
+/** Device memory one batch may take; the binding limit may cap it further. */
+const BATCH_MEMORY_BYTES = 2 * 2 ** 30;
+/** Storage buffers the cell kernel binds (kernels/hnn_cells.wgsl). */
+const REQUIRED_LIMITS = { maxStorageBuffersPerShaderStage: 9 };
+
+export interface HnnModelOptions {
+  /** Integration step, ms (default 0.025). */
+  dtMs?: number;
+  /** Simulated time, ms (defaults: ERP 250, beta 500). */
+  tstopMs?: number;
+}
+
+/** The paper's ERP network: jones2009 + three evoked drives (one drive cell each, seed 4), θ = four weights. */
+export function hnnErpSpec(options: HnnModelOptions = {}): NetworkSpec {
+  return {
+    mesh_shape: [10, 10],
+    dt_ms: options.dtMs ?? 0.025,
+    tstop_ms: options.tstopMs ?? 250,
+    connections: jones2009Connections(),
+    drives: erpDrives({ cellSpecific: false, eventSeeds: [4, 4, 4] }),
+    parameters: Object.entries(PAPER_ERP_RULES).map(([name, connection]) => ({ name, sets: [{ connection }] })),
+  };
+}
+
+/** The paper's beta event: jones2009 + two bursty drives from 200 ms, θ = their burst spreads. */
+export function hnnBetaSpec(options: HnnModelOptions = {}): NetworkSpec {
+  return {
+    mesh_shape: [10, 10],
+    dt_ms: options.dtMs ?? 0.025,
+    tstop_ms: options.tstopMs ?? 500,
+    connections: jones2009Connections(),
+    drives: paperBetaDrives(0, 0),
+    parameters: [
+      { name: "dist_var", sets: [{ drive: "beta_dist", field: "burst_std" }] },
+      { name: "prox_var", sets: [{ drive: "beta_prox", field: "burst_std" }] },
+    ],
+  };
+}
+
+const erpPrior = new Prior(
+  Object.keys(PAPER_ERP_RULES).map((name) => ({ name, low: 1e-5, high: 10, scale: "log10", unit: "µS" })),
+);
+const betaPrior = new Prior([
+  { name: "dist_var", low: 0, high: 20, scale: "linear", unit: "ms" },
+  { name: "prox_var", low: 0, high: 40, scale: "linear", unit: "ms" },
+]);
+
+/** A Simulator over a network spec whose parameters are the prior's, in order. */
+export function hnnSimulator(name: string, description: string, prior: Prior, input: NetworkSpec): Simulator {
+  const spec = validateSpec(input);
+  const names = spec.parameters.map((p) => p.name);
+  if (names.join() !== prior.names.join()) throw new Error(`${name}: spec parameters ${names}, prior ${prior.names}`);
+  const samples = Math.round(spec.tstop_ms / spec.dt_ms) + 1;
+  const compiled = new Map<number, CompiledNetwork>();
+  const compile = (batch: number) => {
+    let net = compiled.get(batch);
+    if (!net) {
+      compiled.clear(); // keep one: a compiled batch holds its NetCon tables
+      net = compileNetwork(spec, { batch });
+      compiled.set(batch, net);
+    }
+    return net;
+  };
+  return {
+    name,
+    description,
+    prior,
+    timesMs: Float64Array.from({ length: samples }, (_, i) => i * spec.dt_ms),
+    dtMs: spec.dt_ms,
+    requiredLimits: REQUIRED_LIMITS,
+    simulate: (runtime, theta, options) => simulateSpec(runtime, spec, compile, theta, options),
+  };
+}
+
+/** Networks per batch: within the binding limit for its largest buffer and BATCH_MEMORY_BYTES in all. */
+export function networksPerBatch(runtime: GpuRuntime, net: CompiledNetwork): number {
+  const { total, largestBinding } = bytesPerNetwork(net);
+  return Math.max(
+    1,
+    Math.min(Math.floor(runtime.maxBindingBytes / largestBinding), Math.floor(BATCH_MEMORY_BYTES / total)),
+  );
+}
+
+async function simulateSpec(
+  runtime: GpuRuntime,
+  spec: ResolvedSpec,
+  compile: (batch: number) => CompiledNetwork,
+  theta: Float32Array,
+  options: SimulateOptions = {},
+): Promise<Float32Array> {
+  const d = spec.parameters.length;
+  if (theta.length % d !== 0) throw new Error(`θ must have rows of ${d} values, got ${theta.length} values`);
+  const n = theta.length / d, samples = Math.round(spec.tstop_ms / spec.dt_ms) + 1;
+  const perBatch = Math.min(options.maxChunk ?? Infinity, networksPerBatch(runtime, compile(1)), n);
+  const out = new Float32Array(n * samples);
+  for (let start = 0; start < n; start += perBatch) {
+    const count = Math.min(perBatch, n - start);
+    const net = compile(count);
+    const instances = Array.from(
+      { length: count },
+      (_, b) => networkInstance(spec, theta.subarray((start + b) * d, (start + b + 1) * d)),
+    );
+    // Progress within a batch: the fraction of its steps done, in parameter sets.
+    const onSteps = (steps: number) => options.onProgress?.(start + Math.floor((count * steps) / (net.nSteps + 1)));
+    const outputs = await simulateNetwork(runtime, net, { instances, onSteps });
+    const agg = new Float32Array(count * samples);
+    outputs.forEach((o, b) => {
+      if (o.spikeOverflow > 0) {
+        // Spikes beyond the log lost their synaptic effect: no valid x (the trainer drops NaN rows).
+        agg.fill(NaN, b * samples, (b + 1) * samples);
+      } else {
+        agg.set(renormalizeDipole(o.rawL2, o.rawL5, net.tAccum, net.nPyramidal).agg, b * samples);
+      }
+    });
+    out.set(await smoothRowsGpu(runtime, agg, samples, SMOOTH_WINDOW_MS, spec.dt_ms), start * samples);
+    options.onProgress?.(start + count);
+  }
+  return out;
+}
+
+export const hnnErpModel: Simulator = hnnSimulator(
+  "hnn-erp",
+  "hnn-core jones_2009_model ERP (three evoked drives), θ = four local weights (µS); x = dipole smoothed 20 ms",
+  erpPrior,
+  hnnErpSpec(),
+);
+
+export const hnnBetaModel: Simulator = hnnSimulator(
+  "hnn-beta",
+  "hnn-core jones_2009_model beta event (two bursty drives), θ = burst spreads (ms); x = dipole smoothed 20 ms",
+  betaPrior,
+  hnnBetaSpec(),
+);
