@@ -1,16 +1,18 @@
 /**
- * `deno task bench [--out FILE] [--only rc,cells]`: run the benchmarks on this machine's adapter and print one
+ * `deno task bench [--out FILE] [--only rc,cells,network]`: run the benchmarks on this machine's adapter and print one
  * markdown table headed by the adapter.
  */
 import { parseArgs } from "node:util";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { benchHnnCells } from "./hnn_cells_bench.ts";
+import { benchHnnNetwork } from "./hnn_network_bench.ts";
 import { benchRc } from "./rc_bench.ts";
 import { type BenchRow, markdownReport } from "./report.ts";
 
 const BENCHES: Record<string, (runtime: GpuRuntime) => Promise<BenchRow[]>> = {
   rc: (runtime) => benchRc(runtime),
   cells: (runtime) => benchHnnCells(runtime),
+  network: (runtime) => benchHnnNetwork(runtime),
 };
 
 const { values } = parseArgs({
