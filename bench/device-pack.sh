@@ -7,7 +7,14 @@ mkdir -p .device/gl
 deno_bin=$(find node_modules -path '*linux-x64-glibc*' -name deno -type f | head -n 1)
 [ -n "$deno_bin" ] || { echo "run npm install first" >&2; exit 1; }
 [ -f .device/deno.xz ] || xz -T0 -6 -c "$deno_bin" >.device/deno.xz
-tar $(find node_modules -name deno -type f -size +10M -printf ' --exclude=%p') -cJf .device/node_modules.tar.xz node_modules
+# Deno's binaries travel separately; source maps, prebuilt bundles and tfjs's wasm binaries (the GPU machine uses
+# the webgpu backend) are left out to stay within what a call carries.
+exclude=$(find node_modules -name deno -type f -size +10M -printf ' --exclude=%p')
+tar $exclude --exclude='*.map' --exclude='*/dist/tf*.js' --exclude='*/dist/*.min.js' --exclude='*.wasm' \
+  --warning=no-file-changed -cJf .device/node_modules.tar.xz node_modules || [ $? -eq 1 ] # 1: a file changed meanwhile
+# Tests read ../shared/fixtures; the device machine gets the reference files inside .device/.
+mkdir -p .device/shared/fixtures
+cp -r ../shared/fixtures/hnn .device/shared/fixtures/
 if ! ls .device/gl/*.deb >/dev/null 2>&1; then
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
   mkdir -p /tmp/amd64/partial
