@@ -5,19 +5,36 @@ import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
+import { HNN_REQUIRED_LIMITS } from "../hnn/models.ts";
+import { simulateSpec } from "../hnn/run_spec.ts";
 import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
 
 export interface SimulateArgs {
-  model: string;
+  model?: string;
+  spec?: string;
   out: string;
   thetaFile?: string;
   n?: number;
   seed: number;
   shardSize?: number;
+  theta?: number[];
+  trial: number;
+  recordGids?: number[];
 }
 
 export async function simulateCommand(args: SimulateArgs): Promise<void> {
+  if (args.spec !== undefined) {
+    if (args.model !== undefined || args.n !== undefined || args.thetaFile !== undefined) {
+      throw new Error("--spec simulates one network: give it without --model, --n or --theta-file");
+    }
+    await simulateSpecFile(args.spec, args.out, args);
+    return;
+  }
+  if (args.theta !== undefined || args.recordGids !== undefined) {
+    throw new Error("--theta and --record-gids go with --spec");
+  }
+  if (args.model === undefined) throw new Error("give --model NAME (or --spec FILE)");
   const model = getModel(args.model);
   if (args.thetaFile !== undefined) {
     if (args.n !== undefined) throw new Error("give either --theta-file or --n, not both");
@@ -67,6 +84,28 @@ async function simulateThetaFile(thetaFile: string, out: string, model: Simulato
     const rows = Array.from({ length: x.length / t }, (_, i) => Array.from(x.subarray(i * t, (i + 1) * t)));
     await writeFileAtomic(out, JSON.stringify({ times_ms: Array.from(model.timesMs), x: rows }) + "\n");
     console.log(`wrote ${rows.length} simulations of ${t} samples to ${out}`);
+  } finally {
+    runtime.destroy();
+  }
+}
+
+async function simulateSpecFile(specFile: string, out: string, args: SimulateArgs): Promise<void> {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(await Deno.readTextFile(specFile));
+  } catch (error) {
+    throw new Error(`cannot read spec ${specFile}: ${(error as Error).message}`);
+  }
+  await assertWritableDir(dirname(resolve(out)));
+  const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
+  try {
+    const result = await simulateSpec(runtime, spec, {
+      theta: args.theta,
+      trial: args.trial,
+      recordGids: args.recordGids,
+    });
+    await writeFileAtomic(out, JSON.stringify(result) + "\n");
+    console.log(`wrote ${result.times_ms.length} samples and ${result.spikes.gids.length} spikes to ${out}`);
   } finally {
     runtime.destroy();
   }

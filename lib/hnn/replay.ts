@@ -4,11 +4,11 @@
  * replayed as events.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { compileNetwork } from "./compile.ts";
+import { type CompiledNetwork, compileNetwork } from "./compile.ts";
 import type { NetconSource } from "./connectivity.ts";
 import { renormalizeDipole } from "./dipole.ts";
 import { fixtureDriveEvents, fixtureNetcons, type HnnFixture, readFixture, specFromFixture } from "./fixture.ts";
-import { simulateNetwork } from "./simulate.ts";
+import { type NetworkOutput, simulateNetwork } from "./simulate.ts";
 import { CELL_TYPES, validateSpec } from "./spec.ts";
 
 export interface ReplayResult {
@@ -39,6 +39,11 @@ export async function replayLoaded(runtime: GpuRuntime, fx: HnnFixture): Promise
   const recordGids = Object.keys(fx.soma_v_mV).map(Number);
   const instance = { ruleWeights: [1], driveEvents: fixtureDriveEvents(fx, cells, netcons.nDriveCells) };
   const [out] = await simulateNetwork(runtime, net, { recordGids, instances: [instance] });
+  return networkReport(net, out, recordGids);
+}
+
+/** One simulated network in the fixtures' terms: baseline-renormalised dipoles (nAm), spikes, soma voltages. */
+export function networkReport(net: CompiledNetwork, out: NetworkOutput, recordGids: number[]): ReplayResult {
   if (out.spikeOverflow > 0) throw new Error(`${out.spikeOverflow} cells fired more often than the spike log keeps`);
   const dipole = renormalizeDipole(out.rawL2, out.rawL5, net.tAccum, net.nPyramidal);
   return {
