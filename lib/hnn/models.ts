@@ -19,7 +19,7 @@ const SMOOTH_WINDOW_MS = 20;
 /** Device memory one batch may take; the binding limit may cap it further. */
 const BATCH_MEMORY_BYTES = 2 * 2 ** 30;
 /** Storage buffers the cell kernel binds (kernels/hnn_cells.wgsl). */
-const REQUIRED_LIMITS = { maxStorageBuffersPerShaderStage: 9 };
+export const HNN_REQUIRED_LIMITS = { maxStorageBuffersPerShaderStage: 9 };
 
 export interface HnnModelOptions {
   /** Integration step, ms (default 0.025). */
@@ -85,7 +85,7 @@ export function hnnSimulator(name: string, description: string, prior: Prior, in
     prior,
     timesMs: Float64Array.from({ length: samples }, (_, i) => i * spec.dt_ms),
     dtMs: spec.dt_ms,
-    requiredLimits: REQUIRED_LIMITS,
+    requiredLimits: HNN_REQUIRED_LIMITS,
     simulate: (runtime, theta, options) => simulateSpec(runtime, spec, compile, theta, options),
   };
 }
