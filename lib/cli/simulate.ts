@@ -6,6 +6,7 @@ import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
 import { HNN_REQUIRED_LIMITS } from "../hnn/models.ts";
+import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
 import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
@@ -21,6 +22,8 @@ export interface SimulateArgs {
   theta?: number[];
   trial: number;
   recordGids?: number[];
+  dt?: number;
+  tstop?: number;
 }
 
 export async function simulateCommand(args: SimulateArgs): Promise<void> {
@@ -95,6 +98,13 @@ async function simulateSpecFile(specFile: string, out: string, args: SimulateArg
     spec = JSON.parse(await Deno.readTextFile(specFile));
   } catch (error) {
     throw new Error(`cannot read spec ${specFile}: ${(error as Error).message}`);
+  }
+  // A network saved by hnn-core (Network.write_configuration) carries no dt or tstop of its own.
+  if ((spec as { object_type?: string })?.object_type === "Network") {
+    if (args.tstop === undefined) throw new Error(`${specFile} is an hnn-core network: give --tstop (and --dt)`);
+    spec = specFromHnnCoreJson(spec, args.dt ?? 0.025, args.tstop);
+  } else if (args.tstop !== undefined || args.dt !== undefined) {
+    throw new Error("--dt and --tstop apply to hnn-core network files; a neurosbi spec sets dt_ms and tstop_ms");
   }
   await assertWritableDir(dirname(resolve(out)));
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
