@@ -7,7 +7,9 @@ import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
 import { HNN_REQUIRED_LIMITS } from "../hnn/models.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
+import type { ReplayResult } from "../hnn/replay.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
+import { smoothWaveform } from "../stats/smooth.ts";
 import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
 
@@ -24,6 +26,8 @@ export interface SimulateArgs {
   recordGids?: number[];
   dt?: number;
   tstop?: number;
+  smoothMs?: number;
+  scale?: number;
 }
 
 export async function simulateCommand(args: SimulateArgs): Promise<void> {
@@ -114,9 +118,21 @@ async function simulateSpecFile(specFile: string, out: string, args: SimulateArg
       trial: args.trial,
       recordGids: args.recordGids,
     });
-    await writeFileAtomic(out, JSON.stringify(result) + "\n");
+    const processed = args.smoothMs === undefined && args.scale === undefined
+      ? {}
+      : { dipole_nAm_processed: postprocess(result, args) };
+    await writeFileAtomic(out, JSON.stringify({ ...result, ...processed }) + "\n");
     console.log(`wrote ${result.times_ms.length} samples and ${result.spikes.gids.length} spikes to ${out}`);
   } finally {
     runtime.destroy();
   }
+}
+
+/** hnn-core's Dipole.smooth(window).scale(factor) on each layer, as users apply them after a run. */
+function postprocess(result: ReplayResult, args: SimulateArgs) {
+  const dt = result.times_ms[1] - result.times_ms[0], scale = args.scale ?? 1;
+  const apply = (x: number[]) =>
+    Array.from(args.smoothMs === undefined ? x.map((v) => v * scale) : smoothWaveform(x, args.smoothMs, dt, scale));
+  const { agg, L2, L5 } = result.dipole_nAm_raw;
+  return { window_ms: args.smoothMs ?? 0, scale, agg: apply(agg), L2: apply(L2), L5: apply(L5) };
 }
