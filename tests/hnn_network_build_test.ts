@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { buildNetcons, type ConnectionSpec } from "../lib/hnn/network/connections.ts";
 import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "../lib/hnn/network/drives.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../lib/hnn/network/jones2009.ts";
+import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
 import { exp2synFactor, RECEPTOR_KINETICS } from "../lib/hnn/network/synapses.ts";
 import { buildWiring, cellDelaySteps } from "../lib/hnn/network/wiring.ts";
-import { CELL_TYPES } from "../lib/hnn/spec.ts";
+import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
 
@@ -128,4 +129,30 @@ Deno.test("hnn network: wiring by target keeps every NetCon that can act before 
       if (wiring.src[r] < layout.cells) assert.ok(wiring.delaySteps[r] >= 40);
     }
   }
+});
+
+Deno.test("hnn network: a parameter sets a drive's timing as θ + offset (latency after a fixed time)", () => {
+  const spec = validateSpec({
+    mesh_shape: [1, 1],
+    dt_ms: 0.5,
+    tstop_ms: 350,
+    drives: [{
+      type: "evoked",
+      name: "distal",
+      mu: 200,
+      sigma: 0,
+      numspikes: 1,
+      location: "distal",
+      cell_specific: false,
+      n_drive_cells: 1,
+      weights_ampa: { L5_pyramidal: 1e-4 },
+    }],
+    parameters: [{ name: "latency", sets: [{ drive: "distal", field: "mu", offset: 200 }] }],
+  });
+  assert.deepEqual(networkInstance(spec, [-30]).driveEvents, [[170]]);
+  assert.deepEqual(networkInstance(spec, [75]).driveEvents, [[275]]);
+  assert.throws(
+    () => validateSpec({ ...spec, parameters: [{ name: "x", sets: [{ drive: "distal", field: "mu", offset: "a" }] }] }),
+    /offset must be a finite number/,
+  );
 });

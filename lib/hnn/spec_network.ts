@@ -24,8 +24,8 @@ export type DriveTimingField = typeof DRIVE_TIMING_FIELDS[number];
 export type ParameterTarget =
   /** The weight (µS at zero distance) of connection rule `connection` (index into `connections`). */
   | { connection: number }
-  /** A timing field of the named drive. */
-  | { drive: string; field: DriveTimingField }
+  /** A timing field of the named drive, set to θ + offset (e.g. a latency after a fixed time). */
+  | { drive: string; field: DriveTimingField; offset?: number }
   /** The named drive's AMPA or NMDA weight onto one target type. */
   | { drive: string; weight: "ampa" | "nmda"; target: CellType };
 
@@ -224,12 +224,14 @@ export function validateParameters(
       const drive = drives.find((d) => d.name === t.drive);
       if (!drive) throw new SpecError(`${where}.drive: no drive named ${JSON.stringify(t.drive)}`);
       if (t.field !== undefined) {
-        keys(t, ["drive", "field"], where);
+        keys(t, ["drive", "field", "offset"], where);
         const field = oneOf(t.field, DRIVE_TIMING_FIELDS, `${where}.field`);
         if (!TYPE_KEYS[drive.type].includes(field)) {
           throw new SpecError(`${where}: a ${drive.type} drive has no field ${field}`);
         }
-        return { drive: drive.name, field };
+        return t.offset === undefined
+          ? { drive: drive.name, field }
+          : { drive: drive.name, field, offset: num(t.offset, `${where}.offset`) };
       }
       keys(t, ["drive", "weight", "target"], where);
       const weight = oneOf(t.weight, ["ampa", "nmda"] as const, `${where}.weight`);

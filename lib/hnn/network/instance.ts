@@ -32,7 +32,7 @@ export function applyParameters(spec: ResolvedSpec, theta: ArrayLike<number>): R
         continue;
       }
       const drive = out.drives.find((d) => d.name === target.drive)! as DriveSpec & Record<string, unknown>;
-      if ("field" in target) drive[target.field] = theta[i];
+      if ("field" in target) drive[target.field] = theta[i] + (target.offset ?? 0);
       else drive[`weights_${target.weight}`]![target.target] = theta[i];
     }
   });
