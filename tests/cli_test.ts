@@ -118,3 +118,41 @@ Deno.test("cli: an unwritable --out file is refused before simulating", async ()
   assert.match(stderr, /cannot write/);
   assert.doesNotMatch(stderr, /software adapter/, "fails before acquiring the GPU");
 });
+
+Deno.test("cli: --spec simulates a user's network spec; one isolated L5 cell fires as in tonic_a (0.2 ms)", async () => {
+  const fixture = await new Response(
+    (await Deno.open(new URL("../../shared/fixtures/hnn/tonic_a.json.gz", import.meta.url))).readable
+      .pipeThrough(new DecompressionStream("gzip")),
+  ).json();
+  // A 1×1 mesh holds one cell of each type (gids 0–3); isolated cells behave as in the 10×10 fixture.
+  const biases = Object.fromEntries(
+    Object.entries(fixture.tonic_bias_nA as Record<string, number>).map(([type, amplitude_nA]) => [
+      type,
+      { amplitude_nA, t0_ms: fixture.tonic_t0_ms, tstop_ms: fixture.tonic_tstop_ms },
+    ]),
+  );
+  await Deno.writeTextFile(
+    `${dir}/spec.json`,
+    JSON.stringify({ mesh_shape: [1, 1], dt_ms: fixture.dt_ms, tstop_ms: fixture.tstop_ms, tonic_biases: biases }),
+  );
+  const { code, stderr } = await cli(
+    "simulate",
+    "--spec",
+    `${dir}/spec.json`,
+    "--record-gids",
+    "3",
+    "--out",
+    `${dir}/spec-out.json`,
+  );
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(await Deno.readTextFile(`${dir}/spec-out.json`));
+  const ours = out.spikes.times_ms.filter((_: number, i: number) => out.spikes.gids[i] === 3);
+  const theirs = fixture.spikes.times_ms.filter((_: number, i: number) => fixture.spikes.gids[i] === 170);
+  assert.equal(ours.length, theirs.length);
+  ours.forEach((t: number, i: number) => assert.ok(Math.abs(t - theirs[i]) <= 0.2, `spike ${i}: ${t} vs ${theirs[i]}`));
+  assert.equal(out.soma_v_mV["3"].length, fixture.soma_v_mV["170"].length);
+  const bad = await cli("simulate", "--spec", `${dir}/spec.json`, "--theta", "1", "--out", `${dir}/spec-bad.json`);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /declares 0 parameters/);
+  assert.equal(await exists(`${dir}/spec-bad.json`), false);
+});

@@ -1,10 +1,19 @@
 /** The neurosbi command line: `deno task cli <command> --help`. */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { FLOW_KINDS } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { getModel, modelNames } from "../models/registry.ts";
+import { TASK_NAMES } from "../sbibm/registry.ts";
+import { BACKEND_NAMES } from "../tf/backend.ts";
+import { DEFAULT_TRAINING } from "../train/trainer.ts";
+import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
+import { experimentCommand } from "./experiment.ts";
 import { replayCommand } from "./replay.ts";
+import { sampleCommand } from "./sample.ts";
+import { sbibmCommand } from "./sbibm.ts";
 import { serveCommand } from "./serve.ts";
 import { simulateCommand } from "./simulate.ts";
+import { trainCommand } from "./train.ts";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -20,11 +29,28 @@ function port(value: string): number {
   return n;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("must be a positive number");
+  return n;
+}
+
+function numberList(value: string): number[] {
+  const values = value.split(",").map((v) => (v.trim() === "" ? NaN : Number(v)));
+  if (values.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError("must be comma-separated numbers");
+  return values;
+}
+
 function integer(value: string): number {
   const n = Number(value);
   if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer");
   return n;
 }
+
+const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
+const backendOption = () =>
+  new Option("--backend <name>", "tfjs backend (auto: webgpu on a hardware GPU, wasm otherwise)")
+    .choices(BACKEND_NAMES).default("auto" as const);
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -33,13 +59,24 @@ export function buildProgram(): Command {
     .showHelpAfterError("(add --help for usage)");
 
   program.command("simulate")
-    .description("simulate given parameter sets (--theta-file) or a dataset of prior draws (--n)")
-    .requiredOption("--model <name>", `simulator: ${modelNames().join(", ")}`)
-    .requiredOption("--out <path>", "output: a JSON file with --theta-file, a dataset folder with --n")
+    .description(
+      "simulate a model at given parameter sets (--theta-file) or a dataset of prior draws (--n), or one HNN network " +
+        "spec (--spec)",
+    )
+    .option("--model <name>", `simulator: ${modelNames().join(", ")}`)
+    .option("--spec <json>", "an HNN network spec (docs/hnn-spec.md) to simulate once instead of a model")
+    .requiredOption("--out <path>", "output: a JSON file with --theta-file or --spec, a dataset folder with --n")
     .option("--theta-file <csv>", "CSV with a header of the prior's parameter names, one row per parameter set")
     .option("--n <N>", "number of parameter sets to draw from the prior", positiveInt)
     .option("--seed <S>", "seed of the prior draws", integer, 0)
     .option("--shard-size <K>", "rows per shard written while simulating (resume granularity)", positiveInt)
+    .option("--theta <values>", "with --spec: values of the spec's parameters, comma-separated", numberList)
+    .option("--trial <T>", "with --spec: trial index (shifts the drives' seeds as hnn-core's trials)", integer, 0)
+    .option("--record-gids <gids>", "with --spec: gids whose soma voltage to write, comma-separated", numberList)
+    .option("--dt <ms>", "with an hnn-core network file as --spec: integration step (default 0.025)", positiveNumber)
+    .option("--tstop <ms>", "with an hnn-core network file as --spec: simulated time", positiveNumber)
+    .option("--smooth-ms <W>", "with --spec: also write the dipoles smoothed with a W ms Hamming window", positiveNumber)
+    .option("--scale <F>", "with --spec: also write the dipoles multiplied by F (after smoothing)", Number)
     .action((options) => simulateCommand(options));
 
   program.command("replay")
@@ -54,6 +91,55 @@ export function buildProgram(): Command {
     .option("--port <P>", "TCP port (0: any free port)", port, 8000)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .action((options) => serveCommand(options));
+
+  program.command("train")
+    .description("train a neural posterior estimator q(θ | x) on a dataset folder and save it")
+    .requiredOption("--data <dir>", "dataset folder written by simulate --n")
+    .requiredOption("--out <dir>", "posterior folder (holds checkpoint.bin while training; rerun to resume)")
+    .addOption(flowOption())
+    .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
+    .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
+    .option("--embedding-dim <D>", "put an MLP embedding x → 100 → 100 → D in front of the flow (long x)", positiveInt)
+    .option("--seed <S>", "seed of the weights, the validation split and the batch order", integer, 0)
+    .addOption(backendOption())
+    .action((options) => trainCommand(options));
+
+  program.command("sample")
+    .description("draw posterior samples for one observation from a trained posterior")
+    .requiredOption("--posterior <dir>", "folder written by train")
+    .requiredOption("--x <csv>", "one row of x (a header row is optional)")
+    .requiredOption("--out <csv>", "samples, with a header of the parameter names")
+    .option("--n <N>", "number of samples", positiveInt, 10_000)
+    .option("--seed <S>", "seed of the draws", integer, 0)
+    .addOption(backendOption())
+    .action((options) => sampleCommand(options));
+
+  program.command("sbibm")
+    .description("simulate an sbibm task, train NPE and write 10,000 posterior samples for one observation")
+    .addOption(new Option("--task <name>", "benchmark task").choices(TASK_NAMES).makeOptionMandatory())
+    .requiredOption("--sims <N>", "number of simulations to train on", positiveInt)
+    .requiredOption("--observation <K>", "observation 1 to 10", positiveInt)
+    .requiredOption("--out <csv>", "samples, header parameter_1,...")
+    .addOption(flowOption())
+    .option("--samples <N>", "number of posterior samples", positiveInt, 10_000)
+    .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
+    .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
+    .option("--seed <S>", "seed of the simulations, weights, split, batches and samples", integer, 0)
+    .addOption(backendOption())
+    .action((options) => sbibmCommand(options));
+
+  program.command("experiment")
+    .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
+    .addOption(new Option("--name <name>", "experiment").choices(EXPERIMENT_NAMES).makeOptionMandatory())
+    .addOption(new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default("small" as const))
+    .requiredOption("--out <dir>", "run folder (served by `deno task serve --runs` its parent)")
+    .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)
+    .addOption(new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("nsf" as const))
+    .option("--noise", "add small uniform noise to x for training")
+    .option("--seed <S>", "seed of every random stream of the run", integer, 0)
+    .option("--max-epochs <E>", "cap on training epochs", positiveInt)
+    .addOption(backendOption())
+    .action((options) => experimentCommand(options));
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

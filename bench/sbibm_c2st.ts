@@ -1,0 +1,125 @@
+/**
+ * `deno run --allow-read --allow-write --allow-env bench/sbibm_c2st.ts [--tasks a,b] [--sims 1000,10000]
+ *  [--observations 1-10] [--flows two_moons=nsf,...] [--out runs/sbibm]`
+ *
+ * NPE on the sbibm tasks, scored by C2ST against the reference posteriors. One network is trained per task and
+ * simulation budget and conditioned on each observation (NPE is amortised); samples land in
+ * OUT/<task>/<sims>/observation_K.csv. Results accumulate in OUT/c2st.json (a finished (task, sims) is skipped when
+ * the script is run again) and OUT/c2st.md, next to sbi's published figures.
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { writeFileAtomic } from "../lib/data/atomic.ts";
+import { c2st } from "../lib/diagnostics/c2st.ts";
+import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
+import { formatSamplesCsv } from "../lib/posterior/csv.ts";
+import { Posterior } from "../lib/posterior/posterior.ts";
+import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
+import { loadObservation, loadReferenceSamples, SBIBM_DATA } from "../lib/sbibm/reference.ts";
+import { simulateTask } from "../lib/sbibm/simulate.ts";
+import { useBackend } from "../lib/tf/backend.ts";
+import { DEFAULT_TRAINING, trainNpe } from "../lib/train/trainer.ts";
+
+interface RunResult {
+  task: string;
+  sims: number;
+  flow: FlowKind;
+  epochs: number;
+  bestEpoch: number;
+  trainSeconds: number;
+  c2st: Record<string, number>;
+  acceptance: Record<string, number>;
+  mean: number;
+  sbi: number;
+}
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    tasks: { type: "string", default: TASK_NAMES.join(",") },
+    sims: { type: "string", default: "10000" },
+    observations: { type: "string", default: "1-10" },
+    flows: { type: "string", default: "two_moons=nsf,slcp=nsf,gaussian_mixture=nsf,gaussian_linear=maf" },
+    out: { type: "string", default: "runs/sbibm" },
+    seed: { type: "string", default: "1" },
+  },
+});
+const [first, last] = values.observations.split("-").map(Number);
+const observations = Array.from({ length: (last ?? first) - first + 1 }, (_, i) => first + i);
+const flows = Object.fromEntries(values.flows.split(",").map((kv) => kv.split("="))) as Record<string, FlowKind>;
+const seed = Number(values.seed);
+const sbiTable: { c2st: Record<string, Record<string, number>> } = JSON.parse(
+  await Deno.readTextFile(join(SBIBM_DATA, "sbi_npe_c2st.json")),
+);
+const resultsPath = join(values.out, "c2st.json");
+const results: RunResult[] = JSON.parse(await Deno.readTextFile(resultsPath).catch(() => "[]"));
+
+await Deno.mkdir(values.out, { recursive: true });
+const backend = await useBackend("auto");
+for (const sims of values.sims.split(",").map(Number)) {
+  for (const name of values.tasks.split(",")) {
+    if (results.some((r) => r.task === name && r.sims === sims)) continue;
+    const task = getTask(name);
+    const flow = flows[name] ?? "maf";
+    console.error(`${name}, ${sims} simulations, ${flow} (${backend})`);
+    const training = await trainNpe(
+      simulateTask(task, sims, seed),
+      flowConfig(flow, task.thetaDim, task.xDim, { seed }),
+      { ...DEFAULT_TRAINING, seed },
+      {
+        onEpoch: (e) =>
+          e.epoch % 25 === 0 && console.error(`  epoch ${e.epoch}: validation ${e.validationLoss.toFixed(4)}`),
+      },
+    );
+    const posterior = new Posterior(training.flow, task.prior);
+    const scores: Record<string, number> = {}, acceptance: Record<string, number> = {};
+    const dir = join(values.out, name, String(sims));
+    await Deno.mkdir(dir, { recursive: true });
+    for (const k of observations) {
+      const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
+      await writeFileAtomic(join(dir, `observation_${k}.csv`), formatSamplesCsv(task.prior.names, drawn.samples));
+      scores[k] = await c2st(await loadReferenceSamples(name, k), drawn.samples, task.thetaDim);
+      acceptance[k] = drawn.acceptanceRate;
+      console.error(`  observation ${k}: C2ST ${scores[k].toFixed(3)}`);
+    }
+    posterior.dispose();
+    const sbiScores = Object.values(sbiTable.c2st[`NPE/${name}/${sims}`] ?? {});
+    results.push({
+      task: name,
+      sims,
+      flow,
+      epochs: training.epochs,
+      bestEpoch: training.bestEpoch,
+      trainSeconds: training.seconds,
+      c2st: scores,
+      acceptance,
+      mean: average(Object.values(scores)),
+      sbi: sbiScores.length > 0 ? average(sbiScores) : NaN,
+    });
+    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2) + "\n");
+    await writeFileAtomic(join(values.out, "c2st.md"), markdown(results));
+  }
+}
+console.log(markdown(results));
+
+function average(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function markdown(rows: RunResult[]): string {
+  const lines = [
+    `C2ST, mean over observations (backend ${backend}); one NPE network per task and budget`,
+    "",
+    "| task | sims | flow | ours | sbi NPE | ours − sbi | epochs (best) | training s |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of [...rows].sort((a, b) => a.task.localeCompare(b.task) || a.sims - b.sims)) {
+    lines.push(
+      `| ${r.task} | ${r.sims} | ${r.flow} | ${r.mean.toFixed(3)} | ${r.sbi.toFixed(3)} | ${
+        (r.mean - r.sbi).toFixed(3)
+      } | ` +
+        `${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,39 @@
+/** `sample`: draw posterior samples for one observation from a saved posterior, as CSV. */
+import { dirname, resolve } from "node:path";
+import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { formatSamplesCsv, parseNumericCsv } from "../posterior/csv.ts";
+import { loadPosterior } from "../posterior/io.ts";
+import { type BackendName, useBackend } from "../tf/backend.ts";
+
+export interface SampleArgs {
+  posterior: string;
+  x: string;
+  n: number;
+  out: string;
+  seed: number;
+  backend: BackendName;
+}
+
+export async function sampleCommand(args: SampleArgs): Promise<void> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(args.x);
+  } catch (error) {
+    throw new Error(`cannot read ${args.x}: ${(error as Error).message}`);
+  }
+  const table = parseNumericCsv(text, args.x);
+  if (table.rows !== 1) throw new Error(`${args.x} holds ${table.rows} rows; give exactly one observation`);
+  await assertWritableDir(dirname(resolve(args.out)));
+  await useBackend(args.backend);
+  const { posterior } = await loadPosterior(args.posterior);
+  if (table.cols !== posterior.xDim) {
+    throw new Error(`${args.x} has ${table.cols} values, the posterior was trained on x of ${posterior.xDim}`);
+  }
+  const { samples, acceptanceRate } = await posterior.sample(args.n, table.data, { seed: args.seed });
+  await writeFileAtomic(args.out, formatSamplesCsv(posterior.prior.names, samples));
+  console.log(
+    `wrote ${args.n} samples to ${args.out} (acceptance into the prior's support ${
+      (100 * acceptanceRate).toFixed(1)
+    }%)`,
+  );
+}

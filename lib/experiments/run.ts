@@ -1,0 +1,310 @@
+/**
+ * One experiment end to end, into one run folder (docs/runs.md): simulate the training set, fit the summary
+ * statistic, train the posterior, then diagnose it — SBC and expected coverage on fresh prior draws, the paper's
+ * grid of ground truths (parameter recovery and posterior predictive checks), and the paper's conditioning points
+ * (posterior samples, correlations, predictive bands, overlap between the two).
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "../data/atomic.ts";
+import { loadDataset, simulateDataset } from "../data/dataset.ts";
+import { expectedCoverage, hpdLevel } from "../diagnostics/coverage.ts";
+import { overlapCoefficient } from "../diagnostics/overlap.ts";
+import { predictiveRmse, recoveryError, unitGrid } from "../diagnostics/recovery.ts";
+import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
+import { flowConfig, type FlowKind } from "../flows/flow.ts";
+import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { Simulator } from "../models/model.ts";
+import { getModel } from "../models/registry.ts";
+import { predictiveBands } from "../plots/posterior.ts";
+import { flowCoordinates } from "../posterior/coordinates.ts";
+import { savePosterior } from "../posterior/io.ts";
+import { Posterior } from "../posterior/posterior.ts";
+import { seededUniform } from "../random.ts";
+import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
+import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
+import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
+import { ProgressLog } from "./progress_log.ts";
+
+export interface ExperimentOptions {
+  config: ExperimentConfig;
+  size: Size;
+  out: string;
+  runtime: GpuRuntime;
+  summary?: string;
+  flow?: FlowKind;
+  /** Add the config's uniform noise to x for training. */
+  noise?: boolean;
+  seed?: number;
+  /** Cap on training epochs (tests and quick looks). */
+  maxEpochs?: number;
+  /** Changes to the size's budget (tests and quick looks). */
+  budget?: Partial<Budget>;
+}
+
+/** Seeds of the independent streams an experiment draws from. */
+const STREAM = { dataset: 0, noise: 1, sbc: 2, sampling: 3, predictive: 4 } as const;
+
+export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
+  const { config, size, out, runtime } = options;
+  const budget = { ...config.budgets[size], ...options.budget };
+  const seed = options.seed ?? 0;
+  const summaryName = options.summary ?? config.summary;
+  const summarySpec = SUMMARIES[summaryName];
+  if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
+  const model = getModel(config.model);
+  await Deno.mkdir(out, { recursive: true });
+  const log = new ProgressLog(out);
+  const experiment: Record<string, unknown> = {
+    name: config.name,
+    model: model.name,
+    size,
+    summary: summaryName,
+    flow: options.flow ?? "nsf",
+    noise: options.noise ? config.noise : 0,
+    seed,
+    budget,
+    status: "running",
+    started: new Date().toISOString(),
+  };
+  const writeExperiment = () =>
+    writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
+  await writeExperiment();
+  try {
+    // 1. Training set.
+    const manifest = await simulateDataset({
+      model,
+      runtime,
+      n: budget.sims,
+      seed: seed * 100 + STREAM.dataset,
+      dir: join(out, "dataset"),
+      onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
+    });
+    const dataset = await loadDataset(join(out, "dataset"));
+
+    // 2. Summary statistic, fitted on the (optionally noisy) training waveforms.
+    const x = options.noise ? withNoise(dataset.x.data, config.noise, seed * 100 + STREAM.noise) : dataset.x.data;
+    const summary = await fitSummary(runtime, summarySpec, x, manifest.times_ms);
+    await writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary) + "\n");
+    const features = await computeSummary(runtime, summary, x);
+    await log.write("summary", { message: `${summaryName}: ${summary.names.length} features` });
+
+    // 3. Posterior, in the prior's own coordinates (log10 for log-scaled parameters).
+    const coords = flowCoordinates(model.prior.parameters);
+    const f = summary.names.length, d = model.prior.dim;
+    const config_ = flowConfig(options.flow ?? "nsf", d, f, { seed });
+    const training = await trainNpe(
+      { theta: coords.toFlow(dataset.theta.data), x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+      config_,
+      { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
+      {
+        checkpointPath: join(out, "checkpoint.bin"),
+        onEpoch: (e) =>
+          log.write("train", {
+            done: e.epoch,
+            message: `train ${e.trainLoss.toFixed(4)} validation ${e.validationLoss.toFixed(4)}`,
+          }),
+      },
+    );
+    const posterior = new Posterior(training.flow, coords.support);
+    await savePosterior(join(out, "posterior"), posterior, {
+      epochs: training.epochs,
+      best_epoch: training.bestEpoch,
+      seconds: training.seconds,
+      coordinates: "log10 for log10-scaled parameters",
+    });
+    await writeFileAtomic(
+      join(out, "training.json"),
+      JSON.stringify({
+        epochs: training.history.map((e) => ({
+          epoch: e.epoch,
+          train_loss: e.trainLoss,
+          validation_loss: e.validationLoss,
+        })),
+        best_epoch: training.bestEpoch,
+        seconds: training.seconds,
+        dropped_nonfinite_rows: training.droppedRows,
+      }) + "\n",
+    );
+    await Deno.remove(join(out, "checkpoint.bin")).catch(() => {});
+
+    const context: Context = { model, runtime, summary, posterior, coords, log, seed };
+    await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
+
+    // 4. SBC and expected coverage on fresh draws from the prior.
+    const calibration = await calibrate(context, budget.sbcPairs, budget.sbcSamples);
+    await writeFileAtomic(join(out, "diagnostics", "sbc.json"), JSON.stringify(calibration.sbc) + "\n");
+    await writeFileAtomic(join(out, "diagnostics", "coverage.json"), JSON.stringify(calibration.coverage) + "\n");
+
+    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth.
+    const grid = await gridCheck(context, budget);
+    await writeFileAtomic(join(out, "diagnostics", "recovery.json"), JSON.stringify(grid) + "\n");
+
+    // 6. The paper's conditioning points, and the overlap of their posteriors.
+    await Deno.mkdir(join(out, "observations"), { recursive: true });
+    const conditioned: Awaited<ReturnType<typeof conditionOn>>[] = [];
+    for (const obs of config.observations) {
+      const record = await conditionOn(context, obs, budget);
+      await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
+      conditioned.push(record);
+    }
+    const overlap = conditioned.length === 2
+      ? model.prior.names.map((name, j) => ({
+        parameter: name,
+        ovl: overlapCoefficient(
+          unitColumn(model, conditioned[0].samples, j),
+          unitColumn(model, conditioned[1].samples, j),
+        ),
+      }))
+      : [];
+    await writeFileAtomic(join(out, "diagnostics", "overlap.json"), JSON.stringify({ pairs: overlap }) + "\n");
+
+    Object.assign(experiment, {
+      status: "complete",
+      finished: new Date().toISOString(),
+      results: {
+        training_epochs: training.epochs,
+        sbc_rejected: calibration.sbc.ks.filter((k) => k.rejected).length,
+        sbc_pvalues: calibration.sbc.ks.map((k) => k.pValue),
+        coverage_max_deviation: calibration.coverage.maxDeviation,
+        median_recovery_error: grid.median_error,
+        median_predictive_rmse: grid.median_rmse,
+        observations: conditioned.map((c) => ({ id: c.id, correlation: c.correlation, recovery: c.recovery_error })),
+        overlap,
+      },
+    });
+    await writeExperiment();
+    await log.write("done");
+    posterior.dispose();
+    return experiment;
+  } catch (error) {
+    Object.assign(experiment, { status: "failed", error: (error as Error).message });
+    await writeExperiment();
+    throw error;
+  }
+}
+
+interface Context {
+  model: Simulator;
+  runtime: GpuRuntime;
+  summary: FittedSummary;
+  posterior: Posterior;
+  coords: ReturnType<typeof flowCoordinates>;
+  log: ProgressLog;
+  seed: number;
+}
+
+function withNoise(x: Float32Array, halfWidth: number, seed: number): Float32Array {
+  const u = seededUniform(seed);
+  return x.map((v) => v + (2 * u() - 1) * halfWidth);
+}
+
+function unitColumn(model: Simulator, samples: number[][], j: number): number[] {
+  return samples.map((row) => model.prior.toUnit(row)[j]);
+}
+
+/** Posterior samples (prior units) for one summary row. */
+async function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
+  const { samples, acceptanceRate } = await c.posterior.sample(n, features, { seed });
+  return { samples: c.coords.fromFlow(samples), flowSamples: samples, acceptanceRate };
+}
+
+async function simulateSummaries(c: Context, theta: Float32Array) {
+  const x = await c.model.simulate(c.runtime, theta);
+  return { x, features: await computeSummary(c.runtime, c.summary, x) };
+}
+
+async function calibrate(c: Context, pairs: number, samples: number) {
+  const d = c.model.prior.dim, f = c.summary.names.length;
+  const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
+  const { features } = await simulateSummaries(c, theta);
+  const truthFlow = c.coords.toFlow(theta);
+  const sets: Float64Array[] = [], levels: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const row = features.subarray(i * f, (i + 1) * f);
+    const { flowSamples } = await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i);
+    sets.push(Float64Array.from(flowSamples));
+    const truthRow = truthFlow.subarray(i * d, (i + 1) * d);
+    const [truthLogProb] = await c.posterior.logProb(truthRow, row);
+    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(flowSamples, row)));
+    if ((i + 1) % 25 === 0 || i + 1 === pairs) await c.log.write("sbc", { done: i + 1, total: pairs });
+  }
+  const ranks = sbcRanks(Float64Array.from(truthFlow), sets, d);
+  const sbc = sbcCheck(ranks, c.model.prior.names, samples);
+  return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
+}
+
+async function gridCheck(c: Context, budget: Budget) {
+  const prior = c.model.prior, d = prior.dim, f = c.summary.names.length, t = c.model.timesMs.length;
+  const unit = unitGrid(d, budget.gridPoints);
+  const points = unit.length / d;
+  const theta = new Float32Array(prior.fromUnit(unit));
+  const { x, features } = await simulateSummaries(c, theta);
+  const errors: number[][] = [], rmse: number[] = [];
+  for (let i = 0; i < points; i++) {
+    const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
+    errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
+    const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d));
+    rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
+    if ((i + 1) % 10 === 0 || i + 1 === points) await c.log.write("grid", { done: i + 1, total: points });
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  return {
+    parameters: prior.names,
+    grid_unit: Array.from({ length: points }, (_, i) => Array.from(unit.subarray(i * d, (i + 1) * d))),
+    recovery_error: errors,
+    predictive_rmse: rmse,
+    median_error: prior.names.map((_, j) => median(errors.map((e) => e[j]))),
+    median_rmse: median(rmse),
+  };
+}
+
+async function conditionOn(
+  c: Context,
+  obs: ExperimentConfig["observations"][number],
+  budget: Budget,
+) {
+  const prior = c.model.prior, d = prior.dim;
+  const truth = new Float32Array(prior.fromUnit(obs.unit));
+  const { x, features } = await simulateSummaries(c, truth);
+  const { samples, acceptanceRate } = await sampleAt(c, features, budget.observationSamples, 7);
+  const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d));
+  const rows = Array.from(
+    { length: budget.observationSamples },
+    (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d)),
+  );
+  const unitSamples = prior.toUnit(samples);
+  const times = Array.from(c.model.timesMs);
+  await c.log.write("observation", { message: obs.label });
+  return {
+    id: obs.id,
+    label: obs.label,
+    times_ms: times,
+    x: Array.from(x),
+    theta_true: Array.from(truth),
+    samples: rows,
+    acceptance_rate: acceptanceRate,
+    correlation: correlationMatrix(unitSamples, d),
+    recovery_error: recoveryError(unitSamples, obs.unit),
+    predictive_rmse: predictiveRmse(predictive, x).mean,
+    predictive: predictiveBands(predictive, times),
+  };
+}
+
+/** Pearson correlations between the parameters' posterior samples (unit scale). */
+function correlationMatrix(samples: ArrayLike<number>, d: number): number[][] {
+  const n = samples.length / d;
+  const mean = Array.from({ length: d }, (_, j) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += samples[i * d + j];
+    return s / n;
+  });
+  const cov = (a: number, b: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += (samples[i * d + a] - mean[a]) * (samples[i * d + b] - mean[b]);
+    return s / (n - 1);
+  };
+  return Array.from(
+    { length: d },
+    (_, a) => Array.from({ length: d }, (_, b) => cov(a, b) / Math.sqrt(cov(a, a) * cov(b, b))),
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * sbi's DirectPosterior: samples from the trained flow, rejected into the prior's support, with the acceptance rate
+ * reported; a rate that collapses (the flow puts almost no mass inside the support) is an error, not a hang.
+ */
+import type { ConditionalFlow } from "../flows/flow.ts";
+import { seededUniform } from "../random.ts";
+import { seededNormal } from "../stats/normal.ts";
+import { inSupport, type PriorSpec } from "./support.ts";
+
+export interface SampleOptions {
+  seed?: number;
+  /** Give up when fewer than this fraction of draws land in the support (sbi warns at 10⁻³ or so). */
+  minAcceptance?: number;
+  /** Draws per round of rejection. */
+  batchSize?: number;
+}
+
+export interface PosteriorSamples {
+  samples: Float32Array;
+  acceptanceRate: number;
+}
+
+export class Posterior {
+  constructor(readonly flow: ConditionalFlow, readonly prior: PriorSpec) {
+    if (prior.names.length !== flow.config.thetaDim) {
+      throw new Error(`the prior has ${prior.names.length} parameters, the flow ${flow.config.thetaDim}`);
+    }
+  }
+
+  get thetaDim(): number {
+    return this.flow.config.thetaDim;
+  }
+
+  get xDim(): number {
+    return this.flow.config.xDim;
+  }
+
+  /** n samples of θ | x, all inside the prior's support. */
+  async sample(n: number, x: ArrayLike<number>, options: SampleOptions = {}): Promise<PosteriorSamples> {
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      throw new RangeError(`number of samples must be a positive integer, got ${n}`);
+    }
+    this.#checkX(x);
+    const d = this.thetaDim;
+    const minAcceptance = options.minAcceptance ?? 1e-3;
+    const batch = options.batchSize ?? Math.max(n, 10_000);
+    const normal = seededNormal(seededUniform(options.seed ?? 0));
+    const out = new Float32Array(n * d);
+    let accepted = 0, examined = 0;
+    while (accepted < n) {
+      const draws = await this.flow.sample(batch, x, normal);
+      for (let r = 0; r < batch && accepted < n; r++, examined++) {
+        if (!inSupport(this.prior, draws, r)) continue;
+        out.set(draws.subarray(r * d, (r + 1) * d), accepted * d);
+        accepted++;
+      }
+      if (accepted < n && accepted / examined < minAcceptance) {
+        throw new Error(
+          `only ${accepted} of ${examined} posterior draws fell inside the prior's support ` +
+            `(acceptance ${(accepted / examined).toExponential(1)}): the posterior does not fit this x`,
+        );
+      }
+    }
+    return { samples: out, acceptanceRate: accepted / examined };
+  }
+
+  /** log q(θ | x) for rows of θ and one x; −∞ outside the prior's support (unnormalised by the acceptance rate). */
+  async logProb(theta: Float32Array, x: ArrayLike<number>): Promise<Float32Array> {
+    this.#checkX(x);
+    const d = this.thetaDim;
+    if (theta.length % d !== 0) throw new Error(`θ rows must have ${d} values`);
+    const rows = theta.length / d;
+    const xs = new Float32Array(rows * this.xDim);
+    for (let r = 0; r < rows; r++) xs.set(Array.from(x), r * this.xDim);
+    const values = await this.flow.logProbRows(theta, xs);
+    for (let r = 0; r < rows; r++) if (!inSupport(this.prior, theta, r)) values[r] = -Infinity;
+    return values;
+  }
+
+  dispose(): void {
+    this.flow.dispose();
+  }
+
+  #checkX(x: ArrayLike<number>): void {
+    if (x.length !== this.xDim) throw new Error(`x has ${x.length} values, the posterior expects ${this.xDim}`);
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) throw new Error(`x holds a non-finite value (${x[i]}) at position ${i + 1}`);
+    }
+  }
+}

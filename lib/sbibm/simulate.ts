@@ -1,0 +1,12 @@
+/** Simulated training pairs for an sbibm task: n prior draws and their simulations, from one seed. */
+import { seededUniform } from "../random.ts";
+import { seededNormal } from "../stats/normal.ts";
+import type { Pairs } from "../train/pairs.ts";
+import type { SbibmTask } from "./task.ts";
+
+export function simulateTask(task: SbibmTask, n: number, seed: number): Pairs {
+  const uniform = seededUniform(seed);
+  const draws = { uniform, normal: seededNormal(uniform) };
+  const theta = task.samplePrior(n, draws);
+  return { theta, x: task.simulate(theta, draws), rows: n, thetaDim: task.thetaDim, xDim: task.xDim };
+}
