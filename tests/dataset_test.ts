@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadDataset, readManifest, simulateDataset } from "../lib/data/dataset.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import type { Simulator } from "../lib/models/model.ts";
 import { rcModel } from "../lib/models/rc.ts";
 
 const runtime = await GpuRuntime.acquire({ notice: () => {} });
@@ -66,5 +67,27 @@ Deno.test("dataset: a folder of another run or of other files is refused", async
     await Deno.writeTextFile(`${dir}/other/notes.txt`, "x");
     await assert.rejects(simulateDataset({ ...base, dir: `${dir}/other` }), /not empty/);
     await assert.rejects(simulateDataset({ ...base, n: 0, dir: `${dir}/zero` }), /positive integer/);
+  });
+});
+
+Deno.test("dataset: each row gets its own seed, whatever the sharding", async () => {
+  // A simulator whose output is the seed it was given for each row.
+  const seeded: Simulator = {
+    ...rcModel,
+    name: "seed-echo",
+    simulate: (_runtime, theta, options) => {
+      const n = theta.length / 3, t = rcModel.timesMs.length;
+      return Promise.resolve(Float32Array.from({ length: n * t }, (_, i) => options?.seeds?.[Math.floor(i / t)] ?? -1));
+    },
+  };
+  await withTempDir(async (dir) => {
+    await simulateDataset({ ...base, model: seeded, n: 2000, shardSize: 700, dir: `${dir}/a` });
+    await simulateDataset({ ...base, model: seeded, n: 2000, shardSize: 2000, dir: `${dir}/b` });
+    const a = await loadDataset(`${dir}/a`), b = await loadDataset(`${dir}/b`);
+    assert.deepEqual(a.x.data, b.x.data);
+    const t = rcModel.timesMs.length;
+    const seeds = Array.from({ length: 2000 }, (_, i) => a.x.data[i * t]);
+    assert.equal(new Set(seeds).size, 2000, "distinct seeds");
+    assert.deepEqual(seeds.slice(0, 2), [7 * 2000, 7 * 2000 + 1]);
   });
 });

@@ -113,6 +113,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     const began = performance.now();
     const x = await model.simulate(runtime, thetaShard, {
       onProgress: (k) => options.onProgress?.(done + k, n),
+      seeds: rowSeeds(seed, n, start, count),
     });
     manifest.simulate_seconds += (performance.now() - began) / 1000;
     // x last: a shard counts only once its x file exists.
@@ -131,6 +132,11 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   await writeManifest(dir, manifest);
   await Deno.remove(join(dir, "shards"), { recursive: true });
   return manifest;
+}
+
+/** Each row's own random stream: dataset seed and row index together, so a row's x does not depend on sharding. */
+export function rowSeeds(seed: number, n: number, start: number, count: number): Float64Array {
+  return Float64Array.from({ length: count }, (_, i) => seed * n + start + i);
 }
 
 /** Read a complete dataset, checking its files against the manifest. */

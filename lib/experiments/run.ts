@@ -42,7 +42,7 @@ export interface ExperimentOptions {
 }
 
 /** Seeds of the independent streams an experiment draws from. */
-const STREAM = { dataset: 0, noise: 1, sbc: 2, sampling: 3, predictive: 4 } as const;
+const STREAM = { dataset: 0, noise: 1, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6 } as const;
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, size, out, runtime } = options;
@@ -142,8 +142,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 6. The paper's conditioning points, and the overlap of their posteriors.
     await Deno.mkdir(join(out, "observations"), { recursive: true });
     const conditioned: Awaited<ReturnType<typeof conditionOn>>[] = [];
-    for (const obs of config.observations) {
-      const record = await conditionOn(context, obs, budget);
+    for (const [index, obs] of config.observations.entries()) {
+      const record = await conditionOn(context, obs, index, budget);
       await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
       conditioned.push(record);
     }
@@ -208,15 +208,22 @@ async function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed
   return { samples: c.coords.fromFlow(samples), flowSamples: samples, acceptanceRate };
 }
 
-async function simulateSummaries(c: Context, theta: Float32Array) {
-  const x = await c.model.simulate(c.runtime, theta);
+/** Seeds of a simulator's per-row randomness: one disjoint range per stream, so no two simulations share one. */
+function seedsFor(c: Context, stream: number, count: number, first = 0): Float64Array {
+  return Float64Array.from({ length: count }, (_, i) => (c.seed * 10 + stream) * 1e8 + first + i);
+}
+
+async function simulateSummaries(c: Context, theta: Float32Array, stream: number, first = 0) {
+  const x = await c.model.simulate(c.runtime, theta, {
+    seeds: seedsFor(c, stream, theta.length / c.model.prior.dim, first),
+  });
   return { x, features: await computeSummary(c.runtime, c.summary, x) };
 }
 
 async function calibrate(c: Context, pairs: number, samples: number) {
   const d = c.model.prior.dim, f = c.summary.names.length;
   const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
-  const { features } = await simulateSummaries(c, theta);
+  const { features } = await simulateSummaries(c, theta, STREAM.sbc);
   const truthFlow = c.coords.toFlow(theta);
   const sets: Float64Array[] = [], levels: number[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -238,12 +245,14 @@ async function gridCheck(c: Context, budget: Budget) {
   const unit = unitGrid(d, budget.gridPoints);
   const points = unit.length / d;
   const theta = new Float32Array(prior.fromUnit(unit));
-  const { x, features } = await simulateSummaries(c, theta);
+  const { x, features } = await simulateSummaries(c, theta, STREAM.grid);
   const errors: number[][] = [], rmse: number[] = [];
   for (let i = 0; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
     errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
-    const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d));
+    const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
+      seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
+    });
     rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
     if ((i + 1) % 10 === 0 || i + 1 === points) await c.log.write("grid", { done: i + 1, total: points });
   }
@@ -261,13 +270,16 @@ async function gridCheck(c: Context, budget: Budget) {
 async function conditionOn(
   c: Context,
   obs: ExperimentConfig["observations"][number],
+  index: number,
   budget: Budget,
 ) {
   const prior = c.model.prior, d = prior.dim;
   const truth = new Float32Array(prior.fromUnit(obs.unit));
-  const { x, features } = await simulateSummaries(c, truth);
+  const { x, features } = await simulateSummaries(c, truth, STREAM.observation, index);
   const { samples, acceptanceRate } = await sampleAt(c, features, budget.observationSamples, 7);
-  const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d));
+  const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
+    seeds: seedsFor(c, STREAM.observation, budget.predictiveSims, 1e6 * (index + 1)),
+  });
   const rows = Array.from(
     { length: budget.observationSamples },
     (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d)),

@@ -116,7 +116,8 @@ async function simulateSpec(
     const net = compile(count);
     const instances = Array.from(
       { length: count },
-      (_, b) => networkInstance(spec, theta.subarray((start + b) * d, (start + b + 1) * d)),
+      (_, b) =>
+        networkInstance(spec, theta.subarray((start + b) * d, (start + b + 1) * d), options.seeds?.[start + b] ?? 0),
     );
     // Progress within a batch: the fraction of its steps done, in parameter sets.
     const onSteps = (steps: number) => options.onProgress?.(start + Math.floor((count * steps) / (net.nSteps + 1)));

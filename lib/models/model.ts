@@ -7,6 +7,11 @@ export interface SimulateOptions {
   onProgress?: (done: number) => void;
   /** Cap on parameter sets per dispatch (the binding limit applies anyway); for tests and tuning. */
   maxChunk?: number;
+  /**
+   * One seed per parameter set for simulators with randomness (an HNN network's drive event times): the same
+   * seed gives the same output alone or in any batch. Omitted: seed 0 for every set.
+   */
+  seeds?: ArrayLike<number>;
 }
 
 export interface Simulator {

@@ -132,8 +132,9 @@ export function driveCellEventTimes(
   trialSeedOffset = 0,
 ): number[] {
   if (drive.type === "replay") return [...drive.spike_times_ms[offset]].sort((a, b) => a - b);
-  const seed = (drive.event_seed ?? 2) + trial * trialSeedOffset;
-  const prng = new NumpyRandomState(seed + offset);
+  // numpy seeds are 32-bit: trials far beyond hnn-core's (a dataset's rows) wrap around.
+  const seed = ((drive.event_seed ?? 2) + trial * trialSeedOffset) % 2 ** 32;
+  const prng = new NumpyRandomState((seed + offset) % 2 ** 32);
   let times: number[] = [];
   if (drive.type === "evoked") {
     for (let i = 0; i < drive.numspikes; i++) times.push(prng.normal(drive.mu, drive.sigma));
