@@ -4,7 +4,6 @@ import { type ExperimentName, EXPERIMENTS, type Size } from "../experiments/conf
 import { runExperiment } from "../experiments/run.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { getModel } from "../models/registry.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
 export interface ExperimentArgs {
@@ -17,18 +16,19 @@ export interface ExperimentArgs {
   seed: number;
   maxEpochs?: number;
   backend: BackendName;
+  dt?: number;
 }
 
 export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   const config = EXPERIMENTS[args.name];
-  const model = getModel(config.model);
+  const model = config.simulator(args.dt ?? config.dtMs);
   await assertWritableDir(args.out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
     const backend = await useBackend(args.backend);
     console.error(`experiment ${args.name} (${args.size}) into ${args.out}; tfjs ${backend}`);
     const began = performance.now();
-    const experiment = await runExperiment({ ...args, config, runtime });
+    const experiment = await runExperiment({ ...args, config, runtime, dtMs: args.dt });
     const results = experiment.results as Record<string, unknown>;
     console.log(
       `experiment ${args.name} complete in ${((performance.now() - began) / 60_000).toFixed(1)} min: ` +

@@ -31,7 +31,9 @@ function port(value: string): number {
 
 function positiveNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("must be a positive number");
+  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError("must be a positive number");
+  }
   return n;
 }
 
@@ -75,7 +77,11 @@ export function buildProgram(): Command {
     .option("--record-gids <gids>", "with --spec: gids whose soma voltage to write, comma-separated", numberList)
     .option("--dt <ms>", "with an hnn-core network file as --spec: integration step (default 0.025)", positiveNumber)
     .option("--tstop <ms>", "with an hnn-core network file as --spec: simulated time", positiveNumber)
-    .option("--smooth-ms <W>", "with --spec: also write the dipoles smoothed with a W ms Hamming window", positiveNumber)
+    .option(
+      "--smooth-ms <W>",
+      "with --spec: also write the dipoles smoothed with a W ms Hamming window",
+      positiveNumber,
+    )
     .option("--scale <F>", "with --spec: also write the dipoles multiplied by F (after smoothing)", Number)
     .action((options) => simulateCommand(options));
 
@@ -131,13 +137,18 @@ export function buildProgram(): Command {
   program.command("experiment")
     .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
     .addOption(new Option("--name <name>", "experiment").choices(EXPERIMENT_NAMES).makeOptionMandatory())
-    .addOption(new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default("small" as const))
+    .addOption(
+      new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default(
+        "small" as const,
+      ),
+    )
     .requiredOption("--out <dir>", "run folder (served by `deno task serve --runs` its parent)")
     .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)
     .addOption(new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("nsf" as const))
     .option("--noise", "add small uniform noise to x for training")
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
+    .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
     .addOption(backendOption())
     .action((options) => experimentCommand(options));
 

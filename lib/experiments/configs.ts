@@ -2,6 +2,9 @@
  * The seed paper's experiments as runnable configurations, each at two sizes: `small` finishes on a 2-core laptop
  * in minutes, `paper` matches the paper's simulation budget (for a GPU).
  */
+import { hnnBetaSimulator, hnnErpSimulator, hnnRcSimulator } from "../hnn/models.ts";
+import type { Simulator } from "../models/model.ts";
+import { rcModel } from "../models/rc.ts";
 import type { SummarySpec } from "../stats/summary.ts";
 
 export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp"] as const;
@@ -36,8 +39,10 @@ export interface Budget {
 
 export interface ExperimentConfig {
   name: ExperimentName;
-  /** Simulator name in lib/models/registry.ts. */
-  model: string;
+  /** The simulator at an integration step (the paper's 0.5 ms for HNN; the RC model has its own time base). */
+  simulator: (dtMs: number) => Simulator;
+  /** The paper's integration step, ms. */
+  dtMs: number;
   description: string;
   /** Default summary (a key of SUMMARIES). */
   summary: string;
@@ -70,7 +75,8 @@ const PAPER: Budget = {
 export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   rc: {
     name: "rc",
-    model: "rc",
+    simulator: () => rcModel,
+    dtMs: 0.5,
     description: "RC circuit, two current pulses; θ = amp1, amp2, latency",
     summary: "pca30",
     noise: 1e-3,
@@ -82,7 +88,8 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   },
   "hnn-rc": {
     name: "hnn-rc",
-    model: "hnn-rc",
+    simulator: (dtMs) => hnnRcSimulator({ dtMs }),
+    dtMs: 0.5,
     description: "HNN with connections cleared; proximal and distal inputs to L5 pyramidal cells, θ = weights, latency",
     summary: "pca30",
     noise: 1e-4,
@@ -94,7 +101,8 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   },
   beta: {
     name: "beta",
-    model: "hnn-beta",
+    simulator: (dtMs) => hnnBetaSimulator({ dtMs }),
+    dtMs: 0.5,
     description: "beta event: two bursty drives; θ = their burst spreads",
     summary: "pca30",
     noise: 1e-4,
@@ -106,7 +114,8 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   },
   erp: {
     name: "erp",
-    model: "hnn-erp",
+    simulator: (dtMs) => hnnErpSimulator({ dtMs }),
+    dtMs: 0.5,
     description: "ERP: three evoked drives; θ = four local weights (log10-uniform)",
     summary: "pca30",
     noise: 1e-4,

@@ -14,7 +14,6 @@ import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
-import { getModel } from "../models/registry.ts";
 import { predictiveBands } from "../plots/posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { savePosterior } from "../posterior/io.ts";
@@ -39,6 +38,8 @@ export interface ExperimentOptions {
   maxEpochs?: number;
   /** Changes to the size's budget (tests and quick looks). */
   budget?: Partial<Budget>;
+  /** Integration step, ms (default: the paper's, in the config). */
+  dtMs?: number;
 }
 
 /** Seeds of the independent streams an experiment draws from. */
@@ -51,7 +52,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   const summaryName = options.summary ?? config.summary;
   const summarySpec = SUMMARIES[summaryName];
   if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
-  const model = getModel(config.model);
+  const model = config.simulator(options.dtMs ?? config.dtMs);
   await Deno.mkdir(out, { recursive: true });
   const log = new ProgressLog(out);
   const experiment: Record<string, unknown> = {

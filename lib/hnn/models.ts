@@ -137,16 +137,76 @@ async function simulateSpec(
   return out;
 }
 
-export const hnnErpModel: Simulator = hnnSimulator(
-  "hnn-erp",
-  "hnn-core jones_2009_model ERP (three evoked drives), θ = four local weights (µS); x = dipole smoothed 20 ms",
-  erpPrior,
-  hnnErpSpec(),
-);
+/**
+ * The HNN version of the paper's RC example: connections cleared, one proximal and one distal single-spike input to
+ * the L5 pyramidal cells, at 200 ms and at 200 ms + latency; θ = the two AMPA weights and the latency.
+ */
+export function hnnRcSpec(options: HnnModelOptions = {}): NetworkSpec {
+  const input = (name: string, location: "proximal" | "distal") => ({
+    type: "evoked" as const,
+    name,
+    location,
+    mu: 200,
+    sigma: 0,
+    numspikes: 1,
+    cell_specific: false,
+    n_drive_cells: 1,
+    weights_ampa: { L5_pyramidal: 1e-4 },
+  });
+  return {
+    mesh_shape: [10, 10],
+    dt_ms: options.dtMs ?? 0.025,
+    tstop_ms: options.tstopMs ?? 350,
+    drives: [input("proximal", "proximal"), input("distal", "distal")],
+    parameters: [
+      { name: "prox_weight", sets: [{ drive: "proximal", weight: "ampa", target: "L5_pyramidal" }] },
+      { name: "dist_weight", sets: [{ drive: "distal", weight: "ampa", target: "L5_pyramidal" }] },
+      { name: "latency", sets: [{ drive: "distal", field: "mu", offset: 200 }] },
+    ],
+  };
+}
 
-export const hnnBetaModel: Simulator = hnnSimulator(
-  "hnn-beta",
-  "hnn-core jones_2009_model beta event (two bursty drives), θ = burst spreads (ms); x = dipole smoothed 20 ms",
-  betaPrior,
-  hnnBetaSpec(),
-);
+const rcPrior = new Prior([
+  { name: "prox_weight", low: 1e-4, high: 1e-3, scale: "log10", unit: "µS" },
+  { name: "dist_weight", low: 1e-4, high: 1e-3, scale: "log10", unit: "µS" },
+  { name: "latency", low: -75, high: 75, scale: "linear", unit: "ms" },
+]);
+
+const dtLabel = (options: HnnModelOptions) => `dt ${options.dtMs ?? 0.025} ms`;
+
+export function hnnErpSimulator(options: HnnModelOptions = {}): Simulator {
+  return hnnSimulator(
+    "hnn-erp",
+    `hnn-core jones_2009_model ERP (three evoked drives), θ = four local weights (µS); x = dipole smoothed 20 ms; ${
+      dtLabel(options)
+    }`,
+    erpPrior,
+    hnnErpSpec(options),
+  );
+}
+
+export function hnnBetaSimulator(options: HnnModelOptions = {}): Simulator {
+  return hnnSimulator(
+    "hnn-beta",
+    `hnn-core jones_2009_model beta event (two bursty drives), θ = burst spreads (ms); x = dipole smoothed 20 ms; ${
+      dtLabel(options)
+    }`,
+    betaPrior,
+    hnnBetaSpec(options),
+  );
+}
+
+export function hnnRcSimulator(options: HnnModelOptions = {}): Simulator {
+  return hnnSimulator(
+    "hnn-rc",
+    `HNN version of the RC example: proximal and distal inputs to L5 pyramidal cells, θ = weights (µS), latency (ms); ${
+      dtLabel(options)
+    }`,
+    rcPrior,
+    hnnRcSpec(options),
+  );
+}
+
+export const hnnErpModel: Simulator = hnnErpSimulator();
+export const hnnBetaModel: Simulator = hnnBetaSimulator();
+export const hnnRcModel: Simulator = hnnRcSimulator();

@@ -1,10 +1,10 @@
 /** The simulators the CLI knows by name. */
 import type { Simulator } from "./model.ts";
-import { hnnBetaModel, hnnErpModel } from "../hnn/models.ts";
+import { hnnBetaModel, hnnErpModel, hnnRcModel } from "../hnn/models.ts";
 import { rcModel } from "./rc.ts";
 
 const MODELS: ReadonlyMap<string, Simulator> = new Map(
-  [rcModel, hnnErpModel, hnnBetaModel].map((model) => [model.name, model]),
+  [rcModel, hnnRcModel, hnnErpModel, hnnBetaModel].map((model) => [model.name, model]),
 );
 
 export function modelNames(): string[] {
