@@ -4,7 +4,8 @@
  *
  * NPE on the sbibm tasks, scored by C2ST against the reference posteriors. One network is trained per task and
  * simulation budget and conditioned on each observation (NPE is amortised); samples land in
- * OUT/<task>/<sims>/observation_K.csv. Results accumulate in OUT/c2st.json (a finished (task, sims) is skipped when
+ * OUT/<task>/<sims>/observation_K.csv (all observations first, then the scoring), the posterior in
+ * OUT/<task>/<sims>/posterior. Results accumulate in OUT/c2st.json (a finished (task, sims) is skipped when
  * the script is run again) and OUT/c2st.md, next to sbi's published figures.
  */
 import { parseArgs } from "node:util";
@@ -13,6 +14,7 @@ import { writeFileAtomic } from "../lib/data/atomic.ts";
 import { c2st } from "../lib/diagnostics/c2st.ts";
 import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
 import { formatSamplesCsv } from "../lib/posterior/csv.ts";
+import { savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
 import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
 import { loadObservation, loadReferenceSamples, SBIBM_DATA } from "../lib/sbibm/reference.ts";
@@ -72,32 +74,37 @@ for (const sims of values.sims.split(",").map(Number)) {
       },
     );
     const posterior = new Posterior(training.flow, task.prior);
-    const scores: Record<string, number> = {}, acceptance: Record<string, number> = {};
     const dir = join(values.out, name, String(sims));
-    await Deno.mkdir(dir, { recursive: true });
+    await savePosterior(join(dir, "posterior"), posterior, { sims, seed, epochs: training.epochs });
+    // All samples first (they are what an independent scorer needs), then the slow part: C2ST per observation.
+    const samples: Record<string, Float32Array> = {}, acceptance: Record<string, number> = {};
     for (const k of observations) {
       const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
       await writeFileAtomic(join(dir, `observation_${k}.csv`), formatSamplesCsv(task.prior.names, drawn.samples));
-      scores[k] = await c2st(await loadReferenceSamples(name, k), drawn.samples, task.thetaDim);
+      samples[k] = drawn.samples;
       acceptance[k] = drawn.acceptanceRate;
-      console.error(`  observation ${k}: C2ST ${scores[k].toFixed(3)}`);
     }
-    posterior.dispose();
-    const sbiScores = Object.values(sbiTable.c2st[`NPE/${name}/${sims}`] ?? {});
-    results.push({
+    const result: RunResult = {
       task: name,
       sims,
       flow,
       epochs: training.epochs,
       bestEpoch: training.bestEpoch,
       trainSeconds: training.seconds,
-      c2st: scores,
+      c2st: {},
       acceptance,
-      mean: average(Object.values(scores)),
-      sbi: sbiScores.length > 0 ? average(sbiScores) : NaN,
-    });
-    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2) + "\n");
-    await writeFileAtomic(join(values.out, "c2st.md"), markdown(results));
+      mean: NaN,
+      sbi: average(Object.values(sbiTable.c2st[`NPE/${name}/${sims}`] ?? {})),
+    };
+    results.push(result);
+    for (const k of observations) {
+      result.c2st[k] = await c2st(await loadReferenceSamples(name, k), samples[k], task.thetaDim);
+      result.mean = average(Object.values(result.c2st));
+      console.error(`  observation ${k}: C2ST ${result.c2st[k].toFixed(3)}`);
+      await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2) + "\n");
+      await writeFileAtomic(join(values.out, "c2st.md"), markdown(results));
+    }
+    posterior.dispose();
   }
 }
 console.log(markdown(results));
@@ -110,14 +117,14 @@ function markdown(rows: RunResult[]): string {
   const lines = [
     `C2ST, mean over observations (backend ${backend}); one NPE network per task and budget`,
     "",
-    "| task | sims | flow | ours | sbi NPE | ours − sbi | epochs (best) | training s |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| task | sims | flow | ours | observations scored | sbi NPE | ours − sbi | epochs (best) | training s |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of [...rows].sort((a, b) => a.task.localeCompare(b.task) || a.sims - b.sims)) {
     lines.push(
-      `| ${r.task} | ${r.sims} | ${r.flow} | ${r.mean.toFixed(3)} | ${r.sbi.toFixed(3)} | ${
-        (r.mean - r.sbi).toFixed(3)
-      } | ` +
+      `| ${r.task} | ${r.sims} | ${r.flow} | ${r.mean.toFixed(3)} | ${Object.keys(r.c2st).length} | ${
+        r.sbi.toFixed(3)
+      } | ${(r.mean - r.sbi).toFixed(3)} | ` +
         `${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} |`,
     );
   }

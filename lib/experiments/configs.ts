@@ -46,7 +46,7 @@ export interface ExperimentConfig {
   description: string;
   /** Default summary (a key of SUMMARIES). */
   summary: string;
-  /** Half-width of the uniform noise added to x for training when `--noise` is on, in x's units. */
+  /** Half-width of the uniform observation noise added to every simulated x with `--noise`, in x's units. */
   noise: number;
   /** The paper's conditioning points, unit-cube θ, with labels. */
   observations: { id: string; label: string; unit: number[] }[];

@@ -43,7 +43,7 @@ export interface ExperimentOptions {
 }
 
 /** Seeds of the independent streams an experiment draws from. */
-const STREAM = { dataset: 0, noise: 1, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6 } as const;
+const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6 } as const;
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, size, out, runtime } = options;
@@ -52,7 +52,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   const summaryName = options.summary ?? config.summary;
   const summarySpec = SUMMARIES[summaryName];
   if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
-  const model = config.simulator(options.dtMs ?? config.dtMs);
+  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
   await Deno.mkdir(out, { recursive: true });
   const log = new ProgressLog(out);
   const experiment: Record<string, unknown> = {
@@ -82,8 +83,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     });
     const dataset = await loadDataset(join(out, "dataset"));
 
-    // 2. Summary statistic, fitted on the (optionally noisy) training waveforms.
-    const x = options.noise ? withNoise(dataset.x.data, config.noise, seed * 100 + STREAM.noise) : dataset.x.data;
+    // 2. Summary statistic, fitted on the training waveforms.
+    const x = dataset.x.data;
     const summary = await fitSummary(runtime, summarySpec, x, manifest.times_ms);
     await writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary) + "\n");
     const features = await computeSummary(runtime, summary, x);
@@ -194,9 +195,24 @@ interface Context {
   seed: number;
 }
 
-function withNoise(x: Float32Array, halfWidth: number, seed: number): Float32Array {
-  const u = seededUniform(seed);
-  return x.map((v) => v + (2 * u() - 1) * halfWidth);
+/**
+ * The simulator followed by uniform observation noise of the given half-width, drawn from each row's seed: part of
+ * the generative model, so training pairs, SBC pairs and conditioned observations all come from the same one.
+ */
+function withObservationNoise(model: Simulator, halfWidth: number): Simulator {
+  return {
+    ...model,
+    description: `${model.description}; + U(±${halfWidth}) noise`,
+    simulate: async (runtime, theta, options = {}) => {
+      const x = await model.simulate(runtime, theta, options);
+      const t = model.timesMs.length;
+      for (let r = 0; r < x.length / t; r++) {
+        const u = seededUniform(((options.seeds?.[r] ?? 0) + 0x9e3779b1) % 2 ** 31);
+        for (let k = r * t; k < (r + 1) * t; k++) x[k] += (2 * u() - 1) * halfWidth;
+      }
+      return x;
+    },
+  };
 }
 
 function unitColumn(model: Simulator, samples: number[][], j: number): number[] {

@@ -5,8 +5,9 @@
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { loadKernel } from "../gpu/kernels.ts";
-import type { CompiledNetwork, CompiledPopulation } from "./compile.ts";
-import type { RateTable } from "./mechanisms.ts";
+import { type CompiledNetwork, type CompiledPopulation, NODE_FIELDS } from "./compile.ts";
+import { DispatchList } from "./dispatch.ts";
+import type { RateTable, RateTables } from "./mechanisms.ts";
 import type { SynapseSlot } from "./network/synapses.ts";
 
 const WORKGROUP = 64;
@@ -15,8 +16,14 @@ const PARAM_WORDS = 44;
 /** Words per synapse in the kernel's `syn` table: node, e, exp(−dt/τ1), exp(−dt/τ2). */
 const SYN_WORDS = 4;
 const LOOP_ITERATION_BUDGET = 65_000;
-/** The kernel's MAX_NODES: private scratch per thread for the tree solve. */
+/** The kernel's MAX_NODES (private scratch per thread for the tree solve, uniform node tables) and MAX_SLOTS. */
 const MAX_NODES = 128;
+const MAX_SLOTS = 256;
+
+/** vec4 groups of gating slots per compartment in the kernel's `gates` buffer. */
+export function gateGroups(nStates: number): number {
+  return Math.ceil(nStates / 4);
+}
 
 /** What a dispatch writes to its trace buffer. */
 export const RECORD = { somaV: 1, dipole: 2 } as const;
@@ -69,14 +76,39 @@ export function defaultSpikeCap(net: CompiledNetwork): number {
   return Math.ceil(net.nSteps * net.dt / 2) + 1;
 }
 
-function tableWords(t: RateTable): [number, number, number, number] {
-  return [t.offset, t.n, t.vmin, t.n / (t.vmax - t.vmin)];
+/**
+ * The kernel's table layout: the four tables back to back, each row padded to whole vec4s, so one 16-byte load
+ * fetches four fields. Offsets in vec4s, in the order of the kernel's Params (hh2, km, ca, catar).
+ */
+export function tableLayout(tables: RateTables): { offsets: number[]; values: Float32Array } {
+  const list = [tables.hh2, tables.km, tables.ca, tables.catAr];
+  const offsets: number[] = [];
+  let vec4s = 0;
+  for (const t of list) {
+    offsets.push(vec4s);
+    vec4s += (t.n + 1) * Math.ceil(t.fields / 4);
+  }
+  const values = new Float32Array(4 * vec4s);
+  list.forEach((t, j) => {
+    const stride = 4 * Math.ceil(t.fields / 4);
+    for (let row = 0; row <= t.n; row++) {
+      const from = t.offset + row * t.fields;
+      values.set(tables.values.subarray(from, from + t.fields), 4 * offsets[j] + row * stride);
+    }
+  });
+  return { offsets, values };
+}
+
+function tableWords(t: RateTable, offset: number): [number, number, number, number] {
+  return [offset, t.n, t.vmin, t.n / (t.vmax - t.vmin)];
 }
 
 /** One population on the device, advanced chunk by chunk. */
 export class GpuPopulation {
   #step = 0;
   readonly #buffers: GPUBuffer[];
+  /** Where uploadTables put each rate table (vec4s). */
+  readonly #tableOffsets: number[];
 
   private constructor(
     readonly runtime: GpuRuntime,
@@ -90,6 +122,7 @@ export class GpuPopulation {
     buffers: GPUBuffer[],
   ) {
     this.#buffers = buffers;
+    this.#tableOffsets = tableLayout(net.tables).offsets;
   }
 
   /**
@@ -106,7 +139,7 @@ export class GpuPopulation {
     if (pop.nNodes > MAX_NODES) {
       throw new RangeError(`${pop.cellType}: ${pop.nNodes} nodes, the kernel takes ${MAX_NODES}`);
     }
-    const pipeline = runtime.pipeline(await loadKernel("hnn_cells"));
+    const pipeline = runtime.pipeline(cellKernel(await loadKernel("hnn_cells"), tablesAsUniform(runtime)));
     const n = pop.nInst, nn = pop.nNodes;
     const owned: GPUBuffer[] = [];
     if (!links) {
@@ -116,13 +149,21 @@ export class GpuPopulation {
       links = { spikeLog, spikeBase: 0, spikeCap, slots: [], eventRows: 0 };
     }
     const nSlots = links.slots.length;
-    // Instance-major initial state: V per node, every gate slot, then A and B of every synapse (zero).
-    const state = new Float32Array((nn + pop.nComp * pop.nStates + 2 * nSlots) * n);
+    if (nSlots > MAX_SLOTS) throw new RangeError(`${pop.cellType}: ${nSlots} synapses, the kernel takes ${MAX_SLOTS}`);
+    // Instance-major initial state: V per node, then A and B of every synapse (zero).
+    const state = new Float32Array((nn + 2 * nSlots) * n);
     for (let i = 0; i < nn; i++) state.fill(pop.v0[i], i * n, (i + 1) * n);
-    pop.gates0.forEach((g, slot) => state.fill(g, (nn + slot) * n, (nn + slot + 1) * n));
+    // Gates: [compartment][group of four slots][instance][slot % 4].
+    const groups = gateGroups(pop.nStates);
+    const gates = new Float32Array(pop.nComp * groups * n * 4);
+    pop.gates0.forEach((g, at) => {
+      const comp = Math.floor(at / pop.nStates), slot = at % pop.nStates;
+      const row = (comp * groups + Math.floor(slot / 4)) * n;
+      for (let k = 0; k < n; k++) gates[4 * (row + k) + (slot % 4)] = g;
+    });
     const stim = new Float32Array(3 * n);
     for (let k = 0; k < n; k++) for (let j = 0; j < 3; j++) stim[j * n + k] = pop.stim[3 * k + j];
-    const syn = new Float32Array(Math.max(1, nSlots) * SYN_WORDS);
+    const syn = new Float32Array(MAX_SLOTS * SYN_WORDS);
     const synNodes = new Uint32Array(syn.buffer);
     links.slots.forEach((s, k) => {
       synNodes[k * SYN_WORDS] = s.node;
@@ -132,12 +173,14 @@ export class GpuPopulation {
       );
     });
     const buffers = [
-      runtime.storage(Float32Array.from(pop.node)),
-      runtime.storage(pop.topo),
+      // Uniform bindings of the kernel's fixed size (MAX_NODES nodes).
+      runtime.uniform(padded(Float32Array, pop.node, MAX_NODES * NODE_FIELDS)),
+      runtime.uniform(padded(Uint32Array, pop.topo, MAX_NODES * 2)),
       runtime.storage(state),
       runtime.storage(stim),
-      runtime.storage(syn),
+      runtime.uniform(syn),
       runtime.storage(Math.max(1, links.eventRows * nSlots * n) * 4),
+      runtime.storage(gates),
       ...owned,
     ];
     return new GpuPopulation(runtime, net, pop, links, pipeline, tables, buffers[5], buffers);
@@ -154,10 +197,15 @@ export class GpuPopulation {
 
   /**
    * Steps one dispatch may take. llvmpipe ends an invocation after 65,535 loop iterations in all (gallivm's
-   * loop limiter), and one step of the kernel takes about 3 iterations per node.
+   * loop limiter; a loop of k rounds counts k + 1). One step of the kernel runs the fused solve-and-build sweep
+   * (nodes), the triangularisation (nodes − 1), the synapse loop and the step loop; each dispatch adds the
+   * voltages' load and store and a closing sweep: 2 × nodes + synapses + 3 per step. Measured on llvmpipe: the
+   * L5 pyramidal cell (65 nodes) matched shorter dispatches at 450 steps per dispatch and stopped early at 494.
+   * The formula keeps a margin of one iteration per step and 535 in all.
    */
   get maxStepsPerDispatch(): number {
-    return Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (3 * this.pop.nNodes + 1 + this.links.slots.length)));
+    const nn = this.pop.nNodes, perStep = 2 * nn + this.links.slots.length + 4;
+    return Math.max(1, Math.floor((LOOP_ITERATION_BUDGET - 3 * nn - 8) / perStep));
   }
 
   /**
@@ -182,14 +230,19 @@ export class GpuPopulation {
     }
   }
 
-  /** Submit `steps` steps (as many dispatches as the loop limit needs) into `window`'s trace; no read-back. */
-  run(steps: number, window: RunWindow): void {
+  /**
+   * Record `steps` steps (as many dispatches as the loop limit needs) into `window`'s trace; no read-back.
+   * Without `list` they are submitted at once.
+   */
+  run(steps: number, window: RunWindow, list?: DispatchList): void {
+    const own = list ?? new DispatchList(this.runtime);
     for (let s = 0; s < steps; s += this.maxStepsPerDispatch) {
-      this.#dispatch(Math.min(this.maxStepsPerDispatch, steps - s), window, s);
+      this.#dispatch(own, Math.min(this.maxStepsPerDispatch, steps - s), window, s);
     }
+    if (!list) own.submit();
   }
 
-  #dispatch(steps: number, w: RunWindow, offset: number): void {
+  #dispatch(list: DispatchList, steps: number, w: RunWindow, offset: number): void {
     const { runtime, pop, net, links } = this;
     const groups = Math.ceil(pop.nInst / WORKGROUP);
     const gridX = Math.min(groups, MAX_WORKGROUPS_X);
@@ -201,22 +254,21 @@ export class GpuPopulation {
     f.set([net.dt, k.ena, k.ek, k.eCat, k.eAr, k.cao, k.ktfHalf, k.cadDrivePerIca, k.cainf, k.tadj, k.threshold], 12);
     const t = net.tables;
     [t.hh2, t.km, t.ca, t.catAr].forEach((table, j) => {
-      const [off, n, vmin, mfac] = tableWords(table);
+      const [off, n, vmin, mfac] = tableWords(table, this.#tableOffsets[j]);
       u.set([off, n], 24 + 4 * j);
       f.set([vmin, mfac], 26 + 4 * j);
     });
     u[23] = links.spikeBase;
-    u.set([pop.nNodes + pop.nComp * pop.nStates, w.eventRow0 + offset], 40);
+    u.set([pop.nNodes, w.eventRow0 + offset], 40);
     const params = runtime.uniform(new Uint8Array(words));
-    const [node, topo, state, stim, syn, events] = this.#buffers;
-    runtime.run(
+    const [node, topo, state, stim, syn, events, gates] = this.#buffers;
+    list.dispatch(
       this.pipeline,
-      [params, node, topo, this.tables, state, stim, w.trace, links.spikeLog, syn, events],
+      [params, node, topo, this.tables, state, stim, w.trace, links.spikeLog, syn, events, gates],
       [gridX, Math.ceil(groups / gridX)],
+      params,
     );
     this.#step += steps;
-    // Destroying after submit is safe: WebGPU keeps the buffer alive until the queued work is done.
-    params.destroy();
   }
 
   /** Read every instance's spikes so far. */
@@ -241,7 +293,42 @@ export function unpackSpikes(raw: Uint32Array, n: number, cap: number): Populati
   return { counts, steps };
 }
 
-/** The network's rate tables as one float32 storage buffer. */
+function padded<T extends Float32Array | Uint32Array>(
+  kind: { new (length: number): T },
+  values: ArrayLike<number>,
+  length: number,
+): T {
+  const out = new kind(length);
+  out.set(values);
+  return out;
+}
+
+/** Words of the uniform rate-table binding: WebGPU's smallest maxUniformBufferBindingSize, 64 KiB. */
+const UNIFORM_TABLE_WORDS = 16384;
+
+/**
+ * Whether the rate tables go to a uniform binding: on the software adapter (L5 pyramidal cells +40 % on llvmpipe),
+ * not on a GPU, where threads of a warp index the tables at different voltages and a uniform (constant-cache)
+ * binding serialises them (ERP network on the H100: 5× slower).
+ */
+export function tablesAsUniform(runtime: GpuRuntime): boolean {
+  return runtime.adapterSummary.fallback;
+}
+
+function cellKernel(code: string, uniformTables: boolean): string {
+  if (!uniformTables) return code;
+  const storage = "@group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;";
+  if (!code.includes(storage)) throw new Error("hnn_cells.wgsl: the rate-table declaration changed");
+  return code.replace(
+    storage,
+    `@group(0) @binding(3) var<uniform> tables: array<vec4<f32>, ${UNIFORM_TABLE_WORDS / 4}>;`,
+  );
+}
+
+/** The network's rate tables as one float32 buffer (uniform or storage, as the cell kernel binds them). */
 export function uploadTables(runtime: GpuRuntime, net: CompiledNetwork): GPUBuffer {
-  return runtime.storage(Float32Array.from(net.tables.values));
+  const values = tableLayout(net.tables).values;
+  if (!tablesAsUniform(runtime)) return runtime.storage(values);
+  if (values.length > UNIFORM_TABLE_WORDS) throw new RangeError(`${values.length} rate-table values exceed 64 KiB`);
+  return runtime.uniform(padded(Float32Array, values, UNIFORM_TABLE_WORDS));
 }

@@ -6,6 +6,7 @@ import type { GpuRuntime } from "../gpu/runtime.ts";
 import { loadKernel } from "../gpu/kernels.ts";
 import type { GpuPopulation } from "./cells_gpu.ts";
 import type { CompiledNetwork } from "./compile.ts";
+import { DispatchList } from "./dispatch.ts";
 import type { NetworkInstance } from "./network/instance.ts";
 
 const WORKGROUP = 64;
@@ -93,8 +94,11 @@ export class GpuEventGather {
     return new GpuEventGather(runtime, net, pipeline, logLayout, spikeLog, spikeCap, driveEvents0, buffers);
   }
 
-  /** Fill `target`'s events buffer for the epoch of `steps` boundaries starting at `epochStart`. */
-  gather(target: GpuPopulation, epochStart: number, steps: number): void {
+  /**
+   * Fill `target`'s events buffer for the epoch of `steps` boundaries starting at `epochStart`: recorded into
+   * `list`, or submitted at once without one.
+   */
+  gather(target: GpuPopulation, epochStart: number, steps: number, list?: DispatchList): void {
     const { runtime, net } = this;
     const pop = target.pop, c = net.connectivity;
     const groups = Math.ceil(pop.nInst / WORKGROUP);
@@ -105,11 +109,14 @@ export class GpuEventGather {
     this.logLayout.forEach((l, p) => u.set([l.gidStart, l.count, l.spikeBase, l.nInst], 12 + 4 * p));
     const params = runtime.uniform(u);
     const [incoming, rows, weights, drive] = this.#buffers;
-    runtime.run(this.pipeline, [params, incoming, rows, weights, this.spikeLog, drive, target.events], [
-      gridX,
-      Math.ceil(groups / gridX),
-    ]);
-    params.destroy();
+    const own = list ?? new DispatchList(runtime);
+    own.dispatch(
+      this.pipeline,
+      [params, incoming, rows, weights, this.spikeLog, drive, target.events],
+      [gridX, Math.ceil(groups / gridX)],
+      params,
+    );
+    if (!list) own.submit();
   }
 
   destroy(): void {

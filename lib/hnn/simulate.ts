@@ -7,6 +7,7 @@ import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { CompiledNetwork } from "./compile.ts";
 import {
   defaultSpikeCap,
+  gateGroups,
   GpuPopulation,
   type PopulationLinks,
   RECORD,
@@ -14,6 +15,7 @@ import {
   unpackSpikes,
   uploadTables,
 } from "./cells_gpu.ts";
+import { DispatchList } from "./dispatch.ts";
 import { GpuEventGather, type LogLayout } from "./events_gpu.ts";
 import { sumLayer } from "./layer_sum_gpu.ts";
 import { type NetworkInstance, networkInstance } from "./network/instance.ts";
@@ -61,7 +63,8 @@ export function bytesPerNetwork(net: CompiledNetwork, spikeCap = defaultSpikeCap
   net.populations.forEach((p, k) => {
     const perNet = p.count * 4;
     const slots = c.slots[k].length;
-    buffers.push((p.nNodes + p.nComp * p.nStates + 2 * slots) * perNet); // state
+    buffers.push((p.nNodes + 2 * slots) * perNet); // state
+    buffers.push(p.nComp * 4 * gateGroups(p.nStates) * perNet); // gates
     buffers.push(m * slots * perNet); // events
     if (p.layer) buffers.push(m * perNet); // trace (at least one epoch)
     log += spikeLogWords(p.count, spikeCap) * 4;
@@ -133,19 +136,23 @@ export async function simulateNetwork(
     net.populations.forEach((p, k) => {
       for (const g of watched[k]) for (const map of somaV) map.set(g, new Float32Array(samples).fill(p.v0[p.somaNode]));
     });
+    // One submit per chunk: its epochs' gathers and cell steps are recorded into one list.
+    const list = new DispatchList(runtime);
     for (let step = 0; step < nSteps;) {
       const chunk = Math.min(rows, nSteps - step);
       for (let e = 0; e < chunk; e += m) {
         const steps = Math.min(m, chunk - e);
         if (gather) {
-          gpus.forEach((gpu, k) => conn.slots[k].length > 0 && gather.gather(gpu, step + e, steps));
+          gpus.forEach((gpu, k) => conn.slots[k].length > 0 && gather.gather(gpu, step + e, steps, list));
         }
         gpus.forEach((gpu, k) => {
           const soma = watched[k].length > 0;
           const record = (soma ? RECORD.somaV : 0) | (gpu.pop.layer ? RECORD.dipole : 0);
-          gpu.run(steps, { record, trace: traces[k], traceRow0: e, traceRows: soma ? rows : 0, eventRow0: 0 });
+          const window = { record, trace: traces[k], traceRow0: e, traceRows: soma ? rows : 0, eventRow0: 0 };
+          gpu.run(steps, window, list);
         });
       }
+      list.submit();
       for (const [k, gpu] of gpus.entries()) {
         const p = gpu.pop;
         const somaRows = watched[k].length > 0 ? rows : 0;

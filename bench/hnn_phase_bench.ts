@@ -1,0 +1,99 @@
+/**
+ * Where an epoch of the ERP network goes: the event gather and each population's cell steps, each timed alone for
+ * a few epochs (wall time, synced by a small read-back, so each figure includes one sync), then all of them in one
+ * submit as `simulateNetwork` records them. Cost only: the first epochs carry few spikes, so the gather's row walk is
+ * timed, not its delivery.
+ *
+ * Standalone: `deno run --allow-read --allow-write --allow-env bench/hnn_phase_bench.ts [batches, e.g. 64,1024] [epochs]`.
+ */
+import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "../lib/hnn/cells_gpu.ts";
+import { compileNetwork } from "../lib/hnn/compile.ts";
+import { DispatchList } from "../lib/hnn/dispatch.ts";
+import { GpuEventGather, type LogLayout } from "../lib/hnn/events_gpu.ts";
+import { HNN_REQUIRED_LIMITS } from "../lib/hnn/models.ts";
+import { erpDrives, jones2009Connections } from "../lib/hnn/network/jones2009.ts";
+import { networkInstance } from "../lib/hnn/network/instance.ts";
+import { validateSpec } from "../lib/hnn/spec.ts";
+
+/** Milliseconds per epoch for the gather, each cell type, and everything together, per batch size. */
+export async function benchHnnPhases(
+  runtime: GpuRuntime,
+  batches = [64],
+  epochs = 5,
+): Promise<{ batch: number; epochSteps: number; ms: Record<string, number> }[]> {
+  const spec = validateSpec({
+    mesh_shape: [10, 10],
+    dt_ms: 0.025,
+    tstop_ms: 170,
+    connections: jones2009Connections(),
+    drives: erpDrives(),
+  });
+  const out = [];
+  for (const batch of batches) {
+    const net = compileNetwork(spec, { batch });
+    const conn = net.connectivity, m = conn.epochSteps, cap = Math.ceil((epochs + 1) * m / 80) + 1;
+    const instances = Array.from({ length: batch }, () => networkInstance(spec));
+    const owned: { destroy(): void }[] = [];
+    const tables = uploadTables(runtime, net);
+    const layout: LogLayout[] = [];
+    let words = 0;
+    for (const p of net.populations) {
+      layout.push({ gidStart: p.gidStart, count: p.count, spikeBase: words, nInst: p.nInst });
+      words += spikeLogWords(p.nInst, cap);
+    }
+    const log = runtime.storage(words * 4);
+    owned.push(tables, log);
+    const gpus: GpuPopulation[] = [];
+    for (const [k, p] of net.populations.entries()) {
+      const links = {
+        spikeLog: log,
+        spikeBase: layout[k].spikeBase,
+        spikeCap: cap,
+        slots: conn.slots[k],
+        eventRows: m,
+      };
+      gpus.push(await GpuPopulation.create(runtime, net, p, tables, links));
+    }
+    const gather = await GpuEventGather.create(runtime, net, instances, log, layout, cap);
+    const traces = net.populations.map((p) => runtime.storage(Math.max(1, m * p.nInst) * 4));
+    owned.push(...gpus, gather, ...traces);
+    const cells = (k: number, list: DispatchList) => {
+      const record = gpus[k].pop.layer ? RECORD.dipole : 0;
+      gpus[k].run(m, { record, trace: traces[k], traceRow0: 0, traceRows: m, eventRow0: 0 }, list);
+    };
+    const gathers = (e: number, list: DispatchList) =>
+      gpus.forEach((g, k) => conn.slots[k].length > 0 && gather.gather(g, e * m, m, list));
+    // Epoch e of a phase: record it; one submit and one read-back per phase.
+    const time = async (phase: (e: number, list: DispatchList) => void): Promise<number> => {
+      const list = new DispatchList(runtime);
+      phase(0, list); // warm-up
+      list.submit();
+      await runtime.read(log, 16);
+      const began = performance.now();
+      for (let e = 1; e <= epochs; e++) phase(e, list);
+      list.submit();
+      await runtime.read(log, 16);
+      return (performance.now() - began) / epochs;
+    };
+    const ms: Record<string, number> = { gather: await time(gathers) };
+    for (const [k, g] of gpus.entries()) ms[g.pop.cellType] = await time((_, list) => cells(k, list));
+    ms.all = await time((e, list) => {
+      gathers(e, list);
+      gpus.forEach((_, k) => cells(k, list));
+    });
+    out.push({ batch, epochSteps: m, ms });
+    for (const o of owned) o.destroy();
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
+  const batches = (Deno.args[0] ?? "64").split(",").map(Number);
+  for (const r of await benchHnnPhases(runtime, batches, Number(Deno.args[1] ?? 5))) {
+    const parts = Object.entries(r.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(" | ");
+    console.log(`batch ${r.batch}, ms per epoch of ${r.epochSteps} steps: ${parts}`);
+  }
+  runtime.destroy();
+}
