@@ -2,13 +2,14 @@
 import { writeFileAtomic } from "../data/atomic.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import { decodeTensorFile, encodeTensorFile } from "./tensor_file.ts";
+import type { EpochReport } from "./trainer.ts";
 
 export interface LoopState {
   epoch: number;
   bestEpoch: number;
   bestValidationLoss: number;
   sinceImprovement: number;
-  history: { epoch: number; trainLoss: number; validationLoss: number; improved: boolean; seconds: number }[];
+  history: EpochReport[];
 }
 
 export interface Checkpoint {

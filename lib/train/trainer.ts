@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import { columnMoments, type Standardization } from "../flows/standardize.ts";
-import { type Checkpoint, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { npeLoss } from "./loss.ts";
 import { finiteRows, type Pairs, shuffled, splitPairs } from "./pairs.ts";
 
@@ -80,9 +80,15 @@ export async function trainNpe(
   const flow = new ConditionalFlow(flowConfig, standardization);
   const optimizer = tf.train.adam(options.learningRate, 0.9, 0.999, 1e-8);
   const variables = flow.parameters.variables;
-  const fingerprint = JSON.stringify({ flowConfig, options, rows: data.rows, data: dataHash(data) });
+  // A run may be resumed with another epoch limit; anything else changed means another run.
+  const fingerprint = JSON.stringify({
+    flowConfig,
+    options: { ...options, maxEpochs: undefined },
+    rows: data.rows,
+    data: dataHash(data),
+  });
 
-  let state: Checkpoint["state"] = {
+  let state: LoopState = {
     epoch: 0,
     bestEpoch: 0,
     bestValidationLoss: Infinity,
