@@ -10,7 +10,7 @@ deno_bin=$(find node_modules -path '*linux-x64-glibc*' -name deno -type f | head
 # Deno's binaries travel separately; source maps, prebuilt bundles and tfjs's wasm binaries (the GPU machine uses
 # the webgpu backend) are left out to stay within what a call carries.
 exclude=$(find node_modules -name deno -type f -size +10M -printf ' --exclude=%p')
-tar $exclude --exclude='*.map' --exclude='*/dist/tf*.js' --exclude='*/dist/*.min.js' --exclude='*.wasm' \
+tar $exclude --exclude='*.map' --exclude='*/dist/*.min.js' --exclude='*/dist/*.es2017.js' --exclude='*/dist/*.fesm.js' --exclude='*.wasm' \
   --warning=no-file-changed -cJf .device/node_modules.tar.xz node_modules || [ $? -eq 1 ] # 1: a file changed meanwhile
 # Tests read ../shared/fixtures; the device machine gets the reference files inside .device/.
 mkdir -p .device/shared/fixtures

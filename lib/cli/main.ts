@@ -51,7 +51,7 @@ function integer(value: string): number {
 
 const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
 const backendOption = () =>
-  new Option("--backend <name>", "tfjs backend (auto: webgpu on a hardware GPU, wasm otherwise)")
+  new Option("--backend <name>", "tfjs backend (auto: wasm, the fastest measured, also beside a GPU)")
     .choices(BACKEND_NAMES).default("auto" as const);
 
 export function buildProgram(): Command {

@@ -2,6 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { formatSamplesCsv, parseNumericCsv } from "../posterior/csv.ts";
+import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
@@ -25,11 +26,13 @@ export async function sampleCommand(args: SampleArgs): Promise<void> {
   if (table.rows !== 1) throw new Error(`${args.x} holds ${table.rows} rows; give exactly one observation`);
   await assertWritableDir(dirname(resolve(args.out)));
   await useBackend(args.backend);
-  const { posterior } = await loadPosterior(args.posterior);
+  const { posterior, manifest } = await loadPosterior(args.posterior);
   if (table.cols !== posterior.xDim) {
     throw new Error(`${args.x} has ${table.cols} values, the posterior was trained on x of ${posterior.xDim}`);
   }
-  const { samples, acceptanceRate } = await posterior.sample(args.n, table.data, { seed: args.seed });
+  const draws = await posterior.sample(args.n, table.data, { seed: args.seed });
+  const samples = manifest.parameters ? flowCoordinates(manifest.parameters).fromFlow(draws.samples) : draws.samples;
+  const acceptanceRate = draws.acceptanceRate;
   await writeFileAtomic(args.out, formatSamplesCsv(posterior.prior.names, samples));
   console.log(
     `wrote ${args.n} samples to ${args.out} (acceptance into the prior's support ${

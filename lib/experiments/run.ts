@@ -112,8 +112,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       epochs: training.epochs,
       best_epoch: training.bestEpoch,
       seconds: training.seconds,
-      coordinates: "log10 for log10-scaled parameters",
-    });
+    }, model.prior.toJSON());
     await writeFileAtomic(
       join(out, "training.json"),
       JSON.stringify({

@@ -10,6 +10,7 @@ import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { Standardization } from "../flows/standardize.ts";
 import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
 import { Posterior } from "./posterior.ts";
+import type { ParameterSpec } from "../prior.ts";
 import type { PriorSpec } from "./support.ts";
 
 export const POSTERIOR_FORMAT = "neurosbi-posterior/1";
@@ -23,6 +24,11 @@ export interface PosteriorManifest {
   prior: PriorSpec;
   /** Free-form facts about how it was trained (data, epochs, losses, timings). */
   training: Record<string, unknown>;
+  /**
+   * The dataset prior's parameters when θ was learnt in flow coordinates (log10 of log10-scaled parameters,
+   * lib/posterior/coordinates.ts): samples map back to the parameters' units through them.
+   */
+  parameters?: ParameterSpec[];
   created: string;
 }
 
@@ -30,6 +36,7 @@ export async function savePosterior(
   dir: string,
   posterior: Posterior,
   training: Record<string, unknown>,
+  parameters?: ParameterSpec[],
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   const weights = await posterior.flow.parameters.read();
@@ -40,6 +47,7 @@ export async function savePosterior(
     standardization: posterior.flow.standardization,
     prior: posterior.prior,
     training,
+    ...(parameters ? { parameters } : {}),
     created: new Date().toISOString(),
   };
   await writeFileAtomic(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");

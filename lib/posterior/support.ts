@@ -3,21 +3,10 @@
  * Box priors come from datasets (lib/prior.ts, bounds in the parameters' own units) and bounded sbibm tasks;
  * normal priors have unbounded support.
  */
-import type { ParameterSpec } from "../prior.ts";
 
 export type PriorSpec =
   | { kind: "box"; names: string[]; low: number[]; high: number[] }
   | { kind: "normal"; names: string[]; mean: number[]; variance: number[] };
-
-/** A dataset's box prior (linear or log10 scale: the support is [low, high] either way). */
-export function boxPrior(parameters: readonly ParameterSpec[]): PriorSpec {
-  return {
-    kind: "box",
-    names: parameters.map((p) => p.name),
-    low: parameters.map((p) => p.low),
-    high: parameters.map((p) => p.high),
-  };
-}
 
 /** Whether row `row` of a row-major θ matrix lies in the prior's support. */
 export function inSupport(prior: PriorSpec, theta: ArrayLike<number>, row: number): boolean {

@@ -1,6 +1,8 @@
 /**
- * The tfjs backend for training and sampling. Measured (docs/ECOSYSTEM.md): wasm is fastest on CPU-only machines
- * and on the software WebGPU adapter; webgpu wins on a hardware GPU, where it shares our GpuRuntime's device.
+ * The tfjs backend for training and sampling. Measured: wasm is fastest on CPU-only machines and on the software
+ * WebGPU adapter (docs/ECOSYSTEM.md), and also beside an H100: a flow's training step launches thousands of small
+ * kernels, and tfjs-webgpu spent 14.2 s per MAF epoch at 10⁴ pairs there against ~1.2 s for wasm on 2 CPU cores
+ * (docs/BENCHMARKS.md). So "auto" is wasm; "webgpu" (sharing our GpuRuntime's device) stays available.
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -12,9 +14,9 @@ export type BackendName = typeof BACKEND_NAMES[number];
 
 let sharedRuntime: GpuRuntime | undefined;
 
-/** Activate a backend ("auto": webgpu on a hardware adapter, wasm otherwise); returns the backend in use. */
+/** Activate a backend ("auto": wasm, the fastest measured everywhere); returns the backend in use. */
 export async function useBackend(name: BackendName = "auto"): Promise<string> {
-  const chosen = name === "auto" ? (await hasHardwareAdapter() ? "webgpu" : "wasm") : name;
+  const chosen = name === "auto" ? "wasm" : name;
   if (tf.getBackend() === chosen) return chosen;
   if (chosen === "webgpu") {
     const runtime = sharedRuntime ??= await GpuRuntime.acquire();
@@ -25,17 +27,4 @@ export async function useBackend(name: BackendName = "auto"): Promise<string> {
   if (!(await tf.setBackend(chosen))) throw new Error(`tfjs backend ${chosen} failed to initialise`);
   await tf.ready();
   return chosen;
-}
-
-/** Keeps the device of a hardware adapter for tfjs; releases a software one. */
-async function hasHardwareAdapter(): Promise<boolean> {
-  if (sharedRuntime) return !sharedRuntime.adapterSummary.fallback;
-  const runtime = await GpuRuntime.acquire({ notice: () => {} }).catch(() => undefined);
-  if (!runtime) return false;
-  if (runtime.adapterSummary.fallback) {
-    runtime.destroy();
-    return false;
-  }
-  sharedRuntime = runtime;
-  return true;
 }
