@@ -15,7 +15,7 @@ export default async function Diagnostics({ params, store }: RouteContext) {
       {sbc
         ? (
           <>
-            <div class="plots">{sbcHistograms(sbc).map((svg) => <Svg svg={svg} />)}</div>
+            <div class="plots">{sbcHistograms(sbc).map((svg, j) => <Svg key={j} svg={svg} />)}</div>
             <table>
               <tr>
                 <th>parameter</th>

@@ -12,20 +12,18 @@ export default async function Posterior(ctx: RouteContext) {
   return (
     <Layout title={`Posterior of ${run}`} run={run}>
       <ObservationPicker run={run} page="posterior" ids={ids} current={id} />
-      {!observation || !prior
-        ? <p class="missing">No posterior samples yet.</p>
-        : (
-          <>
-            <h2>{observation.label}</h2>
-            <p>
-              {observation.samples.length} posterior samples in the prior's units
-              {observation.theta_true ? "; red: the ground truth" : ""}.
-            </p>
-            <div style={`display: grid; grid-template-columns: repeat(${d}, 180px); gap: 4px;`}>
-              {cells.map((svg, k) => svg ? <Svg key={k} svg={svg} /> : <div key={k} />)}
-            </div>
-          </>
-        )}
+      {!observation || !prior ? <p class="missing">No posterior samples yet.</p> : (
+        <>
+          <h2>{observation.label}</h2>
+          <p>
+            {observation.samples.length} posterior samples in the prior's units
+            {observation.theta_true ? "; red: the ground truth" : ""}.
+          </p>
+          <div style={`display: grid; grid-template-columns: repeat(${d}, 180px); gap: 4px;`}>
+            {cells.map((svg, k) => svg ? <Svg key={k} svg={svg} /> : <div key={k} />)}
+          </div>
+        </>
+      )}
     </Layout>
   );
 }

@@ -10,24 +10,24 @@ export default async function Waveforms(ctx: RouteContext) {
   return (
     <Layout title={`Waveforms of ${run}`} run={run}>
       <ObservationPicker run={run} page="waveforms" ids={ids} current={id} />
-      {!observation
-        ? <p class="missing">No observations conditioned on yet.</p>
-        : (
-          <>
-            <h2>{observation.label}</h2>
-            {observation.predictive
-              ? (
-                <>
-                  <Svg svg={predictivePlot(observation.predictive, observation.x, observation.units ?? "x")} />
-                  <p>
-                    Black: the observation. Blue: median, 50% and 95% bands of simulations from posterior samples
-                    {observation.predictive.smoothing_ms ? `, smoothed with a ${observation.predictive.smoothing_ms} ms Hamming window` : ""}.
-                  </p>
-                </>
-              )
-              : <p class="missing">No posterior-predictive simulations yet.</p>}
-          </>
-        )}
+      {!observation ? <p class="missing">No observations conditioned on yet.</p> : (
+        <>
+          <h2>{observation.label}</h2>
+          {observation.predictive
+            ? (
+              <>
+                <Svg svg={predictivePlot(observation.predictive, observation.x, observation.units ?? "x")} />
+                <p>
+                  Black: the observation. Blue: median, 50% and 95% bands of simulations from posterior samples
+                  {observation.predictive.smoothing_ms
+                    ? `, smoothed with a ${observation.predictive.smoothing_ms} ms Hamming window`
+                    : ""}.
+                </p>
+              </>
+            )
+            : <p class="missing">No posterior-predictive simulations yet.</p>}
+        </>
+      )}
     </Layout>
   );
 }
