@@ -16,3 +16,40 @@ export type { Dataset, DatasetManifest, SimulateDatasetOptions } from "./lib/dat
 export { decodeNpy, encodeNpy } from "./lib/data/npy.ts";
 export type { Matrix } from "./lib/data/npy.ts";
 export { parseThetaCsv } from "./lib/data/theta_csv.ts";
+export { parseWaveform, resampleWaveform } from "./lib/data/waveform.ts";
+export type { Waveform } from "./lib/data/waveform.ts";
+
+// HNN: network specs (docs/hnn-spec.md), simulation, replay of hnn-core fixtures, hnn-core JSON import.
+export { SpecError, validateSpec } from "./lib/hnn/spec.ts";
+export type { NetworkSpec, ResolvedSpec } from "./lib/hnn/spec.ts";
+export { simulateSpec } from "./lib/hnn/run_spec.ts";
+export { replayFixture } from "./lib/hnn/replay.ts";
+export type { ReplayResult } from "./lib/hnn/replay.ts";
+export { specFromHnnCoreJson } from "./lib/hnn/network/hnncore_json.ts";
+export {
+  hnnBetaModel,
+  hnnBetaSimulator,
+  hnnErpModel,
+  hnnErpSimulator,
+  hnnRcModel,
+  hnnRcSimulator,
+} from "./lib/hnn/models.ts";
+
+// Summary statistics and diagnostics.
+export { computeSummary, fitSummary } from "./lib/stats/summary.ts";
+export type { FittedSummary, SummarySpec } from "./lib/stats/summary.ts";
+export { smoothRowsGpu, smoothWaveform } from "./lib/stats/smooth.ts";
+export { sbcCheck, sbcRanks } from "./lib/diagnostics/sbc.ts";
+export { expectedCoverage, hpdLevel } from "./lib/diagnostics/coverage.ts";
+export { predictiveRmse, recoveryError, unitGrid } from "./lib/diagnostics/recovery.ts";
+export { overlapCoefficient } from "./lib/diagnostics/overlap.ts";
+
+// Neural posterior estimation (docs/npe.md) and the paper's experiments.
+export { flowConfig } from "./lib/flows/flow.ts";
+export { trainNpe } from "./lib/train/trainer.ts";
+export { Posterior } from "./lib/posterior/posterior.ts";
+export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
+export { flowCoordinates } from "./lib/posterior/coordinates.ts";
+export { EXPERIMENTS } from "./lib/experiments/configs.ts";
+export { runExperiment } from "./lib/experiments/run.ts";
+export { c2st } from "./lib/diagnostics/c2st.ts";
