@@ -1,19 +1,14 @@
 /** The neurosbi command line: `deno task cli <command> --help`. */
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { FLOW_KINDS } from "../flows/flow.ts";
+import { FLOW_KINDS } from "../flows/kinds.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { getModel, modelNames } from "../models/registry.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
-import { BACKEND_NAMES } from "../tf/backend.ts";
-import { DEFAULT_TRAINING } from "../train/trainer.ts";
+import { BACKEND_NAMES } from "../tf/backend_names.ts";
+import { DEFAULT_TRAINING } from "../train/options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
-import { experimentCommand } from "./experiment.ts";
 import { replayCommand } from "./replay.ts";
-import { sampleCommand } from "./sample.ts";
-import { sbibmCommand } from "./sbibm.ts";
-import { serveCommand } from "./serve.ts";
 import { simulateCommand } from "./simulate.ts";
-import { trainCommand } from "./train.ts";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -96,7 +91,7 @@ export function buildProgram(): Command {
     .requiredOption("--runs <dir>", "folder holding run folders (as the experiment command writes them)")
     .option("--port <P>", "TCP port (0: any free port)", port, 8000)
     .option("--host <address>", "address to listen on", "127.0.0.1")
-    .action((options) => serveCommand(options));
+    .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
   program.command("train")
     .description("train a neural posterior estimator q(θ | x) on a dataset folder and save it")
@@ -108,7 +103,7 @@ export function buildProgram(): Command {
     .option("--embedding-dim <D>", "put an MLP embedding x → 100 → 100 → D in front of the flow (long x)", positiveInt)
     .option("--seed <S>", "seed of the weights, the validation split and the batch order", integer, 0)
     .addOption(backendOption())
-    .action((options) => trainCommand(options));
+    .action(async (options) => (await import("./train.ts")).trainCommand(options));
 
   program.command("sample")
     .description("draw posterior samples for one observation from a trained posterior")
@@ -118,7 +113,7 @@ export function buildProgram(): Command {
     .option("--n <N>", "number of samples", positiveInt, 10_000)
     .option("--seed <S>", "seed of the draws", integer, 0)
     .addOption(backendOption())
-    .action((options) => sampleCommand(options));
+    .action(async (options) => (await import("./sample.ts")).sampleCommand(options));
 
   program.command("sbibm")
     .description("simulate an sbibm task, train NPE and write 10,000 posterior samples for one observation")
@@ -132,7 +127,7 @@ export function buildProgram(): Command {
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
     .option("--seed <S>", "seed of the simulations, weights, split, batches and samples", integer, 0)
     .addOption(backendOption())
-    .action((options) => sbibmCommand(options));
+    .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
   program.command("experiment")
     .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
@@ -150,7 +145,7 @@ export function buildProgram(): Command {
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
     .addOption(backendOption())
-    .action((options) => experimentCommand(options));
+    .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

@@ -15,8 +15,8 @@ import { SplineCoupling } from "./spline_coupling.ts";
 import type { Standardization } from "./standardize.ts";
 import type { Transform } from "./transform.ts";
 
-export const FLOW_KINDS = ["maf", "nsf"] as const;
-export type FlowKind = typeof FLOW_KINDS[number];
+import type { FlowKind } from "./kinds.ts";
+export { FLOW_KINDS, type FlowKind } from "./kinds.ts";
 
 export interface FlowConfig {
   kind: FlowKind;

@@ -9,8 +9,8 @@ import "@tensorflow/tfjs-backend-wasm";
 import { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { GpuRuntime } from "../gpu/runtime.ts";
 
-export const BACKEND_NAMES = ["auto", "wasm", "cpu", "webgpu"] as const;
-export type BackendName = typeof BACKEND_NAMES[number];
+import type { BackendName } from "./backend_names.ts";
+export { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 
 let sharedRuntime: GpuRuntime | undefined;
 
