@@ -79,7 +79,7 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     dtMs: 0.5,
     description: "RC circuit, two current pulses; θ = amp1, amp2, latency",
     summary: "pca30",
-    noise: 1e-3,
+    noise: 0.01,
     observations: [
       { id: "latency-0", label: "θ unit [0.3, 0.5, 0.5] (Δt = 0 ms)", unit: [0.3, 0.5, 0.5] },
       { id: "latency-37.5", label: "θ unit [0.3, 0.5, 0.75] (Δt = 37.5 ms)", unit: [0.3, 0.5, 0.75] },
