@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import { rcExact } from "./reference/rc_exact.ts";
-
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
-}
+import { cli } from "./reference/cli.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));

@@ -11,6 +11,7 @@ import { ION, segmentMechs, tadjMainen } from "../lib/hnn/mechanisms.ts";
 import { simulateReference } from "../lib/hnn/reference.ts";
 import { replayFixture, type ReplayResult } from "../lib/hnn/replay.ts";
 import { cellCounts, SpecError, validateSpec } from "../lib/hnn/spec.ts";
+import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
 const fixturePath = (name: string) => new URL(name, FIXTURES).pathname;
@@ -33,25 +34,6 @@ function spikesByGid(spikes: { times_ms: number[]; gids: number[] }): Map<number
   const by = new Map<number, number[]>();
   spikes.gids.forEach((g, i) => by.set(g, [...(by.get(g) ?? []), spikes.times_ms[i]]));
   return by;
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
-/** RMSE as a fraction of the reference's peak-to-peak. */
-function relativeRmse(got: number[], want: number[]): number {
-  let se = 0;
-  for (let i = 0; i < want.length; i++) se += (got[i] - want[i]) ** 2;
-  return Math.sqrt(se / want.length) / (Math.max(...want) - Math.min(...want));
 }
 
 for (const name of ["tonic_a.json.gz", "tonic_b.json.gz"]) {

@@ -14,6 +14,7 @@ import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
 import { simulateNetwork } from "../lib/hnn/simulate.ts";
 import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { pearson } from "./reference/metrics.ts";
 
 const HNNCORE = new URL("../../shared/fixtures/hnn/hnncore/", import.meta.url);
 const json = JSON.parse(await Deno.readTextFile(new URL("neymotin2020_3x3_drives.json", HNNCORE)));
@@ -76,16 +77,7 @@ Deno.test("hnn-core JSON: simulated from our own drive events, spikes per type w
   for (const [layer, raw] of [["L2", out.rawL2], ["L5", out.rawL5]] as const) {
     const ref: number[] = trial.dipole[layer];
     const skip = Math.round(20 / fixture.dt_ms); // start-up transient
-    const a = Array.from(raw.subarray(skip)), b = ref.slice(skip);
-    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-    const ma = mean(a), mb = mean(b);
-    let sab = 0, saa = 0, sbb = 0;
-    a.forEach((x, i) => {
-      sab += (x - ma) * (b[i] - mb);
-      saa += (x - ma) ** 2;
-      sbb += (b[i] - mb) ** 2;
-    });
-    const r = sab / Math.sqrt(saa * sbb);
+    const r = pearson(raw.subarray(skip), ref.slice(skip));
     assert.ok(r >= 0.98, `${layer}: r = ${r}`);
   }
   runtime.destroy();

@@ -13,6 +13,7 @@ import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { replayLoaded, type ReplayResult } from "../lib/hnn/replay.ts";
 import { simulateNetwork } from "../lib/hnn/simulate.ts";
 import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
 
@@ -38,25 +39,6 @@ function spikesPerType(fx: HnnFixture, gids: number[]): Record<string, number> {
     if (type) counts[type]++;
   }
   return counts;
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
-/** RMSE as a fraction of the reference's peak-to-peak. */
-function relativeRmse(got: number[], want: number[]): number {
-  let se = 0;
-  for (let i = 0; i < want.length; i++) se += (got[i] - want[i]) ** 2;
-  return Math.sqrt(se / want.length) / (Math.max(...want) - Math.min(...want));
 }
 
 /**

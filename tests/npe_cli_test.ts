@@ -4,20 +4,10 @@ import { DATASET_FORMAT, type DatasetManifest } from "../lib/data/dataset.ts";
 import { encodeNpy } from "../lib/data/npy.ts";
 import { gaussianLinear } from "../lib/sbibm/gaussian_linear.ts";
 import { simulateTask } from "../lib/sbibm/simulate.ts";
+import { cli } from "./reference/cli.ts";
 
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-npe-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
-}
 
 /** A dataset folder as lib/data/dataset.ts writes it, with θ in a box prior. */
 async function writeDataset(path: string, rows: number): Promise<void> {

@@ -1,0 +1,12 @@
+/** Run the CLI as a user does (its own process, the project's config, the cli task's permissions). */
+const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+
+export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
+}
