@@ -19,17 +19,22 @@ import { type BenchRow, markdownReport } from "./report.ts";
 /** NEURON 8.2.2, one core of this 2-core machine (erp_jones2009.json.gz, neuron_wall_s_one_core). */
 const NEURON_SECONDS_PER_ERP_PER_CORE = 20.9;
 
-export async function benchHnnNetwork(
-  runtime: GpuRuntime,
-  plan: { batch: number; steps: number }[] = defaultPlan(runtime),
-): Promise<BenchRow[]> {
-  const spec = validateSpec({
+/** hnn-core's canonical ERP network as NEURON's reference run simulated it (dt 0.025 ms, tstop 170 ms). */
+export function canonicalErpSpec() {
+  return validateSpec({
     mesh_shape: [10, 10],
     dt_ms: 0.025,
     tstop_ms: 170,
     connections: jones2009Connections(),
     drives: erpDrives(),
   });
+}
+
+export async function benchHnnNetwork(
+  runtime: GpuRuntime,
+  plan: { batch: number; steps: number }[] = defaultPlan(runtime),
+): Promise<BenchRow[]> {
+  const spec = canonicalErpSpec();
   const instance = networkInstance(spec);
   const rows: BenchRow[] = [];
   const perPass = networksPerBatch(runtime, compileNetwork(spec));

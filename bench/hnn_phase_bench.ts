@@ -12,9 +12,8 @@ import { compileNetwork } from "../lib/hnn/compile.ts";
 import { DispatchList } from "../lib/hnn/dispatch.ts";
 import { GpuEventGather, type LogLayout } from "../lib/hnn/events_gpu.ts";
 import { HNN_REQUIRED_LIMITS } from "../lib/hnn/models.ts";
-import { erpDrives, jones2009Connections } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
-import { validateSpec } from "../lib/hnn/spec.ts";
+import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
 /** Milliseconds per epoch for the gather, each cell type, and everything together, per batch size. */
 export async function benchHnnPhases(
@@ -22,13 +21,7 @@ export async function benchHnnPhases(
   batches = [64],
   epochs = 5,
 ): Promise<{ batch: number; epochSteps: number; ms: Record<string, number> }[]> {
-  const spec = validateSpec({
-    mesh_shape: [10, 10],
-    dt_ms: 0.025,
-    tstop_ms: 170,
-    connections: jones2009Connections(),
-    drives: erpDrives(),
-  });
+  const spec = canonicalErpSpec();
   const out = [];
   for (const batch of batches) {
     const net = compileNetwork(spec, { batch });
