@@ -6,14 +6,14 @@
  * simulation budget and conditioned on each observation (NPE is amortised); samples land in
  * OUT/<task>/<sims>/observation_K.csv (all observations first, then the scoring), the posterior in
  * OUT/<task>/<sims>/posterior. Results accumulate in OUT/c2st.json (a finished (task, sims) is skipped when
- * the script is run again) and OUT/c2st.md, next to sbi's published figures.
+ * the script is run again; one interrupted while scoring resumes from its samples) and OUT/c2st.md, next to sbi's published figures.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { writeFileAtomic } from "../lib/data/atomic.ts";
 import { c2st } from "../lib/diagnostics/c2st.ts";
 import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
-import { formatSamplesCsv } from "../lib/posterior/csv.ts";
+import { formatSamplesCsv, parseNumericCsv } from "../lib/posterior/csv.ts";
 import { savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
 import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
@@ -60,54 +60,72 @@ await Deno.mkdir(values.out, { recursive: true });
 const backend = await useBackend("auto");
 for (const sims of values.sims.split(",").map(Number)) {
   for (const name of values.tasks.split(",")) {
-    if (results.some((r) => r.task === name && r.sims === sims)) continue;
+    const done = results.find((r) => r.task === name && r.sims === sims);
+    if (done && observations.every((k) => k in done.c2st)) continue;
     const task = getTask(name);
-    const flow = flows[name] ?? "maf";
-    console.error(`${name}, ${sims} simulations, ${flow} (${backend})`);
-    const training = await trainNpe(
-      simulateTask(task, sims, seed),
-      flowConfig(flow, task.thetaDim, task.xDim, { seed }),
-      { ...DEFAULT_TRAINING, seed },
-      {
-        onEpoch: (e) =>
-          e.epoch % 25 === 0 && console.error(`  epoch ${e.epoch}: validation ${e.validationLoss.toFixed(4)}`),
-      },
-    );
-    const posterior = new Posterior(training.flow, task.prior);
     const dir = join(values.out, name, String(sims));
-    await savePosterior(join(dir, "posterior"), posterior, { sims, seed, epochs: training.epochs });
-    // All samples first (they are what an independent scorer needs), then the slow part: C2ST per observation.
-    const samples: Record<string, Float32Array> = {}, acceptance: Record<string, number> = {};
+    // A run interrupted while scoring resumes from its saved samples; otherwise train and sample afresh.
+    const result = done ?? await trainAndSample(name, sims, dir);
     for (const k of observations) {
-      const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
-      await writeFileAtomic(join(dir, `observation_${k}.csv`), formatSamplesCsv(task.prior.names, drawn.samples));
-      samples[k] = drawn.samples;
-      acceptance[k] = drawn.acceptanceRate;
-    }
-    const result: RunResult = {
-      task: name,
-      sims,
-      flow,
-      epochs: training.epochs,
-      bestEpoch: training.bestEpoch,
-      trainSeconds: training.seconds,
-      c2st: {},
-      acceptance,
-      mean: NaN,
-      sbi: average(Object.values(sbiTable.c2st[`NPE/${name}/${sims}`] ?? {})),
-    };
-    results.push(result);
-    for (const k of observations) {
-      result.c2st[k] = await c2st(await loadReferenceSamples(name, k), samples[k], task.thetaDim);
+      if (k in result.c2st) continue;
+      const samples = parseNumericCsv(await Deno.readTextFile(samplesPath(dir, k)), samplesPath(dir, k)).data;
+      result.c2st[k] = await c2st(await loadReferenceSamples(name, k), samples, task.thetaDim);
       result.mean = average(Object.values(result.c2st));
-      console.error(`  observation ${k}: C2ST ${result.c2st[k].toFixed(3)}`);
-      await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2) + "\n");
-      await writeFileAtomic(join(values.out, "c2st.md"), markdown(results));
+      console.error(`  ${name} observation ${k}: C2ST ${result.c2st[k].toFixed(3)}`);
+      await saveResults();
     }
-    posterior.dispose();
   }
 }
 console.log(markdown(results));
+
+/** Trains one network, writes 10,000 samples per observation, and records the run (not yet scored). */
+async function trainAndSample(name: string, sims: number, dir: string): Promise<RunResult> {
+  const task = getTask(name);
+  const flow = flows[name] ?? "maf";
+  console.error(`${name}, ${sims} simulations, ${flow} (${backend})`);
+  const training = await trainNpe(
+    simulateTask(task, sims, seed),
+    flowConfig(flow, task.thetaDim, task.xDim, { seed }),
+    { ...DEFAULT_TRAINING, seed },
+    {
+      onEpoch: (e) =>
+        e.epoch % 25 === 0 && console.error(`  epoch ${e.epoch}: validation ${e.validationLoss.toFixed(4)}`),
+    },
+  );
+  const posterior = new Posterior(training.flow, task.prior);
+  await savePosterior(join(dir, "posterior"), posterior, { sims, seed, epochs: training.epochs });
+  const acceptance: Record<string, number> = {};
+  for (const k of observations) {
+    const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
+    await writeFileAtomic(samplesPath(dir, k), formatSamplesCsv(task.prior.names, drawn.samples));
+    acceptance[k] = drawn.acceptanceRate;
+  }
+  posterior.dispose();
+  const result: RunResult = {
+    task: name,
+    sims,
+    flow,
+    epochs: training.epochs,
+    bestEpoch: training.bestEpoch,
+    trainSeconds: training.seconds,
+    c2st: {},
+    acceptance,
+    mean: NaN,
+    sbi: average(Object.values(sbiTable.c2st[`NPE/${name}/${sims}`] ?? {})),
+  };
+  results.push(result);
+  await saveResults();
+  return result;
+}
+
+function samplesPath(dir: string, observation: number): string {
+  return join(dir, `observation_${observation}.csv`);
+}
+
+async function saveResults(): Promise<void> {
+  await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2) + "\n");
+  await writeFileAtomic(join(values.out, "c2st.md"), markdown(results));
+}
 
 function average(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
