@@ -79,7 +79,8 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     dtMs: 0.5,
     description: "RC circuit, two current pulses; θ = amp1, amp2, latency",
     summary: "pca30",
-    noise: 0.01,
+    // The paper regularised its RC posterior with Gaussian noise of sd 0.1 on x (its training code); same scale here.
+    noise: 0.1,
     observations: [
       { id: "latency-0", label: "θ unit [0.3, 0.5, 0.5] (Δt = 0 ms)", unit: [0.3, 0.5, 0.5] },
       { id: "latency-37.5", label: "θ unit [0.3, 0.5, 0.75] (Δt = 37.5 ms)", unit: [0.3, 0.5, 0.75] },

@@ -54,6 +54,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
   const simulator = config.simulator(options.dtMs ?? config.dtMs);
   const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
+  const flowKind = options.flow ?? "maf";
   await Deno.mkdir(out, { recursive: true });
   const log = new ProgressLog(out);
   const experiment: Record<string, unknown> = {
@@ -61,7 +62,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     model: model.name,
     size,
     summary: summaryName,
-    flow: options.flow ?? "nsf",
+    flow: flowKind,
     noise: options.noise ? config.noise : 0,
     seed,
     budget,
@@ -93,7 +94,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 3. Posterior, in the prior's own coordinates (log10 for log-scaled parameters).
     const coords = flowCoordinates(model.prior.parameters);
     const f = summary.names.length, d = model.prior.dim;
-    const config_ = flowConfig(options.flow ?? "nsf", d, f, { seed });
+    const config_ = flowConfig(flowKind, d, f, { seed });
     const training = await trainNpe(
       { theta: coords.toFlow(dataset.theta.data), x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
       config_,
@@ -128,7 +129,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     );
     await Deno.remove(join(out, "checkpoint.bin")).catch(() => {});
 
-    const context: Context = { model, runtime, summary, posterior, coords, log, seed };
+    const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
 
     // 4. SBC and expected coverage on fresh draws from the prior.
@@ -185,7 +186,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
 }
 
 interface Context {
+  /** The generative model: the simulator, plus observation noise with `--noise`. */
   model: Simulator;
+  /** The noise-free simulator: the paper conditions on, and checks predictions with, noise-free waveforms. */
+  simulator: Simulator;
   runtime: GpuRuntime;
   summary: FittedSummary;
   posterior: Posterior;
@@ -229,8 +233,8 @@ function seedsFor(c: Context, stream: number, count: number, first = 0): Float64
   return Float64Array.from({ length: count }, (_, i) => (c.seed * 10 + stream) * 1e8 + first + i);
 }
 
-async function simulateSummaries(c: Context, theta: Float32Array, stream: number, first = 0) {
-  const x = await c.model.simulate(c.runtime, theta, {
+async function simulateSummaries(c: Context, model: Simulator, theta: Float32Array, stream: number, first = 0) {
+  const x = await model.simulate(c.runtime, theta, {
     seeds: seedsFor(c, stream, theta.length / c.model.prior.dim, first),
   });
   return { x, features: await computeSummary(c.runtime, c.summary, x) };
@@ -239,7 +243,8 @@ async function simulateSummaries(c: Context, theta: Float32Array, stream: number
 async function calibrate(c: Context, pairs: number, samples: number) {
   const d = c.model.prior.dim, f = c.summary.names.length;
   const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
-  const { features } = await simulateSummaries(c, theta, STREAM.sbc);
+  // SBC and coverage hold only for observations drawn from the generative model itself: noise included.
+  const { features } = await simulateSummaries(c, c.model, theta, STREAM.sbc);
   const truthFlow = c.coords.toFlow(theta);
   const sets: Float64Array[] = [], levels: number[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -261,12 +266,12 @@ async function gridCheck(c: Context, budget: Budget) {
   const unit = unitGrid(d, budget.gridPoints);
   const points = unit.length / d;
   const theta = new Float32Array(prior.fromUnit(unit));
-  const { x, features } = await simulateSummaries(c, theta, STREAM.grid);
+  const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
   const errors: number[][] = [], rmse: number[] = [];
   for (let i = 0; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
     errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
-    const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
+    const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
       seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
     });
     rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
@@ -291,9 +296,9 @@ async function conditionOn(
 ) {
   const prior = c.model.prior, d = prior.dim;
   const truth = new Float32Array(prior.fromUnit(obs.unit));
-  const { x, features } = await simulateSummaries(c, truth, STREAM.observation, index);
+  const { x, features } = await simulateSummaries(c, c.simulator, truth, STREAM.observation, index);
   const { samples, acceptanceRate } = await sampleAt(c, features, budget.observationSamples, 7);
-  const predictive = await c.model.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
+  const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
     seeds: seedsFor(c, STREAM.observation, budget.predictiveSims, 1e6 * (index + 1)),
   });
   const rows = Array.from(
