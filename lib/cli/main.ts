@@ -6,6 +6,7 @@ import { getModel, modelNames } from "../models/registry.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
+import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
@@ -114,6 +115,22 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of the draws", integer, 0)
     .addOption(backendOption())
     .action(async (options) => (await import("./sample.ts")).sampleCommand(options));
+
+  program.command("condition")
+    .description("condition a finished experiment run's posterior on a waveform; write samples and predictive bands")
+    .requiredOption("--run <dir>", "run folder written by experiment")
+    .requiredOption("--waveform <csv>", "two columns: time (ms), value; resampled onto the model's time base")
+    .requiredOption("--out <json>", "output: label, times_ms, x, samples, acceptance_rate, predictive (docs/runs.md)")
+    .option("--samples <N>", "number of posterior samples", positiveInt, CONDITION_DEFAULTS.samples)
+    .option(
+      "--predictive-sims <N>",
+      "simulations for the predictive bands",
+      positiveInt,
+      CONDITION_DEFAULTS.predictiveSims,
+    )
+    .option("--seed <S>", "seed of the draws", integer, CONDITION_DEFAULTS.seed)
+    .addOption(backendOption())
+    .action(async (options) => (await import("./condition.ts")).conditionCommand(options));
 
   program.command("sbibm")
     .description("simulate an sbibm task, train NPE and write 10,000 posterior samples for one observation")

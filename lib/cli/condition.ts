@@ -1,0 +1,43 @@
+/** `condition`: a finished run's posterior conditioned on a recorded waveform, written as an observation record. */
+import { dirname, resolve } from "node:path";
+import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { parseWaveform, resampleWaveform } from "../data/waveform.ts";
+import { conditionRun, loadRunPosterior } from "../experiments/condition.ts";
+import { GpuRuntime } from "../gpu/runtime.ts";
+import { type BackendName, useBackend } from "../tf/backend.ts";
+
+export interface ConditionArgs {
+  run: string;
+  waveform: string;
+  out: string;
+  samples: number;
+  predictiveSims: number;
+  seed: number;
+  backend: BackendName;
+}
+
+export async function conditionCommand(args: ConditionArgs): Promise<void> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(args.waveform);
+  } catch (error) {
+    throw new Error(`cannot read ${args.waveform}: ${(error as Error).message}`);
+  }
+  const waveform = parseWaveform(text, args.waveform);
+  await assertWritableDir(dirname(resolve(args.out)));
+  await useBackend(args.backend);
+  const run = await loadRunPosterior(args.run);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });
+  try {
+    const x = resampleWaveform(waveform, run.simulator.timesMs, args.waveform);
+    const result = await conditionRun(runtime, run, x, args.waveform, args);
+    await writeFileAtomic(args.out, JSON.stringify(result) + "\n");
+    console.log(
+      `wrote ${args.samples} posterior samples and predictive bands to ${args.out} ` +
+        `(acceptance into the prior's support ${(100 * result.acceptance_rate).toFixed(1)}%)`,
+    );
+  } finally {
+    run.posterior.dispose();
+    runtime.destroy();
+  }
+}

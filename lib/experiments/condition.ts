@@ -1,0 +1,91 @@
+/**
+ * Conditioning a finished run (docs/runs.md) on a new waveform: the waveform, on the model's time base, goes
+ * through the run's fitted summary statistic into its trained posterior, and a few simulations from the samples
+ * give the posterior-predictive bands. The report's condition API and the `condition` command both use it; the
+ * caller picks the tfjs backend and owns the GPU runtime.
+ */
+import { join } from "node:path";
+import type { DatasetManifest } from "../data/dataset.ts";
+import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { Simulator } from "../models/model.ts";
+import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
+import { flowCoordinates } from "../posterior/coordinates.ts";
+import { loadPosterior } from "../posterior/io.ts";
+import type { Posterior } from "../posterior/posterior.ts";
+import type { ParameterSpec } from "../prior.ts";
+import { computeSummary, type FittedSummary } from "../stats/summary.ts";
+import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
+import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
+
+/** What conditioning needs of a run folder, loaded once and reused for every waveform. */
+export interface RunPosterior {
+  posterior: Posterior;
+  /** The prior's parameters; samples come back in their units. */
+  parameters: ParameterSpec[];
+  summary: FittedSummary;
+  /** The run's noise-free simulator, as the run's own predictive checks use it. */
+  simulator: Simulator;
+}
+
+/** The same fields as a run's `observations/<id>.json`, so the report draws both alike. */
+export interface ConditionedWaveform {
+  label: string;
+  times_ms: number[];
+  x: number[];
+  /** Rows of the prior's dimension, in the parameters' units. */
+  samples: number[][];
+  acceptance_rate: number;
+  predictive: PredictiveBands;
+}
+
+async function readJson<T>(path: string, what: string): Promise<T> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (error) {
+    throw new Error(`${path}: cannot read ${what} (${(error as Error).message})`);
+  }
+}
+
+/** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
+export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
+  const experiment = await readJson<{ name: ExperimentName }>(join(dir, "experiment.json"), "the experiment");
+  const config = EXPERIMENTS[experiment.name];
+  if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
+  const manifest = await readJson<DatasetManifest>(join(dir, "dataset", "manifest.json"), "the dataset manifest");
+  const summary = await readJson<FittedSummary>(join(dir, "summary.json"), "the fitted summary");
+  const { posterior, manifest: saved } = await loadPosterior(join(dir, "posterior"));
+  if (!saved.parameters) {
+    posterior.dispose();
+    throw new Error(`${dir}/posterior was not trained by the experiment runner (it names no prior parameters)`);
+  }
+  return { posterior, parameters: saved.parameters, summary, simulator: config.simulator(manifest.dt_ms) };
+}
+
+/** Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. */
+export async function conditionRun(
+  runtime: GpuRuntime,
+  run: RunPosterior,
+  x: Float32Array,
+  label: string,
+  options: ConditionOptions = CONDITION_DEFAULTS,
+): Promise<ConditionedWaveform> {
+  const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
+  if (x.length !== times.length) {
+    throw new Error(`${label} has ${x.length} samples, the model's time base ${times.length}`);
+  }
+  const features = await computeSummary(runtime, run.summary, x);
+  const draws = await run.posterior.sample(options.samples, features, { seed: options.seed });
+  const samples = flowCoordinates(run.parameters).fromFlow(draws.samples);
+  const sims = Math.min(options.predictiveSims, options.samples);
+  const predictive = await run.simulator.simulate(runtime, samples.subarray(0, sims * d), {
+    seeds: Float64Array.from({ length: sims }, (_, i) => options.seed * 1e6 + i),
+  });
+  return {
+    label,
+    times_ms: times,
+    x: Array.from(x),
+    samples: Array.from({ length: options.samples }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d))),
+    acceptance_rate: draws.acceptanceRate,
+    predictive: predictiveBands(predictive, times),
+  };
+}
