@@ -164,6 +164,22 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
 
+  const diagnose = program.command("diagnose").description("one diagnostic at a time, written as JSON");
+  for (
+    const [name, what] of [["c2st", "classifier two-sample test"], ["overlap", "overlap coefficient per marginal"]]
+  ) {
+    diagnose.command(name)
+      .description(`${what} between two posteriors' sample CSVs (as sample and sbibm write them)`)
+      .requiredOption("--a <csv>", "first sample set (the reference: C2ST z-scores with its moments)")
+      .requiredOption("--b <csv>", "second sample set, same parameters")
+      .requiredOption("--out <json>", "result")
+      .option("--seed <S>", "seed of the cross-validation split and the classifiers", integer, 1)
+      .action(async (options) => {
+        const commands = await import("./diagnose_samples.ts");
+        await (name === "c2st" ? commands.c2stCommand : commands.overlapCommand)(options);
+      });
+  }
+
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")
     .action(async () => {
