@@ -1,11 +1,14 @@
 import { Layout } from "../lib/server/layout.tsx";
 import type { RouteContext } from "../lib/server/route.ts";
 
-export default function NotFoundPage({ params }: RouteContext) {
+/** The page for a missing resource (404) or bad input (400): the reason, and ways back. */
+export default function ErrorPage({ params, url }: RouteContext) {
   return (
-    <Layout title="Not found">
+    <Layout title={params.title ?? "Not found"}>
       <p>{params.message ?? "There is nothing here."}</p>
       <p>
+        {params.title === "Bad request" && <a href={url.pathname + url.search}>Try again</a>}
+        {params.title === "Bad request" && " · "}
         <a href="/">All runs</a>
       </p>
     </Layout>

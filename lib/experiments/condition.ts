@@ -38,21 +38,22 @@ export interface ConditionedWaveform {
   predictive: PredictiveBands;
 }
 
-async function readJson<T>(path: string, what: string): Promise<T> {
+async function readJson<T>(dir: string, file: string, what: string): Promise<T> {
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as T;
+    return JSON.parse(await Deno.readTextFile(join(dir, file))) as T;
   } catch (error) {
-    throw new Error(`${path}: cannot read ${what} (${(error as Error).message})`);
+    const reason = error instanceof Deno.errors.NotFound ? "missing" : (error as Error).message;
+    throw new Error(`cannot read ${what} (${file}: ${reason})`);
   }
 }
 
 /** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
-  const experiment = await readJson<{ name: ExperimentName }>(join(dir, "experiment.json"), "the experiment");
+  const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
   const config = EXPERIMENTS[experiment.name];
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
-  const manifest = await readJson<DatasetManifest>(join(dir, "dataset", "manifest.json"), "the dataset manifest");
-  const summary = await readJson<FittedSummary>(join(dir, "summary.json"), "the fitted summary");
+  const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
+  const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
   const { posterior, manifest: saved } = await loadPosterior(join(dir, "posterior"));
   if (!saved.parameters) {
     posterior.dispose();

@@ -7,7 +7,8 @@ import { Plot, plotSvg } from "./svg.ts";
 
 const CELL = 170;
 
-function axis(p: ParameterSpec) {
+/** A parameter's axis: its name and unit, its prior's bounds, log-scaled for log10 priors. */
+export function axis(p: ParameterSpec) {
   return {
     label: p.unit ? `${p.name} (${p.unit})` : p.name,
     type: p.scale === "log10" ? "log" as const : "linear" as const,
@@ -16,7 +17,7 @@ function axis(p: ParameterSpec) {
 }
 
 /** Counts in 30 bins of equal width on the parameter's own scale (log10 bins for log10 parameters). */
-function histogram(values: number[], p: ParameterSpec, bins = 30) {
+export function histogram(values: number[], p: ParameterSpec, bins = 30) {
   const log = p.scale === "log10";
   const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
   const lo = f(p.low), width = (f(p.high) - lo) / bins;
@@ -84,7 +85,7 @@ export interface PredictiveBands {
 }
 
 /** Observation (black) against the posterior-predictive median and 50% / 95% bands. */
-export function predictivePlot(bands: PredictiveBands, observation: number[], label = "x"): string {
+export function predictivePlot(bands: PredictiveBands, observation: number[], label = "x", width = 760): string {
   const rows = bands.times_ms.map((t, k) => ({
     t,
     q025: bands.q025[k],
@@ -95,7 +96,7 @@ export function predictivePlot(bands: PredictiveBands, observation: number[], la
     obs: observation[k],
   }));
   return plotSvg({
-    width: 760,
+    width,
     height: 320,
     x: { label: "time (ms)" },
     y: { label, grid: true },

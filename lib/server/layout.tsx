@@ -5,6 +5,7 @@ const CSS = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #222; }
 header { background: #1f3a5f; color: white; padding: 0.6rem 1.2rem; }
 header a { color: white; margin-right: 1rem; text-decoration: none; }
+header .run { color: #9fb7d6; margin: 0 0.6rem 0 1rem; }
 main { padding: 1rem 1.2rem; max-width: 1200px; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
 td, th { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; }
@@ -15,7 +16,7 @@ figure h2 { font-size: 0.95rem; font-weight: 600; margin: 0.2rem 0; }
 `;
 
 export function Layout(props: { title: string; run?: string; children?: Child }) {
-  const tabs = ["", "waveforms", "posterior", "diagnostics"];
+  const tabs = ["", "waveforms", "posterior", "diagnostics", "condition"];
   return (
     <html lang="en">
       <head>
@@ -26,6 +27,8 @@ export function Layout(props: { title: string; run?: string; children?: Child })
       <body>
         <header>
           <a href="/">neurosbi runs</a>
+          <a href={props.run ? `/compare?a=${props.run}` : "/compare"}>compare</a>
+          {props.run && <span class="run">{props.run}:</span>}
           {props.run && tabs.map((tab) => <a key={tab} href={`/runs/${props.run}/${tab}`}>{tab || "overview"}</a>)}
         </header>
         <main>

@@ -1,7 +1,8 @@
-/** The observation a run's waveform and posterior pages show: `?obs=<id>` or the first one. */
+/** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
 import type { PredictiveBands } from "../plots/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { NotFound, type RouteContext } from "./route.ts";
+import type { RunStore } from "./runs.ts";
 
 /** `observations/<id>.json` in a run folder (docs/runs.md). */
 export interface ObservationRecord {
@@ -22,14 +23,19 @@ export interface ObservationView {
   prior?: ParameterSpec[];
 }
 
-export async function loadObservation({ params, url, store }: RouteContext): Promise<ObservationView> {
-  const run = params.run;
+/** Observation `id` of `run` (the first one when not given); NotFound for an id the run does not have. */
+export async function readObservation(store: RunStore, run: string, id?: string): Promise<ObservationView> {
   await store.dir(run);
   const ids = await store.jsonNames(run, "observations");
-  const id = url.searchParams.get("obs") ?? ids[0];
+  id ??= ids[0];
   if (id === undefined) return { ids };
   if (!ids.includes(id)) throw new NotFound(`run ${run} has no observation ${JSON.stringify(id)}`);
   const observation = await store.json<ObservationRecord>(run, `observations/${id}.json`);
   const manifest = await store.json<{ prior: ParameterSpec[] }>(run, "dataset/manifest.json");
   return { ids, id, observation, prior: manifest?.prior };
+}
+
+/** The observation a page shows: `?obs=<id>` or the run's first. */
+export function loadObservation({ params, url, store }: RouteContext): Promise<ObservationView> {
+  return readObservation(store, params.run, url.searchParams.get("obs") ?? undefined);
 }

@@ -1,7 +1,7 @@
 /**
  * File-based routes as Fresh lays them out: `routes/index.tsx` → `/`, `routes/runs/[run]/index.tsx` →
  * `/runs/:run`, `routes/api/runs/[run]/condition.ts` → `/api/runs/:run/condition`. Files starting with `_` are
- * special (`_404.tsx`) and not routes.
+ * special (`_error.tsx`) and not routes.
  */
 import { join, relative } from "node:path";
 import { fromFileUrl, toFileUrl } from "./paths.ts";
@@ -43,7 +43,7 @@ export async function discoverRoutes(dir: URL = ROUTES_DIR): Promise<Route[]> {
   );
 }
 
-/** The special `_404.tsx` page module. */
-export async function notFoundPage(dir: URL = ROUTES_DIR): Promise<RouteModule> {
-  return await import(new URL("_404.tsx", dir).href);
+/** The special `_error.tsx` page module (404 and 400 pages). */
+export async function errorPage(dir: URL = ROUTES_DIR): Promise<RouteModule> {
+  return await import(new URL("_error.tsx", dir).href);
 }

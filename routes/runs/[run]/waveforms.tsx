@@ -1,7 +1,7 @@
-import { predictivePlot } from "../../../lib/plots/posterior.ts";
-import { Layout, Svg } from "../../../lib/server/layout.tsx";
+import { Layout } from "../../../lib/server/layout.tsx";
 import { loadObservation } from "../../../lib/server/observations.ts";
 import { ObservationPicker } from "../../../lib/server/observation_picker.tsx";
+import { PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
 
 export default async function Waveforms(ctx: RouteContext) {
@@ -13,19 +13,7 @@ export default async function Waveforms(ctx: RouteContext) {
       {!observation ? <p class="missing">No observations conditioned on yet.</p> : (
         <>
           <h2>{observation.label}</h2>
-          {observation.predictive
-            ? (
-              <>
-                <Svg svg={predictivePlot(observation.predictive, observation.x, observation.units ?? "x")} />
-                <p>
-                  Black: the observation. Blue: median, 50% and 95% bands of simulations from posterior samples
-                  {observation.predictive.smoothing_ms
-                    ? `, smoothed with a ${observation.predictive.smoothing_ms} ms Hamming window`
-                    : ""}.
-                </p>
-              </>
-            )
-            : <p class="missing">No posterior-predictive simulations yet.</p>}
+          <PredictiveFigure predictive={observation.predictive} x={observation.x} units={observation.units} />
         </>
       )}
     </Layout>

@@ -1,0 +1,125 @@
+import { resampleWaveform } from "../../../lib/data/waveform.ts";
+import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
+import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
+import { Layout } from "../../../lib/server/layout.tsx";
+import { readObservation } from "../../../lib/server/observations.ts";
+import { medianInterval, PairPlot, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
+import type { RouteContext } from "../../../lib/server/route.ts";
+
+/** Upload or pick a waveform; the form posts back here and works without JavaScript. */
+async function ConditionForm({ params, store, data }: RouteContext) {
+  const run = params.run;
+  const times = (await store.json<{ times_ms: number[] }>(run, "dataset/manifest.json"))?.times_ms ?? [];
+  const { ids } = await readObservation(store, run);
+  const labels = await Promise.all(ids.map(async (id) => (await readObservation(store, run, id)).observation?.label));
+  // A data file the model's time base does not fit is listed, greyed out with the reason.
+  const files = (await data.list()).map(({ name, waveform }) => {
+    try {
+      resampleWaveform(waveform, times, name);
+      return { name, problem: "" };
+    } catch (error) {
+      return { name, problem: (error as Error).message };
+    }
+  });
+  return (
+    <form method="post" action={`/runs/${run}/condition`} enctype="multipart/form-data" class="condition">
+      <p>
+        <label>
+          Upload a waveform (CSV or text, two columns: time in ms and value; at most {MAX_UPLOAD_BYTES / 2 ** 20} MiB):
+          {" "}
+          <input type="file" name="waveform" accept=".csv,.txt,text/csv,text/plain" />
+        </label>
+      </p>
+      <p>
+        <label>
+          or pick one:{" "}
+          <select name="source">
+            <option value="">—</option>
+            <optgroup label={`observations of ${run}`}>
+              {ids.map((id, k) => <option key={id} value={`observation:${id}`}>{labels[k] ?? id}</option>)}
+            </optgroup>
+            <optgroup label={`data files (${data.dir})`}>
+              {files.map(({ name, problem }) => (
+                <option key={name} value={`data:${name}`} disabled={problem !== ""} title={problem || undefined}>
+                  {problem ? `${name} (does not cover the model's time base)` : name}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </label>
+      </p>
+      <p>
+        <button type="submit">Condition the posterior</button>
+      </p>
+    </form>
+  );
+}
+
+function Result({ result, prior }: ConditionAnswer) {
+  return (
+    <>
+      <h2>Posterior</h2>
+      <p>
+        {result.samples.length}{" "}
+        posterior samples in the prior's units ({(100 * result.acceptance_rate).toFixed(1)}% of the flow's draws fell
+        inside the prior).
+      </p>
+      <table>
+        <tr>
+          <th>parameter</th>
+          <th>median [95% interval]</th>
+        </tr>
+        {prior.map((p, j) => (
+          <tr key={p.name}>
+            <td>{p.unit ? `${p.name} (${p.unit})` : p.name}</td>
+            <td>{medianInterval(result.samples, j)}</td>
+          </tr>
+        ))}
+      </table>
+      <PairPlot prior={prior} samples={result.samples} />
+      <h2>Posterior-predictive check</h2>
+      <PredictiveFigure predictive={result.predictive} x={result.x} />
+    </>
+  );
+}
+
+function intro(run: string) {
+  return (
+    <p>
+      The server resamples the waveform onto the model's time base, passes it through {run}'s summary statistic, draws
+      {" "}
+      {CONDITION_DEFAULTS.samples} samples from the trained posterior and simulates {CONDITION_DEFAULTS.predictiveSims}
+      {" "}
+      of them for the predictive bands.
+    </p>
+  );
+}
+
+export default async function ConditionPage(ctx: RouteContext) {
+  const run = ctx.params.run;
+  await ctx.store.dir(run);
+  const trained = await ctx.store.json(run, "posterior/posterior.json");
+  return (
+    <Layout title={`Condition ${run}`} run={run}>
+      {trained
+        ? (
+          <>
+            {intro(run)}
+            {await ConditionForm(ctx)}
+          </>
+        )
+        : <p class="missing">No trained posterior yet: this run cannot be conditioned.</p>}
+    </Layout>
+  );
+}
+
+export async function POST(ctx: RouteContext) {
+  const answer = await conditionRequest(ctx);
+  return (
+    <Layout title={`${ctx.params.run} conditioned on ${answer.result.label}`} run={ctx.params.run}>
+      <Result {...answer} />
+      <h2>Condition on another waveform</h2>
+      {await ConditionForm(ctx)}
+    </Layout>
+  );
+}
