@@ -8,24 +8,35 @@ export default async function RunsIndex({ store }: RouteContext) {
       {runs.length === 0
         ? <p class="missing">No runs in {store.root} yet: run an experiment with --out inside it.</p>
         : (
-          <table>
-            <tr>
-              <th>run</th>
-              <th>model</th>
-              <th>status</th>
-              <th>last change</th>
-            </tr>
-            {runs.map((run) => (
+          <>
+            <p>
+              Open a run for its overview, posterior and diagnostics; condition a trained run on a new waveform; or{" "}
+              <a href="/compare">compare</a> two conditioned observations side by side.
+            </p>
+            <table>
               <tr>
-                <td>
-                  <a href={`/runs/${run.name}/`}>{run.name}</a>
-                </td>
-                <td>{String(run.experiment?.model ?? "—")}</td>
-                <td>{String(run.experiment?.status ?? "—")}</td>
-                <td>{run.modified?.toISOString() ?? "—"}</td>
+                <th>run</th>
+                <th>model</th>
+                <th>status</th>
+                <th>last change</th>
+                <th></th>
               </tr>
-            ))}
-          </table>
+              {runs.map((run) => (
+                <tr>
+                  <td>
+                    <a href={`/runs/${run.name}/`}>{run.name}</a>
+                  </td>
+                  <td>{String(run.experiment?.model ?? "—")}</td>
+                  <td>{String(run.experiment?.status ?? "—")}</td>
+                  <td>{run.modified?.toISOString() ?? "—"}</td>
+                  <td>
+                    <a href={`/runs/${run.name}/condition`}>condition</a> ·{" "}
+                    <a href={`/compare?a=${run.name}`}>compare</a>
+                  </td>
+                </tr>
+              ))}
+            </table>
+          </>
         )}
     </Layout>
   );
