@@ -1,7 +1,17 @@
 import type { DatasetManifest } from "../../../lib/data/dataset.ts";
-import { trainingCurves, type TrainingLog } from "../../../lib/plots/diagnostics.ts";
-import { Layout, Svg } from "../../../lib/server/layout.tsx";
+import type { PosteriorManifest } from "../../../lib/posterior/io.ts";
+import { Layout } from "../../../lib/server/layout.tsx";
+import {
+  DatasetSection,
+  type ExperimentRecord,
+  ExperimentSection,
+  ModelSection,
+  ResultsSection,
+  type TrainingRecord,
+  TrainingSection,
+} from "../../../lib/server/overview.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
+import type { FittedSummary } from "../../../lib/stats/summary.ts";
 
 /** Optional live view: the server-sent progress events, newest last (the page works without it). */
 function liveProgress(run: string): string {
@@ -20,62 +30,15 @@ source.addEventListener("status", (e) => { source.close(); location.reload(); })
 export default async function Overview({ params, store }: RouteContext) {
   const run = params.run;
   await store.dir(run);
-  const experiment = await store.json(run, "experiment.json");
-  const manifest = await store.json<DatasetManifest>(run, "dataset/manifest.json");
-  const training = await store.json<TrainingLog>(run, "training.json");
+  const [experiment, manifest, training, summary, posterior] = await Promise.all([
+    store.json<ExperimentRecord>(run, "experiment.json"),
+    store.json<DatasetManifest>(run, "dataset/manifest.json"),
+    store.json<TrainingRecord>(run, "training.json"),
+    store.json<FittedSummary>(run, "summary.json"),
+    store.json<PosteriorManifest>(run, "posterior/posterior.json"),
+  ]);
   return (
     <Layout title={`Run ${run}`} run={run}>
-      <h2>Model and prior</h2>
-      {manifest
-        ? (
-          <>
-            <p>
-              model <b>{manifest.model}</b>, dt {manifest.dt_ms} ms, {manifest.times_ms.length} samples per simulation
-            </p>
-            <table>
-              <tr>
-                <th>parameter</th>
-                <th>low</th>
-                <th>high</th>
-                <th>scale</th>
-                <th>unit</th>
-              </tr>
-              {manifest.prior.map((p) => (
-                <tr>
-                  <td>{p.name}</td>
-                  <td>{p.low}</td>
-                  <td>{p.high}</td>
-                  <td>{p.scale}</td>
-                  <td>{p.unit ?? ""}</td>
-                </tr>
-              ))}
-            </table>
-            <h2>Dataset</h2>
-            <table>
-              <tr>
-                <th>simulations</th>
-                <td>{manifest.n}</td>
-              </tr>
-              <tr>
-                <th>non-finite (failed) fraction</th>
-                <td>{((manifest.nonfinite_rows ?? 0) / manifest.n).toFixed(4)}</td>
-              </tr>
-              <tr>
-                <th>simulations per second</th>
-                <td>{manifest.sims_per_second ? Math.round(manifest.sims_per_second) : "—"}</td>
-              </tr>
-              <tr>
-                <th>adapter</th>
-                <td>{manifest.adapter?.description ?? "—"}</td>
-              </tr>
-              <tr>
-                <th>status</th>
-                <td>{manifest.status}</td>
-              </tr>
-            </table>
-          </>
-        )
-        : <p class="missing">No dataset yet.</p>}
       {experiment?.status === "running" && (
         <>
           <h2>Progress</h2>
@@ -83,14 +46,26 @@ export default async function Overview({ params, store }: RouteContext) {
           <script dangerouslySetInnerHTML={{ __html: liveProgress(run) }} />
         </>
       )}
-      {experiment && (
-        <>
-          <h2>Experiment</h2>
-          <pre>{JSON.stringify(experiment, null, 2)}</pre>
-        </>
-      )}
+      {experiment && <ExperimentSection experiment={experiment} summary={summary} />}
+      {manifest
+        ? (
+          <>
+            <ModelSection manifest={manifest} />
+            <DatasetSection manifest={manifest} />
+          </>
+        )
+        : <p class="missing">No dataset yet.</p>}
       <h2>Training</h2>
-      {training ? <Svg svg={trainingCurves(training)} /> : <p class="missing">Not trained yet.</p>}
+      {training
+        ? <TrainingSection training={training} flow={posterior?.flow} />
+        : <p class="missing">Not trained yet.</p>}
+      {experiment?.results && manifest && (
+        <ResultsSection
+          run={run}
+          results={experiment.results}
+          names={manifest.prior.map((p) => p.name)}
+        />
+      )}
     </Layout>
   );
 }
