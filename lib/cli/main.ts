@@ -180,6 +180,26 @@ export function buildProgram(): Command {
       });
   }
 
+  const runChecks = [
+    ["sbc", "simulation-based calibration: rank statistics and a KS uniformity test per parameter"],
+    ["coverage", "expected coverage of the highest-density regions"],
+    ["recovery", "the paper's grid: parameter recovery error and posterior predictive RMSE at each ground truth"],
+  ] as const;
+  for (const [check, what] of runChecks) {
+    diagnose.command(check)
+      .description(`${what}, of a finished experiment run's posterior (fresh simulations)`)
+      .requiredOption("--run <dir>", "run folder written by experiment")
+      .requiredOption("--out <json>", "result (the same fields as the run's own diagnostics/*.json)")
+      .option("--pairs <N>", "sbc, coverage: prior draws simulated and conditioned on", positiveInt, 300)
+      .option("--samples <M>", "sbc, coverage: posterior samples per draw", positiveInt, 200)
+      .option("--grid-points <K>", "recovery: ground truths per dimension of the unit cube", positiveInt, 4)
+      .option("--grid-samples <S>", "recovery: posterior samples per ground truth", positiveInt, 500)
+      .option("--predictive-sims <P>", "recovery: simulations from posterior samples per ground truth", positiveInt, 20)
+      .option("--seed <S>", "seed of the draws (another seed than the run's gives fresh ones)", integer, 1)
+      .addOption(backendOption())
+      .action(async (options) => (await import("./diagnose_run.ts")).diagnoseRunCommand(check, options));
+  }
+
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")
     .action(async () => {

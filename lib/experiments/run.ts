@@ -7,10 +7,8 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic.ts";
 import { loadDataset, simulateDataset } from "../data/dataset.ts";
-import { expectedCoverage, hpdLevel } from "../diagnostics/coverage.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
-import { predictiveRmse, recoveryError, unitGrid } from "../diagnostics/recovery.ts";
-import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
+import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
@@ -18,10 +16,19 @@ import { predictiveBands } from "../plots/posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
-import { seededUniform } from "../random.ts";
-import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
+import { computeSummary, fitSummary } from "../stats/summary.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
+import {
+  calibrate,
+  type Context,
+  gridCheck,
+  sampleAt,
+  seedsFor,
+  simulateSummaries,
+  STREAM,
+  withObservationNoise,
+} from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
 
 export interface ExperimentOptions {
@@ -41,9 +48,6 @@ export interface ExperimentOptions {
   /** Integration step, ms (default: the paper's, in the config). */
   dtMs?: number;
 }
-
-/** Seeds of the independent streams an experiment draws from. */
-const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6 } as const;
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, size, out, runtime } = options;
@@ -185,107 +189,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   }
 }
 
-interface Context {
-  /** The generative model: the simulator, plus observation noise with `--noise`. */
-  model: Simulator;
-  /** The noise-free simulator: the paper conditions on, and checks predictions with, noise-free waveforms. */
-  simulator: Simulator;
-  runtime: GpuRuntime;
-  summary: FittedSummary;
-  posterior: Posterior;
-  coords: ReturnType<typeof flowCoordinates>;
-  log: ProgressLog;
-  seed: number;
-}
-
-/**
- * The simulator followed by uniform observation noise of the given half-width, drawn from each row's seed: part of
- * the generative model, so training pairs, SBC pairs and conditioned observations all come from the same one.
- */
-function withObservationNoise(model: Simulator, halfWidth: number): Simulator {
-  return {
-    ...model,
-    description: `${model.description}; + U(±${halfWidth}) noise`,
-    simulate: async (runtime, theta, options = {}) => {
-      const x = await model.simulate(runtime, theta, options);
-      const t = model.timesMs.length;
-      for (let r = 0; r < x.length / t; r++) {
-        const u = seededUniform(((options.seeds?.[r] ?? 0) + 0x9e3779b1) % 2 ** 31);
-        for (let k = r * t; k < (r + 1) * t; k++) x[k] += (2 * u() - 1) * halfWidth;
-      }
-      return x;
-    },
-  };
-}
-
 function unitColumn(model: Simulator, samples: number[][], j: number): number[] {
   return samples.map((row) => model.prior.toUnit(row)[j]);
-}
-
-/** Posterior samples (prior units) for one summary row. */
-async function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
-  const { samples, acceptanceRate } = await c.posterior.sample(n, features, { seed });
-  return { samples: c.coords.fromFlow(samples), flowSamples: samples, acceptanceRate };
-}
-
-/** Seeds of a simulator's per-row randomness: one disjoint range per stream, so no two simulations share one. */
-function seedsFor(c: Context, stream: number, count: number, first = 0): Float64Array {
-  return Float64Array.from({ length: count }, (_, i) => (c.seed * 10 + stream) * 1e8 + first + i);
-}
-
-async function simulateSummaries(c: Context, model: Simulator, theta: Float32Array, stream: number, first = 0) {
-  const x = await model.simulate(c.runtime, theta, {
-    seeds: seedsFor(c, stream, theta.length / c.model.prior.dim, first),
-  });
-  return { x, features: await computeSummary(c.runtime, c.summary, x) };
-}
-
-async function calibrate(c: Context, pairs: number, samples: number) {
-  const d = c.model.prior.dim, f = c.summary.names.length;
-  const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
-  // SBC and coverage hold only for observations drawn from the generative model itself: noise included.
-  const { features } = await simulateSummaries(c, c.model, theta, STREAM.sbc);
-  const truthFlow = c.coords.toFlow(theta);
-  const sets: Float64Array[] = [], levels: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const row = features.subarray(i * f, (i + 1) * f);
-    const { flowSamples } = await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i);
-    sets.push(Float64Array.from(flowSamples));
-    const truthRow = truthFlow.subarray(i * d, (i + 1) * d);
-    const [truthLogProb] = await c.posterior.logProb(truthRow, row);
-    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(flowSamples, row)));
-    if ((i + 1) % 25 === 0 || i + 1 === pairs) await c.log.write("sbc", { done: i + 1, total: pairs });
-  }
-  const ranks = sbcRanks(Float64Array.from(truthFlow), sets, d);
-  const sbc = sbcCheck(ranks, c.model.prior.names, samples);
-  return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
-}
-
-async function gridCheck(c: Context, budget: Budget) {
-  const prior = c.model.prior, d = prior.dim, f = c.summary.names.length, t = c.model.timesMs.length;
-  const unit = unitGrid(d, budget.gridPoints);
-  const points = unit.length / d;
-  const theta = new Float32Array(prior.fromUnit(unit));
-  const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
-  const errors: number[][] = [], rmse: number[] = [];
-  for (let i = 0; i < points; i++) {
-    const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
-    errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
-    const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
-      seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
-    });
-    rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
-    if ((i + 1) % 10 === 0 || i + 1 === points) await c.log.write("grid", { done: i + 1, total: points });
-  }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  return {
-    parameters: prior.names,
-    grid_unit: Array.from({ length: points }, (_, i) => Array.from(unit.subarray(i * d, (i + 1) * d))),
-    recovery_error: errors,
-    predictive_rmse: rmse,
-    median_error: prior.names.map((_, j) => median(errors.map((e) => e[j]))),
-    median_rmse: median(rmse),
-  };
 }
 
 async function conditionOn(
