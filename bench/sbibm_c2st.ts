@@ -41,7 +41,7 @@ const { values } = parseArgs({
     tasks: { type: "string", default: TASK_NAMES.join(",") },
     sims: { type: "string", default: "10000" },
     observations: { type: "string", default: "1-10" },
-    flows: { type: "string", default: "two_moons=nsf,slcp=nsf,gaussian_mixture=nsf,gaussian_linear=maf" },
+    flows: { type: "string", default: "two_moons=nsf,slcp=nsf,gaussian_mixture=nsf,gaussian_linear=nsf" },
     out: { type: "string", default: "runs/sbibm" },
     seed: { type: "string", default: "1" },
   },
