@@ -1,48 +1,43 @@
 /**
  * The report in a real browser: Debian's Chromium driven by playwright-core, headless. Every page loads without
- * console errors and shows its SVG plots; screenshots land in a temporary folder (printed). Skipped only where
- * Chromium is not installed (.ci/run installs it).
+ * console errors and shows its SVG plots, and an uploaded waveform conditions the posterior; screenshots land in a
+ * temporary folder (printed). Skipped only where Chromium is not installed (.ci/run installs it).
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { Buffer } from "node:buffer";
 import { createApp } from "../lib/server/app.tsx";
+import { CHROMIUM_PATH, launchChromium } from "./reference/chromium.ts";
 import { makeSyntheticRuns } from "./reference/synthetic_runs.ts";
-
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => {
-  try {
-    return Deno.statSync(p).isFile;
-  } catch {
-    return false;
-  }
-});
+import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 Deno.test({
-  name: "browser: every page renders its plots without console errors",
-  ignore: CHROMIUM === undefined,
+  name: "browser: every page renders its plots without console errors; an upload conditions the posterior",
+  ignore: CHROMIUM_PATH === undefined,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     const runs = await makeSyntheticRuns();
+    await makeTinyRcRun(`${runs}/rc-tiny`);
     const shots = await Deno.makeTempDir({ prefix: "neurosbi-screens-" });
     const app = await createApp(runs);
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
     const base = `http://127.0.0.1:${server.addr.port}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       page.on("pageerror", (e) => errors.push(String(e)));
+      const shoot = (name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
       const pages: [string, number][] = [
         ["/", 0],
         ["/runs/rc-small", 1],
         ["/runs/rc-small/waveforms", 1],
         ["/runs/rc-small/posterior", 3],
         ["/runs/rc-small/diagnostics", 3],
+        ["/runs/rc-tiny", 1],
+        ["/runs/rc-tiny/condition", 0],
+        ["/compare?a=rc-tiny", 3 + 2],
         ["/runs/no-such-run", 0],
       ];
       for (const [path, svgs] of pages) {
@@ -55,8 +50,24 @@ Deno.test({
         }
         assert.equal(response?.status(), path.includes("no-such") ? 404 : 200, path);
         assert.ok((await page.locator("main svg").count()) >= svgs, `${path}: at least ${svgs} plots`);
-        await page.screenshot({ path: `${shots}/${path.replaceAll("/", "_") || "_"}.png`, fullPage: true });
+        await shoot(path.replace(/[/?=]/g, "_") || "_");
       }
+
+      const observation = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`));
+      const csv = "time_ms,value\n" + observation.times_ms.map((t: number, k: number) => `${t},${observation.x[k]}\n`)
+        .join("");
+      await page.goto(`${base}/runs/rc-tiny/condition`);
+      await page.setInputFiles("input[name=waveform]", {
+        name: "recording.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from(csv),
+      });
+      await Promise.all([page.waitForURL("**/runs/rc-tiny/condition"), page.click("button[type=submit]")]);
+      assert.equal(await page.locator("h1").textContent(), "rc-tiny conditioned on recording.csv");
+      assert.match(await page.locator("main").textContent() ?? "", /1000 posterior samples in the prior's units/);
+      assert.equal(await page.locator(".pair-plot svg").count(), 6, "3 marginals and 3 joint densities");
+      assert.equal(await page.locator("main figure svg").count(), 1, "the predictive bands");
+      await shoot("condition-result");
       assert.deepEqual(errors, [], errors.join("\n"));
       console.log(`screenshots in ${shots}`);
     } finally {

@@ -1,22 +1,47 @@
 import assert from "node:assert/strict";
+import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
 import { createApp } from "../lib/server/app.tsx";
-import { makeSyntheticRuns } from "./reference/synthetic_runs.ts";
+import { makeDataFolder, makeSyntheticRuns } from "./reference/synthetic_runs.ts";
+import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const runs = await makeSyntheticRuns();
-globalThis.addEventListener("unload", () => Deno.removeSync(runs, { recursive: true }));
-const app = await createApp(runs);
+await makeTinyRcRun(`${runs}/rc-tiny`);
+const data = await makeDataFolder();
+globalThis.addEventListener("unload", () => {
+  for (const dir of [runs, data]) Deno.removeSync(dir, { recursive: true });
+});
+const app = await createApp(runs, { dataDir: data });
 
-async function get(path: string) {
-  const response = await app.request(path);
+async function get(path: string, init?: RequestInit) {
+  const response = await app.request(path, init);
   return { status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() };
 }
 
-Deno.test("server: the runs index lists every run folder with its model", async () => {
+/** Conditioning starts tfjs and a GPU device that the app keeps for later requests. */
+function conditionTest(name: string, fn: () => Promise<void>) {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+/** The tiny run's second observation as an upload: CSV of time (ms) and value. */
+const observation = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`));
+const uploadCsv = "time_ms,value\n" +
+  observation.times_ms.map((t: number, k: number) => `${t},${observation.x[k]}`).join("\n");
+const postCsv = (text: string, query = "") =>
+  get(`/api/runs/rc-tiny/condition${query}`, { method: "POST", headers: { "content-type": "text/csv" }, body: text });
+const postForm = (path: string, fields: Record<string, string | File>) => {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  return get(path, { method: "POST", body: form });
+};
+
+Deno.test("server: the runs index lists every run folder with its model, and links to condition and compare", async () => {
   const page = await get("/");
   assert.equal(page.status, 200);
   assert.match(page.type, /text\/html/);
   assert.match(page.body, /href="\/runs\/rc-small\/">rc-small<\/a>/);
   assert.match(page.body, /empty-run/);
+  assert.match(page.body, /href="\/runs\/rc-tiny\/condition">condition<\/a>/);
+  assert.match(page.body, /href="\/compare\?a=rc-tiny">compare<\/a>/);
 });
 
 Deno.test("server: overview shows the prior with scales, dataset figures and the training curves as SVG", async () => {
@@ -29,6 +54,22 @@ Deno.test("server: overview shows the prior with scales, dataset figures and the
   const empty = await get("/runs/empty-run/");
   assert.equal(empty.status, 200);
   assert.match(empty.body, /No dataset yet/);
+});
+
+Deno.test("server: overview of a real run reads as tables: experiment, budget, training and results", async () => {
+  const page = await get("/runs/rc-tiny/");
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<th>experiment<\/th><td>rc: RC circuit, two current pulses/);
+  assert.match(page.body, /<th>training simulations<\/th><td>1000<\/td>/);
+  assert.match(page.body, /<th>summary statistic<\/th><td>pca30 \(30 features\)<\/td>/);
+  assert.match(page.body, /<th>epochs<\/th><td>3<\/td>/);
+  assert.match(page.body, /<th>kept weights of epoch<\/th><td>\d \(validation loss -?\d+\.\d{4}\)<\/td>/);
+  const overlap = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/overlap.json`)).pairs;
+  assert.match(
+    page.body,
+    new RegExp(`<td>latency</td><td>[^<]+</td><td>[^<]+</td><td>${overlap[2].ovl.toFixed(3)}</td>`),
+  );
+  assert.doesNotMatch(page.body, /"budget"/, "no raw JSON dump");
 });
 
 Deno.test("server: diagnostics page draws one SBC histogram per parameter and the coverage curve", async () => {
@@ -95,6 +136,143 @@ Deno.test("server: progress streams as server-sent events until the run stops ru
   assert.equal((await reader.read()).done, true, "the stream ends with the run");
 });
 
+conditionTest(
+  "server: condition page offers the run's observations and the data files that fit its time base",
+  async () => {
+    const page = await get("/runs/rc-tiny/condition");
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<form method="post" action="\/runs\/rc-tiny\/condition" enctype="multipart\/form-data"/);
+    assert.match(page.body, /<input type="file" name="waveform"/);
+    assert.match(page.body, /<option [^>]*value="observation:latency-0">θ unit \[0.3, 0.5, 0.5\]/);
+    assert.match(page.body, /<option [^>]*value="data:long.csv"\s*>long.csv<\/option>/);
+    assert.match(
+      page.body,
+      /<option [^>]*value="data:short.txt" disabled title="short.txt covers 0–170 ms; the model&#39;s time base needs 0–350 ms">/,
+    );
+    assert.doesNotMatch(page.body, /notes.txt/);
+    assert.match((await get("/runs/rc-small/condition")).body, /No trained posterior yet/);
+  },
+);
+
+conditionTest("server: the condition API samples the posterior inside the prior, with bands and plots", async () => {
+  const answer = await postCsv(uploadCsv, "?samples=300");
+  assert.equal(answer.status, 200, answer.body);
+  assert.match(answer.type, /application\/json/);
+  const body = JSON.parse(answer.body);
+  assert.deepEqual(body.parameters, ["amp1", "amp2", "latency"]);
+  assert.equal(body.samples.length, 300);
+  const bounds = [[0, 1], [0, 1], [-75, 75]];
+  for (const s of body.samples) bounds.forEach(([lo, hi], j) => assert.ok(s[j] >= lo && s[j] <= hi, `${s}`));
+  assert.ok(body.acceptance_rate > 0 && body.acceptance_rate <= 1);
+  assert.equal(body.x.length, 701);
+  assert.ok(Math.abs(body.x[500] - observation.x[500]) < 1e-6, "the upload lands on the model's time base as it was");
+  const { q025, q50, q975 } = body.predictive;
+  assert.ok(q50.every((m: number, k: number) => q025[k] <= m && m <= q975[k]));
+  assert.equal(body.plots.pair.length, 9);
+  assert.equal(body.plots.pair.filter((svg: string) => svg.startsWith("<svg")).length, 6, "3 marginals + 3 joints");
+  assert.match(body.plots.predictive, /^<svg/);
+});
+
+conditionTest("server: the condition API takes a pick of an observation or a data file", async () => {
+  const fromObservation = await postForm("/api/runs/rc-tiny/condition?samples=50", { source: "observation:latency-0" });
+  assert.equal(fromObservation.status, 200, fromObservation.body);
+  const picked = JSON.parse(fromObservation.body);
+  assert.equal(picked.label, "θ unit [0.3, 0.5, 0.5] (Δt = 0 ms)");
+  assert.equal(picked.samples.length, 50);
+  const fromData = JSON.parse(
+    (await postForm("/api/runs/rc-tiny/condition?samples=50", { source: "data:long.csv" })).body,
+  );
+  assert.equal(fromData.label, "long.csv");
+  assert.ok(Math.abs(fromData.x[10] - Math.sin(2 * Math.PI * 10 * 0.005)) < 1e-3, "5 ms of a 10 Hz sine, resampled");
+});
+
+conditionTest("server: the condition form posts back a page with the pair plot and the predictive bands", async () => {
+  const file = new File([uploadCsv], "recording.csv", { type: "text/csv" });
+  const page = await postForm("/runs/rc-tiny/condition", { waveform: file, source: "" });
+  assert.equal(page.status, 200, page.body);
+  assert.match(page.type, /text\/html/);
+  assert.match(page.body, /<h1>rc-tiny conditioned on recording.csv<\/h1>/);
+  assert.match(page.body, /1000 posterior samples in the prior&#39;s units/);
+  assert.match(page.body, /<td>latency \(ms\)<\/td><td>-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]<\/td>/);
+  assert.equal(page.body.match(/<svg/g)?.length, 7, "6 pair-plot cells + the predictive bands");
+  assert.match(page.body, /Condition on another waveform/);
+});
+
+conditionTest(
+  "server: malformed, oversized and misdirected uploads get a 400 with the reason; serving goes on",
+  async () => {
+    const cases: [Promise<{ status: number; type: string; body: string }>, RegExp][] = [
+      [postCsv("0,1\n1,abc\n"), /upload row 2: \\"1,abc\\" is not two finite numbers/],
+      [postCsv("0,1\n"), /at least two rows/],
+      [postCsv("0,1\n100,2\n"), /upload covers 0–100 ms; the model's time base needs 0–350 ms/],
+      [postCsv("1".repeat(2 ** 20 + 1)), /larger than 1 MiB/],
+      [postCsv(uploadCsv, "?samples=0"), /samples must be a whole number from 1 to 10000/],
+      [postForm("/api/runs/rc-tiny/condition", { source: "data:short.txt" }), /short.txt covers 0–170 ms/],
+      [postForm("/api/runs/rc-tiny/condition", { source: "data:../../etc/passwd" }), /no data waveform named/],
+      [postForm("/api/runs/rc-tiny/condition", { source: "observation:../../x" }), /no observation|bad file/],
+      [postForm("/api/runs/rc-tiny/condition", { source: "" }), /give a waveform file/],
+      [
+        get("/api/runs/rc-tiny/condition", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        }),
+        /send the waveform as text\/csv or multipart\/form-data, not application\/json/,
+      ],
+      [postForm("/api/runs/rc-small/condition", { source: "observation:a" }), /rc-small cannot be conditioned/],
+    ];
+    for (const [request, reason] of cases) {
+      const answer = await request;
+      assert.equal(answer.status, 400, answer.body);
+      assert.match(answer.type, /application\/json/);
+      assert.match(answer.body, reason);
+    }
+    const page = await postForm("/runs/rc-tiny/condition", { waveform: new File(["t,v\n0,1\n1,x\n"], "bad.csv") });
+    assert.equal(page.status, 400);
+    assert.match(page.type, /text\/html/);
+    assert.match(page.body, /<h1>Bad request<\/h1>/);
+    assert.match(page.body, /bad.csv row 2: &quot;1,x&quot; is not two finite numbers/);
+    assert.match(page.body, /href="\/runs\/rc-tiny\/condition">Try again/);
+    const unknown = await get("/api/runs/nope/condition", { method: "POST" });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(JSON.parse(unknown.body), { error: 'no run named "nope"' });
+    assert.equal((await postCsv(uploadCsv, "?samples=10")).status, 200, "still conditioning afterwards");
+    assert.equal((await get("/")).status, 200, "still serving afterwards");
+  },
+);
+
+Deno.test("server: compare shows two observations' marginals overlaid with their OVL, and both waveforms", async () => {
+  const page = await get("/compare?a=rc-tiny:latency-0&b=rc-tiny:latency-37.5");
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<form method="get" action="\/compare">/);
+  assert.match(page.body, /<option [^>]*value="rc-tiny:latency-37.5" selected>/);
+  assert.match(page.body, /<option [^>]*value="rc-small:b" >rc-small · MEG yes trial<\/option>/);
+  assert.equal(page.body.match(/<svg/g)?.length, 3 + 2, "a marginal per parameter, a waveform per side");
+  const expected = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/overlap.json`)).pairs;
+  for (const { parameter, ovl } of expected) {
+    const row = new RegExp(`<td>${parameter}( \\(ms\\))?</td><td>[^<]+</td><td>[^<]+</td><td>([\\d.]+)</td>`);
+    assert.equal(row.exec(page.body)?.[2], ovl.toFixed(3), parameter);
+  }
+  const same = await get("/compare?a=rc-small:a&b=rc-small:b");
+  const samples = JSON.parse(await Deno.readTextFile(`${runs}/rc-small/observations/a.json`)).samples;
+  const ovl = overlapCoefficient(samples.map((s: number[]) => s[0]), samples.map((s: number[]) => s[0]));
+  assert.match(same.body, new RegExp(`<td>amp1</td><td>[^<]+</td><td>[^<]+</td><td>${ovl.toFixed(3)}</td>`));
+  assert.ok(ovl > 0.99, "the same samples on both sides overlap fully");
+});
+
+Deno.test("server: compare picks defaults, and refuses unknown runs and different models", async () => {
+  const byRun = await get("/compare?a=rc-tiny");
+  assert.equal(byRun.status, 200);
+  assert.match(byRun.body, /<option [^>]*value="rc-tiny:latency-0" selected>/);
+  assert.match(byRun.body, /<option [^>]*value="rc-tiny:latency-37.5" selected>/);
+  assert.equal((await get("/compare")).status, 200);
+  assert.equal((await get("/compare?a=nope:x")).status, 404);
+  assert.equal((await get("/compare?a=rc-tiny:zzz")).status, 404);
+  const mixed = await get("/compare?a=rc-small:a&b=rc-tiny:latency-0");
+  assert.equal(mixed.status, 400);
+  assert.match(mixed.body, /have different parameters/);
+});
+
 Deno.test("server: JSON API lists runs", async () => {
   const api = await get("/api/runs");
   assert.equal(api.status, 200);
@@ -107,7 +285,16 @@ Deno.test("server: JSON API lists runs", async () => {
 });
 
 Deno.test("server: unknown runs and paths that try to leave the runs folder get the 404 page", async () => {
-  for (const path of ["/runs/nope", "/runs/..%2F..%2Fetc", "/runs/.hidden/diagnostics", "/no/such/page"]) {
+  for (
+    const path of [
+      "/runs/nope",
+      "/runs/..%2F..%2Fetc",
+      "/runs/.hidden/diagnostics",
+      "/no/such/page",
+      "/runs/nope/condition",
+      "/runs/..%2F..%2Fetc/condition",
+    ]
+  ) {
     const page = await get(path);
     assert.equal(page.status, 404, path);
     assert.match(page.body, /Not found/, path);

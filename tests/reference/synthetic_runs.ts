@@ -75,3 +75,17 @@ export async function makeSyntheticRuns(): Promise<string> {
   await Deno.mkdir(`${runs}/empty-run`);
   return runs;
 }
+
+/**
+ * A shared-data folder for the condition page: `long.csv` covers the RC model's 0–350 ms time base (a 10 Hz sine
+ * every 2 ms), `short.txt` only 0–170 ms as the MEG trial averages do, and `notes.txt` is no waveform.
+ */
+export async function makeDataFolder(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "neurosbi-data-" });
+  const rows = (end: number, sep: string) =>
+    Array.from({ length: end / 2 + 1 }, (_, k) => `${2 * k}${sep}${Math.sin((2 * Math.PI * 2 * k) / 100)}`).join("\n");
+  await Deno.writeTextFile(`${dir}/long.csv`, "time_ms,value\n" + rows(400, ","));
+  await Deno.writeTextFile(`${dir}/short.txt`, rows(170, " "));
+  await Deno.writeTextFile(`${dir}/notes.txt`, "# not a waveform\n");
+  return dir;
+}
