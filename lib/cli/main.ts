@@ -92,6 +92,10 @@ export function buildProgram(): Command {
     .requiredOption("--runs <dir>", "folder holding run folders (as the experiment command writes them)")
     .option("--port <P>", "TCP port (0: any free port)", port, 8000)
     .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option(
+      "--data <dir>",
+      "folder of waveform files (time ms, value) the condition page offers (default: ../shared/data/meg)",
+    )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
   program.command("train")
