@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { createApp } from "../lib/server/app.tsx";
-import { CHROMIUM_PATH, launchChromium } from "./reference/chromium.ts";
-import { makeSyntheticRuns } from "./reference/synthetic_runs.ts";
+import { CHROMIUM_PATH, openReport } from "./reference/report_browser.ts";
+import { makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 Deno.test({
@@ -19,12 +18,8 @@ Deno.test({
     const runs = await makeSyntheticRuns();
     await makeTinyRcRun(`${runs}/rc-tiny`);
     const shots = await Deno.makeTempDir({ prefix: "neurosbi-screens-" });
-    const app = await createApp(runs);
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-    const base = `http://127.0.0.1:${server.addr.port}`;
-    const browser = await launchChromium();
+    const { base, page, close } = await openReport(runs);
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       page.on("pageerror", (e) => errors.push(String(e)));
@@ -53,9 +48,7 @@ Deno.test({
         await shoot(path.replace(/[/?=]/g, "_") || "_");
       }
 
-      const observation = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`));
-      const csv = "time_ms,value\n" + observation.times_ms.map((t: number, k: number) => `${t},${observation.x[k]}\n`)
-        .join("");
+      const csv = waveformCsv(JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`)));
       await page.goto(`${base}/runs/rc-tiny/condition`);
       await page.setInputFiles("input[name=waveform]", {
         name: "recording.csv",
@@ -71,8 +64,7 @@ Deno.test({
       assert.deepEqual(errors, [], errors.join("\n"));
       console.log(`screenshots in ${shots}`);
     } finally {
-      await browser.close();
-      await server.shutdown();
+      await close();
       await Deno.remove(runs, { recursive: true });
     }
   },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
 import { createApp } from "../lib/server/app.tsx";
-import { makeDataFolder, makeSyntheticRuns } from "./reference/synthetic_runs.ts";
+import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const runs = await makeSyntheticRuns();
@@ -24,8 +24,7 @@ function conditionTest(name: string, fn: () => Promise<void>) {
 
 /** The tiny run's second observation as an upload: CSV of time (ms) and value. */
 const observation = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`));
-const uploadCsv = "time_ms,value\n" +
-  observation.times_ms.map((t: number, k: number) => `${t},${observation.x[k]}`).join("\n");
+const uploadCsv = waveformCsv(observation);
 const postCsv = (text: string, query = "") =>
   get(`/api/runs/rc-tiny/condition${query}`, { method: "POST", headers: { "content-type": "text/csv" }, body: text });
 const postForm = (path: string, fields: Record<string, string | File>) => {

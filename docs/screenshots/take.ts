@@ -3,17 +3,13 @@
  * `deno run -A docs/screenshots/take.ts [RUNS] [RUN]`. Conditioning uploads the run's second observation as CSV.
  */
 import { Buffer } from "node:buffer";
-import { createApp } from "../../lib/server/app.tsx";
-import { launchChromium } from "../../tests/reference/chromium.ts";
+import { openReport } from "../../tests/reference/report_browser.ts";
+import { waveformCsv } from "../../tests/reference/synthetic_runs.ts";
 
 const [runs = "runs", run = "rc-small-noise"] = Deno.args;
 const out = new URL(".", import.meta.url).pathname;
-const app = await createApp(runs);
-const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
-const base = `http://127.0.0.1:${server.addr.port}`;
-const browser = await launchChromium();
+const { base, page, close } = await openReport(runs);
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const shots: [string, string][] = [
     ["index", "/"],
     ["overview", `/runs/${run}/`],
@@ -28,9 +24,7 @@ try {
     await page.screenshot({ path: `${out}${name}.png`, fullPage: true });
   }
   const ids = (await Array.fromAsync(Deno.readDir(`${runs}/${run}/observations`))).map((e) => e.name).sort();
-  const observation = JSON.parse(await Deno.readTextFile(`${runs}/${run}/observations/${ids.at(-1)}`));
-  const csv = "time_ms,value\n" +
-    observation.times_ms.map((t: number, k: number) => `${t},${observation.x[k]}\n`).join("");
+  const csv = waveformCsv(JSON.parse(await Deno.readTextFile(`${runs}/${run}/observations/${ids.at(-1)}`)));
   await page.setInputFiles("input[name=waveform]", {
     name: "recording.csv",
     mimeType: "text/csv",
@@ -41,6 +35,5 @@ try {
   await page.screenshot({ path: `${out}condition-result.png`, fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {
-  await browser.close();
-  await server.shutdown();
+  await close();
 }

@@ -89,3 +89,8 @@ export async function makeDataFolder(): Promise<string> {
   await Deno.writeTextFile(`${dir}/notes.txt`, "# not a waveform\n");
   return dir;
 }
+
+/** An observation record's waveform as an upload: CSV with a header, time (ms) and value. */
+export function waveformCsv(record: { times_ms: number[]; x: number[] }): string {
+  return "time_ms,value\n" + record.times_ms.map((t, k) => `${t},${record.x[k]}\n`).join("");
+}
