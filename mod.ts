@@ -52,4 +52,5 @@ export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
 export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
 export { runExperiment } from "./lib/experiments/run.ts";
+export { conditionRun, loadRunPosterior } from "./lib/experiments/condition.ts";
 export { c2st } from "./lib/diagnostics/c2st.ts";
