@@ -7,7 +7,7 @@ export default function ErrorPage({ params, url }: RouteContext) {
     <Layout title={params.title ?? "Not found"}>
       <p>{params.message ?? "There is nothing here."}</p>
       <p>
-        {params.title === "Bad request" && <a href={url.pathname + url.search}>Try again</a>}
+        {params.title === "Bad request" && <a href={url.pathname}>Try again</a>}
         {params.title === "Bad request" && " · "}
         <a href="/">All runs</a>
       </p>
