@@ -301,7 +301,7 @@ Deno.test("server: unknown runs and paths that try to leave the runs folder get 
   assert.equal((await get("/")).status, 200, "still serving afterwards");
 });
 
-Deno.test("server: `serve` binds 127.0.0.1, prints its URL and answers", async () => {
+conditionTest("server: `serve` binds 127.0.0.1, prints its URL and answers, conditioning too", async () => {
   const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -333,6 +333,14 @@ Deno.test("server: `serve` binds 127.0.0.1, prints its URL and answers", async (
     const response = await fetch(url!);
     assert.equal(response.status, 200);
     assert.match(await response.text(), /rc-small/);
+    // Conditioning loads tfjs and WebGPU inside the serve task's permissions.
+    const conditioned = await fetch(`${url}api/runs/rc-tiny/condition?samples=20`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: uploadCsv,
+    });
+    assert.equal(conditioned.status, 200);
+    assert.equal((await conditioned.json()).samples.length, 20);
     reader.releaseLock();
   } finally {
     child.kill();
