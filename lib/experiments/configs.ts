@@ -2,10 +2,13 @@
  * The seed paper's experiments as runnable configurations, each at two sizes: `small` finishes on a 2-core laptop
  * in minutes, `paper` matches the paper's simulation budget (for a GPU).
  */
-import { hnnBetaSimulator, hnnErpSimulator, hnnRcSimulator } from "../hnn/models.ts";
+import { fileURLToPath } from "node:url";
+import { hnnBetaSimulator, hnnErpSimulator, hnnRcSimulator, SMOOTH_WINDOW_MS } from "../hnn/models.ts";
 import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
+import { windowedSimulator } from "../models/window.ts";
 import type { SummarySpec } from "../stats/summary.ts";
+import type { Recording } from "./recordings.ts";
 
 export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp"] as const;
 export type ExperimentName = typeof EXPERIMENT_NAMES[number];
@@ -50,6 +53,8 @@ export interface ExperimentConfig {
   noise: number;
   /** The paper's conditioning points, unit-cube θ, with labels. */
   observations: { id: string; label: string; unit: number[] }[];
+  /** Recorded waveforms conditioned on like the simulated points (each costs 1 + predictiveSims simulations). */
+  recordings?: Recording[];
   budgets: Record<Size, Budget>;
 }
 
@@ -72,6 +77,18 @@ const PAPER: Budget = {
   observationSamples: 10_000,
 };
 
+/**
+ * HNN's scaling of one simulated network's dipole onto these recordings (hnn-core's default `dipole_scalefctr`, with
+ * which HNN's ERP tutorial fits them): the paper fitted only simulated ERPs, so the data are divided by it.
+ */
+const MEG_DIPOLE_SCALE = 3000;
+
+/** An averaged MEG ERP of ../shared/data/meg (two columns: ms, nAm) as the ERP model sees it. */
+function megRecording(id: string, label: string, file: string): Recording {
+  const path = fileURLToPath(new URL(`../../../shared/data/meg/${file}`, import.meta.url));
+  return { id, label, path, scale: MEG_DIPOLE_SCALE, smoothMs: SMOOTH_WINDOW_MS };
+}
+
 export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   rc: {
     name: "rc",
@@ -79,21 +96,25 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     dtMs: 0.5,
     description: "RC circuit, two current pulses; θ = amp1, amp2, latency",
     summary: "pca30",
-    // The paper regularised its RC posterior with Gaussian noise of sd 0.1 on x (its training code); same scale here.
-    noise: 0.1,
+    // The paper regularised its RC posterior with Gaussian noise of sd 0.1 mV on x (its training code): uniform
+    // noise with that standard deviation has half-width 0.1·√3.
+    noise: 0.1 * Math.sqrt(3),
     observations: [
       { id: "latency-0", label: "θ unit [0.3, 0.5, 0.5] (Δt = 0 ms)", unit: [0.3, 0.5, 0.5] },
       { id: "latency-37.5", label: "θ unit [0.3, 0.5, 0.75] (Δt = 37.5 ms)", unit: [0.3, 0.5, 0.75] },
     ],
     budgets: { small: SMALL, paper: PAPER },
   },
+  // The HNN experiments follow the paper's code (ntolley/hnn_sbi_examples): dt 0.5 ms, x = the aggregate dipole
+  // smoothed over 20 ms, unscaled, and Gaussian noise of sd 1e-5 nAm on x for training (uniform ±1e-5 here).
   "hnn-rc": {
     name: "hnn-rc",
-    simulator: (dtMs) => hnnRcSimulator({ dtMs }),
+    // The paper left out the first 50 ms (the cells' start-up transient, the same for every θ).
+    simulator: (dtMs) => windowedSimulator(hnnRcSimulator({ dtMs }), 50, 350),
     dtMs: 0.5,
     description: "HNN with connections cleared; proximal and distal inputs to L5 pyramidal cells, θ = weights, latency",
     summary: "pca30",
-    noise: 1e-4,
+    noise: 1e-5,
     observations: [
       { id: "latency-0", label: "θ unit [0.35, 0.55, 0.5]", unit: [0.35, 0.55, 0.5] },
       { id: "latency-37.5", label: "θ unit [0.35, 0.55, 0.75]", unit: [0.35, 0.55, 0.75] },
@@ -102,11 +123,13 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   },
   beta: {
     name: "beta",
-    simulator: (dtMs) => hnnBetaSimulator({ dtMs }),
+    // The paper fitted 158–258 ms of its 500 ms runs; x there depends on nothing after 268 ms (10 ms of smoothing), so
+    // the network runs to 270 ms only.
+    simulator: (dtMs) => windowedSimulator(hnnBetaSimulator({ dtMs, tstopMs: 270 }), 158, 258),
     dtMs: 0.5,
     description: "beta event: two bursty drives; θ = their burst spreads",
     summary: "pca30",
-    noise: 1e-4,
+    noise: 1e-5,
     observations: [
       { id: "narrow", label: "θ unit [0.25, 0.25]", unit: [0.25, 0.25] },
       { id: "wide", label: "θ unit [0.75, 0.75]", unit: [0.75, 0.75] },
@@ -115,14 +138,20 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   },
   erp: {
     name: "erp",
-    simulator: (dtMs) => hnnErpSimulator({ dtMs }),
+    // 0–170 ms (the paper simulated 250): the span of the MEG recordings, so one posterior serves both.
+    simulator: (dtMs) => hnnErpSimulator({ dtMs, tstopMs: 170 }),
     dtMs: 0.5,
-    description: "ERP: three evoked drives; θ = four local weights (log10-uniform)",
+    description: "ERP: three evoked drives; θ = weights onto L5 pyramidal cells, the paper's IL2, IL5, EL2, EL5 " +
+      "(dist_inh, prox_inh, dist_exc, prox_exc; log10-uniform on [1e-5, 10] µS)",
     summary: "pca30",
-    noise: 1e-4,
+    noise: 1e-5,
     observations: [
       { id: "a", label: "θ unit [0.65, 0.95, 0.65, 0.5]", unit: [0.65, 0.95, 0.65, 0.5] },
       { id: "b", label: "θ unit [0.15, 0.25, 0.45, 0.65]", unit: [0.15, 0.25, 0.45, 0.65] },
+    ],
+    recordings: [
+      megRecording("meg-yes", "MEG SI ERP, detected taps (yes trials)", "yes_trial_S1_ERP_all_avg.txt"),
+      megRecording("meg-no", "MEG SI ERP, missed taps (no trials)", "no_trial_S1_ERP_all_avg.txt"),
     ],
     budgets: { small: { ...SMALL, sims: 1000, sbcPairs: 100, gridPoints: 2, predictiveSims: 10 }, paper: PAPER },
   },
