@@ -4,6 +4,7 @@ import { formatSamplesCsv } from "../lib/posterior/csv.ts";
 import { seededUniform } from "../lib/random.ts";
 import { normalMatrix, seededNormal } from "../lib/stats/normal.ts";
 import { cli } from "./reference/cli.ts";
+import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const normal = seededNormal(seededUniform(5));
 const dir = await Deno.makeTempDir();
@@ -41,4 +42,40 @@ Deno.test("diagnose: files with different parameters are a clear error and write
   assert.notEqual(code, 0);
   assert.match(stderr, /has 2 columns, .* has 3/);
   await assert.rejects(() => Deno.stat(out));
+});
+
+Deno.test("diagnose sbc, coverage, recovery: rerun a finished run's checks with their own budget", async () => {
+  const run = join(dir, "run");
+  await makeTinyRcRun(run);
+  const sbcOut = join(dir, "sbc.json"), coverageOut = join(dir, "coverage.json"), recoveryOut = join(dir, "rec.json");
+  for (
+    const [check, out, budget] of [
+      ["sbc", sbcOut, ["--pairs", "10", "--samples", "20"]],
+      ["coverage", coverageOut, ["--pairs", "10", "--samples", "20"]],
+      ["recovery", recoveryOut, ["--grid-points", "2", "--grid-samples", "30", "--predictive-sims", "2"]],
+    ] as const
+  ) {
+    const { code, stderr } = await cli("diagnose", check, "--run", run, "--out", out, ...budget);
+    assert.equal(code, 0, stderr);
+  }
+  const sbc = JSON.parse(await Deno.readTextFile(sbcOut));
+  assert.deepEqual(sbc.parameters, ["amp1", "amp2", "latency"]);
+  assert.equal(sbc.ranks.length, 10 * 3);
+  assert.ok(sbc.ranks.every((r: number) => Number.isInteger(r) && r >= 0 && r <= 20));
+  assert.ok(sbc.ks.every((k: { pValue: number }) => k.pValue >= 0 && k.pValue <= 1));
+  const coverage = JSON.parse(await Deno.readTextFile(coverageOut));
+  assert.equal(coverage.coverage[0], 0);
+  assert.equal(coverage.coverage.at(-1), 1);
+  assert.ok(coverage.coverage.every((c: number, i: number, all: number[]) => i === 0 || c >= all[i - 1]));
+  const recovery = JSON.parse(await Deno.readTextFile(recoveryOut));
+  assert.equal(recovery.grid_unit.length, 2 ** 3);
+  assert.deepEqual(recovery.grid_unit[0], [0.25, 0.25, 0.25]);
+  assert.ok(recovery.recovery_error.flat().every((e: number) => e >= 0 && e <= 1));
+  assert.ok(recovery.predictive_rmse.every((e: number) => e > 0 && Number.isFinite(e)));
+});
+
+Deno.test("diagnose sbc: a folder that is not a run is a clear error", async () => {
+  const { code, stderr } = await cli("diagnose", "sbc", "--run", dir, "--out", join(dir, "x.json"));
+  assert.notEqual(code, 0);
+  assert.match(stderr, /is not a run folder/);
 });
