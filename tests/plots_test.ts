@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pairPlotCells, predictiveBands, predictivePlot } from "../lib/plots/posterior.ts";
+import { pairPlotCells, predictiveBands, predictivePlot, viewDomain } from "../lib/plots/posterior.ts";
 
 Deno.test("plots: predictive bands are pointwise quantiles (numpy's linear interpolation)", () => {
   // Five simulations of two samples: column 0 is 0..4, column 1 is 10, 20, ..., 50.
@@ -26,4 +26,18 @@ Deno.test("plots: pair plot has a histogram per parameter and a density per pair
   const svg = predictivePlot(predictiveBands([0, 1, 2, 3], [0, 1]), [0.5, 2.5], "dipole (nAm)");
   assert.match(svg, /dipole \(nAm\)/);
   assert.equal(svg.match(/<path/g)!.length >= 4, true);
+});
+
+Deno.test("plots: a sharp posterior is shown zoomed (central 99% padded by half), a wide one on the prior's bounds", () => {
+  const linear = { name: "a", low: 0, high: 1, scale: "linear" as const };
+  const sharp = Array.from({ length: 1001 }, (_, i) => 0.4 + 0.02 * (i / 1000)); // uniform on [0.4, 0.42]
+  const [lo, hi] = viewDomain(sharp, linear);
+  // Quantiles 0.005 and 0.995 of the grid: 0.4001 and 0.4199; padding half of 0.0198 on each side.
+  assert.ok(Math.abs(lo - (0.4001 - 0.0099)) < 1e-9 && Math.abs(hi - (0.4199 + 0.0099)) < 1e-9, `${lo}, ${hi}`);
+  assert.deepEqual(viewDomain(sharp, linear, 0.9), [0, 1]); // the truth far away: the whole prior
+  const wide = Array.from({ length: 100 }, (_, i) => i / 99);
+  assert.deepEqual(viewDomain(wide, linear), [0, 1]);
+  const log = { name: "w", low: 1e-4, high: 1e-3, scale: "log10" as const };
+  const [llo, lhi] = viewDomain(Array.from({ length: 101 }, () => 3e-4), log);
+  assert.ok(llo < 3e-4 && lhi > 3e-4 && llo > 1e-4 && lhi < 1e-3, `${llo}, ${lhi}`);
 });

@@ -7,20 +7,36 @@ import { Plot, plotSvg } from "./svg.ts";
 
 const CELL = 170;
 
-/** A parameter's axis: its name and unit, its prior's bounds, log-scaled for log10 priors. */
-export function axis(p: ParameterSpec) {
+/** A parameter's axis: its name and unit, its prior's bounds (or `domain`), log-scaled for log10 priors. */
+export function axis(p: ParameterSpec, domain: [number, number] = [p.low, p.high]) {
   return {
     label: p.unit ? `${p.name} (${p.unit})` : p.name,
     type: p.scale === "log10" ? "log" as const : "linear" as const,
-    domain: [p.low, p.high],
+    domain,
   };
 }
 
-/** Counts in 30 bins of equal width on the parameter's own scale (log10 bins for log10 parameters). */
-export function histogram(values: number[], p: ParameterSpec, bins = 30) {
+/**
+ * The span a pair plot shows for one parameter: the prior's bounds, unless the samples' central 99% (and the truth)
+ * fill less than a fifth of them — then that span, padded by half its width, so a sharp posterior shows its shape.
+ */
+export function viewDomain(values: number[], p: ParameterSpec, truth?: number): [number, number] {
   const log = p.scale === "log10";
   const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
-  const lo = f(p.low), width = (f(p.high) - lo) / bins;
+  const sorted = values.map(f).sort((a, b) => a - b);
+  if (sorted.length < 2) return [p.low, p.high];
+  let lo = sorted[Math.floor(0.005 * (sorted.length - 1))], hi = sorted[Math.ceil(0.995 * (sorted.length - 1))];
+  if (truth !== undefined) [lo, hi] = [Math.min(lo, f(truth)), Math.max(hi, f(truth))];
+  const prior = f(p.high) - f(p.low), pad = Math.max(0.5 * (hi - lo), 1e-3 * prior);
+  if (hi - lo >= 0.2 * prior) return [p.low, p.high];
+  return [inv(Math.max(f(p.low), lo - pad)), inv(Math.min(f(p.high), hi + pad))];
+}
+
+/** Counts in 30 bins of equal width on the parameter's own scale (log10 bins for log10 parameters) over `domain`. */
+export function histogram(values: number[], p: ParameterSpec, bins = 30, domain: [number, number] = [p.low, p.high]) {
+  const log = p.scale === "log10";
+  const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
+  const lo = f(domain[0]), width = (f(domain[1]) - lo) / bins;
   const counts = new Array(bins).fill(0);
   for (const v of values) {
     const b = Math.floor((f(v) - lo) / width);
@@ -35,6 +51,7 @@ export function histogram(values: number[], p: ParameterSpec, bins = 30) {
  */
 export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth?: number[]): string[] {
   const d = prior.length;
+  const domains = prior.map((p, j) => viewDomain(samples.map((s) => s[j]), p, truth?.[j]));
   const cells: string[] = [];
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
@@ -48,10 +65,15 @@ export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth
           width: CELL,
           height: CELL,
           marginLeft: 36,
-          x: axis(px),
+          x: axis(px, domains[j]),
           y: { axis: null },
           marks: [
-            Plot.rectY(histogram(samples.map((s) => s[j]), px), { x1: "x1", x2: "x2", y: "count", fill: "steelblue" }),
+            Plot.rectY(histogram(samples.map((s) => s[j]), px, 30, domains[j]), {
+              x1: "x1",
+              x2: "x2",
+              y: "count",
+              fill: "steelblue",
+            }),
             ...(truth ? [Plot.ruleX([truth[j]], { stroke: "crimson", strokeWidth: 2 })] : []),
           ],
         }));
@@ -61,8 +83,8 @@ export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth
           width: CELL,
           height: CELL,
           marginLeft: 36,
-          x: axis(px),
-          y: axis(py),
+          x: axis(px, domains[j]),
+          y: axis(py, domains[i]),
           marks: [
             Plot.dot(points, { x: "x", y: "y", r: 0.8, fill: "steelblue", fillOpacity: 0.15 }),
             Plot.density(points, { x: "x", y: "y", stroke: "navy", strokeWidth: 0.8, thresholds: 5 }),
