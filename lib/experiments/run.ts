@@ -2,7 +2,8 @@
  * One experiment end to end, into one run folder (docs/runs.md): simulate the training set, fit the summary
  * statistic, train the posterior, then diagnose it — SBC and expected coverage on fresh prior draws, the paper's
  * grid of ground truths (parameter recovery and posterior predictive checks), and the paper's conditioning points
- * (posterior samples, correlations, predictive bands, overlap between the two).
+ * (posterior samples, correlations, predictive bands, overlap between the two), then the config's recorded data
+ * likewise.
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic.ts";
@@ -19,17 +20,9 @@ import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary } from "../stats/summary.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
-import {
-  calibrate,
-  type Context,
-  gridCheck,
-  sampleAt,
-  seedsFor,
-  simulateSummaries,
-  STREAM,
-  withObservationNoise,
-} from "./checks.ts";
+import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
+import { loadRecording, type Recording } from "./recordings.ts";
 
 export interface ExperimentOptions {
   config: ExperimentConfig;
@@ -58,6 +51,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
   const simulator = config.simulator(options.dtMs ?? config.dtMs);
   const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
+  // Recorded data first: a missing or malformed file stops the run before it simulates anything.
+  const recordings = await Promise.all(
+    (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
+  );
   const flowKind = options.flow ?? "maf";
   await Deno.mkdir(out, { recursive: true });
   const log = new ProgressLog(out);
@@ -153,16 +150,20 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
       conditioned.push(record);
     }
-    const overlap = conditioned.length === 2
-      ? model.prior.names.map((name, j) => ({
-        parameter: name,
-        ovl: overlapCoefficient(
-          unitColumn(model, conditioned[0].samples, j),
-          unitColumn(model, conditioned[1].samples, j),
-        ),
-      }))
-      : [];
-    await writeFileAtomic(join(out, "diagnostics", "overlap.json"), JSON.stringify({ pairs: overlap }) + "\n");
+    const overlap = conditioned.length === 2 ? marginalOverlap(model, conditioned[0], conditioned[1]) : [];
+
+    // 7. The recorded data, conditioned on like the paper's points, and the overlap of their posteriors.
+    const recorded: Awaited<ReturnType<typeof conditionOnRecording>>[] = [];
+    for (const [k, recording] of recordings.entries()) {
+      const record = await conditionOnRecording(context, recording, config.observations.length + k, budget);
+      await writeFileAtomic(join(out, "observations", `${recording.id}.json`), JSON.stringify(record) + "\n");
+      recorded.push(record);
+    }
+    const recordedOverlap = recorded.length === 2 ? marginalOverlap(model, recorded[0], recorded[1]) : [];
+    await writeFileAtomic(
+      join(out, "diagnostics", "overlap.json"),
+      JSON.stringify({ pairs: overlap, recordings: recordedOverlap }) + "\n",
+    );
 
     Object.assign(experiment, {
       status: "complete",
@@ -176,6 +177,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         median_predictive_rmse: grid.median_rmse,
         observations: conditioned.map((c) => ({ id: c.id, correlation: c.correlation, recovery: c.recovery_error })),
         overlap,
+        recordings: recorded.map((r) => ({ id: r.id, correlation: r.correlation, predictive_rmse: r.predictive_rmse })),
+        recordings_overlap: recordedOverlap,
       },
     });
     await writeExperiment();
@@ -189,8 +192,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   }
 }
 
-function unitColumn(model: Simulator, samples: number[][], j: number): number[] {
-  return samples.map((row) => model.prior.toUnit(row)[j]);
+/** OVL of the two posteriors' marginals, per parameter, on the unit scale. */
+function marginalOverlap(model: Simulator, a: { samples: number[][] }, b: { samples: number[][] }) {
+  const column = (samples: number[][], j: number) => samples.map((row) => model.prior.toUnit(row)[j]);
+  return model.prior.names.map((name, j) => ({
+    parameter: name,
+    ovl: overlapCoefficient(column(a.samples, j), column(b.samples, j)),
+  }));
 }
 
 async function conditionOn(
@@ -199,9 +207,37 @@ async function conditionOn(
   index: number,
   budget: Budget,
 ) {
+  const truth = new Float32Array(c.model.prior.fromUnit(obs.unit));
+  const x = await c.simulator.simulate(c.runtime, truth, { seeds: seedsFor(c, STREAM.observation, 1, index) });
+  const record = await conditionOnWaveform(c, obs, x, index, budget);
+  const unitSamples = c.model.prior.toUnit(record.samples.flat());
+  return { ...record, theta_true: Array.from(truth), recovery_error: recoveryError(unitSamples, obs.unit) };
+}
+
+async function conditionOnRecording(
+  c: Context,
+  recording: Recording & { x: Float32Array },
+  index: number,
+  budget: Budget,
+) {
+  const record = await conditionOnWaveform(c, recording, recording.x, index, budget);
+  return {
+    ...record,
+    units: `x (recording ÷ ${recording.scale})`,
+    recording: { path: recording.path, scale: recording.scale, smoothing_ms: recording.smoothMs },
+  };
+}
+
+/** Posterior samples, their correlations and a posterior predictive check for one observed waveform x. */
+async function conditionOnWaveform(
+  c: Context,
+  obs: { id: string; label: string },
+  x: Float32Array,
+  index: number,
+  budget: Budget,
+) {
   const prior = c.model.prior, d = prior.dim;
-  const truth = new Float32Array(prior.fromUnit(obs.unit));
-  const { x, features } = await simulateSummaries(c, c.simulator, truth, STREAM.observation, index);
+  const features = await computeSummary(c.runtime, c.summary, x);
   const { samples, acceptanceRate } = await sampleAt(c, features, budget.observationSamples, 7);
   const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
     seeds: seedsFor(c, STREAM.observation, budget.predictiveSims, 1e6 * (index + 1)),
@@ -210,7 +246,6 @@ async function conditionOn(
     { length: budget.observationSamples },
     (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d)),
   );
-  const unitSamples = prior.toUnit(samples);
   const times = Array.from(c.model.timesMs);
   await c.log.write("observation", { message: obs.label });
   return {
@@ -218,11 +253,9 @@ async function conditionOn(
     label: obs.label,
     times_ms: times,
     x: Array.from(x),
-    theta_true: Array.from(truth),
     samples: rows,
     acceptance_rate: acceptanceRate,
-    correlation: correlationMatrix(unitSamples, d),
-    recovery_error: recoveryError(unitSamples, obs.unit),
+    correlation: correlationMatrix(prior.toUnit(samples), d),
     predictive_rmse: predictiveRmse(predictive, x).mean,
     predictive: predictiveBands(predictive, times),
   };

@@ -15,7 +15,7 @@ import { bytesPerNetwork, simulateNetwork } from "./simulate.ts";
 import { type NetworkSpec, type ResolvedSpec, validateSpec } from "./spec.ts";
 
 /** x's smoothing window (the paper's), ms. */
-const SMOOTH_WINDOW_MS = 20;
+export const SMOOTH_WINDOW_MS = 20;
 /** Device memory one batch may take; the binding limit may cap it further. */
 const BATCH_MEMORY_BYTES = 2 * 2 ** 30;
 /** Storage buffers the cell kernel binds (kernels/hnn_cells.wgsl). */
@@ -139,7 +139,9 @@ async function simulateSpec(
 
 /**
  * The HNN version of the paper's RC example: connections cleared, one proximal and one distal single-spike input to
- * the L5 pyramidal cells, at 200 ms and at 200 ms + latency; θ = the two AMPA weights and the latency.
+ * the L5 pyramidal cells, at 200 ms and at 200 ms + latency; θ = the two AMPA weights and the latency. The paper
+ * used hnn-core's default of one drive cell per target cell; one cell feeding all gives the same x (every drive cell
+ * sits at the origin and fires at exactly mu).
  */
 export function hnnRcSpec(options: HnnModelOptions = {}): NetworkSpec {
   const input = (name: string, location: "proximal" | "distal") => ({
