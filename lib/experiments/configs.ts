@@ -77,6 +77,9 @@ const PAPER: Budget = {
   observationSamples: 10_000,
 };
 
+/** Half-width of the HNN experiments' uniform noise on x, nAm: sd 1e-5, the paper's. */
+const HNN_NOISE = 1e-5 * Math.sqrt(3);
+
 /**
  * HNN's scaling of one simulated network's dipole onto these recordings (hnn-core's default `dipole_scalefctr`, with
  * which HNN's ERP tutorial fits them): the paper fitted only simulated ERPs, so the data are divided by it.
@@ -106,7 +109,9 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     budgets: { small: SMALL, paper: PAPER },
   },
   // The HNN experiments follow the paper's code (ntolley/hnn_sbi_examples): dt 0.5 ms, x = the aggregate dipole
-  // smoothed over 20 ms, unscaled, and Gaussian noise of sd 1e-5 nAm on x for training (uniform ±1e-5 here).
+  // smoothed over 20 ms, unscaled, and Gaussian noise of sd 1e-5 nAm on x for training (uniform, same sd, here).
+  // Their small budgets are sized from llvmpipe's CPU time per simulation at dt 0.5 ms (docs/RESULTS.md); a run
+  // simulates sims + sbcPairs + (gridPoints^dim + observations + recordings) × (1 + predictiveSims) networks.
   "hnn-rc": {
     name: "hnn-rc",
     // The paper left out the first 50 ms (the cells' start-up transient, the same for every θ).
@@ -114,12 +119,13 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     dtMs: 0.5,
     description: "HNN with connections cleared; proximal and distal inputs to L5 pyramidal cells, θ = weights, latency",
     summary: "pca30",
-    noise: 1e-5,
+    noise: HNN_NOISE,
     observations: [
       { id: "latency-0", label: "θ unit [0.35, 0.55, 0.5]", unit: [0.35, 0.55, 0.5] },
       { id: "latency-37.5", label: "θ unit [0.35, 0.55, 0.75]", unit: [0.35, 0.55, 0.75] },
     ],
-    budgets: { small: { ...SMALL, sims: 1000, sbcPairs: 100, gridPoints: 3, predictiveSims: 10 }, paper: PAPER },
+    // 1474 networks at 0.47 CPU-s each.
+    budgets: { small: { ...SMALL, sims: 1200, sbcPairs: 100, gridPoints: 3, predictiveSims: 5 }, paper: PAPER },
   },
   beta: {
     name: "beta",
@@ -129,12 +135,13 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     dtMs: 0.5,
     description: "beta event: two bursty drives; θ = their burst spreads",
     summary: "pca30",
-    noise: 1e-5,
+    noise: HNN_NOISE,
     observations: [
       { id: "narrow", label: "θ unit [0.25, 0.25]", unit: [0.25, 0.25] },
       { id: "wide", label: "θ unit [0.75, 0.75]", unit: [0.75, 0.75] },
     ],
-    budgets: { small: { ...SMALL, sims: 1000, sbcPairs: 100, gridPoints: 3, predictiveSims: 10 }, paper: PAPER },
+    // 455 networks at 1.9 CPU-s each.
+    budgets: { small: { ...SMALL, sims: 350, sbcPairs: 50, gridPoints: 3, predictiveSims: 4 }, paper: PAPER },
   },
   erp: {
     name: "erp",
@@ -144,7 +151,7 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
     description: "ERP: three evoked drives; θ = weights onto L5 pyramidal cells, the paper's IL2, IL5, EL2, EL5 " +
       "(dist_inh, prox_inh, dist_exc, prox_exc; log10-uniform on [1e-5, 10] µS)",
     summary: "pca30",
-    noise: 1e-5,
+    noise: HNN_NOISE,
     observations: [
       { id: "a", label: "θ unit [0.65, 0.95, 0.65, 0.5]", unit: [0.65, 0.95, 0.65, 0.5] },
       { id: "b", label: "θ unit [0.15, 0.25, 0.45, 0.65]", unit: [0.15, 0.25, 0.45, 0.65] },
@@ -153,6 +160,7 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
       megRecording("meg-yes", "MEG SI ERP, detected taps (yes trials)", "yes_trial_S1_ERP_all_avg.txt"),
       megRecording("meg-no", "MEG SI ERP, missed taps (no trials)", "no_trial_S1_ERP_all_avg.txt"),
     ],
-    budgets: { small: { ...SMALL, sims: 1000, sbcPairs: 100, gridPoints: 2, predictiveSims: 10 }, paper: PAPER },
+    // 690 networks at 1.3 CPU-s each.
+    budgets: { small: { ...SMALL, sims: 550, sbcPairs: 40, gridPoints: 2, predictiveSims: 4 }, paper: PAPER },
   },
 };
