@@ -6,7 +6,7 @@ import { Buffer } from "node:buffer";
 import { openReport } from "../../tests/reference/report_browser.ts";
 import { waveformCsv } from "../../tests/reference/synthetic_runs.ts";
 
-const [runs = "runs", run = "rc-small-noise"] = Deno.args;
+const [runs = "runs", run = "rc-small"] = Deno.args;
 const out = new URL(".", import.meta.url).pathname;
 const { base, page, close } = await openReport(runs);
 try {
