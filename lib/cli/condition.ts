@@ -1,8 +1,9 @@
 /** `condition`: a finished run's posterior conditioned on a recorded waveform, written as an observation record. */
 import { dirname, resolve } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
-import { parseWaveform, resampleWaveform } from "../data/waveform.ts";
+import { parseWaveform } from "../data/waveform.ts";
 import { conditionRun, loadRunPosterior } from "../experiments/condition.ts";
+import { recordingAsObservation } from "../experiments/recordings.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
@@ -29,7 +30,7 @@ export async function conditionCommand(args: ConditionArgs): Promise<void> {
   const run = await loadRunPosterior(args.run);
   const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });
   try {
-    const x = resampleWaveform(waveform, run.simulator.timesMs, args.waveform);
+    const x = recordingAsObservation(waveform, run.simulator, run.units, args.waveform);
     const result = await conditionRun(runtime, run, x, args.waveform, args);
     await writeFileAtomic(args.out, JSON.stringify(result) + "\n");
     console.log(

@@ -123,7 +123,11 @@ export function buildProgram(): Command {
   program.command("condition")
     .description("condition a finished experiment run's posterior on a waveform; write samples and predictive bands")
     .requiredOption("--run <dir>", "run folder written by experiment")
-    .requiredOption("--waveform <csv>", "two columns: time (ms), value; resampled onto the model's time base")
+    .requiredOption(
+      "--waveform <csv>",
+      "two columns: time (ms), value; resampled onto the model's time base and brought to x's units as the " +
+        "experiment's recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
+    )
     .requiredOption("--out <json>", "output: label, times_ms, x, samples, acceptance_rate, predictive (docs/runs.md)")
     .option("--samples <N>", "number of posterior samples", positiveInt, CONDITION_DEFAULTS.samples)
     .option(

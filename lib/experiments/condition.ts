@@ -16,6 +16,7 @@ import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import type { RecordingUnits } from "./recordings.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -25,6 +26,8 @@ export interface RunPosterior {
   summary: FittedSummary;
   /** The run's noise-free simulator, as the run's own predictive checks use it. */
   simulator: Simulator;
+  /** How a recorded waveform maps onto the simulator's x (the experiment's scale and smoothing). */
+  units: RecordingUnits;
 }
 
 /** The same fields as a run's `observations/<id>.json`, so the report draws both alike. */
@@ -59,7 +62,13 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
     posterior.dispose();
     throw new Error(`${dir}/posterior was not trained by the experiment runner (it names no prior parameters)`);
   }
-  return { posterior, parameters: saved.parameters, summary, simulator: config.simulator(manifest.dt_ms) };
+  return {
+    posterior,
+    parameters: saved.parameters,
+    summary,
+    simulator: config.simulator(manifest.dt_ms),
+    units: config.recordingUnits ?? { scale: 1, smoothMs: 0 },
+  };
 }
 
 /** Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. */

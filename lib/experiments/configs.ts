@@ -8,7 +8,7 @@ import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
 import type { SummarySpec } from "../stats/summary.ts";
-import type { Recording } from "./recordings.ts";
+import type { Recording, RecordingUnits } from "./recordings.ts";
 
 export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp"] as const;
 export type ExperimentName = typeof EXPERIMENT_NAMES[number];
@@ -55,6 +55,8 @@ export interface ExperimentConfig {
   observations: { id: string; label: string; unit: number[] }[];
   /** Recorded waveforms conditioned on like the simulated points (each costs 1 + predictiveSims simulations). */
   recordings?: Recording[];
+  /** How any recorded waveform of this experiment maps onto x (uploads in the report too); none: already x. */
+  recordingUnits?: RecordingUnits;
   budgets: Record<Size, Budget>;
 }
 
@@ -84,12 +86,12 @@ const HNN_NOISE = 1e-5 * Math.sqrt(3);
  * HNN's scaling of one simulated network's dipole onto these recordings (hnn-core's default `dipole_scalefctr`, with
  * which HNN's ERP tutorial fits them): the paper fitted only simulated ERPs, so the data are divided by it.
  */
-const MEG_DIPOLE_SCALE = 3000;
+const MEG_UNITS: RecordingUnits = { scale: 3000, smoothMs: SMOOTH_WINDOW_MS };
 
 /** An averaged MEG ERP of ../shared/data/meg (two columns: ms, nAm) as the ERP model sees it. */
 function megRecording(id: string, label: string, file: string): Recording {
   const path = fileURLToPath(new URL(`../../../shared/data/meg/${file}`, import.meta.url));
-  return { id, label, path, scale: MEG_DIPOLE_SCALE, smoothMs: SMOOTH_WINDOW_MS };
+  return { id, label, path, ...MEG_UNITS };
 }
 
 export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
@@ -156,6 +158,7 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
       { id: "a", label: "θ unit [0.65, 0.95, 0.65, 0.5]", unit: [0.65, 0.95, 0.65, 0.5] },
       { id: "b", label: "θ unit [0.15, 0.25, 0.45, 0.65]", unit: [0.15, 0.25, 0.45, 0.65] },
     ],
+    recordingUnits: MEG_UNITS,
     recordings: [
       megRecording("meg-yes", "MEG SI ERP, detected taps (yes trials)", "yes_trial_S1_ERP_all_avg.txt"),
       megRecording("meg-no", "MEG SI ERP, missed taps (no trials)", "no_trial_S1_ERP_all_avg.txt"),

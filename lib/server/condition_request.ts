@@ -6,6 +6,7 @@
 import { parseWaveform, resampleWaveform, type Waveform } from "../data/waveform.ts";
 import type { ConditionedWaveform } from "../experiments/condition.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
+import { recordingAsObservation } from "../experiments/recordings.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { readObservation } from "./observations.ts";
 import { BadRequest, type RouteContext } from "./route.ts";
@@ -32,11 +33,14 @@ const badRequest = (prefix = "") => (error: Error): never => {
   throw error instanceof BadRequest ? error : new BadRequest(prefix + error.message);
 };
 
-async function chosenWaveform({ request, store, params, data }: RouteContext): Promise<[string, Waveform]> {
+/** The chosen waveform, its label, and whether it is a recording (to be brought to x's units) or already an x. */
+async function chosenWaveform(
+  { request, store, params, data }: RouteContext,
+): Promise<[string, Waveform, "recording" | "x"]> {
   const type = request.headers.get("content-type") ?? "";
   if (/^text\/(csv|plain)\b/.test(type)) {
     const text = await request.text();
-    return ["upload", asBadRequest(() => parseWaveform(text, "upload"))];
+    return ["upload", asBadRequest(() => parseWaveform(text, "upload")), "recording"];
   }
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/.test(type)) {
     throw new BadRequest(`send the waveform as text/csv or multipart/form-data, not ${type || "no content type"}`);
@@ -45,7 +49,7 @@ async function chosenWaveform({ request, store, params, data }: RouteContext): P
   const file = form.get("waveform");
   if (file instanceof File && file.size > 0) {
     const label = file.name || "upload", text = await file.text();
-    return [label, asBadRequest(() => parseWaveform(text, label))];
+    return [label, asBadRequest(() => parseWaveform(text, label)), "recording"];
   }
   const source = String(form.get("source") ?? "");
   const colon = source.indexOf(":");
@@ -54,9 +58,9 @@ async function chosenWaveform({ request, store, params, data }: RouteContext): P
     const { observation } = await readObservation(store, params.run, name).catch(badRequest());
     if (!observation) throw new BadRequest(`run ${params.run} has no observations`);
     const { times_ms, x } = observation;
-    return [observation.label, { times: Float64Array.from(times_ms), values: Float64Array.from(x) }];
+    return [observation.label, { times: Float64Array.from(times_ms), values: Float64Array.from(x) }, "x"];
   }
-  if (kind === "data") return [name, await data.read(name).catch(badRequest())];
+  if (kind === "data") return [name, await data.read(name).catch(badRequest()), "recording"];
   throw new BadRequest("give a waveform file (CSV: time ms, value) or pick an observation or a data file");
 }
 
@@ -67,9 +71,13 @@ export async function conditionRequest(ctx: RouteContext): Promise<ConditionAnsw
   if (!Number.isSafeInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
     throw new BadRequest(`samples must be a whole number from 1 to ${MAX_SAMPLES}`);
   }
-  const [label, waveform] = await chosenWaveform(ctx);
+  const [label, waveform, kind] = await chosenWaveform(ctx);
   const run = await ctx.conditioner.run(dir).catch(badRequest(`run ${ctx.params.run} cannot be conditioned: `));
-  const x = asBadRequest(() => resampleWaveform(waveform, run.simulator.timesMs, label));
+  const x = asBadRequest(() =>
+    kind === "x"
+      ? resampleWaveform(waveform, run.simulator.timesMs, label)
+      : recordingAsObservation(waveform, run.simulator, run.units, label)
+  );
   const result = await ctx.conditioner.condition(run, x, label, { ...CONDITION_DEFAULTS, samples })
     .catch(badRequest(`cannot condition on ${label}: `));
   return { result, prior: run.parameters };
