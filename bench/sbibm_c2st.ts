@@ -83,17 +83,21 @@ async function trainAndSample(name: string, sims: number, dir: string): Promise<
   const task = getTask(name);
   const flow = flows[name] ?? "maf";
   console.error(`${name}, ${sims} simulations, ${flow} (${backend})`);
+  await Deno.mkdir(dir, { recursive: true });
   const training = await trainNpe(
     simulateTask(task, sims, seed),
     flowConfig(flow, task.thetaDim, task.xDim, { seed }),
     { ...DEFAULT_TRAINING, seed },
     {
+      // Long runs (10⁵ pairs) survive an interruption: the same command resumes training.
+      checkpointPath: join(dir, "checkpoint.bin"),
       onEpoch: (e) =>
         e.epoch % 25 === 0 && console.error(`  epoch ${e.epoch}: validation ${e.validationLoss.toFixed(4)}`),
     },
   );
   const posterior = new Posterior(training.flow, task.prior);
   await savePosterior(join(dir, "posterior"), posterior, { sims, seed, epochs: training.epochs });
+  await Deno.remove(join(dir, "checkpoint.bin")).catch(() => {});
   const acceptance: Record<string, number> = {};
   for (const k of observations) {
     const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
