@@ -52,5 +52,7 @@ export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
 export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
 export { runExperiment } from "./lib/experiments/run.ts";
+export { calibrate, gridCheck, withObservationNoise } from "./lib/experiments/checks.ts";
+export { loadRecording, recordingAsObservation } from "./lib/experiments/recordings.ts";
 export { conditionRun, loadRunPosterior } from "./lib/experiments/condition.ts";
 export { c2st } from "./lib/diagnostics/c2st.ts";
