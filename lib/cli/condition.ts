@@ -6,6 +6,7 @@ import { conditionRun, loadRunPosterior } from "../experiments/condition.ts";
 import { recordingAsObservation } from "../experiments/recordings.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
+import { readInputFile } from "./read_input.ts";
 
 export interface ConditionArgs {
   run: string;
@@ -18,12 +19,7 @@ export interface ConditionArgs {
 }
 
 export async function conditionCommand(args: ConditionArgs): Promise<void> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(args.waveform);
-  } catch (error) {
-    throw new Error(`cannot read ${args.waveform}: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(args.waveform);
   const waveform = parseWaveform(text, args.waveform);
   await assertWritableDir(dirname(resolve(args.out)));
   await useBackend(args.backend);

@@ -3,8 +3,7 @@
  * fresh draws from the run's generative model (noise included) for SBC and coverage, the paper's grid of noise-free
  * ground truths for recovery and predictive checks — and write it as JSON.
  */
-import { join } from "node:path";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { calibrate, type Context, gridCheck, withObservationNoise } from "../experiments/checks.ts";
 import { loadRunPosterior } from "../experiments/condition.ts";

@@ -4,6 +4,7 @@ import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { c2st } from "../diagnostics/c2st.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { type NumericTable, parseNumericCsv } from "../posterior/csv.ts";
+import { readInputFile } from "./read_input.ts";
 
 export interface CompareSamplesArgs {
   a: string;
@@ -13,12 +14,7 @@ export interface CompareSamplesArgs {
 }
 
 async function readSamples(path: string): Promise<NumericTable> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(path);
   return parseNumericCsv(text, path);
 }
 

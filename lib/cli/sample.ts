@@ -5,6 +5,7 @@ import { formatSamplesCsv, parseNumericCsv } from "../posterior/csv.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
+import { readInputFile } from "./read_input.ts";
 
 export interface SampleArgs {
   posterior: string;
@@ -16,12 +17,7 @@ export interface SampleArgs {
 }
 
 export async function sampleCommand(args: SampleArgs): Promise<void> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(args.x);
-  } catch (error) {
-    throw new Error(`cannot read ${args.x}: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(args.x);
   const table = parseNumericCsv(text, args.x);
   if (table.rows !== 1) throw new Error(`${args.x} holds ${table.rows} rows; give exactly one observation`);
   await assertWritableDir(dirname(resolve(args.out)));

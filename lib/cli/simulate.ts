@@ -12,6 +12,7 @@ import { simulateSpec } from "../hnn/run_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
 import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
+import { readInputFile } from "./read_input.ts";
 
 export interface SimulateArgs {
   model?: string;
@@ -76,12 +77,7 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
 }
 
 async function simulateThetaFile(thetaFile: string, out: string, model: Simulator): Promise<void> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(thetaFile);
-  } catch (error) {
-    throw new Error(`cannot read ${thetaFile}: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(thetaFile);
   const theta = parseThetaCsv(text, model.prior, thetaFile);
   await assertWritableDir(dirname(resolve(out)));
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
