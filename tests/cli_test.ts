@@ -145,3 +145,11 @@ Deno.test("cli: --spec simulates a user's network spec; one isolated L5 cell fir
   assert.match(bad.stderr, /declares 0 parameters/);
   assert.equal(await exists(`${dir}/spec-bad.json`), false);
 });
+
+Deno.test("cli: a negative --theta-jitter is refused before anything runs", async () => {
+  const out = `${dir}/jitter-run`;
+  const { code, stderr } = await cli("experiment", "--name", "rc", "--theta-jitter", "-0.01", "--out", out);
+  assert.notEqual(code, 0);
+  assert.match(stderr, /--theta-jitter <sd>.*must be a number ≥ 0/);
+  assert.equal(await exists(out), false);
+});

@@ -13,6 +13,7 @@ export interface ExperimentArgs {
   summary?: string;
   flow: FlowKind;
   noise?: boolean;
+  thetaJitter?: number;
   seed: number;
   maxEpochs?: number;
   backend: BackendName;

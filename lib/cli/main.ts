@@ -33,6 +33,14 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n >= 0) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError("must be a number ≥ 0");
+  }
+  return n;
+}
+
 function numberList(value: string): number[] {
   const values = value.split(",").map((v) => (v.trim() === "" ? NaN : Number(v)));
   if (values.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError("must be comma-separated numbers");
@@ -166,6 +174,11 @@ export function buildProgram(): Command {
     .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)
     .addOption(flowOption())
     .option("--noise", "add the experiment's small uniform noise to every simulated x (training and SBC pairs)")
+    .option(
+      "--theta-jitter <sd>",
+      "add Gaussian noise of this sd, on the prior's unit scale, to the training θ (the paper: 0.01 for rc, hnn-rc, erp)",
+      nonNegativeNumber,
+    )
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)

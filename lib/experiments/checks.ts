@@ -16,7 +16,7 @@ import type { Budget } from "./configs.ts";
 import type { ProgressLog } from "./progress_log.ts";
 
 /** Seeds of the independent streams an experiment draws from. */
-export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6 } as const;
+export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6, jitter: 7 } as const;
 
 export interface Context {
   /** The generative model: the simulator, plus observation noise with `--noise`. */

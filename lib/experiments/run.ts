@@ -18,6 +18,7 @@ import { flowCoordinates } from "../posterior/coordinates.ts";
 import { savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary } from "../stats/summary.ts";
+import { jitterTheta } from "../train/jitter.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
@@ -33,6 +34,8 @@ export interface ExperimentOptions {
   flow?: FlowKind;
   /** Add the config's uniform noise to x for training. */
   noise?: boolean;
+  /** Gaussian jitter on the training θ, sd on the prior's unit scale (the paper: 0.01 for rc, hnn-rc and erp). */
+  thetaJitter?: number;
   seed?: number;
   /** Cap on training epochs (tests and quick looks). */
   maxEpochs?: number;
@@ -65,6 +68,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     summary: summaryName,
     flow: flowKind,
     noise: options.noise ? config.noise : 0,
+    theta_jitter: options.thetaJitter ?? 0,
     seed,
     budget,
     status: "running",
@@ -96,8 +100,14 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     const coords = flowCoordinates(model.prior.parameters);
     const f = summary.names.length, d = model.prior.dim;
     const config_ = flowConfig(flowKind, d, f, { seed });
+    const theta = jitterTheta(
+      coords.toFlow(dataset.theta.data),
+      coords.support,
+      options.thetaJitter ?? 0,
+      seed * 100 + STREAM.jitter,
+    );
     const training = await trainNpe(
-      { theta: coords.toFlow(dataset.theta.data), x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+      { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
       config_,
       { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
       {

@@ -19,6 +19,7 @@ export interface ExperimentRecord {
   summary?: string;
   flow?: string;
   noise?: number;
+  theta_jitter?: number;
   seed?: number;
   budget?: Budget;
   started?: string;
@@ -70,6 +71,7 @@ export function ExperimentSection(props: { experiment: ExperimentRecord; summary
           ["summary statistic", summary && e.summary ? `${e.summary} (${summary.names.length} features)` : e.summary],
           ["density estimator", e.flow],
           ["observation noise", e.noise === undefined ? undefined : e.noise ? `uniform ±${e.noise}` : "none"],
+          ["θ jitter (training)", e.theta_jitter ? `N(0, ${e.theta_jitter}²) on the unit scale` : undefined],
           ["seed", e.seed],
           ["started", e.started],
           ["finished", e.finished],
