@@ -146,10 +146,17 @@ Deno.test("cli: --spec simulates a user's network spec; one isolated L5 cell fir
   assert.equal(await exists(`${dir}/spec-bad.json`), false);
 });
 
-Deno.test("cli: a negative --theta-jitter is refused before anything runs", async () => {
-  const out = `${dir}/jitter-run`;
-  const { code, stderr } = await cli("experiment", "--name", "rc", "--theta-jitter", "-0.01", "--out", out);
-  assert.notEqual(code, 0);
-  assert.match(stderr, /--theta-jitter <sd>.*must be a number ≥ 0/);
-  assert.equal(await exists(out), false);
-});
+for (
+  const [flag, value, message] of [
+    ["--theta-jitter", "-0.01", /--theta-jitter <sd>.*must be a number ≥ 0/],
+    ["--sims", "0", /--sims <N>.*must be a positive integer/],
+  ] as const
+) {
+  Deno.test(`cli: experiment ${flag} ${value} is refused before anything runs`, async () => {
+    const out = `${dir}/experiment${flag}`;
+    const { code, stderr } = await cli("experiment", "--name", "rc", flag, value, "--out", out);
+    assert.notEqual(code, 0);
+    assert.match(stderr, message);
+    assert.equal(await exists(out), false);
+  });
+}

@@ -10,6 +10,7 @@ export interface ExperimentArgs {
   name: ExperimentName;
   size: Size;
   out: string;
+  sims?: number;
   summary?: string;
   flow: FlowKind;
   noise?: boolean;
@@ -29,7 +30,13 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
     const backend = await useBackend(args.backend);
     console.error(`experiment ${args.name} (${args.size}) into ${args.out}; tfjs ${backend}`);
     const began = performance.now();
-    const experiment = await runExperiment({ ...args, config, runtime, dtMs: args.dt });
+    const experiment = await runExperiment({
+      ...args,
+      config,
+      runtime,
+      dtMs: args.dt,
+      budget: args.sims ? { sims: args.sims } : undefined,
+    });
     const results = experiment.results as Record<string, unknown>;
     console.log(
       `experiment ${args.name} complete in ${((performance.now() - began) / 60_000).toFixed(1)} min: ` +

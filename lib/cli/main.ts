@@ -171,6 +171,7 @@ export function buildProgram(): Command {
       ),
     )
     .requiredOption("--out <dir>", "run folder (served by `deno task serve --runs` its parent)")
+    .option("--sims <N>", "training simulations, in place of the size's (its checks keep their budget)", positiveInt)
     .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)
     .addOption(flowOption())
     .option("--noise", "add the experiment's small uniform noise to every simulated x (training and SBC pairs)")
