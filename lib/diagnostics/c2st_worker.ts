@@ -3,4 +3,4 @@
 /** Trains and scores one C2ST fold off the main thread (see c2st.ts). */
 import { foldAccuracy, type FoldJob } from "./mlp_classifier.ts";
 
-self.onmessage = (event: MessageEvent<FoldJob>) => self.postMessage(foldAccuracy(event.data));
+self.onmessage = async (event: MessageEvent<FoldJob>) => self.postMessage(await foldAccuracy(event.data));

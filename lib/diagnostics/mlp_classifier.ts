@@ -3,9 +3,12 @@
  * 10⁻³, L2 α = 10⁻⁴, batches of 200, at most 1000 epochs, stopping once the epoch loss fails to improve by 10⁻⁴ for
  * more than 10 epochs — trained on one cross-validation fold and scored on its held-out rows.
  *
- * The networks are small (at most 100 units wide for sbibm's tasks), so plain loops over Float64Arrays beat a
- * tensor library here: tfjs spent most of each step dispatching its ~600 small kernels.
+ * The networks are small (at most 100 units wide for sbibm's tasks): a tensor library spends most of each step
+ * dispatching kernels, so the dense layers run as WebAssembly SIMD loops (kernels/mlp_classifier.wat) in float32,
+ * on buffers laid out in the kernels' own memory.
  */
+import wabtInit from "wabt";
+import { loadKernel } from "../gpu/kernels.ts";
 import { seededUniform } from "../random.ts";
 
 export const FIT_DEFAULTS = {
@@ -30,11 +33,74 @@ export interface FoldJob {
 }
 
 /** Held-out accuracy of a classifier trained on the fold's training rows. */
-export function foldAccuracy(job: FoldJob): number {
+export async function foldAccuracy(job: FoldJob): Promise<number> {
   const uniform = seededUniform(job.seed);
-  const mlp = new Mlp([job.dim, 10 * job.dim, 10 * job.dim, 1], uniform);
+  const sizes = [job.dim, 10 * job.dim, 10 * job.dim, 1];
+  const mlp = new Mlp(await denseKernels(), sizes, Math.min(job.options.batchSize, job.train.length), uniform);
   mlp.fit(job.data, job.labels, job.train, job.options, uniform);
   return mlp.accuracy(job.data, job.labels, job.test);
+}
+
+/** The exports of kernels/mlp_classifier.wat; pointers are byte offsets into `memory`. */
+export interface DenseKernels {
+  memory: WebAssembly.Memory;
+  forward(
+    input: number,
+    w: number,
+    bias: number,
+    out: number,
+    rows: number,
+    fanIn: number,
+    fanOut: number,
+    relu: number,
+  ): void;
+  backward(
+    input: number,
+    delta: number,
+    w: number,
+    gradW: number,
+    gradBias: number,
+    rows: number,
+    fanIn: number,
+    fanOut: number,
+    decay: number,
+  ): void;
+  propagate(input: number, delta: number, w: number, out: number, rows: number, fanIn: number, fanOut: number): void;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** A fresh instance of the dense-layer kernels with its own memory (compiled once per worker). */
+export async function denseKernels(): Promise<DenseKernels> {
+  compiled ??= (async () => {
+    const wabt = await wabtInit();
+    const parsed = wabt.parseWat("mlp_classifier.wat", await loadKernel("mlp_classifier", "wat"), {
+      simd: true,
+      bulk_memory: true,
+    });
+    try {
+      return new WebAssembly.Module(parsed.toBinary({}).buffer as Uint8Array<ArrayBuffer>);
+    } finally {
+      parsed.destroy();
+    }
+  })();
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(await compiled, { env: { memory } });
+  return { memory, ...instance.exports } as unknown as DenseKernels;
+}
+
+/** Float32 buffers carved from the kernels' memory, 16-byte aligned; sized up front, since growing detaches views. */
+export function allocate(memory: WebAssembly.Memory, lengths: number[]): Float32Array[] {
+  const padded = lengths.map((n) => Math.ceil(n / 4) * 4);
+  const bytes = padded.reduce((s, n) => s + 4 * n, 0);
+  const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  let offset = 0;
+  return padded.map((n, i) => {
+    const view = new Float32Array(memory.buffer, offset, lengths[i]);
+    offset += 4 * n;
+    return view;
+  });
 }
 
 function shuffleInPlace(values: number[], uniform: () => number): void {
@@ -46,35 +112,56 @@ function shuffleInPlace(values: number[], uniform: () => number): void {
 
 /** A ReLU MLP with one logistic output, trained as scikit-learn's MLPClassifier with solver "adam". */
 class Mlp {
-  readonly weights: Float64Array[] = [];
-  readonly biases: Float64Array[] = [];
+  private readonly weights: Float32Array[];
+  private readonly biases: Float32Array[];
+  private readonly gradWeights: Float32Array[];
+  private readonly gradBiases: Float32Array[];
+  /** Each layer's activations for up to `batchRows` rows; acts[0] holds the inputs. */
+  private readonly acts: Float32Array[];
+  /** deltas[l]: the loss gradient at acts[l] (l ≥ 1). */
+  private readonly deltas: Float32Array[];
 
-  constructor(readonly sizes: number[], uniform: () => number) {
-    for (let l = 0; l < sizes.length - 1; l++) {
+  constructor(
+    private readonly kernels: DenseKernels,
+    private readonly sizes: number[],
+    private readonly batchRows: number,
+    uniform: () => number,
+  ) {
+    const layers = sizes.length - 1;
+    const weightLengths = sizes.slice(1).map((fanOut, l) => sizes[l] * fanOut), biasLengths = sizes.slice(1);
+    const rowLengths = sizes.map((s) => batchRows * s);
+    const views = allocate(kernels.memory, [
+      ...weightLengths,
+      ...biasLengths,
+      ...weightLengths,
+      ...biasLengths,
+      ...rowLengths,
+      ...rowLengths,
+    ]);
+    [this.weights, this.biases, this.gradWeights, this.gradBiases] = [0, 1, 2, 3].map((g) =>
+      views.slice(g * layers, (g + 1) * layers)
+    );
+    this.acts = views.slice(4 * layers, 5 * layers + 1);
+    this.deltas = views.slice(5 * layers + 1);
+    for (let l = 0; l < layers; l++) {
       const fanIn = sizes[l], fanOut = sizes[l + 1];
-      const factor = l === sizes.length - 2 ? 2 : 6; // Glorot uniform; sklearn uses 2 for the logistic layer
+      const factor = l === layers - 1 ? 2 : 6; // Glorot uniform; sklearn uses 2 for the logistic layer
       const bound = Math.sqrt(factor / (fanIn + fanOut));
-      const draw = (count: number) => Float64Array.from({ length: count }, () => (2 * uniform() - 1) * bound);
-      this.weights.push(draw(fanIn * fanOut));
-      this.biases.push(draw(fanOut));
+      for (const p of [this.weights[l], this.biases[l]]) p.forEach((_, i) => p[i] = (2 * uniform() - 1) * bound);
     }
   }
 
   fit(data: Float32Array, labels: Uint8Array, rows: number[], o: FitOptions, uniform: () => number): void {
-    const params = [...this.weights, ...this.biases];
+    const params = [...this.weights, ...this.biases], grads = [...this.gradWeights, ...this.gradBiases];
     const adam = new Adam(params, o.learningRate);
-    const grads = params.map((p) => new Float64Array(p.length));
-    const batchMax = Math.min(o.batchSize, rows.length);
-    const acts = this.sizes.map((s) => new Float64Array(batchMax * s));
-    const deltas = this.sizes.map((s) => new Float64Array(batchMax * s));
     const order = rows.slice();
     let best = Infinity, stale = 0;
     for (let epoch = 0; epoch < o.maxEpochs; epoch++) {
       shuffleInPlace(order, uniform);
       let epochLoss = 0;
-      for (let start = 0; start < order.length; start += batchMax) {
-        const batch = order.slice(start, start + batchMax);
-        epochLoss += this.step(data, labels, batch, acts, deltas, grads, o.alpha) * batch.length;
+      for (let start = 0; start < order.length; start += this.batchRows) {
+        const batch = order.slice(start, start + this.batchRows);
+        epochLoss += this.step(data, labels, batch, o.alpha) * batch.length;
         adam.update(params, grads);
       }
       const loss = epochLoss / order.length;
@@ -85,22 +172,40 @@ class Mlp {
     }
   }
 
-  /** One minibatch: forward, loss (returned), and gradients into `grads` (weights first, then biases). */
-  private step(
-    data: Float32Array,
-    labels: Uint8Array,
-    batch: number[],
-    acts: Float64Array[],
-    deltas: Float64Array[],
-    grads: Float64Array[],
-    alpha: number,
-  ): number {
-    const b = batch.length, layers = this.weights.length, d = this.sizes[0];
-    batch.forEach((row, r) => acts[0].set(data.subarray(row * d, (row + 1) * d), r * d));
-    for (let l = 0; l < layers; l++) this.forwardLayer(l, acts[l], acts[l + 1], b, l < layers - 1);
+  accuracy(data: Float32Array, labels: Uint8Array, rows: number[]): number {
+    let correct = 0;
+    for (let start = 0; start < rows.length; start += this.batchRows) {
+      const batch = rows.slice(start, start + this.batchRows);
+      const logits = this.forward(data, batch);
+      batch.forEach((row, r) => correct += (logits[r] > 0 ? 1 : 0) === labels[row] ? 1 : 0);
+    }
+    return correct / rows.length;
+  }
 
+  /** The output logits of the batch's rows (a view valid until the next pass). */
+  private forward(data: Float32Array, batch: number[]): Float32Array {
+    const layers = this.weights.length, d = this.sizes[0], b = batch.length, acts = this.acts;
+    batch.forEach((row, r) => acts[0].set(data.subarray(row * d, (row + 1) * d), r * d));
+    for (let l = 0; l < layers; l++) {
+      this.kernels.forward(
+        acts[l].byteOffset,
+        this.weights[l].byteOffset,
+        this.biases[l].byteOffset,
+        acts[l + 1].byteOffset,
+        b,
+        this.sizes[l],
+        this.sizes[l + 1],
+        l < layers - 1 ? 1 : 0,
+      );
+    }
+    return acts[layers];
+  }
+
+  /** One minibatch: forward, loss (returned), and the gradients of every weight and bias. */
+  private step(data: Float32Array, labels: Uint8Array, batch: number[], alpha: number): number {
+    const b = batch.length, layers = this.weights.length, k = this.kernels;
+    const z = this.forward(data, batch), dz = this.deltas[layers];
     // Log-loss of the logits, and its gradient (sigmoid(z) − y) / b.
-    const z = acts[layers], dz = deltas[layers];
     let loss = 0;
     for (let r = 0; r < b; r++) {
       const y = labels[batch[r]], logit = z[r];
@@ -112,80 +217,22 @@ class Mlp {
     loss = loss / b + 0.5 * alpha * penalty / b;
 
     for (let l = layers - 1; l >= 0; l--) {
-      this.backwardLayer(l, acts[l], deltas[l + 1], grads[l], grads[layers + l], b, alpha);
-      if (l > 0) this.propagate(l, acts[l], deltas[l + 1], deltas[l], b);
+      const fanIn = this.sizes[l], fanOut = this.sizes[l + 1], w = this.weights[l].byteOffset;
+      const input = this.acts[l].byteOffset, delta = this.deltas[l + 1].byteOffset;
+      k.backward(
+        input,
+        delta,
+        w,
+        this.gradWeights[l].byteOffset,
+        this.gradBiases[l].byteOffset,
+        b,
+        fanIn,
+        fanOut,
+        alpha / b,
+      );
+      if (l > 0) k.propagate(input, delta, w, this.deltas[l].byteOffset, b, fanIn, fanOut);
     }
     return loss;
-  }
-
-  /** out = act(in · W + bias), row-major [b, fanIn] → [b, fanOut]. */
-  private forwardLayer(l: number, input: Float64Array, out: Float64Array, b: number, relu: boolean): void {
-    const w = this.weights[l], bias = this.biases[l], fanIn = this.sizes[l], fanOut = this.sizes[l + 1];
-    for (let r = 0; r < b; r++) {
-      const o = r * fanOut;
-      out.set(bias, o);
-      for (let k = 0; k < fanIn; k++) {
-        const a = input[r * fanIn + k];
-        if (a === 0) continue; // ReLU zeros: common, and free to skip
-        const wk = k * fanOut;
-        for (let j = 0; j < fanOut; j++) out[o + j] += a * w[wk + j];
-      }
-      if (relu) { for (let j = 0; j < fanOut; j++) if (out[o + j] < 0) out[o + j] = 0; }
-    }
-  }
-
-  /** dW = inᵀ · delta + α W / b, dbias = Σ delta. */
-  private backwardLayer(
-    l: number,
-    input: Float64Array,
-    delta: Float64Array,
-    gw: Float64Array,
-    gb: Float64Array,
-    b: number,
-    alpha: number,
-  ): void {
-    const w = this.weights[l], fanIn = this.sizes[l], fanOut = this.sizes[l + 1];
-    for (let i = 0; i < gw.length; i++) gw[i] = alpha * w[i] / b;
-    gb.fill(0);
-    for (let r = 0; r < b; r++) {
-      const dr = r * fanOut;
-      for (let j = 0; j < fanOut; j++) gb[j] += delta[dr + j];
-      for (let k = 0; k < fanIn; k++) {
-        const a = input[r * fanIn + k];
-        if (a === 0) continue;
-        const wk = k * fanOut;
-        for (let j = 0; j < fanOut; j++) gw[wk + j] += a * delta[dr + j];
-      }
-    }
-  }
-
-  /** delta of layer l's input: (delta · Wᵀ) ⊙ relu'(input). */
-  private propagate(l: number, input: Float64Array, delta: Float64Array, out: Float64Array, b: number): void {
-    const w = this.weights[l], fanIn = this.sizes[l], fanOut = this.sizes[l + 1];
-    for (let r = 0; r < b; r++) {
-      for (let k = 0; k < fanIn; k++) {
-        if (input[r * fanIn + k] <= 0) {
-          out[r * fanIn + k] = 0;
-          continue;
-        }
-        let s = 0;
-        const wk = k * fanOut, dr = r * fanOut;
-        for (let j = 0; j < fanOut; j++) s += delta[dr + j] * w[wk + j];
-        out[r * fanIn + k] = s;
-      }
-    }
-  }
-
-  accuracy(data: Float32Array, labels: Uint8Array, rows: number[]): number {
-    const layers = this.weights.length;
-    const acts = this.sizes.map((s) => new Float64Array(s));
-    let correct = 0;
-    for (const row of rows) {
-      acts[0].set(data.subarray(row * this.sizes[0], (row + 1) * this.sizes[0]));
-      for (let l = 0; l < layers; l++) this.forwardLayer(l, acts[l], acts[l + 1], 1, l < layers - 1);
-      if ((acts[layers][0] > 0 ? 1 : 0) === labels[row]) correct++;
-    }
-    return correct / rows.length;
   }
 }
 
@@ -195,12 +242,12 @@ class Adam {
   private readonly v: Float64Array[];
   private t = 0;
 
-  constructor(params: Float64Array[], private readonly learningRate: number) {
+  constructor(params: Float32Array[], private readonly learningRate: number) {
     this.m = params.map((p) => new Float64Array(p.length));
     this.v = params.map((p) => new Float64Array(p.length));
   }
 
-  update(params: Float64Array[], grads: Float64Array[]): void {
+  update(params: Float32Array[], grads: Float32Array[]): void {
     this.t++;
     const rate = this.learningRate * Math.sqrt(1 - 0.999 ** this.t) / (1 - 0.9 ** this.t);
     params.forEach((p, i) => {

@@ -1,14 +1,15 @@
-/** WGSL sources live in `kernels/`, one file per model or stage; hosts load them by name. */
+/** Kernel sources live in `kernels/`, one file per model or stage (WGSL; WAT for CPU loops), loaded by name. */
 const KERNELS = new URL("../../kernels/", import.meta.url);
 const cache = new Map<string, string>();
 
-/** The text of `kernels/<name>.wgsl`, read once per process. */
-export async function loadKernel(name: string): Promise<string> {
+/** The text of `kernels/<name>.<extension>`, read once per process. */
+export async function loadKernel(name: string, extension: "wgsl" | "wat" = "wgsl"): Promise<string> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad kernel name: ${name}`);
-  let code = cache.get(name);
+  const file = `${name}.${extension}`;
+  let code = cache.get(file);
   if (code === undefined) {
-    code = await Deno.readTextFile(new URL(`${name}.wgsl`, KERNELS));
-    cache.set(name, code);
+    code = await Deno.readTextFile(new URL(file, KERNELS));
+    cache.set(file, code);
   }
   return code;
 }
