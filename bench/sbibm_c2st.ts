@@ -6,7 +6,8 @@
  * simulation budget and conditioned on each observation (NPE is amortised); samples land in
  * OUT/<task>/<sims>/observation_K.csv (all observations first, then the scoring), the posterior in
  * OUT/<task>/<sims>/posterior. Results accumulate in OUT/c2st.json (a finished (task, sims) is skipped when
- * the script is run again; one interrupted while scoring resumes from its samples) and OUT/c2st.md, next to sbi's published figures.
+ * the script is run again; one interrupted while scoring resumes from its samples; observations added to a finished
+ * run are drawn from its saved posterior) and OUT/c2st.md, next to sbi's published figures.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { writeFileAtomic } from "../lib/data/atomic.ts";
 import { c2st } from "../lib/diagnostics/c2st.ts";
 import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
 import { formatSamplesCsv, parseNumericCsv } from "../lib/posterior/csv.ts";
-import { savePosterior } from "../lib/posterior/io.ts";
+import { loadPosterior, savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
 import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
 import { loadObservation, loadReferenceSamples, SBIBM_DATA } from "../lib/sbibm/reference.ts";
@@ -71,11 +72,21 @@ for (const sims of values.sims.split(",").map(Number)) {
     const dir = join(values.out, name, String(sims));
     // A run interrupted while scoring resumes from its saved samples; otherwise train and sample afresh.
     const result = done ?? await trainAndSample(name, sims, dir);
+    // Observations added to a finished run are drawn from its saved posterior.
+    const unsampled = observations.filter((k) => !(k in result.acceptance));
+    if (unsampled.length > 0) {
+      const { posterior } = await loadPosterior(join(dir, "posterior"));
+      await sampleObservations(name, posterior, dir, unsampled, result.acceptance);
+      posterior.dispose();
+      await saveResults();
+    }
     for (const k of observations) {
       if (k in result.c2st) continue;
       const samples = parseNumericCsv(await Deno.readTextFile(samplesPath(dir, k)), samplesPath(dir, k)).data;
       result.c2st[k] = await c2st(await loadReferenceSamples(name, k), samples, task.thetaDim);
       result.mean = average(Object.values(result.c2st));
+      // sbi's figure over the same observations.
+      result.sbi = average(Object.keys(result.c2st).map((o) => sbiTable.c2st[`NPE/${name}/${sims}`]?.[o] ?? NaN));
       console.error(`  ${name} observation ${k}: C2ST ${result.c2st[k].toFixed(3)}`);
       await saveResults();
     }
@@ -104,11 +115,7 @@ async function trainAndSample(name: string, sims: number, dir: string): Promise<
   await savePosterior(join(dir, "posterior"), posterior, { sims, seed, epochs: training.epochs });
   await Deno.remove(join(dir, "checkpoint.bin")).catch(() => {});
   const acceptance: Record<string, number> = {};
-  for (const k of observations) {
-    const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
-    await writeFileAtomic(samplesPath(dir, k), formatSamplesCsv(task.prior.names, drawn.samples));
-    acceptance[k] = drawn.acceptanceRate;
-  }
+  await sampleObservations(name, posterior, dir, observations, acceptance);
   posterior.dispose();
   const result: RunResult = {
     task: name,
@@ -121,12 +128,26 @@ async function trainAndSample(name: string, sims: number, dir: string): Promise<
     c2st: {},
     acceptance,
     mean: NaN,
-    // sbi's figure over the same observations.
-    sbi: average(observations.map((k) => sbiTable.c2st[`NPE/${name}/${sims}`]?.[k] ?? NaN)),
+    sbi: NaN,
   };
   results.push(result);
   await saveResults();
   return result;
+}
+
+/** Writes 10,000 posterior samples per observation and records each acceptance rate. */
+async function sampleObservations(
+  name: string,
+  posterior: Posterior,
+  dir: string,
+  ks: number[],
+  acceptance: Record<string, number>,
+): Promise<void> {
+  for (const k of ks) {
+    const drawn = await posterior.sample(10_000, await loadObservation(name, k), { seed: seed + k });
+    await writeFileAtomic(samplesPath(dir, k), formatSamplesCsv(getTask(name).prior.names, drawn.samples));
+    acceptance[k] = drawn.acceptanceRate;
+  }
 }
 
 function samplesPath(dir: string, observation: number): string {
