@@ -1,9 +1,10 @@
 /**
- * `deno task bench [--out FILE] [--only rc,cells,network]`: run the benchmarks on this machine's adapter and print one
+ * `deno task bench [--out FILE] [--only rc,cells,network,c2st]`: run the benchmarks on this machine's adapter and print one
  * markdown table headed by the adapter.
  */
 import { parseArgs } from "node:util";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { benchC2st } from "./c2st_bench.ts";
 import { benchHnnCells } from "./hnn_cells_bench.ts";
 import { benchHnnNetwork } from "./hnn_network_bench.ts";
 import { benchRc } from "./rc_bench.ts";
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (runtime: GpuRuntime) => Promise<BenchRow[]>> = {
   rc: (runtime) => benchRc(runtime),
   cells: (runtime) => benchHnnCells(runtime),
   network: (runtime) => benchHnnNetwork(runtime),
+  c2st: () => benchC2st(),
 };
 
 const { values } = parseArgs({
