@@ -1,6 +1,6 @@
 /**
- * `deno task bench [--out FILE] [--only rc,cells,network,c2st]`: run the benchmarks on this machine's adapter and print one
- * markdown table headed by the adapter.
+ * `deno task bench [--out FILE] [--only rc,cells,network,c2st]`: run the benchmarks on this machine (the GPU ones on its
+ * adapter; c2st on the CPU) and print one markdown table headed by the adapter.
  */
 import { parseArgs } from "node:util";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";

@@ -66,7 +66,11 @@ Deno.test("mlp kernels: backward gives inᵀ · delta + decay · W and the colum
     return s;
   });
   assertClose(vGradW, gradW, "gradW");
-  const gradBias = Array.from({ length: fanOut }, (_, j) => [0, 1, 2].reduce((s, r) => s + delta[r * fanOut + j], 0));
+  const gradBias = Array.from({ length: fanOut }, (_, j) => {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += delta[r * fanOut + j];
+    return s;
+  });
   assertClose(vGradBias, gradBias, "gradBias");
 });
 
