@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fixturePath, readFixture } from "../lib/hnn/fixture.ts";
 import { rcExact } from "./reference/rc_exact.ts";
 import { cli } from "./reference/cli.ts";
 
@@ -109,10 +110,7 @@ Deno.test("cli: an unwritable --out file is refused before simulating", async ()
 });
 
 Deno.test("cli: --spec simulates a user's network spec; one isolated L5 cell fires as in tonic_a (0.2 ms)", async () => {
-  const fixture = await new Response(
-    (await Deno.open(new URL("../../shared/fixtures/hnn/tonic_a.json.gz", import.meta.url))).readable
-      .pipeThrough(new DecompressionStream("gzip")),
-  ).json();
+  const fixture = await readFixture(fixturePath("tonic_a.json.gz"));
   // A 1×1 mesh holds one cell of each type (gids 0–3); isolated cells behave as in the 10×10 fixture.
   const biases = Object.fromEntries(
     Object.entries(fixture.tonic_bias_nA as Record<string, number>).map(([type, amplitude_nA]) => [

@@ -91,7 +91,10 @@ export function buildProgram(): Command {
 
   program.command("replay")
     .description("simulate an hnn-core fixture's scenario (same dt, tstop, gids) and write its outputs as JSON")
-    .requiredOption("--fixture <file>", "fixture from ../shared/fixtures/hnn/ (gzip JSON)")
+    .requiredOption(
+      "--fixture <file>",
+      "hnn-core reference run, e.g. data/fixtures/hnn/tonic_a.json.gz (JSON, gzip if .gz)",
+    )
     .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
     .action((options) => replayCommand(options));
 
@@ -102,7 +105,7 @@ export function buildProgram(): Command {
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option(
       "--data <dir>",
-      "folder of waveform files (time ms, value) the condition page offers (default: ../shared/data/meg)",
+      "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",
     )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 

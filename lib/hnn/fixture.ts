@@ -1,4 +1,6 @@
-/** Reading hnn-core reference runs (`../shared/fixtures/hnn/*.json.gz`, described in their README). */
+/** Reading hnn-core reference runs (`data/fixtures/hnn/*.json.gz`, described in its README). */
+import { readTextMaybeGzip } from "../data/gzip.ts";
+import { dataPath } from "../data/paths.ts";
 import type { NetconSource } from "./connectivity.ts";
 import { CELL_TYPES, type CellType, type NetworkSpec } from "./spec.ts";
 
@@ -24,11 +26,14 @@ export interface HnnFixture {
   netcons?: FixtureNetcons;
 }
 
-/** Parse a gzip-compressed JSON file. */
+/** The path of a reference run in the data folder's fixtures/hnn, e.g. `fixturePath("hnncore", "dpl.txt.gz")`. */
+export function fixturePath(...segments: string[]): string {
+  return dataPath("fixtures", "hnn", ...segments);
+}
+
+/** Parse a JSON file, gzip-compressed when its name ends in `.gz`. */
 export async function readGzipJson(path: string | URL): Promise<unknown> {
-  const file = await Deno.open(path);
-  const text = await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).text();
-  return JSON.parse(text);
+  return JSON.parse(await readTextMaybeGzip(path));
 }
 
 export async function readFixture(path: string | URL): Promise<HnnFixture> {
