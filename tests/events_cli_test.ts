@@ -1,0 +1,110 @@
+/** The `events` command as a user runs it: its JSON outputs, and one-line refusals that write nothing. */
+import assert from "node:assert/strict";
+import { cli } from "./reference/cli.ts";
+
+/** A recording the command reads: 200 trials × 600 samples at 600 Hz, float64. */
+const BETA_MEG = new URL("../../shared/data/meg/beta/", import.meta.url);
+
+const dir = await Deno.makeTempDir({ prefix: "neurosbi-events-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+/** .npy bytes of a little-endian float64 array of the given shape. */
+function npyFloat64(shape: number[], values: ArrayLike<number>): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(", ")}${
+    shape.length === 1 ? "," : ""
+  }), }`;
+  header += " ".repeat((64 - ((10 + header.length + 1) % 64)) % 64) + "\n";
+  const data = Float64Array.from(values);
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(data.buffer), 10 + header.length);
+  return out;
+}
+
+Deno.test("events cli: a subject's events and binned waveforms, as documented", async () => {
+  const input = new URL("subject2_prestim.npy", BETA_MEG).pathname;
+  const out = `${dir}/events.json`, waveforms = `${dir}/waveforms.json`;
+  const args = ["--fs", "600", "--band", "15,29", "--threshold-fom", "6", "--out", out, "--waveforms", waveforms];
+  const { code, stdout, stderr } = await cli("events", "--input", input, ...args, "--bins", "-100,-60,-30");
+  assert.equal(code, 0, stderr);
+  const { trials } = JSON.parse(await Deno.readTextFile(out));
+  assert.equal(trials.length, 200);
+  const n = trials.reduce((sum: number, t: unknown[]) => sum + t.length, 0);
+  assert.match(stdout, new RegExp(`^${n} events in 200 trials`));
+  assert.deepEqual(Object.keys(trials.flat()[0]), [
+    "peak_time_s",
+    "peak_freq_hz",
+    "lower_freq_hz",
+    "upper_freq_hz",
+    "freq_span_hz",
+    "onset_s",
+    "offset_s",
+    "duration_s",
+    "peak_power",
+    "normalized_peak_power",
+  ]);
+  const w = JSON.parse(await Deno.readTextFile(waveforms));
+  assert.equal(w.counts.events, n);
+  const binned = w.bins.reduce((sum: number, b: { n_events: number }) => sum + b.n_events, 0);
+  assert.equal(binned + w.counts.no_trough + w.counts.at_edges + w.counts.outside_bins, n);
+  for (const bin of w.bins) {
+    assert.ok(bin.n_events > 0, `bin ${bin.lower_nam}…${bin.upper_nam} is empty`);
+    // The average trough lies in its bin, at the segment's centre, and at 208 ms on the model's time base.
+    const centre = bin.mean_nam[(bin.mean_nam.length - 1) / 2];
+    assert.ok(centre >= bin.lower_nam && centre < bin.upper_nam, `${centre} nAm`);
+    assert.equal(bin.model.times_ms.length, 200);
+    const trough = bin.model.times_ms[bin.model.x.indexOf(Math.min(...bin.model.x))];
+    assert.ok(Math.abs(trough - 208) <= 2, `trough at ${trough} ms`);
+  }
+});
+
+const bad: [string, () => Uint8Array | string, string[], RegExp][] = [
+  ["a 1-D array", () => npyFloat64([600], new Float64Array(600)), [], /expected trials × samples \(a 2-D array\)/],
+  [
+    "a NaN",
+    () => npyFloat64([2, 600], Float64Array.from({ length: 1200 }, (_, i) => (i === 7 ? NaN : i % 5))),
+    [],
+    /trial 0, sample 7 is NaN/,
+  ],
+  ["not a .npy file", () => "time,value\n0,1\n", [], /not a .npy file/],
+  [
+    "a band outside 1..fs/2",
+    () => npyFloat64([1, 600], new Float64Array(600)),
+    ["--band", "0,29"],
+    /lies outside 1–300 Hz/,
+  ],
+  ["fs too low for the band", () => npyFloat64([1, 600], new Float64Array(600)), ["--fs", "50"], /fs 50 Hz is too low/],
+  ["a band of one number", () => npyFloat64([1, 600], new Float64Array(600)), ["--band", "15"], /--band takes two/],
+];
+for (const [label, content, extra, message] of bad) {
+  Deno.test(`events cli: ${label} gives a one-line error, exit ≠ 0, and writes nothing`, async () => {
+    const name = label.replaceAll(/[^a-z0-9]+/gi, "-");
+    const input = `${dir}/${name}.npy`, out = `${dir}/${name}.json`, waveforms = `${dir}/${name}-w.json`;
+    const bytes = content();
+    if (typeof bytes === "string") await Deno.writeTextFile(input, bytes);
+    else await Deno.writeFile(input, bytes);
+    const options = { "--fs": "600", "--band": "15,29", "--out": out, "--waveforms": waveforms } as Record<
+      string,
+      string
+    >;
+    for (let i = 0; i < extra.length; i += 2) options[extra[i]] = extra[i + 1];
+    const { code, stderr } = await cli("events", "--input", input, ...Object.entries(options).flat());
+    assert.notEqual(code, 0);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+    assert.equal(await exists(out), false);
+    assert.equal(await exists(waveforms), false);
+  });
+}
+
+Deno.test("events cli: a missing input names the file", async () => {
+  const { code, stderr } = await cli("events", "--input", `${dir}/none.npy`, "--fs", "600", "--out", `${dir}/o.json`);
+  assert.notEqual(code, 0);
+  assert.match(stderr, /cannot read .*none\.npy/);
+});
