@@ -2,7 +2,8 @@
 import { dirname, resolve } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { decodeNpyFloat64 } from "../data/npy.ts";
-import { detectEvents, type Trials } from "../events/detect.ts";
+import { detectEvents, detectEventsGpu, type Trials } from "../events/detect.ts";
+import { GpuRuntime } from "../gpu/runtime.ts";
 import { eventWaveforms, type ModelTimeBase, onModelTimeBase } from "../events/waveforms.ts";
 
 export interface EventsArgs {
@@ -12,6 +13,7 @@ export interface EventsArgs {
   thresholdFom: number;
   freqs: number[];
   out: string;
+  gpu?: boolean;
   waveforms?: string;
   bins: number[];
   segmentMs: number;
@@ -43,6 +45,15 @@ export async function readTrials(path: string): Promise<Trials> {
   return { nTrials: shape[0], nTimes: shape[1], data };
 }
 
+async function onGpu<T>(work: (runtime: GpuRuntime) => Promise<T>): Promise<T> {
+  const runtime = await GpuRuntime.acquire();
+  try {
+    return await work(runtime);
+  } finally {
+    runtime.destroy();
+  }
+}
+
 export async function eventsCommand(args: EventsArgs): Promise<void> {
   const band = pair(args.band, "--band"), freqRange = pair(args.freqs, "--freqs");
   const base: ModelTimeBase = {
@@ -55,7 +66,10 @@ export async function eventsCommand(args: EventsArgs): Promise<void> {
   for (const out of [args.out, args.waveforms]) if (out !== undefined) await assertWritableDir(dirname(resolve(out)));
   const trials = await readTrials(args.input);
   const began = performance.now();
-  const events = detectEvents(trials, { fs: args.fs, band, thresholdFom: args.thresholdFom, freqRange });
+  const options = { fs: args.fs, band, thresholdFom: args.thresholdFom, freqRange };
+  const events = args.gpu
+    ? await onGpu((runtime) => detectEventsGpu(runtime, trials, options))
+    : detectEvents(trials, options);
   const n = events.reduce((sum, trial) => sum + trial.length, 0);
   let waveformsJson: string | undefined;
   if (args.waveforms !== undefined) {

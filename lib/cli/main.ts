@@ -241,6 +241,7 @@ export function buildProgram(): Command {
       ...DEFAULT_FREQ_RANGE,
     ])
     .requiredOption("--out <json>", "output: {trials: [[event, ...], ...]}, one list per trial (docs/events.md)")
+    .option("--gpu", "compute the wavelet TFR on the GPU (float32) instead of the CPU (float64)")
     .option(
       "--waveforms <json>",
       "also write the events' trough-aligned waveforms averaged in bins of trough amplitude",

@@ -2,8 +2,10 @@
  * Beta-event detection on recorded trials, end to end: the checks a recording must pass, then the TFR and the events.
  * Every failed check is one line naming what is wrong, before any work.
  */
+import type { GpuRuntime } from "../gpu/runtime.ts";
 import { findEvents, type SpectralEvent } from "./events.ts";
-import { computeTfr } from "./tfr.ts";
+import { computeTfr, type Tfr, type TfrOptions } from "./tfr.ts";
+import { computeTfrGpu } from "./tfr_gpu.ts";
 
 export interface DetectOptions {
   /** Sampling rate, Hz. */
@@ -80,7 +82,25 @@ export function checkDetectInput(trials: Trials, options: DetectOptions): void {
 /** The events of every trial, one list per trial in its order, after `checkDetectInput`. */
 export function detectEvents(trials: Trials, options: DetectOptions): SpectralEvent[][] {
   checkDetectInput(trials, options);
+  return eventsOfTfr(computeTfr(trials.data, trials.nTrials, trials.nTimes, tfrOptions(options)), options);
+}
+
+/** `detectEvents` with the TFR computed on the GPU in float32 (the events agree; docs/events.md). */
+export async function detectEventsGpu(
+  runtime: GpuRuntime,
+  trials: Trials,
+  options: DetectOptions,
+): Promise<SpectralEvent[][]> {
+  checkDetectInput(trials, options);
+  const tfr = await computeTfrGpu(runtime, trials.data, trials.nTrials, trials.nTimes, tfrOptions(options));
+  return eventsOfTfr(tfr, options);
+}
+
+function tfrOptions(options: DetectOptions): TfrOptions {
+  return { fs: options.fs, freqs: tfrFrequencies(options.freqRange ?? DEFAULT_FREQ_RANGE), width: options.width };
+}
+
+function eventsOfTfr(tfr: Tfr, options: DetectOptions): SpectralEvent[][] {
   const freqs = tfrFrequencies(options.freqRange ?? DEFAULT_FREQ_RANGE);
-  const tfr = computeTfr(trials.data, trials.nTrials, trials.nTimes, { fs: options.fs, freqs, width: options.width });
   return findEvents(tfr, { fs: options.fs, freqs, band: options.band, thresholdFom: options.thresholdFom });
 }
