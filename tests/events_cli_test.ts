@@ -1,5 +1,6 @@
 /** The `events` command as a user runs it: its JSON outputs, and one-line refusals that write nothing. */
 import assert from "node:assert/strict";
+import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";
 
 /** A recording the command reads: 200 trials × 600 samples at 600 Hz, float64. */
@@ -62,6 +63,26 @@ Deno.test("events cli: a subject's events and binned waveforms, as documented", 
     const trough = bin.model.times_ms[bin.model.x.indexOf(Math.min(...bin.model.x))];
     assert.ok(Math.abs(trough - 208) <= 2, `trough at ${trough} ms`);
   }
+});
+
+Deno.test("events cli: --gpu finds the events the CPU finds", async () => {
+  const u = seededUniform(4);
+  const trials = Float64Array.from({ length: 10 * 600 }, (_, i) => {
+    const t = (i % 600) / 600;
+    return u() - 0.5 + 3 * Math.exp(-((t - 0.5) ** 2) / (2 * 0.05 ** 2)) * Math.cos(2 * Math.PI * 20 * t);
+  });
+  const input = `${dir}/gpu.npy`;
+  await Deno.writeFile(input, npyFloat64([10, 600], trials));
+  const run = async (out: string, ...extra: string[]) => {
+    const { code, stderr } = await cli("events", "--input", input, "--fs", "600", "--out", out, ...extra);
+    assert.equal(code, 0, stderr);
+    return JSON.parse(await Deno.readTextFile(out)).trials as { peak_time_s: number; peak_freq_hz: number }[][];
+  };
+  const cpu = await run(`${dir}/cpu-events.json`), gpu = await run(`${dir}/gpu-events.json`, "--gpu");
+  const place = (t: { peak_time_s: number; peak_freq_hz: number }[][]) =>
+    t.map((events) => events.map((e) => [e.peak_time_s, e.peak_freq_hz]));
+  assert.ok(cpu.flat().length >= 10, "every trial holds its burst");
+  assert.deepEqual(place(gpu), place(cpu));
 });
 
 const bad: [string, () => Uint8Array | string, string[], RegExp][] = [
