@@ -101,6 +101,11 @@ const bad: [string, () => Uint8Array | string, string[], RegExp][] = [
     /lies outside 1–300 Hz/,
   ],
   ["fs too low for the band", () => npyFloat64([1, 600], new Float64Array(600)), ["--fs", "50"], /fs 50 Hz is too low/],
+  ["decreasing bins", () => npyFloat64([1, 600], new Float64Array(600)), ["--bins", "-30,-60"], /bin edges must be/],
+  ["a segment shorter than the model's window", () => npyFloat64([1, 600], new Float64Array(600)), [
+    "--segment-ms",
+    "40",
+  ], /the model's time base needs 138–277.5 ms/],
   ["a band of one number", () => npyFloat64([1, 600], new Float64Array(600)), ["--band", "15"], /--band takes two/],
 ];
 for (const [label, content, extra, message] of bad) {

@@ -65,6 +65,12 @@ export async function eventsCommand(args: EventsArgs): Promise<void> {
   };
   for (const out of [args.out, args.waveforms]) if (out !== undefined) await assertWritableDir(dirname(resolve(out)));
   const trials = await readTrials(args.input);
+  const waveformOptions = { fs: args.fs, binEdgesNam: args.bins, toNam: args.toNam, segmentMs: args.segmentMs };
+  if (args.waveforms !== undefined) {
+    // Options that cannot work fail here, before the detection: bins, and a segment too short for the model's window.
+    const none = eventWaveforms(trials, Array.from({ length: trials.nTrials }, () => []), waveformOptions);
+    onModelTimeBase(none.segment_times_ms, none.segment_times_ms.map(() => 0), base);
+  }
   const began = performance.now();
   const options = { fs: args.fs, band, thresholdFom: args.thresholdFom, freqRange };
   const events = args.gpu
@@ -73,26 +79,16 @@ export async function eventsCommand(args: EventsArgs): Promise<void> {
   const n = events.reduce((sum, trial) => sum + trial.length, 0);
   let waveformsJson: string | undefined;
   if (args.waveforms !== undefined) {
-    const binned = eventWaveforms(trials, events, {
-      fs: args.fs,
-      binEdgesNam: args.bins,
-      toNam: args.toNam,
-      segmentMs: args.segmentMs,
-    });
+    const binned = eventWaveforms(trials, events, waveformOptions);
     const bins = binned.bins.map((bin) => ({
       ...bin,
       model: bin.mean_nam === null ? null : onModelTimeBase(binned.segment_times_ms, bin.mean_nam, base),
     }));
+    const { windowMs, dtMs, troughMs, scale, smoothMs } = base;
     waveformsJson = JSON.stringify({
       input: args.input,
       fs_hz: args.fs,
-      model_time_base: {
-        window_ms: base.windowMs,
-        dt_ms: base.dtMs,
-        trough_ms: base.troughMs,
-        scale: base.scale,
-        smooth_ms: base.smoothMs,
-      },
+      model_time_base: { window_ms: windowMs, dt_ms: dtMs, trough_ms: troughMs, scale, smooth_ms: smoothMs },
       counts: binned.counts,
       segment_times_ms: binned.segment_times_ms,
       bins,

@@ -142,6 +142,7 @@ export function onModelTimeBase(
   const { windowMs: [from, to], dtMs, troughMs, scale, smoothMs } = base;
   const n = Math.round((to - from) / dtMs);
   if (!(n > 0) || !(dtMs > 0)) throw new Error(`model window ${from}–${to} ms at dt ${dtMs} ms holds no sample`);
+  if (!Number.isFinite(troughMs)) throw new Error(`the trough's time must be a number of ms, got ${troughMs}`);
   const margin = Math.ceil(smoothMs / dtMs);
   const start = from - margin * dtMs;
   const grid = Array.from({ length: n + 2 * margin }, (_, k) => start + k * dtMs);
