@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";
+import { npyFloat64 } from "./reference/npy_float64.ts";
 
 /** A recording the command reads: 200 trials × 600 samples at 600 Hz, float64. */
 const BETA_MEG = new URL("../../shared/data/meg/beta/", import.meta.url);
@@ -11,21 +12,6 @@ globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: tr
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
-}
-
-/** .npy bytes of a little-endian float64 array of the given shape. */
-function npyFloat64(shape: number[], values: ArrayLike<number>): Uint8Array {
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(", ")}${
-    shape.length === 1 ? "," : ""
-  }), }`;
-  header += " ".repeat((64 - ((10 + header.length + 1) % 64)) % 64) + "\n";
-  const data = Float64Array.from(values);
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer), 10 + header.length);
-  return out;
 }
 
 Deno.test("events cli: a subject's events and binned waveforms, as documented", async () => {

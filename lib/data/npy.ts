@@ -54,7 +54,8 @@ function readNpyHeader(bytes: Uint8Array, label: string): { descr: string; shape
   if (shape.length < 1 || shape.length > 2 || shape.some((s) => !Number.isSafeInteger(s) || s < 0)) {
     throw new Error(`${label}: expected a 1-D or 2-D array, found shape (${shapeText})`);
   }
-  const itemSize = descr === "<f8" ? 8 : 4;
+  // The size in the dtype ('<f8': 8 bytes), so that a foreign dtype is reported as such rather than as a bad length.
+  const itemSize = Number(/(\d+)$/.exec(descr)?.[1] ?? 4);
   const byteLength = shape.reduce((a, b) => a * b, 1) * itemSize;
   if (bytes.length - start !== byteLength) {
     throw new Error(
