@@ -74,3 +74,14 @@ Deno.test("experiment configs: the beta event's two bursts from 200 ms, spreads 
     assert.deepEqual([d.tstart, d.numspikes, d.spike_isi, d.n_drive_cells, d.synaptic_delays], [200, 2, 10, 10, 0]);
   }
 });
+
+Deno.test("experiment configs: beta conditions on two trough bins of one MEG subject and of the other nine pooled", () => {
+  const config = EXPERIMENTS.beta;
+  assert.deepEqual(config.recordings!.map((r) => "subjects" in r && [r.id, r.subjects, r.bin, r.troughMs, r.scale]), [
+    ["subject-deep", [1], 0, 208, 60000],
+    ["subject-shallow", [1], 1, 208, 60000],
+    ["others-deep", [2, 3, 4, 5, 6, 7, 8, 9, 10], 0, 208, 60000],
+    ["others-shallow", [2, 3, 4, 5, 6, 7, 8, 9, 10], 1, 208, 60000],
+  ]);
+  assert.deepEqual(config.recordingPairs, [["subject-deep", "subject-shallow"], ["others-deep", "others-shallow"]]);
+});

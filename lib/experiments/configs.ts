@@ -8,7 +8,8 @@ import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
 import type { SummarySpec } from "../stats/summary.ts";
-import type { Recording, RecordingUnits } from "./recordings.ts";
+import { BETA_MEG } from "../events/beta_meg.ts";
+import type { AnyRecording, EventRecording, Recording, RecordingUnits } from "./recordings.ts";
 
 export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp"] as const;
 export type ExperimentName = typeof EXPERIMENT_NAMES[number];
@@ -54,7 +55,9 @@ export interface ExperimentConfig {
   /** The paper's conditioning points, unit-cube θ, with labels. */
   observations: { id: string; label: string; unit: number[] }[];
   /** Recorded waveforms conditioned on like the simulated points (each costs 1 + predictiveSims simulations). */
-  recordings?: Recording[];
+  recordings?: AnyRecording[];
+  /** Pairs of recordings (ids) whose posteriors are compared (OVL); by default the two, when there are two. */
+  recordingPairs?: [string, string][];
   /** How any recorded waveform of this experiment maps onto x (uploads in the report too); none: already x. */
   recordingUnits?: RecordingUnits;
   budgets: Record<Size, Budget>;
@@ -93,6 +96,24 @@ function megRecording(id: string, label: string, file: string): Recording {
   const path = dataPath("meg", file);
   return { id, label, path, ...MEG_UNITS };
 }
+
+/**
+ * The subject whose beta events the seed paper's Figure 7 conditions on is not named in its text or code at hand:
+ * subject 1 stands in for it (the subject of the ERP recordings' file names), against the other nine pooled.
+ */
+export const BETA_PAPER_SUBJECT = 1;
+
+/**
+ * The beta events of some subjects of data/meg/beta in one trough amplitude bin, as the seed paper fitted them: trough
+ * at 208 ms (the window's centre), ÷ 60,000 and smoothed like the model's dipole.
+ */
+function betaEvents(id: string, who: string, subjects: readonly number[], bin: number): EventRecording {
+  const [lower, upper] = BETA_MEG.binEdgesNam.slice(bin, bin + 2);
+  const label = `MEG beta events, ${who}, troughs ${lower}…${upper} nAm`;
+  return { id, label, subjects, bin, troughMs: 208, scale: 60000, smoothMs: SMOOTH_WINDOW_MS };
+}
+
+const BETA_OTHERS = BETA_MEG.subjects.filter((n) => n !== BETA_PAPER_SUBJECT);
 
 export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
   rc: {
@@ -142,7 +163,14 @@ export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = {
       { id: "narrow", label: "θ unit [0.25, 0.25]", unit: [0.25, 0.25] },
       { id: "wide", label: "θ unit [0.75, 0.75]", unit: [0.75, 0.75] },
     ],
-    // 455 networks at 1.9 CPU-s each.
+    recordings: [
+      betaEvents("subject-deep", `subject ${BETA_PAPER_SUBJECT}`, [BETA_PAPER_SUBJECT], 0),
+      betaEvents("subject-shallow", `subject ${BETA_PAPER_SUBJECT}`, [BETA_PAPER_SUBJECT], 1),
+      betaEvents("others-deep", "the other subjects pooled", BETA_OTHERS, 0),
+      betaEvents("others-shallow", "the other subjects pooled", BETA_OTHERS, 1),
+    ],
+    recordingPairs: [["subject-deep", "subject-shallow"], ["others-deep", "others-shallow"]],
+    // 475 networks at 1.9 CPU-s each.
     budgets: { small: { ...SMALL, sims: 350, sbcPairs: 50, gridPoints: 3, predictiveSims: 4 }, paper: PAPER },
   },
   erp: {

@@ -1,9 +1,10 @@
 /**
- * Recorded waveforms (the MEG ERPs in data/meg) as observations of a simulator: resampled onto its time
- * base, brought to its units and smoothed as it smooths x, so that the posterior sees data processed like its
- * training waveforms.
+ * Recorded waveforms as observations of a simulator: waveform files (the MEG ERPs in data/meg) resampled onto its
+ * time base, brought to its units and smoothed as it smooths x, so that the posterior sees data processed like its
+ * training waveforms; and the averaged beta events of the MEG in data/meg/beta, found at run time (lib/events).
  */
 import { parseWaveform, resampleWaveform, type Waveform } from "../data/waveform.ts";
+import { BETA_MEG, eventObservation, type EventPlacement, pooledEventWaveforms } from "../events/beta_meg.ts";
 import type { Simulator } from "../models/model.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
 
@@ -22,6 +23,21 @@ export interface Recording extends RecordingUnits {
   path: string;
 }
 
+/**
+ * The trough-aligned average of the beta events of some subjects of data/meg/beta in one trough amplitude bin
+ * (lib/events/beta_meg.ts), placed on the model's window.
+ */
+export interface EventRecording extends EventPlacement {
+  id: string;
+  label: string;
+  subjects: readonly number[];
+  /** Index of the bin in BETA_MEG.binEdgesNam. */
+  bin: number;
+}
+
+/** An experiment's recorded observation: a waveform file or averaged MEG beta events. */
+export type AnyRecording = Recording | EventRecording;
+
 /** `w` as an x of `model`: on its time base, in its units, smoothed like its x. */
 export function recordingAsObservation(
   w: Waveform,
@@ -34,8 +50,15 @@ export function recordingAsObservation(
   return Float32Array.from(smoothWaveform(resampled, units.smoothMs, model.dtMs, 1 / units.scale));
 }
 
-/** The recording's file as an x of `model`; throws naming the file when it is missing or malformed. */
-export async function loadRecording(recording: Recording, model: Simulator): Promise<Float32Array> {
+/** The recording as an x of `model`; throws naming the file (or the subjects) when it cannot be made. */
+export async function loadRecording(recording: AnyRecording, model: Simulator): Promise<Float32Array> {
+  if ("subjects" in recording) {
+    try {
+      return (await eventObservation(recording.subjects, recording.bin, model, recording)).x;
+    } catch (error) {
+      throw new Error(`${recording.label}: ${(error as Error).message}`);
+    }
+  }
   const label = `${recording.label} (${recording.path})`;
   let text: string;
   try {
@@ -44,4 +67,21 @@ export async function loadRecording(recording: Recording, model: Simulator): Pro
     throw new Error(`${label}: cannot read it: ${(error as Error).message}`);
   }
   return recordingAsObservation(parseWaveform(text, label), model, recording, label);
+}
+
+/** What a conditioned recording was made from, for its observation record. */
+export async function recordingSource(recording: AnyRecording): Promise<Record<string, unknown>> {
+  if (!("subjects" in recording)) {
+    return { path: recording.path, scale: recording.scale, smoothing_ms: recording.smoothMs };
+  }
+  const bin = (await pooledEventWaveforms(recording.subjects)).bins[recording.bin];
+  return {
+    beta_meg_subjects: recording.subjects,
+    trough_bin_nam: [bin.lower_nam, bin.upper_nam],
+    n_events: bin.n_events,
+    detection: BETA_MEG.detect,
+    trough_ms: recording.troughMs,
+    scale: recording.scale,
+    smoothing_ms: recording.smoothMs,
+  };
 }

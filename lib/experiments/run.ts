@@ -23,7 +23,7 @@ import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
-import { loadRecording, type Recording } from "./recordings.ts";
+import { type AnyRecording, loadRecording, recordingSource } from "./recordings.ts";
 
 export interface ExperimentOptions {
   config: ExperimentConfig;
@@ -58,6 +58,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
+  const recordingPairs = config.recordingPairs ??
+    (recordings.length === 2 ? [[recordings[0].id, recordings[1].id] as [string, string]] : []);
+  const unknown = recordingPairs.flat().find((id) => !recordings.some((r) => r.id === id));
+  if (unknown !== undefined) throw new Error(`recording pair names ${unknown}, which is not one of the recordings`);
   const flowKind = options.flow ?? "maf";
   await Deno.mkdir(out, { recursive: true });
   const log = new ProgressLog(out);
@@ -169,10 +173,16 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       await writeFileAtomic(join(out, "observations", `${recording.id}.json`), JSON.stringify(record) + "\n");
       recorded.push(record);
     }
-    const recordedOverlap = recorded.length === 2 ? marginalOverlap(model, recorded[0], recorded[1]) : [];
+    const byId = (id: string) => recorded.find((r) => r.id === id)!;
+    const recordedPairs = recordingPairs.map(([a, b]) => ({
+      a,
+      b,
+      ovl: marginalOverlap(model, byId(a), byId(b)),
+    }));
+    const recordedOverlap = recordedPairs[0]?.ovl ?? [];
     await writeFileAtomic(
       join(out, "diagnostics", "overlap.json"),
-      JSON.stringify({ pairs: overlap, recordings: recordedOverlap }) + "\n",
+      JSON.stringify({ pairs: overlap, recordings: recordedOverlap, recording_pairs: recordedPairs }) + "\n",
     );
 
     Object.assign(experiment, {
@@ -189,6 +199,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         overlap,
         recordings: recorded.map((r) => ({ id: r.id, correlation: r.correlation, predictive_rmse: r.predictive_rmse })),
         recordings_overlap: recordedOverlap,
+        recording_pairs: recordedPairs,
       },
     });
     await writeExperiment();
@@ -226,16 +237,12 @@ async function conditionOn(
 
 async function conditionOnRecording(
   c: Context,
-  recording: Recording & { x: Float32Array },
+  recording: AnyRecording & { x: Float32Array },
   index: number,
   budget: Budget,
 ) {
   const record = await conditionOnWaveform(c, recording, recording.x, index, budget);
-  return {
-    ...record,
-    units: `x (recording ÷ ${recording.scale})`,
-    recording: { path: recording.path, scale: recording.scale, smoothing_ms: recording.smoothMs },
-  };
+  return { ...record, units: `x (recording ÷ ${recording.scale})`, recording: await recordingSource(recording) };
 }
 
 /** Posterior samples, their correlations and a posterior predictive check for one observed waveform x. */
