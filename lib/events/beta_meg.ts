@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { readNpy } from "../data/npy.ts";
 import { dataPath } from "../data/paths.ts";
 import type { Simulator } from "../models/model.ts";
-import { detectEvents, type DetectOptions, readTrials, type Trials } from "./detect.ts";
-import type { SpectralEvent } from "./events.ts";
+import { detectEventsWithTfr, type DetectOptions, readTrials, type Trials } from "./detect.ts";
+import { medianPowers, type SpectralEvent } from "./events.ts";
 import { type EventWaveforms, eventWaveforms, type ModelTimeBase, onModelTimeBase } from "./waveforms.ts";
 
 /** Shin et al.'s detection on these recordings: 600 Hz, 15–29 Hz, 6 × the median power; A·m ×1e9 = nAm. */
@@ -29,6 +29,8 @@ export interface BetaSubject {
   /** Per trial: 1 where the tap that followed was felt. */
   detected: Uint8Array;
   events: SpectralEvent[][];
+  /** Per TFR frequency, the median power over all trials and times (the threshold is a factor of it). */
+  medianPower: Float64Array;
 }
 
 const subjects = new Map<string, Promise<BetaSubject>>();
@@ -57,7 +59,9 @@ async function readSubject(n: number, dir: string): Promise<BetaSubject> {
         `of shape (${detected.shape.join(", ")})`,
     );
   }
-  return { subject: n, trials, detected: detected.data, events: detectEvents(trials, BETA_MEG.detect) };
+  // The TFR (57 MB) is not kept: a trial's own is quick to recompute (lib/events/report.ts).
+  const { tfr, events } = detectEventsWithTfr(trials, BETA_MEG.detect);
+  return { subject: n, trials, detected: detected.data, events, medianPower: medianPowers(tfr) };
 }
 
 /** The binned event waveforms of these subjects' trials pooled (each subject's events found with its own threshold). */

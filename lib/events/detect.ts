@@ -98,8 +98,14 @@ export function checkDetectInput(trials: Trials, options: DetectOptions): void {
 
 /** The events of every trial, one list per trial in its order, after `checkDetectInput`. */
 export function detectEvents(trials: Trials, options: DetectOptions): SpectralEvent[][] {
+  return detectEventsWithTfr(trials, options).events;
+}
+
+/** `detectEvents` and the TFR they were found in. */
+export function detectEventsWithTfr(trials: Trials, options: DetectOptions): { tfr: Tfr; events: SpectralEvent[][] } {
   checkDetectInput(trials, options);
-  return eventsOfTfr(computeTfr(trials.data, trials.nTrials, trials.nTimes, tfrOptions(options)), options);
+  const tfr = computeTfr(trials.data, trials.nTrials, trials.nTimes, tfrOptions(options));
+  return { tfr, events: eventsOfTfr(tfr, options) };
 }
 
 /** `detectEvents` with the TFR computed on the GPU in float32 (the events agree; docs/events.md). */
@@ -113,7 +119,7 @@ export async function detectEventsGpu(
   return eventsOfTfr(tfr, options);
 }
 
-function tfrOptions(options: DetectOptions): TfrOptions {
+export function tfrOptions(options: DetectOptions): TfrOptions {
   return { fs: options.fs, freqs: tfrFrequencies(options.freqRange ?? DEFAULT_FREQ_RANGE), width: options.width };
 }
 
