@@ -42,10 +42,17 @@ const trials = await readTrials(dataPath("meg", "beta", `subject${SUBJECT}_prest
 const detected = (await readNpy(dataPath("meg", "beta", `subject${SUBJECT}_detected.npy`))).data;
 const events = detectEvents(trials, { fs: 600, band: [15, 29], thresholdFom: 6 });
 
-Deno.test("events pages: the index links every subject", async () => {
+Deno.test("events pages: the index links every subject, with its event count and rates", async () => {
   const page = await get("/events");
   assert.equal(page.status, 200);
   for (let n = 1; n <= 10; n++) assert.match(page.body, new RegExp(`href="/events/${n}">subject ${n}</a>`));
+  const rate = (flag: number) => {
+    const chosen = events.filter((_, i) => detected[i] === flag);
+    return (chosen.reduce((sum, e) => sum + e.length, 0) / chosen.length).toFixed(3);
+  };
+  const total = events.reduce((sum, e) => sum + e.length, 0);
+  const row = `subject ${SUBJECT}</a></td><td>${total}</td><td>${rate(1)}</td><td>${rate(0)}</td>`;
+  assert.ok(page.body.includes(row), row);
 });
 
 Deno.test("events pages: a subject's counts, rates and bins are the recordings'", async () => {
