@@ -67,10 +67,16 @@ Deno.test("cli: train → sample writes samples with the prior's names; bad inpu
   const failures = [
     await cli("sample", "--posterior", posterior, "--x", join(dir, "short.csv"), "--out", out),
     await cli("sample", "--posterior", join(dir, "missing"), "--x", join(dir, "x.csv"), "--out", out),
+    // Output paths are checked before sampling: a missing folder, a folder in place of the file.
+    await cli("sample", "--posterior", posterior, "--x", join(dir, "x.csv"), "--out", join(dir, "nofolder", "s.csv")),
+    await cli("sample", "--posterior", posterior, "--x", join(dir, "x.csv"), "--out", posterior),
   ];
   assert.match(failures[0].stderr, /^error: .*short.csv has 3 values, the posterior was trained on x of 10\n$/);
   assert.match(failures[1].stderr, /^error: .*missing holds no trained posterior/);
+  assert.match(failures[2].stderr, /^error: cannot write to .*s.csv: its folder .*nofolder does not exist\n$/);
+  assert.match(failures[3].stderr, /^error: cannot write to .*posterior: it is a folder\n$/);
   for (const f of failures) assert.equal(f.code, 1);
+  await assert.rejects(() => Deno.stat(join(dir, "nofolder")), Deno.errors.NotFound);
 });
 
 Deno.test("cli: an empty dataset or a corrupt checkpoint is a clear error", async () => {
