@@ -1,5 +1,6 @@
 /** `experiment`: one of the paper's experiments end to end (simulate → train → diagnose) into a run folder. */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ExperimentName, EXPERIMENTS, type Size } from "../experiments/configs.ts";
 import { checkExperimentFolder, type ExperimentOptions, runExperiment } from "../experiments/run.ts";
 import type { FlowKind } from "../flows/flow.ts";
@@ -52,7 +53,10 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   }
 }
 
-/** The command line that runs this experiment again, so resumes it; --out absolute, to work from any folder. */
+/**
+ * The command line that runs this experiment again, so resumes it: the deno that runs it, the project's config and
+ * an absolute --out, so that it works from any folder.
+ */
 export function experimentCommandLine(args: ExperimentArgs): string {
   const flags: [string, string | number | boolean | undefined][] = [
     ["--name", args.name],
@@ -70,7 +74,9 @@ export function experimentCommandLine(args: ExperimentArgs): string {
   ];
   const words = flags.filter(([, value]) => value !== undefined && value !== false)
     .flatMap(([flag, value]) => value === true ? [flag] : [flag, shellWord(String(value))]);
-  return ["deno", "task", "cli", "experiment", ...words].join(" ");
+  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
+  const task = [Deno.execPath(), "task", "--config", config].map(shellWord);
+  return [...task, "cli", "experiment", ...words].join(" ");
 }
 
 /** `word` as one POSIX shell word. */
