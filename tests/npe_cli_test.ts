@@ -79,7 +79,7 @@ Deno.test("cli: train → sample writes samples with the prior's names; bad inpu
   await assert.rejects(() => Deno.stat(join(dir, "nofolder")), Deno.errors.NotFound);
 });
 
-Deno.test("cli: an empty dataset or a corrupt checkpoint is a clear error", async () => {
+Deno.test("cli: an empty dataset, a corrupt checkpoint or a folder that is no posterior's is a clear error", async () => {
   const empty = join(dir, "empty");
   await writeDataset(empty, 0);
   const a = await cli("train", "--data", empty, "--out", join(dir, "p-empty"));
@@ -93,6 +93,13 @@ Deno.test("cli: an empty dataset or a corrupt checkpoint is a clear error", asyn
   const b = await cli("train", "--data", data, "--out", out, "--max-epochs", "1", "--backend", "wasm");
   assert.equal(b.code, 1);
   assert.match(b.stderr, /error: checkpoint .*checkpoint.bin is corrupt/);
+
+  // A folder that is no posterior's (here the dataset itself) gets nothing added.
+  const before = [...Deno.readDirSync(data)].map((e) => e.name).sort();
+  const c = await cli("train", "--data", data, "--out", data, "--max-epochs", "1", "--backend", "wasm");
+  assert.equal(c.code, 1);
+  assert.match(c.stderr, /^error: .*data2 is not empty and holds no posterior: give a new or empty folder/);
+  assert.deepEqual([...Deno.readDirSync(data)].map((e) => e.name).sort(), before);
 });
 
 Deno.test("cli: sbibm writes 10,000 samples with sbibm's header", async () => {

@@ -46,6 +46,17 @@ export async function assertWritableFile(path: string): Promise<void> {
   await assertWritableDir(folder);
 }
 
+/** Whether `dir` does not exist yet or is an empty folder. */
+export async function isNewOrEmpty(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return false;
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw new Error(`cannot read ${dir}: ${(error as Error).message}`);
+  }
+}
+
 /** `path` itself or its closest existing ancestor. */
 async function nearestExisting(path: string): Promise<string> {
   for (let probe = path;; probe = dirname(probe)) {

@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
+import { isNewOrEmpty } from "../data/atomic.ts";
 import { isLockLive, readRunLock, runInUse } from "./run_lock.ts";
 
 /** The settings that make two runs the same experiment: a resume must match all of them. */
@@ -36,12 +37,7 @@ export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<Ru
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-  let empty = true;
-  for await (const _ of Deno.readDir(dir)) {
-    empty = false;
-    break;
-  }
-  if (empty) return undefined;
+  if (await isNewOrEmpty(dir)) return undefined;
   let previous: RunRecord;
   try {
     previous = JSON.parse(await Deno.readTextFile(join(dir, "experiment.json")));
