@@ -40,7 +40,7 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const lockOf = (fields: Partial<RunLockRecord>): RunLockRecord => ({
   pid: Deno.pid,
   host: Deno.hostname(),
-  started: ago(60_000),
+  started: ago(0),
   heartbeat: ago(1000),
   ...fields,
 });
@@ -53,10 +53,12 @@ async function folder(files: Record<string, unknown>): Promise<string> {
   return dir;
 }
 
-Deno.test("run lock: live with a recent heartbeat and a running process; dead without either", async () => {
+Deno.test("run lock: on its host the process tells, elsewhere the heartbeat", async () => {
   assert.equal(await isLockLive(lockOf({})), true, "this process, heartbeat 1 s ago");
-  assert.equal(await isLockLive(lockOf({ heartbeat: ago(STALE_MS + 1000) })), false, "heartbeat too old");
+  assert.equal(await isLockLive(lockOf({ heartbeat: ago(STALE_MS + 1000) })), true, "a slow step, still running");
   assert.equal(await isLockLive(lockOf({ pid: await deadPid() })), false, "process gone on this host");
+  // This process started after a lock written a day ago: the dead run's pid went to another process.
+  assert.equal(await isLockLive(lockOf({ started: ago(86_400_000) })), false, "pid reused");
   // On another host only the heartbeat tells.
   assert.equal(await isLockLive(lockOf({ pid: await deadPid(), host: "elsewhere" })), true);
   assert.equal(await isLockLive(lockOf({ host: "elsewhere", heartbeat: ago(STALE_MS + 1000) })), false);

@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../data/atomic.ts";
 export const LOCK_FILE = "run.lock";
 /** How often a running experiment refreshes its heartbeat. */
 export const HEARTBEAT_MS = 30_000;
-/** A heartbeat older than this means the process is gone (or hung), wherever it ran. */
+/** On another host (or without /proc), a heartbeat older than this means the process is gone or hung. */
 export const STALE_MS = 10 * 60_000;
 
 export interface RunLockRecord {
@@ -37,30 +37,41 @@ export async function readRunLock(dir: string): Promise<RunLockRecord | undefine
 }
 
 /**
- * Whether the lock's process still runs: its heartbeat is recent and, on the same host where /proc tells, its
- * process exists and is not a zombie.
+ * Whether the lock's process still runs. On its own host, where /proc tells, that process must exist, not be a
+ * zombie, and have started before the lock was written (else the pid was reused); a slow step that delays the
+ * heartbeat does not count. Elsewhere, or without /proc, its heartbeat must be recent.
  */
 export async function isLockLive(lock: RunLockRecord, now = Date.now()): Promise<boolean> {
-  if (!(now - Date.parse(lock.heartbeat) < STALE_MS)) return false;
-  if (lock.host === undefined || lock.host !== thisHost()) return true;
-  const alive = await processAlive(lock.pid);
-  return alive ?? true;
+  const sameHost = lock.host !== undefined && lock.host === thisHost();
+  const alive = sameHost ? await processAlive(lock.pid, Date.parse(lock.started)) : undefined;
+  return alive ?? now - Date.parse(lock.heartbeat) < STALE_MS;
 }
 
-/** From /proc: true, false, or undefined where there is no /proc to ask. */
-async function processAlive(pid: number): Promise<boolean | undefined> {
+/** Linux's fixed unit of process start times in /proc/PID/stat (USER_HZ). */
+const USER_HZ = 100;
+/** Leeway between the kernel's and the process's clocks. */
+const CLOCK_SLACK_MS = 5000;
+
+/** From /proc: whether `pid` runs and started before `before` (ms); undefined where there is no /proc to ask. */
+async function processAlive(pid: number, before: number): Promise<boolean | undefined> {
+  let stat: string, boot: string;
   try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) return undefined;
-    try {
-      await Deno.stat("/proc/self/stat");
-      return false;
-    } catch {
-      return undefined;
-    }
+    boot = await Deno.readTextFile("/proc/stat");
+  } catch {
+    return undefined;
   }
+  try {
+    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    return undefined;
+  }
+  // Fields after the command name: state is the 3rd field of the line, start time (ticks after boot) the 22nd.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  if (fields[0] === "Z") return false;
+  const bootSeconds = Number(/^btime (\d+)$/m.exec(boot)?.[1]);
+  const startedMs = (bootSeconds + Number(fields[19]) / USER_HZ) * 1000;
+  return Number.isFinite(startedMs) ? startedMs <= before + CLOCK_SLACK_MS : true;
 }
 
 /** A held lock: refreshed every HEARTBEAT_MS until released. */
