@@ -67,13 +67,19 @@ Deno.test("cli: train → sample writes samples with the prior's names; bad inpu
   const failures = [
     await cli("sample", "--posterior", posterior, "--x", join(dir, "short.csv"), "--out", out),
     await cli("sample", "--posterior", join(dir, "missing"), "--x", join(dir, "x.csv"), "--out", out),
+    // Output paths are checked before sampling: a missing folder, a folder in place of the file.
+    await cli("sample", "--posterior", posterior, "--x", join(dir, "x.csv"), "--out", join(dir, "nofolder", "s.csv")),
+    await cli("sample", "--posterior", posterior, "--x", join(dir, "x.csv"), "--out", posterior),
   ];
   assert.match(failures[0].stderr, /^error: .*short.csv has 3 values, the posterior was trained on x of 10\n$/);
   assert.match(failures[1].stderr, /^error: .*missing holds no trained posterior/);
+  assert.match(failures[2].stderr, /^error: cannot write to .*s.csv: its folder .*nofolder does not exist\n$/);
+  assert.match(failures[3].stderr, /^error: cannot write to .*posterior: it is a folder\n$/);
   for (const f of failures) assert.equal(f.code, 1);
+  await assert.rejects(() => Deno.stat(join(dir, "nofolder")), Deno.errors.NotFound);
 });
 
-Deno.test("cli: an empty dataset or a corrupt checkpoint is a clear error", async () => {
+Deno.test("cli: an empty dataset, a corrupt checkpoint or a folder that is no posterior's is a clear error", async () => {
   const empty = join(dir, "empty");
   await writeDataset(empty, 0);
   const a = await cli("train", "--data", empty, "--out", join(dir, "p-empty"));
@@ -87,6 +93,13 @@ Deno.test("cli: an empty dataset or a corrupt checkpoint is a clear error", asyn
   const b = await cli("train", "--data", data, "--out", out, "--max-epochs", "1", "--backend", "wasm");
   assert.equal(b.code, 1);
   assert.match(b.stderr, /error: checkpoint .*checkpoint.bin is corrupt/);
+
+  // A folder that is no posterior's (here the dataset itself) gets nothing added.
+  const before = [...Deno.readDirSync(data)].map((e) => e.name).sort();
+  const c = await cli("train", "--data", data, "--out", data, "--max-epochs", "1", "--backend", "wasm");
+  assert.equal(c.code, 1);
+  assert.match(c.stderr, /^error: .*data2 is not empty and holds no posterior: give a new or empty folder/);
+  assert.deepEqual([...Deno.readDirSync(data)].map((e) => e.name).sort(), before);
 });
 
 Deno.test("cli: sbibm writes 10,000 samples with sbibm's header", async () => {

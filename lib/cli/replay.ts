@@ -1,6 +1,5 @@
 /** `replay`: simulate an hnn-core reference fixture's scenario and write the result in the fixture's terms. */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { replayFixture } from "../hnn/replay.ts";
 
@@ -10,7 +9,7 @@ export async function replayCommand(args: { fixture: string; out: string }): Pro
   } catch (error) {
     throw new Error(`cannot read fixture ${args.fixture}: ${(error as Error).message}`);
   }
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   const runtime = await GpuRuntime.acquire();
   try {
     const began = performance.now();

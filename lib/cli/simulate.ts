@@ -1,6 +1,6 @@
 /** `simulate`: parameter sets from a CSV to JSON, or a dataset of prior draws to a folder. */
 import { simulateDataset } from "../data/dataset.ts";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableDir, assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
@@ -10,7 +10,6 @@ import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import type { ReplayResult } from "../hnn/replay.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
-import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
 import { readInputFile } from "./read_input.ts";
 
@@ -79,7 +78,7 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
 async function simulateThetaFile(thetaFile: string, out: string, model: Simulator): Promise<void> {
   const text = await readInputFile(thetaFile);
   const theta = parseThetaCsv(text, model.prior, thetaFile);
-  await assertWritableDir(dirname(resolve(out)));
+  await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
     const x = await model.simulate(runtime, theta);
@@ -106,7 +105,7 @@ async function simulateSpecFile(specFile: string, out: string, args: SimulateArg
   } else if (args.tstop !== undefined || args.dt !== undefined) {
     throw new Error("--dt and --tstop apply to hnn-core network files; a neurosbi spec sets dt_ms and tstop_ms");
   }
-  await assertWritableDir(dirname(resolve(out)));
+  await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
   try {
     const result = await simulateSpec(runtime, spec, {

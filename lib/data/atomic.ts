@@ -1,5 +1,5 @@
 /** Atomic file writes: a temporary file in the same folder, then a rename, so readers see all or nothing. */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
@@ -22,6 +22,38 @@ export async function assertWritableDir(dir: string): Promise<void> {
     await Deno.remove(probe);
   } catch (error) {
     throw new Error(`cannot write to ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Fail early, before any work, when the file `path` cannot be written: its folder must exist and take new files,
+ * and `path` must not be a folder.
+ */
+export async function assertWritableFile(path: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const kind = async (p: string) => {
+    try {
+      return (await Deno.stat(p)).isDirectory ? "folder" : "file";
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return "missing";
+      throw new Error(`cannot write to ${path}: ${(error as Error).message}`);
+    }
+  };
+  const folderKind = await kind(folder);
+  if (folderKind === "missing") throw new Error(`cannot write to ${path}: its folder ${folder} does not exist`);
+  if (folderKind === "file") throw new Error(`cannot write to ${path}: ${folder} is not a folder`);
+  if (await kind(path) === "folder") throw new Error(`cannot write to ${path}: it is a folder`);
+  await assertWritableDir(folder);
+}
+
+/** Whether `dir` does not exist yet or is an empty folder. */
+export async function isNewOrEmpty(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return false;
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw new Error(`cannot read ${dir}: ${(error as Error).message}`);
   }
 }
 

@@ -4,7 +4,17 @@ const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
+    args: [
+      "run",
+      "--config",
+      CONFIG,
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys=hostname",
+      MAIN,
+      ...args,
+    ],
     env: { NO_COLOR: "1" },
   }).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
