@@ -8,6 +8,7 @@ import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import { columnMoments, type Standardization } from "../flows/standardize.ts";
 import { Adam } from "./adam.ts";
+import { clipByGlobalNorm } from "./clip.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
@@ -177,16 +178,6 @@ async function runEpoch(
   const sum = (await total.data())[0];
   total.dispose();
   return sum / rows;
-}
-
-/** PyTorch's clip_grad_norm_: scale all gradients by min(1, max / (‖g‖ + 10⁻⁶)). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const names = Object.keys(grads);
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
-  });
 }
 
 async function meanLoss(flow: ConditionalFlow, theta: tf.Tensor2D, x: tf.Tensor2D, chunk: number): Promise<number> {
