@@ -107,6 +107,7 @@ Deno.test("cli: a manifest training cannot use fails in one line naming the file
       /manifest\.json: prior\[0\]\.scale must be/,
     ],
     [{ times_ms: [] }, /manifest\.json: times_ms must list the finite time of each column of x\n$/],
+    [{ times_ms: good.times_ms.slice(1) }, /x\.npy is 50×10, the manifest says 50×9\n$/],
   ];
   for (const [change, message] of broken) {
     await Deno.writeTextFile(path, JSON.stringify({ ...good, ...change }));
