@@ -1,13 +1,14 @@
 /** `train`: fit q(θ | x) to a dataset folder and save the posterior (resuming from its checkpoint if interrupted). */
 import { join } from "node:path";
 import { assertWritableDir, isNewOrEmpty } from "../data/atomic.ts";
-import { loadDataset } from "../data/dataset.ts";
+import { loadDataset, MANIFEST, readManifest } from "../data/dataset.ts";
 import { flowConfig } from "../flows/flow.ts";
 import { savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { useBackend } from "../tf/backend.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
+import { assertTrainableManifest } from "../train/dataset_manifest.ts";
 import { trainNpe } from "../train/trainer.ts";
 import { type NpeArgs, printEpoch, trainingOptions } from "./npe.ts";
 
@@ -26,6 +27,8 @@ async function assertPosteriorFolder(dir: string): Promise<void> {
 }
 
 export async function trainCommand(args: TrainArgs): Promise<void> {
+  const listed = await readManifest(args.data);
+  if (listed) assertTrainableManifest(listed, join(args.data, MANIFEST));
   const dataset = await loadDataset(args.data);
   const { manifest, theta, x } = dataset;
   if (theta.rows === 0) throw new Error(`${args.data} holds an empty dataset`);

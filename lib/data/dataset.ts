@@ -59,7 +59,7 @@ export interface SimulateDatasetOptions {
 }
 
 export const DEFAULT_SHARD_SIZE = 10_000;
-const MANIFEST = "manifest.json";
+export const MANIFEST = "manifest.json";
 
 /** Simulate (or resume) a dataset of n draws from the model's prior; returns the final manifest. */
 export async function simulateDataset(options: SimulateDatasetOptions): Promise<DatasetManifest> {
