@@ -291,8 +291,8 @@ export function assertDatasetSize(model: Simulator, n: number, seed: number): vo
   const bytes = n * (model.prior.dim + model.timesMs.length) * 4;
   if (bytes > MAX_DATASET_BYTES) {
     throw new RangeError(
-      `n = ${n} would make a ${gigabytes(bytes)} dataset of ${model.name}; one dataset may take at most ` +
-        `${gigabytes(MAX_DATASET_BYTES)} (${Math.floor(MAX_DATASET_BYTES / (bytes / n))} rows of this model)`,
+      `n = ${n} would make a ${formatBytes(bytes)} dataset of ${model.name}; one dataset may take at most ` +
+        `${formatBytes(MAX_DATASET_BYTES)} (${Math.floor(MAX_DATASET_BYTES / (bytes / n))} rows of this model)`,
     );
   }
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(Math.abs(seed) * n + n)) {
@@ -379,8 +379,8 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function gigabytes(bytes: number): string {
-  return `${(bytes / 1e9).toPrecision(3)} GB`;
+function formatBytes(bytes: number): string {
+  return bytes >= 1e12 ? `${(bytes / 1e12).toFixed(2)} TB` : `${(bytes / 1e9).toFixed(1)} GB`;
 }
 
 function shardPath(dir: string, kind: "theta" | "x", shard: number): string {

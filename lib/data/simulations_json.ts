@@ -15,9 +15,10 @@ export async function writeSimulationsJson(
   model: Simulator,
   runtime: GpuRuntime,
   theta: Float32Array,
+  /** Rows simulated and written at a time (default: about CHUNK_VALUES values); for tests and tuning. */
+  chunkRows = Math.max(1, Math.floor(CHUNK_VALUES / model.timesMs.length)),
 ): Promise<void> {
   const d = model.prior.dim, t = model.timesMs.length, n = theta.length / d;
-  const chunkRows = Math.max(1, Math.floor(CHUNK_VALUES / t));
   await writeStreamAtomic(path, async (write) => {
     await write(`{"times_ms":${JSON.stringify(Array.from(model.timesMs))},"x":[`);
     for (let start = 0; start < n; start += chunkRows) {
