@@ -191,6 +191,10 @@ Deno.test("dataset: absurd n is refused up front and leaves no folder", async ()
       simulateDataset({ ...base, n: MAX_DATASET_ROWS, seed: 2 ** 31, dir: out }),
       /seed 2147483648 is too large for n = 100000000/,
     );
+    await assert.rejects(
+      simulateDataset({ ...base, n: 10_000_000, shardSize: 1_000_000, dir: out }),
+      /a shard of 1000000 rows would hold 2.8 GB in memory; at most 2.1 GB \(762600 rows of this model\)/,
+    );
     assert.equal(await exists(`${dir}/new`), false);
   });
 });

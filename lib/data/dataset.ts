@@ -27,6 +27,8 @@ export const DEFAULT_SHARD_SIZE = 10_000;
 export const MAX_DATASET_ROWS = 100_000_000;
 /** The most bytes theta.npy and x.npy together may take (1 TiB); the shards take as much again until finalised. */
 export const MAX_DATASET_BYTES = 2 ** 40;
+/** The most bytes of θ and x one shard may hold: a shard is simulated, and later merged, whole in memory. */
+export const MAX_SHARD_BYTES = 2 ** 31;
 
 export type ModelSettings = Readonly<Record<string, number | string | boolean>>;
 
@@ -126,8 +128,16 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
 export async function planDataset(request: DatasetRequest, log?: (message: string) => void): Promise<DatasetPlan> {
   const { model, n, seed, dir } = request;
   assertDatasetSize(model, n, seed);
-  const shardSize = request.shardSize ?? Math.min(n, DEFAULT_SHARD_SIZE);
+  const rowBytes = (model.prior.dim + model.timesMs.length) * 4;
+  const shardSize = request.shardSize ??
+    Math.min(n, DEFAULT_SHARD_SIZE, Math.max(1, Math.floor(MAX_SHARD_BYTES / rowBytes)));
   if (!Number.isSafeInteger(shardSize) || shardSize <= 0) throw new RangeError(`shard size must be a positive integer`);
+  if (Math.min(shardSize, n) * rowBytes > MAX_SHARD_BYTES) {
+    throw new RangeError(
+      `a shard of ${shardSize} rows would hold ${formatBytes(Math.min(shardSize, n) * rowBytes)} in memory; ` +
+        `at most ${formatBytes(MAX_SHARD_BYTES)} (${Math.floor(MAX_SHARD_BYTES / rowBytes)} rows of this model)`,
+    );
+  }
   await assertWritableDir(dir);
   const wanted: DatasetManifest = {
     format: DATASET_FORMAT,
