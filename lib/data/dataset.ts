@@ -128,8 +128,11 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
 export async function planDataset(request: DatasetRequest, log?: (message: string) => void): Promise<DatasetPlan> {
   const { model, n, seed, dir } = request;
   assertDatasetSize(model, n, seed);
+  await assertWritableDir(dir);
+  const existing = await readManifest(dir);
+  // Without a shard size asked for, a dataset resumes with its own.
   const rowBytes = (model.prior.dim + model.timesMs.length) * 4;
-  const shardSize = request.shardSize ??
+  const shardSize = request.shardSize ?? existing?.shard_size ??
     Math.min(n, DEFAULT_SHARD_SIZE, Math.max(1, Math.floor(MAX_SHARD_BYTES / rowBytes)));
   if (!Number.isSafeInteger(shardSize) || shardSize <= 0) throw new RangeError(`shard size must be a positive integer`);
   if (Math.min(shardSize, n) * rowBytes > MAX_SHARD_BYTES) {
@@ -138,7 +141,6 @@ export async function planDataset(request: DatasetRequest, log?: (message: strin
         `at most ${formatBytes(MAX_SHARD_BYTES)} (${Math.floor(MAX_SHARD_BYTES / rowBytes)} rows of this model)`,
     );
   }
-  await assertWritableDir(dir);
   const wanted: DatasetManifest = {
     format: DATASET_FORMAT,
     status: "partial",
@@ -149,7 +151,6 @@ export async function planDataset(request: DatasetRequest, log?: (message: strin
     created: new Date().toISOString(),
     simulate_seconds: 0,
   };
-  const existing = await readManifest(dir);
   if (!existing) {
     if (await hasEntries(dir)) {
       throw new Error(`${dir} is not empty and holds no dataset manifest; choose an empty or new folder`);
