@@ -6,8 +6,10 @@ import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { writeStreamAtomic } from "./atomic.ts";
 
-/** Values of x simulated and written per chunk: about 80 MB of JSON text. */
-const CHUNK_VALUES = 2 ** 22;
+/** Values of x simulated and written per chunk: about 20 MB of JSON text... */
+const CHUNK_VALUES = 2 ** 20;
+/** ...but never fewer rows than this, so a long x (an HNN dipole) still fills the GPU's batches of networks. */
+const MIN_CHUNK_ROWS = 256;
 
 /** Simulate each row of θ (row-major, the prior's units) and write the JSON to `path` atomically. */
 export async function writeSimulationsJson(
@@ -15,8 +17,8 @@ export async function writeSimulationsJson(
   model: Simulator,
   runtime: GpuRuntime,
   theta: Float32Array,
-  /** Rows simulated and written at a time (default: about CHUNK_VALUES values); for tests and tuning. */
-  chunkRows = Math.max(1, Math.floor(CHUNK_VALUES / model.timesMs.length)),
+  /** Rows simulated and written at a time; for tests and tuning. */
+  chunkRows = Math.max(MIN_CHUNK_ROWS, Math.floor(CHUNK_VALUES / model.timesMs.length)),
 ): Promise<void> {
   const d = model.prior.dim, t = model.timesMs.length, n = theta.length / d;
   await writeStreamAtomic(path, async (write) => {
