@@ -228,6 +228,7 @@ Deno.test("dataset: a rerun of a finished dataset removes leftover shards and te
     await Deno.mkdir(`${dir}/ds/shards`);
     await Deno.writeFile(`${dir}/ds/shards/x-00000.npy`, x.subarray(0, 1000));
     await Deno.writeFile(`${dir}/ds/.x.npy.0123abcd.tmp`, x.subarray(0, 1000));
+    await Deno.writeFile(`${dir}/ds/.theta.npy.tmp`, x.subarray(0, 1000));
     await simulateDataset({ ...base, dir: `${dir}/ds` });
     assert.deepEqual(names(`${dir}/ds`), ["manifest.json", "theta.npy", "x.npy"]);
     assert.deepEqual(await Deno.readFile(`${dir}/ds/x.npy`), x);

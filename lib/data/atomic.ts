@@ -69,7 +69,7 @@ function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
 }
 
-/** Whether a name in a folder is a temporary file of writeFileAtomic or writeStreamAtomic. */
+/** Whether a name in a folder is a temporary file of writeFileAtomic or writeStreamAtomic (or of older versions). */
 export function isTempName(name: string): boolean {
-  return /^\..+\.[0-9a-f]{8}\.tmp$/.test(name);
+  return /^\..+(\.[0-9a-f]{8})?\.tmp$/.test(name);
 }
