@@ -254,10 +254,10 @@ Deno.test("dataset: shards simulated as separate ranges, in any order, finalise 
       /shards \[3, 4\) are not a range of the dataset's 3 shards/,
     );
     await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 0, end: 1 });
-    await assert.rejects(finaliseDataset({ dir: `${dir}/split` }), /shard 2 of 3 is not simulated yet/);
+    await assert.rejects(finaliseDataset(`${dir}/split`), /shard 2 of 3 is not simulated yet/);
     assert.deepEqual(names(`${dir}/split`), ["manifest.json", "shards"], "nothing final written");
     await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 1, end: 2 });
-    const split = await finaliseDataset({ dir: `${dir}/split` });
+    const split = await finaliseDataset(`${dir}/split`);
     assert.equal(split.status, "complete");
     assert.equal(split.nonfinite_rows, whole.nonfinite_rows);
     assert.deepEqual(names(`${dir}/split`), ["manifest.json", "theta.npy", "x.npy"]);

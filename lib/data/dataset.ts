@@ -118,7 +118,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     if (plan.state === "new" && !(await hasFinishedShard(dir))) await discardStart(dir, created);
     throw error;
   }
-  return await finaliseDataset({ dir, log: options.log });
+  return await finaliseDataset(dir);
 }
 
 /**
@@ -241,8 +241,7 @@ export async function simulateShards(options: SimulateShardsOptions): Promise<vo
  * Every step is atomic, and a dataset already complete only has its leftovers removed, so a crash anywhere is mended
  * by running it again.
  */
-export async function finaliseDataset(options: { dir: string; log?: (message: string) => void }) {
-  const { dir } = options;
+export async function finaliseDataset(dir: string): Promise<DatasetManifest> {
   const manifest = await readManifest(dir);
   if (!manifest) throw new Error(`${dir} holds no dataset (no ${MANIFEST})`);
   if (manifest.status === "complete") {
