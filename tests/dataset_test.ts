@@ -18,6 +18,7 @@ import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import type { Simulator } from "../lib/models/model.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { seededUniform } from "../lib/random.ts";
+import { TINY_BUDGET } from "./reference/tiny_run.ts";
 
 const runtime = await GpuRuntime.acquire({ notice: () => {} });
 const base = { model: rcModel, runtime, n: 2500, seed: 7, shardSize: 1000 };
@@ -169,11 +170,12 @@ Deno.test("dataset: observation noise is part of the identity; a rerun or resume
 
 Deno.test("dataset: an experiment without --noise into a noisy run's folder stops before writing anything", async () => {
   await withTempDir(async (dir) => {
-    const budget = { sims: 300 };
+    // A small budget throughout, so that a broken check costs seconds, not a full experiment.
+    const budget = { ...TINY_BUDGET, sims: 300 };
     const noisy = withObservationNoise(rcModel, EXPERIMENTS.rc.noise);
     await simulateDataset({ model: noisy, runtime, n: budget.sims, seed: 0, dir: `${dir}/run/dataset` });
     await assert.rejects(
-      runExperiment({ config: EXPERIMENTS.rc, size: "small", out: `${dir}/run`, runtime, budget }),
+      runExperiment({ config: EXPERIMENTS.rc, size: "small", out: `${dir}/run`, runtime, budget, maxEpochs: 1 }),
       /another run: observation_noise 0.17\d* \(asked none\)/,
     );
     assert.deepEqual(names(`${dir}/run`), ["dataset"], "no experiment.json, no progress log");
@@ -181,21 +183,24 @@ Deno.test("dataset: an experiment without --noise into a noisy run's folder stop
 });
 
 Deno.test("dataset: absurd n is refused up front and leaves no folder", async () => {
+  // Refused before simulating: were the limits gone, this model would fail the test at once, not fill the disk.
+  const model: Simulator = { ...rcModel, simulate: () => Promise.reject(new Error("simulated")) };
+  const refusedBase = { ...base, model };
   await withTempDir(async (dir) => {
     const out = `${dir}/new/ds`;
-    await assert.rejects(simulateDataset({ ...base, n: 1e9, dir: out }), /n = 1000000000 is beyond the limit/);
-    await assert.rejects(simulateDataset({ ...base, n: 2 ** 53 - 1, dir: out }), /beyond the limit/);
-    const wide: Simulator = { ...rcModel, timesMs: new Float64Array(1_000_000) };
+    await assert.rejects(simulateDataset({ ...refusedBase, n: 1e9, dir: out }), /n = 1000000000 is beyond the limit/);
+    await assert.rejects(simulateDataset({ ...refusedBase, n: 2 ** 53 - 1, dir: out }), /beyond the limit/);
+    const wide: Simulator = { ...model, timesMs: new Float64Array(1_000_000) };
     await assert.rejects(
       simulateDataset({ ...base, model: wide, n: 1_000_000, dir: out }),
       /would make a 4.00 TB dataset of rc; one dataset may take at most 1.10 TB \(274877 rows of this model\)/,
     );
     await assert.rejects(
-      simulateDataset({ ...base, n: MAX_DATASET_ROWS, seed: 2 ** 31, dir: out }),
+      simulateDataset({ ...refusedBase, n: MAX_DATASET_ROWS, seed: 2 ** 31, dir: out }),
       /seed 2147483648 is too large for n = 100000000/,
     );
     await assert.rejects(
-      simulateDataset({ ...base, n: 10_000_000, shardSize: 1_000_000, dir: out }),
+      simulateDataset({ ...refusedBase, n: 10_000_000, shardSize: 1_000_000, dir: out }),
       /a shard of 1000000 rows would hold 2.8 GB in memory; at most 2.1 GB \(762600 rows of this model\)/,
     );
     assert.equal(await exists(`${dir}/new`), false);
