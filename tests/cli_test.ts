@@ -74,8 +74,9 @@ const badArgs: [string, string[], RegExp][] = [
   ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --n N/],
   ["missing CSV", ["--model", "rc", "--theta-file", "/nonexistent/t.csv", "--out", "D"], /cannot read/],
   ["unwritable folder", ["--model", "rc", "--n", "5", "--out", "F/D"], /cannot write/],
-  ["absurd N", ["--model", "rc", "--n", "1000000000", "--out", "D"], /n = 1000000000 is beyond the limit/],
-  ["N at 2^53", ["--model", "rc", "--n", "9007199254740991", "--out", "D"], /beyond the limit of 100000000 rows/],
+  // Into an unwritable folder: the limit comes first, and a run without it fails there instead of filling the disk.
+  ["absurd N", ["--model", "rc", "--n", "1000000000", "--out", "F/D"], /n = 1000000000 is beyond the limit/],
+  ["N at 2^53", ["--model", "rc", "--n", "9007199254740991", "--out", "F/D"], /beyond the limit of 100000000 rows/],
 ];
 
 for (const [label, args, message] of badArgs) {
