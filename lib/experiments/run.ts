@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
-import { loadDataset, simulateDataset } from "../data/dataset.ts";
+import { loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
@@ -97,6 +97,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
   const previous = await checkExperimentFolder(options, simulator);
+  const datasetRequest = { model, n: budget.sims, seed: seed * 100 + STREAM.dataset, dir: join(out, "dataset") };
+  // A dataset of another identity in the folder (other noise, other n...) stops the run before it writes anything.
+  await planDataset(datasetRequest);
   await Deno.mkdir(out, { recursive: true });
   const lock = await RunLock.acquire(out);
   const log = new ProgressLog(out);
@@ -117,11 +120,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     }
     // 1. Training set.
     const manifest = await simulateDataset({
-      model,
+      ...datasetRequest,
       runtime,
-      n: budget.sims,
-      seed: seed * 100 + STREAM.dataset,
-      dir: join(out, "dataset"),
       onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
     });
     const coords = flowCoordinates(model.prior.parameters);
