@@ -13,7 +13,7 @@ import { writeSimulationsJson } from "../lib/data/simulations_json.ts";
 import { ThetaStream } from "../lib/data/theta_stream.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { withObservationNoise } from "../lib/experiments/checks.ts";
-import { runExperiment } from "../lib/experiments/run.ts";
+import { experimentSettings, runExperiment } from "../lib/experiments/run.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import type { Simulator } from "../lib/models/model.ts";
 import { rcModel } from "../lib/models/rc.ts";
@@ -173,12 +173,19 @@ Deno.test("dataset: an experiment without --noise into a noisy run's folder stop
     // A small budget throughout, so that a broken check costs seconds, not a full experiment.
     const budget = { ...TINY_BUDGET, sims: 300 };
     const noisy = withObservationNoise(rcModel, EXPERIMENTS.rc.noise);
+    const options = { config: EXPERIMENTS.rc, size: "small" as const, out: `${dir}/run`, budget, maxEpochs: 1 };
+    // An unfinished noisy run: its record and its dataset.
     await simulateDataset({ model: noisy, runtime, n: budget.sims, seed: 0, dir: `${dir}/run/dataset` });
+    const record = { ...experimentSettings({ ...options, noise: true }, rcModel), status: "failed" };
+    await Deno.writeTextFile(`${dir}/run/experiment.json`, JSON.stringify(record));
+    await assert.rejects(runExperiment({ ...options, runtime }), /holds another run \(noise 0.17\d* there, 0 here\)/);
+    // The dataset alone refuses the noiseless model too, whoever asks.
     await assert.rejects(
-      runExperiment({ config: EXPERIMENTS.rc, size: "small", out: `${dir}/run`, runtime, budget, maxEpochs: 1 }),
+      simulateDataset({ model: rcModel, runtime, n: budget.sims, seed: 0, dir: `${dir}/run/dataset` }),
       /another run: observation_noise 0.17\d* \(asked none\)/,
     );
-    assert.deepEqual(names(`${dir}/run`), ["dataset"], "no experiment.json, no progress log");
+    assert.deepEqual(names(`${dir}/run`), ["dataset", "experiment.json"], "no progress log, no lock");
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/run/experiment.json`)), record, "record untouched");
   });
 });
 
