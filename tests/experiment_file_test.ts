@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EXPERIMENT_NAMES, experimentFilePath, EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/experiments/experiment_file.ts";
-import { runPlan } from "../lib/experiments/plan.ts";
+import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
 import { validateSpec } from "../lib/hnn/spec.ts";
 import { getModel } from "../lib/models/registry.ts";
@@ -131,6 +131,20 @@ Deno.test("experiment files: a plan counts the simulations of each stage as the 
   // The RC experiment has no recordings: no stage of them.
   const rc = EXPERIMENTS.rc;
   assert.equal(runPlan(rc, rc.budgets.small!, rc.simulator(0.5)).stages.length, 4);
+});
+
+Deno.test("experiment files: a run of over an hour of software simulation is announced, a shorter one is not", () => {
+  const erp = EXPERIMENTS.erp, simulator = erp.simulator(0.5);
+  const small = runPlan(erp, erp.budgets.small!, simulator), paper = runPlan(erp, erp.budgets.paper!, simulator);
+  // 688 networks at 1.3 s: 15 min; the paper's 100,000 + 1000 + 10^4 × 101 + 2 × 101 + 2 × 100 at 1.3 s: 15 days.
+  assert.equal(softwareNotice(small, 1.3, "llvmpipe"), undefined);
+  assert.equal(paper.networks, 100_000 + 1000 + 10_000 * 101 + 2 * 101 + 2 * 100);
+  assert.equal(
+    softwareNotice(paper, 1.3, "llvmpipe"),
+    "note: about 401.3 h of simulation (1,111,402 networks) on the software adapter llvmpipe; a GPU is far faster " +
+      "(--dry-run prints the plan)",
+  );
+  assert.equal(softwareNotice(small, 3600 / 688 + 0.01, "llvmpipe")?.startsWith("note: about 60.1 min"), true);
 });
 
 const BAD: [string, Record<string, unknown>, RegExp][] = [

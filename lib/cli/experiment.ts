@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXPERIMENT_NAMES, experimentFilePath, type ExperimentName, type Size } from "../experiments/configs.ts";
 import { checkRecordings, loadExperimentFile } from "../experiments/experiment_file.ts";
-import { describePlan, formatDuration, measureSecondsPerNetwork, runPlan } from "../experiments/plan.ts";
+import { describePlan, measureSecondsPerNetwork, runPlan, softwareNotice } from "../experiments/plan.ts";
 import { checkExperimentFolder, type ExperimentOptions, runExperiment, sizeBudget } from "../experiments/run.ts";
 import type { ExperimentConfig } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
@@ -33,8 +33,6 @@ export interface ExperimentArgs {
 }
 
 const PROBE_NETWORKS = 4;
-/** A run whose simulation alone would take longer than this on a software adapter is announced as such. */
-const SOFTWARE_WARNING_SECONDS = 3600;
 
 /** The experiment of --config, or of --name (the shipped file of that name). */
 export function experimentOf(args: Pick<ExperimentArgs, "config" | "name">): ExperimentConfig {
@@ -71,14 +69,9 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   let progress: Progress | undefined;
   try {
     if (runtime.adapterSummary.fallback) {
-      const seconds = runPlan(config, budget, model).networks *
-        await measureSecondsPerNetwork(runtime, model, args.probe ?? PROBE_NETWORKS);
-      if (seconds > SOFTWARE_WARNING_SECONDS) {
-        console.error(
-          `note: about ${formatDuration(seconds)} of simulation on the software adapter ` +
-            `${runtime.adapterSummary.description}; a GPU is far faster (docs/experiments.md; --dry-run for the plan)`,
-        );
-      }
+      const perNetwork = await measureSecondsPerNetwork(runtime, model, args.probe ?? PROBE_NETWORKS);
+      const notice = softwareNotice(runPlan(config, budget, model), perNetwork, runtime.adapterSummary.description);
+      if (notice) console.error(notice);
     }
     const backend = await useBackend(args.backend);
     console.error(`${label} ${previous ? "resumed in" : "into"} ${out}; tfjs ${backend}`);

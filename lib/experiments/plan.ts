@@ -69,6 +69,17 @@ export async function measureSecondsPerNetwork(
   return (performance.now() - began) / 1000 / probe;
 }
 
+/** A run whose simulations alone would take longer than this on a software adapter is announced as such. */
+export const SOFTWARE_NOTICE_SECONDS = 3600;
+
+/** What to say before a run on a software adapter whose simulations would take over an hour; else undefined. */
+export function softwareNotice(plan: RunPlan, secondsPerNetwork: number, adapter: string): string | undefined {
+  const seconds = plan.networks * secondsPerNetwork;
+  if (seconds <= SOFTWARE_NOTICE_SECONDS) return undefined;
+  return `note: about ${formatDuration(seconds)} of simulation (${plan.networks.toLocaleString("en-US")} networks) ` +
+    `on the software adapter ${adapter}; a GPU is far faster (--dry-run prints the plan)`;
+}
+
 /** `s` seconds as people read them: 42 s, 7.5 min, 3.2 h. */
 export function formatDuration(s: number): string {
   if (s < 90) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
