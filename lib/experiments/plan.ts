@@ -5,6 +5,7 @@
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { seededUniform } from "../random.ts";
+import { formatBytes, formatDuration } from "../format.ts";
 import type { Budget, ExperimentConfig } from "./types.ts";
 
 export interface StagePlan {
@@ -78,19 +79,6 @@ export function softwareNotice(plan: RunPlan, secondsPerNetwork: number, adapter
   if (seconds <= SOFTWARE_NOTICE_SECONDS) return undefined;
   return `note: about ${formatDuration(seconds)} of simulation (${plan.networks.toLocaleString("en-US")} networks) ` +
     `on the software adapter ${adapter}; a GPU is far faster (--dry-run prints the plan)`;
-}
-
-/** `s` seconds as people read them: 42 s, 7.5 min, 3.2 h. */
-export function formatDuration(s: number): string {
-  if (s < 90) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  const k = Math.min(units.length - 1, Math.floor(Math.log10(Math.max(bytes, 1)) / 3));
-  return `${(bytes / 1000 ** k).toFixed(k === 0 ? 0 : 1)} ${units[k]}`;
 }
 
 /** The plan as lines to print, with the simulation time from `secondsPerNetwork`. */
