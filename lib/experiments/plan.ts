@@ -24,8 +24,10 @@ export interface RunPlan {
 
 /** Bytes of one number in a JSON record (digits of a float, separator). */
 const JSON_NUMBER_BYTES = 20;
-/** The posterior's weights, the fitted summary, training log and diagnostics: a few MB at most. */
-const FIXED_BYTES = 5e6;
+/** The posterior's weights, the run's experiment file, training log and diagnostics: about 1 MB at most. */
+const FIXED_BYTES = 1e6;
+/** Rows of the fitted summary: up to 30 PCA components, the mean and the time base. */
+const SUMMARY_ROWS = 32;
 /** Quantile rows of a predictive band (q025, q25, q50, q75, q975) plus times. */
 const BAND_ROWS = 6;
 
@@ -44,7 +46,8 @@ export function runPlan(config: ExperimentConfig, budget: Budget, simulator: Sim
   ].filter((s) => s.networks > 0);
   const dataset = budget.sims * (d + t) * 4;
   const perObservation = (budget.observationSamples * d + (2 + BAND_ROWS) * t + d * d) * JSON_NUMBER_BYTES;
-  const diskBytes = dataset + (observations + recordings) * perObservation + FIXED_BYTES;
+  const diskBytes = dataset + (observations + recordings) * perObservation + SUMMARY_ROWS * t * JSON_NUMBER_BYTES +
+    FIXED_BYTES;
   return {
     stages,
     networks: stages.reduce((n, s) => n + s.networks, 0),
