@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { EXPERIMENT_NAMES, experimentFilePath, EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/experiments/experiment_file.ts";
 import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
+import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
+import { fixturePath } from "../lib/hnn/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
 import { validateSpec } from "../lib/hnn/spec.ts";
 import { getModel } from "../lib/models/registry.ts";
@@ -222,6 +224,51 @@ Deno.test("experiment files: a network's own parameters may carry the priors", (
   assert.deepEqual(config.simulator(0.5).prior.toJSON(), [
     { name: "drive_time", low: 10, high: 30, scale: "linear", unit: "ms" },
   ]);
+});
+
+Deno.test("experiment files: an hnn-core network file is a network too, given its simulated time", async () => {
+  const folder = join(dir, "hnncore");
+  await Deno.mkdir(folder);
+  const gz = await Deno.readFile(fixturePath("hnncore/neymotin2020_3x3_drives.json.gz"));
+  const text = await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  await Deno.writeTextFile(join(folder, "net.json"), text);
+  const experiment = userExperiment({
+    network: "net.json",
+    parameters: [{ name: "evprox1_time", sets: [{ drive: "evprox1", field: "mu" }], low: 15, high: 40, unit: "ms" }],
+    observations: [],
+    tstop_ms: 170,
+  });
+  const path = join(folder, "experiment.json");
+  await Deno.writeTextFile(path, JSON.stringify(experiment));
+  const simulator = loadExperimentFile(path).simulator(0.5);
+  assert.deepEqual([simulator.name, simulator.timesMs.length, simulator.prior.names], ["hnn-my-drive", 341, [
+    "evprox1_time",
+  ]]);
+  await Deno.writeTextFile(path, JSON.stringify({ ...experiment, tstop_ms: undefined }));
+  assert.throws(
+    () => loadExperimentFile(path),
+    /experiment\.json: tstop_ms: an hnn-core network file has no simulated time$/,
+  );
+});
+
+Deno.test("experiment files: an unfinished run resumes only with the experiment file it was started with", async () => {
+  const folder = join(dir, "resume");
+  const path = await writeUserFiles(folder, userExperiment());
+  const config = loadExperimentFile(path), out = join(folder, "run");
+  const options = { config, size: "small" as const, out, noise: true };
+  await Deno.mkdir(out);
+  const record = { ...experimentSettings(options, config.simulator(0.5)), status: "failed", started: "then" };
+  await Deno.writeTextFile(join(out, "experiment.json"), JSON.stringify(record));
+  await Deno.writeTextFile(join(out, "config.json"), JSON.stringify(config.document));
+  assert.equal((await checkExperimentFolder(options, config.simulator(0.5)))?.started, "then");
+  // The same name and settings, another prior: a run of another experiment.
+  const edited = userExperiment();
+  edited.parameters[0].high = 35;
+  const changed = experimentFromJson(edited, path);
+  await assert.rejects(
+    checkExperimentFolder({ ...options, config: changed }, changed.simulator(0.5)),
+    /run of another version of \S+experiment\.json \(its config\.json differs\): give a new folder$/,
+  );
 });
 
 Deno.test({
