@@ -271,6 +271,23 @@ Deno.test("experiment files: an unfinished run resumes only with the experiment 
   );
 });
 
+Deno.test("experiment files: a spec's parameter priors are checked like an experiment file's, naming the field", () => {
+  const spec = (prior: Record<string, unknown>) =>
+    validateSpec({ ...SMALL_NETWORK, parameters: [{ name: "t", sets: [{ drive: "evprox", field: "mu" }], ...prior }] });
+  assert.deepEqual(spec({ low: 1, high: 2, scale: "log10", unit: "ms" }).parameters[0], {
+    name: "t",
+    sets: [{ drive: "evprox", field: "mu" }],
+    low: 1,
+    high: 2,
+    scale: "log10",
+    unit: "ms",
+  });
+  assert.throws(() => spec({ low: 2, high: 1 }), /^SpecError: parameters\[0\]\.high: bounds must be finite/);
+  assert.throws(() => spec({ low: -1, high: 1, scale: "log10" }), /^SpecError: parameters\[0\]\.low: a log10 scale/);
+  assert.throws(() => spec({ scale: "log10" }), /^SpecError: parameters\[0\]\.scale needs low and high$/);
+  assert.throws(() => spec({ low: 1, high: 2, scale: "ln" }), /^SpecError: parameters\[0\]\.scale must be one of/);
+});
+
 Deno.test({
   name: "experiment files: every shipped experiment dry-runs, printing its plan and writing nothing",
   sanitizeResources: false,
