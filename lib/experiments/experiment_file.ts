@@ -10,6 +10,7 @@ import { dataPath } from "../data/paths.ts";
 import { hnnSimulator } from "../hnn/models.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import { type NetworkSpec, SpecError, validateSpec } from "../hnn/spec.ts";
+import { specPrior } from "../hnn/spec_network.ts";
 import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
@@ -122,6 +123,11 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
   const model = file.network !== undefined
     ? networkModel(file, readNetwork(file.network, base, fail), fail)
     : builtInModel(file, fail);
+  try {
+    model.simulator(model.dtMs);
+  } catch (error) {
+    fail("window_ms", (error as Error).message);
+  }
   const prior = model.prior;
   const ids = new Set<string>();
   const newId = (id: string, field: string) => {
@@ -227,20 +233,8 @@ function networkModel(file: ExperimentFile, network: Record<string, unknown>, fa
   };
   let prior: Prior;
   try {
-    const spec = validateSpec(specAt(dtMs));
-    if (spec.parameters.length === 0) fail("parameters", "the network declares none: give them here");
-    prior = new Prior(spec.parameters.map((p, i) => {
-      if (p.low === undefined || p.high === undefined) fail(`parameters[${i}]`, "no prior: give low and high");
-      return {
-        name: p.name,
-        low: p.low!,
-        high: p.high!,
-        scale: p.scale ?? "linear",
-        ...(p.unit ? { unit: p.unit } : {}),
-      };
-    }));
+    prior = specPrior(validateSpec(specAt(dtMs)).parameters);
   } catch (error) {
-    if (error instanceof ExperimentFileError) throw error;
     // The spec's messages start with the field's path: this file's own parameters, or the network's fields.
     const own = error instanceof SpecError && file.parameters && error.message.startsWith("parameters");
     return fail(own ? "" : "network", (error as Error).message);
