@@ -74,7 +74,7 @@ const badArgs: [string, string[], RegExp][] = [
   ["N = 0", ["--model", "rc", "--n", "0", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N < 0", ["--model", "rc", "--n", "-3", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N not a number", ["--model", "rc", "--n", "many", "--out", "D"], /must be a positive integer/],
-  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --n N/],
+  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --sims N/],
   ["missing CSV", ["--model", "rc", "--theta-file", "/nonexistent/t.csv", "--out", "D"], /cannot read/],
   ["unwritable folder", ["--model", "rc", "--n", "5", "--out", "F/D"], /cannot write/],
   // Into an unwritable folder: the limit comes first, and a run without it fails there instead of filling the disk.

@@ -15,7 +15,9 @@ import type { Posterior } from "../posterior/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
-import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import { experimentFromJson } from "./experiment_file.ts";
+import { CONFIG_FILE } from "./run_folder.ts";
 import type { RecordingUnits } from "./recordings.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
@@ -53,7 +55,7 @@ async function readJson<T>(dir: string, file: string, what: string): Promise<T> 
 /** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
   const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
-  const config = EXPERIMENTS[experiment.name];
+  const config = await runExperimentConfig(dir) ?? EXPERIMENTS[experiment.name];
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
   const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
   const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
@@ -69,6 +71,19 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
     simulator: config.simulator(manifest.dt_ms),
     units: config.recordingUnits ?? { scale: 1, smoothMs: 0 },
   };
+}
+
+/** The run's own copy of its experiment file (runs made before it was kept have none: their name says which). */
+async function runExperimentConfig(dir: string): Promise<ExperimentConfig | undefined> {
+  const path = join(dir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  return experimentFromJson(JSON.parse(text), path);
 }
 
 /** Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. */

@@ -6,6 +6,7 @@
  * likewise.
  */
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
 import { loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
@@ -25,7 +26,7 @@ import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./conf
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
 import { loadRecording, type Recording } from "./recordings.ts";
-import { checkRunFolder, type RunRecord } from "./run_folder.ts";
+import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
 import { RunLock } from "./run_lock.ts";
 
 export interface ExperimentOptions {
@@ -48,6 +49,17 @@ export interface ExperimentOptions {
   dtMs?: number;
   /** The command line that runs (and resumes) this experiment, recorded for the report. */
   command?: string;
+  /** Called as the training set is simulated (after each batch) with networks done and in all. */
+  onSimulate?: (done: number, total: number) => void;
+}
+
+/** The budget of `size`, which the experiment's file must give. */
+export function sizeBudget(config: ExperimentConfig, size: Size): Budget {
+  const budget = config.budgets[size];
+  if (!budget) {
+    throw new Error(`${config.source}: budgets.${size}: not given (sizes: ${Object.keys(config.budgets).join(", ")})`);
+  }
+  return budget;
 }
 
 /** The settings experiment.json records, which a resumed run must match (run_folder.ts IDENTITY_FIELDS). */
@@ -64,7 +76,7 @@ export function experimentSettings(options: Omit<ExperimentOptions, "runtime">, 
     noise: options.noise ? config.noise : 0,
     theta_jitter: options.thetaJitter ?? 0,
     seed: options.seed ?? 0,
-    budget: { ...config.budgets[size], ...options.budget },
+    budget: { ...sizeBudget(config, size), ...options.budget },
     dt_ms: simulator.dtMs,
     max_epochs: options.maxEpochs ?? null,
   };
@@ -79,7 +91,18 @@ export async function checkExperimentFolder(
   simulator: Simulator,
 ): Promise<RunRecord | undefined> {
   await assertWritableDir(options.out);
-  return await checkRunFolder(options.out, experimentSettings(options, simulator));
+  const previous = await checkRunFolder(options.out, experimentSettings(options, simulator));
+  if (previous) {
+    const kept = await Deno.readTextFile(join(options.out, CONFIG_FILE)).then(JSON.parse, () => undefined);
+    const wanted = JSON.parse(JSON.stringify(options.config.document));
+    if (kept !== undefined && !isDeepStrictEqual(kept, wanted)) {
+      throw new Error(
+        `${options.out} is a run of another version of ${options.config.source} (its ${CONFIG_FILE} differs): ` +
+          `give a new folder`,
+      );
+    }
+  }
+  return previous;
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
@@ -115,6 +138,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
   try {
     await writeExperiment();
+    // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
+    await writeFileAtomic(join(out, CONFIG_FILE), JSON.stringify(config.document, null, 2) + "\n");
     if (previous) {
       await log.write("resume", { message: `resuming the ${previous.status} run started ${previous.started}` });
     }
@@ -122,7 +147,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     const manifest = await simulateDataset({
       ...datasetRequest,
       runtime,
-      onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
+      onProgress: (done, total) => {
+        options.onSimulate?.(done, total);
+        if (done === total) log.write("simulate", { done, total });
+      },
     });
     const coords = flowCoordinates(model.prior.parameters);
 
