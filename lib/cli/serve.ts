@@ -1,6 +1,5 @@
 /** `serve`: the diagnostics report over a runs folder, on 127.0.0.1 unless told otherwise. */
-import { createApp } from "../server/app.tsx";
-import { servedHosts } from "../server/request_guard.ts";
+import { listen } from "../server/listen.ts";
 
 export async function serveCommand(
   args: { runs: string; port: number; host: string; allowHost: string[]; data?: string },
@@ -10,22 +9,15 @@ export async function serveCommand(
   } catch (error) {
     throw new Error(`cannot serve runs from ${args.runs}: ${(error as Error).message}`);
   }
-  const served = servedHosts(args.host, args.port, args.allowHost);
-  const app = await createApp(args.runs, { dataDir: args.data, served });
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: args.host,
-      port: args.port,
-      onListen: ({ hostname, port }) => {
-        const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
-        console.log(`neurosbi report: http://${shown}:${port}/ (runs from ${args.runs})`);
-      },
-    }, app.fetch);
-  } catch (error) {
-    throw new Error(`cannot listen on ${args.host} port ${args.port}: ${(error as Error).message}`);
-  }
-  // Port 0 takes a free port when binding; no request is handled before this line sets it.
-  served.port = server.addr.port;
+  const server = await listen(args.runs, {
+    host: args.host,
+    port: args.port,
+    allowHost: args.allowHost,
+    dataDir: args.data,
+    onListen: ({ hostname, port }) => {
+      const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
+      console.log(`neurosbi report: http://${shown}:${port}/ (runs from ${args.runs})`);
+    },
+  });
   await server.finished;
 }
