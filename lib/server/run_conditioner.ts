@@ -16,7 +16,7 @@ type ConditionModule = typeof import("../experiments/condition.ts");
 export interface ConditionerLimits {
   /** Jobs that run at once (they share one GPU, so more only slows each down). */
   running: number;
-  /** Jobs that may wait for a turn; more are refused as busy. */
+  /** Jobs that may wait for a turn while all run; more are refused as busy. */
   waiting: number;
 }
 
@@ -65,13 +65,11 @@ export class RunConditioner {
     options: ConditionOptions,
     signal?: AbortSignal,
   ): Promise<ConditionedWaveform> {
-    if (this.#queue.size >= this.limits.waiting) {
-      throw new Busy(
-        `the report is busy (${this.#queue.pending} conditioning jobs running, ${this.#queue.size} waiting): try again in a few seconds`,
-        RETRY_AFTER_S,
-      );
-    }
     const { runtime, condition } = await this.#ready();
+    if (this.#queue.pending >= this.limits.running && this.#queue.size >= this.limits.waiting) {
+      const jobs = this.#queue.pending + this.#queue.size;
+      throw new Busy(`the report is busy with ${jobs} conditioning jobs: try again in a few seconds`, RETRY_AFTER_S);
+    }
     return await this.#queue.add(async () => {
       this.#running++;
       try {
