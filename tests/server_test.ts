@@ -384,8 +384,8 @@ conditionTest(
   async () => {
     const conditioner = new RunConditioner({ running: 1, waiting: 3 });
     const server = await startServer(runs, { dataDir: data, conditioner });
+    const held = holdSimulations(await conditioner.run(`${runs}/rc-tiny`));
     try {
-      const held = holdSimulations(await conditioner.run(`${runs}/rc-tiny`));
       const holder = conditioner.condition(held.run, Float32Array.from(observation.x), "held", {
         ...CONDITION_DEFAULTS,
         samples: 10,
@@ -422,6 +422,7 @@ conditionTest(
       assert.equal((await postUpload(server.origin, 10)).status, 200, "the next client is served");
       assert.deepEqual(conditioner.load, { running: 0, waiting: 0, completed: 2 }, "none of the three ever ran");
     } finally {
+      held.release();
       await server.close();
       await conditioner.dispose();
     }
