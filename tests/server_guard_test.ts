@@ -136,6 +136,20 @@ Deno.test("report: requests addressed to a host other than the bound one or loop
     assert.match(page.text, /<h1>Forbidden<\/h1>/);
   }));
 
+Deno.test("report: --allow-host adds names the report answers to, and only those", async () => {
+  const server = await startServer(runs, { allowHost: ["report.example", "Lab-PC"] });
+  try {
+    const request = (host: string) =>
+      rawRequest(server.port, `GET /api/runs HTTP/1.1\nHost: ${host}:${server.port}\nConnection: close`);
+    for (const host of ["report.example", "lab-pc", "LAB-PC"]) assert.equal((await request(host)).status, 200, host);
+    for (const host of ["other.example", "report.example.attacker.example"]) {
+      assert.equal((await request(host)).status, 403, host);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("report: cross-site posts are refused with 403 whatever their content type; same-site and scripts pass", () =>
   withServer(async (origin) => {
     const post = (path: string, headers: Record<string, string>, body: BodyInit) =>

@@ -119,8 +119,7 @@ export function buildProgram(): Command {
       "--allow-host <name>",
       "a further name clients reach the report by, e.g. the machine's name with --host 0.0.0.0 (repeatable); " +
         "requests addressed to other names are refused, so that no web page can read the report through DNS rebinding",
-      (value: string, names: string[]) => [...names, hostName(value)],
-      [] as string[],
+      (value: string, names: string[] = []) => [...names, hostName(value)],
     )
     .option(
       "--data <dir>",

@@ -2,7 +2,7 @@
 import { listen } from "../server/listen.ts";
 
 export async function serveCommand(
-  args: { runs: string; port: number; host: string; allowHost: string[]; data?: string },
+  args: { runs: string; port: number; host: string; allowHost?: string[]; data?: string },
 ): Promise<void> {
   try {
     if (!(await Deno.stat(args.runs)).isDirectory) throw new Error("not a folder");

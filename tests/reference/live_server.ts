@@ -1,6 +1,5 @@
 /** The report on a real socket on 127.0.0.1 (any free port), as `serve` runs it, for tests of what clients send. */
-import type { AppOptions } from "../../lib/server/app.tsx";
-import { listen } from "../../lib/server/listen.ts";
+import { listen, type ListenOptions } from "../../lib/server/listen.ts";
 
 export interface LiveServer {
   /** `http://127.0.0.1:<port>` */
@@ -9,7 +8,10 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startServer(runs: string, options: Omit<AppOptions, "served"> = {}): Promise<LiveServer> {
+export async function startServer(
+  runs: string,
+  options: Omit<ListenOptions, "host" | "port"> = {},
+): Promise<LiveServer> {
   const server = await listen(runs, { ...options, host: "127.0.0.1", port: 0 });
   const port = server.addr.port;
   return { origin: `http://127.0.0.1:${port}`, port, close: () => server.shutdown() };
