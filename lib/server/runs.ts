@@ -3,6 +3,7 @@
  * resolved paths must stay inside the root, so requests cannot leave it.
  */
 import { join, resolve, sep } from "node:path";
+import { withLiveStatus } from "../experiments/run_folder.ts";
 import type { ExperimentRecord } from "./overview.tsx";
 import { EXPERIMENT, firstIssue, type RunRecord } from "./run_records.ts";
 
@@ -39,7 +40,7 @@ export class RunStore {
       const stat = await Deno.stat(join(this.root, entry.name));
       const summary: RunSummary = { name: entry.name, modified: stat.mtime };
       try {
-        summary.experiment = await this.read(entry.name, EXPERIMENT);
+        summary.experiment = await this.experiment(entry.name);
       } catch (error) {
         if (!(error instanceof BadRun)) throw error;
         summary.problem = error.message;
@@ -63,6 +64,11 @@ export class RunStore {
     if (!real.startsWith(rootReal + sep)) throw new RunNotFound(`run ${name} lies outside the runs folder`);
     if (!(await Deno.stat(real)).isDirectory) throw new RunNotFound(`no run named ${JSON.stringify(name)}`);
     return real;
+  }
+
+  /** A run's experiment.json, a killed run's `running` read as `interrupted`; undefined when absent. */
+  async experiment(name: string): Promise<ExperimentRecord | undefined> {
+    return await withLiveStatus(await this.dir(name), await this.read(name, EXPERIMENT));
   }
 
   /** Names (without .json) of the JSON files in a run's sub-folder, sorted; empty when it does not exist. */

@@ -7,7 +7,7 @@ import {
   TrainingSection,
 } from "../../../lib/server/overview.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
-import { DATASET_MANIFEST, EXPERIMENT, POSTERIOR, SUMMARY, TRAINING } from "../../../lib/server/run_records.ts";
+import { DATASET_MANIFEST, POSTERIOR, SUMMARY, TRAINING } from "../../../lib/server/run_records.ts";
 
 /** Optional live view: the server-sent progress events, newest last (the page works without it). */
 function liveProgress(run: string): string {
@@ -27,7 +27,7 @@ export default async function Overview({ params, store }: RouteContext) {
   const run = params.run;
   await store.dir(run);
   const [experiment, manifest, training, summary, posterior] = await Promise.all([
-    store.read(run, EXPERIMENT),
+    store.experiment(run),
     store.read(run, DATASET_MANIFEST),
     store.read(run, TRAINING),
     store.read(run, SUMMARY),
