@@ -11,6 +11,7 @@ import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
+import { checkHostName } from "../server/request_guard.ts";
 import { replayCommand } from "./replay.ts";
 import type { RunCheck } from "./diagnose_run.ts";
 import { simulateCommand } from "./simulate.ts";
@@ -27,6 +28,14 @@ function port(value: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || n > 65535) throw new InvalidArgumentError("must be a port number, 0–65535");
   return n;
+}
+
+function hostName(value: string): string {
+  try {
+    return checkHostName(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function positiveNumber(value: string): number {
@@ -121,7 +130,19 @@ export function buildProgram(): Command {
     .description("serve the diagnostics report of the runs in a folder")
     .option("--runs <dir>", "folder holding run folders (as the experiment command writes them)", "runs")
     .option("--port <P>", "TCP port (0: any free port)", port, 8000)
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "address to listen on: 127.0.0.1 serves this machine only; 0.0.0.0 or :: every network interface (the serve " +
+        "task may listen on any address, so this option alone decides who can connect)",
+      hostName,
+      "127.0.0.1",
+    )
+    .option(
+      "--allow-host <name>",
+      "a further name clients reach the report by, e.g. the machine's name with --host 0.0.0.0 (repeatable); " +
+        "requests addressed to other names are refused, so that no web page can read the report through DNS rebinding",
+      (value: string, names: string[] = []) => [...names, hostName(value)],
+    )
     .option(
       "--data <dir>",
       "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",

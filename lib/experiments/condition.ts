@@ -86,25 +86,34 @@ async function runExperimentConfig(dir: string): Promise<ExperimentConfig | unde
   return experimentFromJson(JSON.parse(text), path);
 }
 
-/** Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. */
+/**
+ * Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. Once `signal`
+ * aborts (the report's client went away), the work stops at the next step or simulation chunk with its reason.
+ */
 export async function conditionRun(
   runtime: GpuRuntime,
   run: RunPosterior,
   x: Float32Array,
   label: string,
   options: ConditionOptions = CONDITION_DEFAULTS,
+  signal?: AbortSignal,
 ): Promise<ConditionedWaveform> {
   const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
   if (x.length !== times.length) {
     throw new Error(`${label} has ${x.length} samples, the model's time base ${times.length}`);
   }
+  signal?.throwIfAborted();
   const features = await computeSummary(runtime, run.summary, x);
+  signal?.throwIfAborted();
   const draws = await run.posterior.sample(options.samples, features, { seed: options.seed });
+  signal?.throwIfAborted();
   const samples = flowCoordinates(run.parameters).fromFlow(draws.samples);
   const sims = Math.min(options.predictiveSims, options.samples);
   const predictive = await run.simulator.simulate(runtime, samples.subarray(0, sims * d), {
     seeds: Float64Array.from({ length: sims }, (_, i) => options.seed * 1e6 + i),
+    onProgress: () => signal?.throwIfAborted(),
   });
+  signal?.throwIfAborted();
   return {
     label,
     times_ms: times,
