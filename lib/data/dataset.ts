@@ -63,7 +63,25 @@ const MANIFEST = "manifest.json";
 
 /** Simulate (or resume) a dataset of n draws from the model's prior; returns the final manifest. */
 export async function simulateDataset(options: SimulateDatasetOptions): Promise<DatasetManifest> {
-  const { model, runtime, n, seed, dir } = options;
+  const { dir, runtime } = options;
+  const manifest = await openDataset(options);
+  if (manifest.status === "complete") {
+    options.log?.(`${dir} already holds the complete dataset; nothing to do`);
+    return manifest;
+  }
+  await simulateShards(options, manifest, 0, shardCount(manifest), async (seconds) => {
+    manifest.simulate_seconds += seconds;
+    await writeManifest(dir, manifest);
+  });
+  return await finaliseDataset(dir, { adapter: runtime.adapterSummary, simulateSeconds: manifest.simulate_seconds });
+}
+
+/**
+ * The manifest of the dataset the options describe: the one already in dir (checked to be the same run), or a new
+ * partial one written there. Refuses a folder holding another run or other files.
+ */
+export async function openDataset(options: Omit<SimulateDatasetOptions, "runtime">): Promise<DatasetManifest> {
+  const { model, n, seed, dir } = options;
   if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`n must be a positive integer, got ${n}`);
   const shardSize = options.shardSize ?? Math.min(n, DEFAULT_SHARD_SIZE);
   if (!Number.isSafeInteger(shardSize) || shardSize <= 0) throw new RangeError(`shard size must be a positive integer`);
@@ -86,26 +104,43 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   const existing = await readManifest(dir);
   if (existing) {
     assertSameRun(existing, wanted, dir);
-    if (existing.status === "complete") {
-      options.log?.(`${dir} already holds the complete dataset; nothing to do`);
-      return existing;
-    }
-  } else if (await hasEntries(dir)) {
+    return existing;
+  }
+  if (await hasEntries(dir)) {
     throw new Error(`${dir} is not empty and holds no dataset manifest; choose an empty or new folder`);
   }
-  const manifest: DatasetManifest = existing ?? wanted;
   await Deno.mkdir(join(dir, "shards"), { recursive: true });
-  if (!existing) await writeManifest(dir, manifest);
+  await writeManifest(dir, wanted);
+  return wanted;
+}
 
+export function shardCount(manifest: Pick<DatasetManifest, "n" | "shard_size">): number {
+  return Math.ceil(manifest.n / manifest.shard_size);
+}
+
+/**
+ * Simulate shards [from, to) of a partial dataset, skipping those already complete; `onShard` gets the simulation
+ * seconds of each shard written. Leaves the manifest alone, so several processes may fill disjoint ranges at once.
+ */
+export async function simulateShards(
+  options: SimulateDatasetOptions,
+  manifest: DatasetManifest,
+  from: number,
+  to: number,
+  onShard?: (seconds: number) => Promise<void>,
+): Promise<void> {
+  const { model, runtime, dir } = options;
+  const { n, seed, shard_size: shardSize } = manifest;
+  await Deno.mkdir(join(dir, "shards"), { recursive: true });
   const theta = new Float32Array(model.prior.sample(n, seededUniform(seed)));
   const d = model.prior.dim, t = model.timesMs.length;
-  const shardCount = Math.ceil(n / shardSize);
+  const total = shardCount(manifest);
   let done = 0;
-  for (let s = 0; s < shardCount; s++) {
+  for (let s = from; s < to; s++) {
     const start = s * shardSize, count = Math.min(shardSize, n - start);
     const thetaShard = theta.subarray(start * d, (start + count) * d);
     if (await shardIsComplete(dir, s, thetaShard, count, t)) {
-      if (done === start && start > 0) options.log?.(`resuming: shard ${s + 1} of ${shardCount}`);
+      if (done === start && start > 0) options.log?.(`resuming: shard ${s + 1} of ${total}`);
       done += count;
       options.onProgress?.(done, n);
       continue;
@@ -115,19 +150,51 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       onProgress: (k) => options.onProgress?.(done + k, n),
       seeds: rowSeeds(seed, n, start, count),
     });
-    manifest.simulate_seconds += (performance.now() - began) / 1000;
+    const seconds = (performance.now() - began) / 1000;
     // x last: a shard counts only once its x file exists.
     await writeFileAtomic(shardPath(dir, "theta", s), encodeNpy({ rows: count, cols: d, data: thetaShard }));
     await writeFileAtomic(shardPath(dir, "x", s), encodeNpy({ rows: count, cols: t, data: x }));
-    await writeManifest(dir, manifest);
+    await onShard?.(seconds);
     done += count;
   }
+}
 
-  manifest.nonfinite_rows = await mergeShards(dir, shardCount, n, d, t);
+/** Shards of a partial dataset whose files are missing or of the wrong shape. */
+export async function missingShards(dir: string, manifest: DatasetManifest): Promise<number[]> {
+  const missing: number[] = [];
+  for (let s = 0; s < shardCount(manifest); s++) {
+    const rows = Math.min(manifest.shard_size, manifest.n - s * manifest.shard_size);
+    const shapes = await Promise.all(
+      [["theta", manifest.theta_names.length], ["x", manifest.times_ms.length]].map(async ([kind, cols]) => {
+        const shape = await npyShape(shardPath(dir, kind as "theta" | "x", s));
+        return shape?.rows === rows && shape.cols === cols;
+      }),
+    );
+    if (!shapes.every(Boolean)) missing.push(s);
+  }
+  return missing;
+}
+
+/**
+ * Concatenate a partial dataset's shards (all present) into theta.npy and x.npy and mark it complete, recording the
+ * adapter and the total simulation time.
+ */
+export async function finaliseDataset(
+  dir: string,
+  run: { adapter?: GpuRuntime["adapterSummary"]; simulateSeconds: number },
+): Promise<DatasetManifest> {
+  const manifest = await readManifest(dir);
+  if (!manifest) throw new Error(`${dir} holds no dataset (no ${MANIFEST})`);
+  if (manifest.status === "complete") return manifest;
+  const missing = await missingShards(dir, manifest);
+  if (missing.length > 0) throw new Error(`${dir} lacks shards ${missing.join(", ")}; simulate them first`);
+  const { n } = manifest, d = manifest.theta_names.length, t = manifest.times_ms.length;
+  manifest.nonfinite_rows = await mergeShards(dir, shardCount(manifest), n, d, t);
   manifest.status = "complete";
   manifest.completed = new Date().toISOString();
-  manifest.adapter = runtime.adapterSummary;
-  manifest.sims_per_second = manifest.simulate_seconds > 0 ? n / manifest.simulate_seconds : undefined;
+  manifest.adapter = run.adapter;
+  manifest.simulate_seconds = run.simulateSeconds;
+  manifest.sims_per_second = run.simulateSeconds > 0 ? n / run.simulateSeconds : undefined;
   manifest.files = { theta: "theta.npy", x: "x.npy" };
   await writeManifest(dir, manifest);
   await Deno.remove(join(dir, "shards"), { recursive: true });
@@ -193,6 +260,16 @@ function assertSameRun(existing: DatasetManifest, wanted: DatasetManifest, dir: 
 
 function shardPath(dir: string, kind: "theta" | "x", shard: number): string {
   return join(dir, "shards", `${kind}-${String(shard).padStart(5, "0")}.npy`);
+}
+
+/** Rows and columns from a .npy header, or undefined when the file is missing or unreadable. */
+async function npyShape(path: string): Promise<{ rows: number; cols: number } | undefined> {
+  try {
+    const { rows, cols } = decodeNpy(await Deno.readFile(path), path);
+    return { rows, cols };
+  } catch {
+    return undefined;
+  }
 }
 
 async function shardIsComplete(dir: string, shard: number, theta: Float32Array, rows: number, cols: number) {
