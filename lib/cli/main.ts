@@ -6,8 +6,10 @@ import { getModel, modelNames } from "../models/registry.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
+import { ENGINE_NAMES } from "../cluster/engines.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
+import { registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
@@ -162,8 +164,15 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
-  program.command("experiment")
+  withClusterOptions(program.command("experiment"))
     .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
+    .addOption(
+      new Option(
+        "--cluster <engine>",
+        "simulate the training set as a job array, then train and check in a job after it",
+      )
+        .choices(ENGINE_NAMES),
+    )
     .addOption(new Option("--name <name>", "experiment").choices(EXPERIMENT_NAMES).makeOptionMandatory())
     .addOption(
       new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default(
@@ -221,6 +230,8 @@ export function buildProgram(): Command {
       .addOption(backendOption())
       .action(async (options) => (await import("./diagnose_run.ts")).diagnoseRunCommand(check, options));
   }
+
+  registerClusterCommands(program);
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

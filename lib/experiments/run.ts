@@ -45,6 +45,28 @@ export interface ExperimentOptions {
   dtMs?: number;
 }
 
+/** An experiment's simulator at its integration step, and its generative model (plus noise with `noise`). */
+export function experimentModel(
+  config: ExperimentConfig,
+  options: Pick<ExperimentOptions, "noise" | "dtMs">,
+): { simulator: Simulator; model: Simulator } {
+  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  return { simulator, model: options.noise ? withObservationNoise(simulator, config.noise) : simulator };
+}
+
+/** The training set an experiment simulates first: its generative model, size, seed and folder. */
+export function experimentDataset(
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+): { model: Simulator; n: number; seed: number; dir: string } {
+  const budget = { ...options.config.budgets[options.size], ...options.budget };
+  return {
+    model: experimentModel(options.config, options).model,
+    n: budget.sims,
+    seed: (options.seed ?? 0) * 100 + STREAM.dataset,
+    dir: join(options.out, "dataset"),
+  };
+}
+
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, size, out, runtime } = options;
   const budget = { ...config.budgets[size], ...options.budget };
@@ -52,8 +74,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   const summaryName = options.summary ?? config.summary;
   const summarySpec = SUMMARIES[summaryName];
   if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
-  const simulator = config.simulator(options.dtMs ?? config.dtMs);
-  const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
+  const { simulator, model } = experimentModel(config, options);
   // Recorded data first: a missing or malformed file stops the run before it simulates anything.
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
@@ -80,11 +101,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   try {
     // 1. Training set.
     const manifest = await simulateDataset({
-      model,
+      ...experimentDataset(options),
       runtime,
-      n: budget.sims,
-      seed: seed * 100 + STREAM.dataset,
-      dir: join(out, "dataset"),
       onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
     });
     const dataset = await loadDataset(join(out, "dataset"));
