@@ -53,12 +53,14 @@ export interface SubmitRequest {
 export async function submitDataset(request: SubmitRequest): Promise<Submission | undefined> {
   const { engine, recipe, n, seed, tasks, log } = request;
   const dir = resolve(request.dir);
-  await engine.checkAvailable();
   const model = recipeSimulator(recipe);
   const previous = await readClusterState(dir);
   const existing = await readManifest(dir);
-  const shardSize = request.shardSize ?? existing?.shard_size ?? clusterShardSize(n, tasks);
+  // Resuming a dataset keeps its shards; another dataset in dir is refused (openDataset) after these checks.
+  const resumes = existing?.model === model.name && existing.n === n && existing.seed === seed;
+  const shardSize = request.shardSize ?? (resumes ? existing.shard_size : clusterShardSize(n, tasks));
   const plan = planTasks(n, shardSize, tasks);
+  await engine.checkAvailable();
   if (previous && previous.tasks.length !== tasks) {
     throw new Error(`${dir} was submitted as ${previous.tasks.length} tasks; give --tasks ${previous.tasks.length}`);
   }
