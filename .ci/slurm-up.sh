@@ -47,7 +47,10 @@ pgrep -x slurmctld >/dev/null || slurmctld
 pgrep -x slurmd >/dev/null || slurmd -N "$host"
 
 for _ in $(seq 1 30); do
-  if sinfo -h -N -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then exit 0; fi
+  state=$(sinfo -h -N -o '%t' 2>/dev/null || true)
+  if grep -qE '^(idle|mix|alloc)' <<<"$state"; then exit 0; fi
+  # A node left down or drained by an earlier run comes back once told to.
+  if grep -qE '^(down|drain|drng)' <<<"$state"; then scontrol update NodeName="$host" State=RESUME || true; fi
   sleep 1
 done
 echo "slurm-up: the node did not come up; see /var/log/slurm/" >&2
