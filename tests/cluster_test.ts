@@ -201,6 +201,29 @@ slurmTest("after scancel of one task, wait names it and a second submit reruns o
   assert.doesNotMatch(queue, new RegExp(`^${first.finalise}$`, "m"));
 });
 
+slurmTest("a finalising job that never ran is resubmitted alone once every task is done", async () => {
+  const out = join(dir, "rc-finalise"), reference = join(dir, "rc-finalise-ref");
+  const args = ["cluster", "submit", "--model", "rc", "--n", "60", "--seed", "8", "--tasks", "2", "--out", out];
+  const held = await cli([...args, "--gpus-per-task", "0", "--sbatch-arg=--hold"]);
+  assert.equal(held.code, 0, held.stderr);
+  const first = jobIds(held.stdout);
+  await run("scancel", first.finalise!);
+  await run("scontrol", "release", first.array!);
+  const failed = await cli(["cluster", "wait", "--out", out, "--interval", "1"]);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, new RegExp(`^error: the finalising job ${first.finalise} failed`, "m"));
+  const resubmitted = await cli([...args, "--gpus-per-task", "0"]);
+  assert.equal(resubmitted.code, 0, resubmitted.stderr);
+  const second = jobIds(resubmitted.stdout);
+  assert.equal(second.array, undefined, `no task reruns: ${resubmitted.stdout}`);
+  assert.ok(second.finalise);
+  const done = await cli(["cluster", "wait", "--out", out, "--interval", "1"]);
+  assert.equal(done.code, 0, done.stderr);
+  const single = await cli(["simulate", "--model", "rc", "--n", "60", "--seed", "8", "--out", reference]);
+  assert.equal(single.code, 0, single.stderr);
+  await assertSameArrays(out, reference);
+});
+
 slurmTest("bad input submits nothing: sbatch refusing, K > N, a folder of another dataset", async () => {
   const before = await run("squeue", "--noheader", "--format=%i");
   const refused = join(dir, "refused");

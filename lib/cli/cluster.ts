@@ -6,12 +6,11 @@ import { type Command, InvalidArgumentError, Option, type OptionValues } from "@
 import { resolve } from "node:path";
 import type { Resources } from "../cluster/engine.ts";
 import { ENGINE_NAMES, getEngine } from "../cluster/engines.ts";
-import { formatStatus, waitForDataset } from "../cluster/status.ts";
+import { clusterStatus, formatStatus, waitForDataset } from "../cluster/status.ts";
 import { requireClusterState } from "../cluster/state.ts";
 import { submitDataset } from "../cluster/submit.ts";
 import { finaliseTasks, runTask } from "../cluster/worker.ts";
 import { modelNames } from "../models/registry.ts";
-import { clusterStatus } from "../cluster/status.ts";
 
 function count(value: string, min: number): number {
   const n = Number(value);

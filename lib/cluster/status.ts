@@ -24,10 +24,15 @@ export interface ClusterStatus {
 const LEFT_QUEUE: JobState = { phase: "failed", detail: "no longer queued", queued: false };
 
 export async function clusterStatus(dir: string, state: ClusterState, engine: ClusterEngine): Promise<ClusterStatus> {
-  const manifest = await readManifest(dir);
+  let manifest = await readManifest(dir);
   if (!manifest) throw new Error(`${dir} holds no dataset manifest`);
+  let missing = new Set(manifest.status === "complete" ? [] : await missingShards(dir, manifest));
+  if (missing.size > 0) {
+    // The finalising job may have completed the dataset, and removed its shards, since the manifest was read.
+    manifest = (await readManifest(dir))!;
+    if (manifest.status === "complete") missing = new Set();
+  }
   const complete = manifest.status === "complete";
-  const missing = new Set(complete ? [] : await missingShards(dir, manifest));
   const jobs = new Map<number, string>();
   for (const submission of state.submissions) {
     for (const index of submission.tasks) jobs.set(index, engine.taskId(submission.array_job!, index));

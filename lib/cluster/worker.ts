@@ -39,7 +39,7 @@ export async function runTask(dir: string, index: number, log: (message: string)
   }
 }
 
-/** Check that every task wrote its shards, then assemble the dataset; returns a line to log. */
+/** Check that every task wrote its shards, then assemble the dataset with the tasks' adapter and timings. */
 export async function finaliseTasks(dir: string, log: (message: string) => void): Promise<void> {
   const state = await requireClusterState(dir);
   const records = await Promise.all(state.tasks.map((t) => readTaskRecord(dir, t.index)));
