@@ -56,8 +56,15 @@ function slurmTest(name: string, fn: () => Promise<void>) {
   });
 }
 
+/** Every job the tests submitted, withdrawn at the end so a failed test leaves none queued. */
+const submittedJobs: string[] = [];
+globalThis.addEventListener("unload", () => {
+  if (submittedJobs.length > 0) new Deno.Command("scancel", { args: submittedJobs }).outputSync();
+});
+
 /** Job ids printed by cluster submit / experiment --cluster. */
 function jobIds(stdout: string) {
+  submittedJobs.push(...[...stdout.matchAll(/job (\d+)/g)].map((m) => m[1]));
   return {
     array: /array job (\d+)/.exec(stdout)?.[1],
     tasks: /array job \d+: tasks ([\d,]+)/.exec(stdout)?.[1],

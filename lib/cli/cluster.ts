@@ -41,7 +41,8 @@ export function withClusterOptions<A extends unknown[], O extends OptionValues, 
 ) {
   return command
     .addOption(
-      new Option("--tasks <K>", "array tasks (each a contiguous range of whole shards)").argParser((v) => count(v, 1)),
+      new Option("--tasks <K>", "array tasks, each a contiguous range of whole shards (experiment: with --cluster)")
+        .argParser((v) => count(v, 1)),
     )
     .option("--partition <P>", "partition (queue) of every job")
     .addOption(
@@ -53,9 +54,14 @@ export function withClusterOptions<A extends unknown[], O extends OptionValues, 
     .option("--time <limit>", "wall-clock limit of every job, HH:MM:SS", wallTime)
     .addOption(
       new Option("--sbatch-arg <arg>", "an extra sbatch option for every job (repeatable), e.g. --sbatch-arg=--qos=gpu")
-        .argParser(collect).default([] as string[]),
+        .argParser(collect).default([] as string[], "none"),
     );
 }
+
+/** experiment's --cluster: the engine that simulates its training set. */
+export const experimentClusterOption = () =>
+  new Option("--cluster <engine>", "simulate the training set as a job array, then train and check in a job after it")
+    .choices(ENGINE_NAMES);
 
 export function clusterResources(options: {
   partition?: string;

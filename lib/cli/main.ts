@@ -6,10 +6,9 @@ import { getModel, modelNames } from "../models/registry.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
-import { ENGINE_NAMES } from "../cluster/engines.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
-import { registerClusterCommands, withClusterOptions } from "./cluster.ts";
+import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
@@ -164,15 +163,8 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
-  withClusterOptions(program.command("experiment"))
+  const experiment = program.command("experiment")
     .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
-    .addOption(
-      new Option(
-        "--cluster <engine>",
-        "simulate the training set as a job array, then train and check in a job after it",
-      )
-        .choices(ENGINE_NAMES),
-    )
     .addOption(new Option("--name <name>", "experiment").choices(EXPERIMENT_NAMES).makeOptionMandatory())
     .addOption(
       new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default(
@@ -192,7 +184,9 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
-    .addOption(backendOption())
+    .addOption(backendOption());
+  withClusterOptions(experiment)
+    .addOption(experimentClusterOption())
     .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
 
   const diagnose = program.command("diagnose").description("one diagnostic at a time, written as JSON");
