@@ -7,10 +7,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { planTasks } from "../lib/cluster/plan.ts";
 import { shellQuote, slurm } from "../lib/cluster/slurm.ts";
-import { loadDataset, simulateDataset } from "../lib/data/dataset.ts";
+import { loadDataset, openDataset, simulateDataset } from "../lib/data/dataset.ts";
+import { writeClusterState } from "../lib/cluster/state.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { experimentDataset } from "../lib/experiments/run.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { rcModel } from "../lib/models/rc.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-cluster-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -137,6 +139,32 @@ Deno.test("cluster: no sbatch on PATH gives one line, exit ≠ 0, and writes not
   assert.match(result.stderr, /^error: no sbatch on PATH/);
   assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
   assert.equal(await exists(out), false);
+});
+
+Deno.test("cluster: a task given a GPU refuses to simulate on the software adapter", async () => {
+  // This machine's only adapter is the software one (llvmpipe); on a GPU machine the task would simulate.
+  const runtime = await GpuRuntime.acquire({ notice: () => {} });
+  const software = runtime.adapterSummary.fallback;
+  runtime.destroy();
+  const out = join(dir, "gpu-task");
+  await openDataset({ model: rcModel, n: 20, seed: 0, shardSize: 10, dir: out });
+  await writeClusterState(out, {
+    format: "neurosbi-cluster/1",
+    engine: "slurm",
+    recipe: { kind: "model", model: "rc" },
+    tasks: planTasks(20, 10, 2),
+    resources: { gpusPerTask: 1, extraArgs: [] },
+    submissions: [],
+  });
+  const result = await cli(["cluster", "task", "--out", out, "--index", "1"]);
+  if (software) {
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /task 1 was given a GPU but WebGPU found only the software adapter/);
+    assert.equal(await exists(join(out, "shards", "x-00001.npy")), false);
+  } else {
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await exists(join(out, "shards", "x-00001.npy")), true);
+  }
 });
 
 slurmTest("a 4-task RC array writes the dataset `simulate` writes, bit for bit, with logs per task", async () => {

@@ -18,6 +18,13 @@ export async function runTask(dir: string, index: number, log: (message: string)
   if (manifest.status === "complete") return log(`${dir} is already complete; nothing to do`);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits, notice: log });
   try {
+    if (state.resources.gpusPerTask > 0 && runtime.adapterSummary.fallback) {
+      // A GPU node whose driver WebGPU cannot reach would simulate on the CPU, slowly and not bit for bit alike.
+      throw new Error(
+        `task ${index} was given a GPU but WebGPU found only the software adapter ` +
+          `(${runtime.adapterSummary.description}): check the node's Vulkan driver`,
+      );
+    }
     log(`task ${index}: rows ${task.rows[0]}–${task.rows[1]} on ${runtime.adapterSummary.description}`);
     let seconds = 0;
     await simulateShards({ ...options, runtime, log }, manifest, task.shards[0], task.shards[1], (s) => {
