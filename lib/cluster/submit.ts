@@ -61,19 +61,19 @@ export async function submitDataset(request: SubmitRequest): Promise<Submission 
   const shardSize = request.shardSize ?? (resumes ? existing.shard_size : clusterShardSize(n, tasks));
   const plan = planTasks(n, shardSize, tasks);
   await engine.checkAvailable();
-  if (previous && previous.tasks.length !== tasks) {
-    throw new Error(`${dir} was submitted as ${previous.tasks.length} tasks; give --tasks ${previous.tasks.length}`);
-  }
+  const dirExisted = await Deno.stat(dir).then(() => true, () => false);
+  const manifest = await openDataset({ model, n, seed, shardSize, dir });
   if (previous && JSON.stringify(previous.recipe) !== JSON.stringify(recipe)) {
     throw new Error(
       `${dir} holds a dataset of another run (${JSON.stringify(previous.recipe)}); choose another folder`,
     );
   }
-  const dirExisted = await Deno.stat(dir).then(() => true, () => false);
-  const manifest = await openDataset({ model, n, seed, shardSize, dir });
   if (manifest.status === "complete") {
     log(`${dir} already holds the complete dataset; nothing submitted`);
     return undefined;
+  }
+  if (previous && previous.tasks.length !== tasks) {
+    throw new Error(`${dir} was submitted as ${previous.tasks.length} tasks; give --tasks ${previous.tasks.length}`);
   }
 
   const state: ClusterState = {
