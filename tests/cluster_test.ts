@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { planTasks } from "../lib/cluster/plan.ts";
 import { shellQuote, slurm } from "../lib/cluster/slurm.ts";
-import { loadDataset, openDataset, simulateDataset } from "../lib/data/dataset.ts";
+import { loadDataset, missingShards, openDataset, simulateDataset, simulateShards } from "../lib/data/dataset.ts";
 import { writeClusterState } from "../lib/cluster/state.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { experimentDataset } from "../lib/experiments/run.ts";
@@ -97,6 +97,44 @@ Deno.test("cluster: tasks take contiguous whole shards covering every row once",
   }
   assert.throws(() => planTasks(3, 1, 4), /--tasks 4 exceeds --n 3/);
   assert.throws(() => planTasks(100, 50, 3), /exceeds the 2 shards/);
+});
+
+Deno.test("cluster: rows count as written only in whole shards of the right shape", async () => {
+  const out = join(dir, "shards");
+  const options = { model: rcModel, n: 50, seed: 4, shardSize: 10, dir: out };
+  const manifest = await openDataset(options);
+  const runtime = await GpuRuntime.acquire({ notice: () => {} });
+  try {
+    await simulateShards({ ...options, runtime }, manifest, 0, 4);
+  } finally {
+    runtime.destroy();
+  }
+  assert.deepEqual(await missingShards(out, manifest), [4]);
+  const x1 = join(out, "shards", "x-00001.npy");
+  const bytes = await Deno.readFile(x1);
+  await Deno.writeFile(x1, bytes.subarray(0, bytes.length - 4)); // a row cut short
+  await Deno.remove(join(out, "shards", "theta-00002.npy"));
+  assert.deepEqual(await missingShards(out, manifest), [1, 2, 4]);
+  await Deno.writeFile(x1, bytes);
+  assert.deepEqual(await missingShards(out, manifest), [2, 4]);
+});
+
+Deno.test("cluster: a dataset the tasks sharded is finished by a single-machine run that gives no shard size", async () => {
+  // experiment --cluster's job after the array runs `experiment`, which simulates with the default shard size.
+  const out = join(dir, "adopt"), whole = join(dir, "adopt-whole");
+  const options = { model: rcModel, n: 30, seed: 9, dir: out };
+  const manifest = await openDataset({ ...options, shardSize: 10 });
+  const runtime = await GpuRuntime.acquire({ notice: () => {} });
+  try {
+    await simulateShards({ ...options, runtime }, manifest, 0, 2);
+    const finished = await simulateDataset({ ...options, runtime });
+    assert.equal(finished.shard_size, 10);
+    await simulateDataset({ ...options, dir: whole, runtime });
+    await assert.rejects(simulateDataset({ ...options, shardSize: 15, runtime }), /shard_size 10 \(asked 15\)/);
+  } finally {
+    runtime.destroy();
+  }
+  await assertSameArrays(out, whole);
 });
 
 Deno.test("cluster: the Slurm script asks for the resources and runs the command quoted", () => {

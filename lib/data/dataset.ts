@@ -83,9 +83,11 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
 export async function openDataset(options: Omit<SimulateDatasetOptions, "runtime">): Promise<DatasetManifest> {
   const { model, n, seed, dir } = options;
   if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`n must be a positive integer, got ${n}`);
-  const shardSize = options.shardSize ?? Math.min(n, DEFAULT_SHARD_SIZE);
-  if (!Number.isSafeInteger(shardSize) || shardSize <= 0) throw new RangeError(`shard size must be a positive integer`);
   await assertWritableDir(dir);
+  const existing = await readManifest(dir);
+  // Without a shard size asked for, a dataset in progress keeps its own (a cluster's tasks may have chosen another).
+  const shardSize = options.shardSize ?? existing?.shard_size ?? Math.min(n, DEFAULT_SHARD_SIZE);
+  if (!Number.isSafeInteger(shardSize) || shardSize <= 0) throw new RangeError(`shard size must be a positive integer`);
 
   const wanted: DatasetManifest = {
     format: DATASET_FORMAT,
@@ -101,7 +103,6 @@ export async function openDataset(options: Omit<SimulateDatasetOptions, "runtime
     created: new Date().toISOString(),
     simulate_seconds: 0,
   };
-  const existing = await readManifest(dir);
   if (existing) {
     assertSameRun(existing, wanted, dir);
     return existing;
@@ -164,13 +165,9 @@ export async function missingShards(dir: string, manifest: DatasetManifest): Pro
   const missing: number[] = [];
   for (let s = 0; s < shardCount(manifest); s++) {
     const rows = Math.min(manifest.shard_size, manifest.n - s * manifest.shard_size);
-    const shapes = await Promise.all(
-      [["theta", manifest.theta_names.length], ["x", manifest.times_ms.length]].map(async ([kind, cols]) => {
-        const shape = await npyShape(shardPath(dir, kind as "theta" | "x", s));
-        return shape?.rows === rows && shape.cols === cols;
-      }),
-    );
-    if (!shapes.every(Boolean)) missing.push(s);
+    const whole = await hasNpyShape(shardPath(dir, "theta", s), rows, manifest.theta_names.length) &&
+      await hasNpyShape(shardPath(dir, "x", s), rows, manifest.times_ms.length);
+    if (!whole) missing.push(s);
   }
   return missing;
 }
@@ -262,13 +259,21 @@ function shardPath(dir: string, kind: "theta" | "x", shard: number): string {
   return join(dir, "shards", `${kind}-${String(shard).padStart(5, "0")}.npy`);
 }
 
-/** Rows and columns from a .npy header, or undefined when the file is missing or unreadable. */
-async function npyShape(path: string): Promise<{ rows: number; cols: number } | undefined> {
+/** Whether path holds a whole float32 rows × cols .npy as encodeNpy writes it; reads the header only. */
+async function hasNpyShape(path: string, rows: number, cols: number): Promise<boolean> {
+  const header = npyHeader(rows, cols);
   try {
-    const { rows, cols } = decodeNpy(await Deno.readFile(path), path);
-    return { rows, cols };
+    using file = await Deno.open(path);
+    if ((await file.stat()).size !== header.length + rows * cols * 4) return false;
+    const head = new Uint8Array(header.length);
+    for (let read = 0; read < head.length;) {
+      const n = await file.read(head.subarray(read));
+      if (n === null) return false;
+      read += n;
+    }
+    return head.every((b, i) => b === header[i]);
   } catch {
-    return undefined;
+    return false;
   }
 }
 
