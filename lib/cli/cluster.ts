@@ -11,12 +11,11 @@ import { requireClusterState } from "../cluster/state.ts";
 import { submitDataset } from "../cluster/submit.ts";
 import { finaliseTasks, runTask } from "../cluster/worker.ts";
 import { modelNames } from "../models/registry.ts";
+import { integer, positiveInt } from "./main.ts";
 
-function count(value: string, min: number): number {
+function nonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    throw new InvalidArgumentError(min > 0 ? "must be a positive integer" : "must be an integer ≥ 0");
-  }
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer ≥ 0");
   return n;
 }
 
@@ -42,13 +41,11 @@ export function withClusterOptions<A extends unknown[], O extends OptionValues, 
   return command
     .addOption(
       new Option("--tasks <K>", "array tasks, each a contiguous range of whole shards (experiment: with --cluster)")
-        .argParser((v) => count(v, 1)),
+        .argParser(positiveInt),
     )
     .option("--partition <P>", "partition (queue) of every job")
     .addOption(
-      new Option("--gpus-per-task <G>", "GPUs per array task (0: none, a CPU-only cluster)").argParser((v) =>
-        count(v, 0)
-      )
+      new Option("--gpus-per-task <G>", "GPUs per array task (0: none, a CPU-only cluster)").argParser(nonNegativeInt)
         .default(1),
     )
     .option("--time <limit>", "wall-clock limit of every job, HH:MM:SS", wallTime)
@@ -87,13 +84,10 @@ export function registerClusterCommands(program: Command): void {
       .description("submit the dataset `simulate --model M --n N --seed S` would write, as a job array; prints job ids")
       .addOption(new Option("--engine <name>", "scheduler").choices(ENGINE_NAMES).default("slurm" as const))
       .requiredOption("--model <name>", `simulator: ${modelNames().join(", ")}`)
-      .requiredOption("--n <N>", "number of parameter sets to draw from the prior", (v) => count(v, 1))
-      .option("--seed <S>", "seed of the prior draws", (v) => {
-        if (!/^\s*-?\d+\s*$/.test(v)) throw new InvalidArgumentError("must be an integer");
-        return Number(v);
-      }, 0)
+      .requiredOption("--n <N>", "number of parameter sets to draw from the prior", positiveInt)
+      .option("--seed <S>", "seed of the prior draws", integer, 0)
       .requiredOption("--out <dir>", "dataset folder, on a filesystem every node sees")
-      .option("--shard-size <R>", "rows per shard (default: N/K, at most 10,000)", (v) => count(v, 1)),
+      .option("--shard-size <R>", "rows per shard (default: N/K, at most 10,000)", positiveInt),
   ).action(async (options) => {
     if (options.tasks === undefined) throw new Error("give --tasks K");
     const submission = await submitDataset({
@@ -121,7 +115,7 @@ export function registerClusterCommands(program: Command): void {
   cluster.command("wait")
     .description("block until the dataset is complete; exit non-zero naming the failed tasks")
     .requiredOption("--out <dir>", "dataset folder given to cluster submit")
-    .option("--interval <s>", "seconds between polls", (v) => count(v, 1), 10)
+    .option("--interval <s>", "seconds between polls", positiveInt, 10)
     .action(async ({ out, interval }) => {
       const state = await requireClusterState(out);
       let last = "";
@@ -138,7 +132,7 @@ export function registerClusterCommands(program: Command): void {
   cluster.command("task", { hidden: true })
     .description("simulate one array task's rows (run by the array job)")
     .requiredOption("--out <dir>", "dataset folder")
-    .option("--index <i>", "task index (default: $SLURM_ARRAY_TASK_ID)", (v) => count(v, 0))
+    .option("--index <i>", "task index (default: $SLURM_ARRAY_TASK_ID)", nonNegativeInt)
     .action(async ({ out, index }) => {
       const i = index ?? Number(Deno.env.get("SLURM_ARRAY_TASK_ID"));
       if (!Number.isSafeInteger(i)) throw new Error("give --index, or run as an array task ($SLURM_ARRAY_TASK_ID)");
