@@ -232,6 +232,8 @@ slurmTest("a 4-task RC array writes the dataset `simulate` writes, bit for bit, 
     const log = await Deno.readTextFile(join(out, "logs", `task-${i}.${ids.array}.out`));
     assert.match(log, new RegExp(`task ${i}: rows ${i * 100}–${(i + 1) * 100}`));
   }
+  const record = JSON.parse(await Deno.readTextFile(join(out, "cluster", "tasks", "00002.json")));
+  assert.deepEqual([record.job, record.rows], [`${ids.array}_2`, [200, 300]]);
   const status = await cli(["cluster", "status", "--out", out]);
   assert.match(status.stdout, /task 3: done +rows 300–400: 100 of 100 written/);
   assert.match(status.stdout, /dataset complete: 400 rows/);
@@ -339,6 +341,7 @@ slurmTest("experiment --cluster: an HNN training set as a 2-task array, training
   assert.match(after, new RegExp(`lib/cli/main.ts experiment --name hnn-rc --size small --out ${out} `));
   assert.match(after, /--seed 1 .*--noise --sims 4 --max-epochs 3\n/);
   assert.doesNotMatch(after, /--cluster|--tasks/);
+  assert.match(after, /#SBATCH --job-name=neurosbi-hnn-run-after\n/);
   // Training and checks would take minutes here: run the array and the finaliser only.
   await run("scancel", ids.after!);
   await run("scontrol", "release", ids.array!);

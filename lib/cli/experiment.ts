@@ -8,7 +8,7 @@ import { type BackendName, useBackend } from "../tf/backend.ts";
 import type { EngineName } from "../cluster/engines.ts";
 import { getEngine } from "../cluster/engines.ts";
 import { submitDataset } from "../cluster/submit.ts";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { clusterResources, printSubmission } from "./cluster.ts";
 
 export interface ExperimentArgs {
@@ -100,6 +100,7 @@ async function submitExperiment(args: ExperimentArgs): Promise<void> {
     dir,
     resources: clusterResources(args),
     after,
+    jobName: `neurosbi-${basename(out)}`,
     log: (m) => console.error(m),
   });
   if (submission) printSubmission(submission);

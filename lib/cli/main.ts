@@ -12,7 +12,7 @@ import { experimentClusterOption, registerClusterCommands, withClusterOptions } 
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
-export function positiveInt(value: string): number {
+function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
     throw new InvalidArgumentError("must be a positive integer");
@@ -48,7 +48,7 @@ function numberList(value: string): number[] {
   return values;
 }
 
-export function integer(value: string): number {
+function integer(value: string): number {
   const n = Number(value);
   if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer");
   return n;

@@ -46,6 +46,8 @@ export interface SubmitRequest {
   resources: Resources;
   /** CLI arguments of a job to run once the dataset is complete. */
   after?: string[];
+  /** Name of the jobs in the queue (default: neurosbi-FOLDER). */
+  jobName?: string;
   log: (message: string) => void;
 }
 
@@ -98,7 +100,7 @@ export async function submitDataset(request: SubmitRequest): Promise<Submission 
   try {
     await writeClusterState(dir, state);
     await Deno.mkdir(logsDir(dir), { recursive: true });
-    const scripts = await writeScripts(dir, state, engine);
+    const scripts = await writeScripts(dir, state, engine, request.jobName ?? `neurosbi-${basename(dir)}`);
     const submission: Submission = { submitted: new Date().toISOString(), tasks: missing, finalise_job: "" };
     if (missing.length > 0) {
       submission.array_job = await engine.submit(scripts.task, { array: missing });
@@ -134,8 +136,8 @@ async function writeScripts(
   dir: string,
   state: ClusterState,
   engine: ClusterEngine,
+  name: string,
 ): Promise<{ task: string; finalise: string; after?: string }> {
-  const name = `neurosbi-${basename(dir)}`;
   const jobs: Record<string, JobScript | undefined> = {
     task: {
       name,

@@ -38,7 +38,7 @@ export async function runTask(dir: string, index: number, log: (message: string)
       simulate_seconds: seconds,
       adapter: runtime.adapterSummary,
       host: hostname(),
-      job: Deno.env.get("SLURM_JOB_ID"),
+      job: Deno.env.get("SLURM_ARRAY_JOB_ID") ? `${Deno.env.get("SLURM_ARRAY_JOB_ID")}_${index}` : undefined,
       finished: new Date().toISOString(),
     });
   } finally {
