@@ -252,6 +252,10 @@ slurmTest("after scancel of one task, wait names it and a second submit reruns o
   const held = await cli([...args, "--gpus-per-task", "0", "--sbatch-arg=--hold"]);
   assert.equal(held.code, 0, held.stderr);
   const first = jobIds(held.stdout);
+  const queued = await cli([...args, "--gpus-per-task", "0"]);
+  assert.equal(queued.code, 0, queued.stderr);
+  assert.match(queued.stderr, /nothing to submit: 4 tasks still queued or running/);
+  assert.equal(queued.stdout, "");
   await run("scancel", `${first.array}_2`);
   await run("scontrol", "release", first.array!);
   const failed = await cli(["cluster", "wait", "--out", out, "--interval", "1"]);
