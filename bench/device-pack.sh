@@ -12,9 +12,6 @@ deno_bin=$(find node_modules -path '*linux-x64-glibc*' -name deno -type f | head
 exclude=$(find node_modules -name deno -type f -size +10M -printf ' --exclude=%p')
 tar $exclude --exclude='*.map' --exclude='*/dist/*.min.js' --exclude='*/dist/*.es2017.js' --exclude='*/dist/*.fesm.js' --exclude='*.wasm' \
   --warning=no-file-changed -cJf .device/node_modules.tar.xz node_modules || [ $? -eq 1 ] # 1: a file changed meanwhile
-# Tests read ../shared/fixtures; the device machine gets the reference files inside .device/.
-mkdir -p .device/shared/fixtures
-cp -r ../shared/fixtures/hnn .device/shared/fixtures/
 if ! ls .device/gl/*.deb >/dev/null 2>&1; then
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
   mkdir -p /tmp/amd64/partial

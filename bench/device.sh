@@ -11,7 +11,6 @@ mkdir -p /tmp/deno-bin && xz -dc .device/deno.xz >/tmp/deno-bin/deno && chmod +x
 rm -rf node_modules && tar -xJf .device/node_modules.tar.xz
 # The npm wrapper (node_modules/.bin/deno, used inside tasks) looks for the binary in its platform package.
 for pkg in $(find node_modules -type d -path '*@deno/linux-x64-glibc'); do ln -sf /tmp/deno-bin/deno "$pkg/deno"; done
-[ -e ../shared ] || ln -s "$PWD/.device/shared" ../shared
 export PATH=/tmp/deno-bin:$PATH DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
 nvidia=/usr/local/nvidia/share
 [ -f $nvidia/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=$nvidia/vulkan/icd.d/nvidia_icd.json

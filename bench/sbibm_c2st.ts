@@ -18,7 +18,7 @@ import { formatSamplesCsv, parseNumericCsv } from "../lib/posterior/csv.ts";
 import { loadPosterior, savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
 import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
-import { loadObservation, loadReferenceSamples, SBIBM_DATA } from "../lib/sbibm/reference.ts";
+import { loadObservation, loadReferenceSamples, sbibmDir } from "../lib/sbibm/reference.ts";
 import { simulateTask } from "../lib/sbibm/simulate.ts";
 import { useBackend } from "../lib/tf/backend.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../lib/train/trainer.ts";
@@ -63,7 +63,7 @@ if (!Number.isSafeInteger(batchSize) || batchSize <= 0) throw new Error(`--batch
 const maxEpochs = Number(values["max-epochs"]);
 if (!Number.isSafeInteger(maxEpochs) || maxEpochs <= 0) throw new Error(`--max-epochs must be a positive integer`);
 const sbiTable: { c2st: Record<string, Record<string, number>> } = JSON.parse(
-  await Deno.readTextFile(join(SBIBM_DATA, "sbi_npe_c2st.json")),
+  await Deno.readTextFile(join(sbibmDir(), "sbi_npe_c2st.json")),
 );
 const resultsPath = join(values.out, "c2st.json");
 const results: RunResult[] = JSON.parse(await Deno.readTextFile(resultsPath).catch(() => "[]"));

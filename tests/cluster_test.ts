@@ -6,11 +6,21 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { planTasks } from "../lib/cluster/plan.ts";
-import { shellQuote, slurm } from "../lib/cluster/slurm.ts";
-import { loadDataset, missingShards, openDataset, simulateDataset, simulateShards } from "../lib/data/dataset.ts";
+import { slurm } from "../lib/cluster/slurm.ts";
+import { shellQuote } from "../lib/shell.ts";
+import {
+  beginDataset,
+  type DatasetRequest,
+  loadDataset,
+  missingShards,
+  planDataset,
+  readManifest,
+  simulateDataset,
+  simulateShards,
+} from "../lib/data/dataset.ts";
 import { writeClusterState } from "../lib/cluster/state.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
-import { experimentDataset } from "../lib/experiments/run.ts";
+import { checkExperimentFolder, experimentDataset } from "../lib/experiments/run.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { rcModel } from "../lib/models/rc.ts";
 
@@ -75,6 +85,12 @@ function jobIds(stdout: string) {
   };
 }
 
+/** Begin a dataset as `cluster submit` does: its manifest and an empty shards/, nothing simulated. */
+async function begin(request: DatasetRequest) {
+  await beginDataset(await planDataset(request));
+  return (await readManifest(request.dir))!;
+}
+
 async function assertSameArrays(a: string, b: string) {
   for (const file of ["theta.npy", "x.npy"]) {
     assert.deepEqual(await Deno.readFile(join(a, file)), await Deno.readFile(join(b, file)), `${file} differs`);
@@ -101,11 +117,10 @@ Deno.test("cluster: tasks take contiguous whole shards covering every row once",
 
 Deno.test("cluster: rows count as written only in whole shards of the right shape", async () => {
   const out = join(dir, "shards");
-  const options = { model: rcModel, n: 50, seed: 4, shardSize: 10, dir: out };
-  const manifest = await openDataset(options);
+  const manifest = await begin({ model: rcModel, n: 50, seed: 4, shardSize: 10, dir: out });
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
-    await simulateShards({ ...options, runtime }, manifest, 0, 4);
+    await simulateShards({ model: rcModel, runtime, dir: out, first: 0, end: 4 });
   } finally {
     runtime.destroy();
   }
@@ -123,10 +138,10 @@ Deno.test("cluster: a dataset the tasks sharded is finished by a single-machine 
   // experiment --cluster's job after the array runs `experiment`, which simulates with the default shard size.
   const out = join(dir, "adopt"), whole = join(dir, "adopt-whole");
   const options = { model: rcModel, n: 30, seed: 9, dir: out };
-  const manifest = await openDataset({ ...options, shardSize: 10 });
+  await begin({ ...options, shardSize: 10 });
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
-    await simulateShards({ ...options, runtime }, manifest, 0, 2);
+    await simulateShards({ model: rcModel, runtime, dir: out, first: 0, end: 2 });
     const finished = await simulateDataset({ ...options, runtime });
     assert.equal(finished.shard_size, 10);
     await simulateDataset({ ...options, dir: whole, runtime });
@@ -185,7 +200,7 @@ Deno.test("cluster: a task given a GPU refuses to simulate on the software adapt
   const software = runtime.adapterSummary.fallback;
   runtime.destroy();
   const out = join(dir, "gpu-task");
-  await openDataset({ model: rcModel, n: 20, seed: 0, shardSize: 10, dir: out });
+  await begin({ model: rcModel, n: 20, seed: 0, shardSize: 10, dir: out });
   await writeClusterState(out, {
     format: "neurosbi-cluster/1",
     engine: "slurm",
@@ -323,6 +338,12 @@ slurmTest("bad input submits nothing: sbatch refusing, K > N, a folder of anothe
     assert.match(result.stderr, message);
     assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
   }
+  // An experiment's folder is checked as without --cluster: a dataset folder is no run.
+  const experiment = await cli(
+    ["experiment", "--name", "rc", "--cluster", "slurm", "--tasks", "2", "--gpus-per-task", "0", "--out", other],
+  );
+  assert.notEqual(experiment.code, 0);
+  assert.match(experiment.stderr, /^error: .*other is not empty and holds no experiment run/);
   assert.equal(await exists(refused), false, "nothing written after sbatch refused");
   assert.equal(await exists(join(dir, "k-over-n")), false);
   assert.deepEqual([...Deno.readDirSync(other)].map((e) => e.name).sort(), ["manifest.json", "theta.npy", "x.npy"]);
@@ -343,7 +364,7 @@ slurmTest("experiment --cluster: an HNN training set as a 2-task array, training
   assert.match((await dependency(ids.after!))!, new RegExp(`^afterok:${ids.finalise}\\(`));
   const after = await Deno.readTextFile(join(out, "dataset", "cluster", "after.sh"));
   assert.match(after, new RegExp(`lib/cli/main.ts experiment --name hnn-rc --size small --out ${out} `));
-  assert.match(after, /--seed 1 .*--noise --sims 4 --max-epochs 3\n/);
+  assert.match(after, / --sims 4 --flow maf --noise --seed 1 --max-epochs 3 --backend auto\n/);
   assert.doesNotMatch(after, /--cluster|--tasks/);
   assert.match(after, /#SBATCH --job-name=neurosbi-hnn-run-after\n/);
   // Training and checks would take minutes here: run the array and the finaliser only.
@@ -353,17 +374,25 @@ slurmTest("experiment --cluster: an HNN training set as a 2-task array, training
   const waited = await cli(["cluster", "wait", "--out", join(out, "dataset"), "--interval", "1"]);
   assert.equal(waited.code, 0, waited.stderr);
 
+  // The run is recorded as submitted, and the job after the dataset (experiment without --cluster) resumes it.
+  const options = {
+    config: EXPERIMENTS["hnn-rc"],
+    size: "small" as const,
+    out,
+    noise: true,
+    seed: 1,
+    budget: { sims: 4 },
+    maxEpochs: 3,
+  };
+  const record = JSON.parse(await Deno.readTextFile(join(out, "experiment.json")));
+  assert.deepEqual([record.status, record.cluster, record.seed, record.budget.sims], ["submitted", "slurm", 1, 4]);
+  const simulator = EXPERIMENTS["hnn-rc"].simulator(EXPERIMENTS["hnn-rc"].dtMs);
+  assert.equal((await checkExperimentFolder(options, simulator))?.submitted, record.submitted);
+
   const reference = join(dir, "hnn-ref");
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
-    const dataset = experimentDataset({
-      config: EXPERIMENTS["hnn-rc"],
-      size: "small",
-      out: reference,
-      noise: true,
-      seed: 1,
-      budget: { sims: 4 },
-    });
+    const dataset = experimentDataset({ ...options, out: reference });
     await simulateDataset({ ...dataset, runtime });
   } finally {
     runtime.destroy();

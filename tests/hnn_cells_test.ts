@@ -1,20 +1,17 @@
 /**
- * hnn-core cells on the GPU against NEURON reference runs (../shared/fixtures/hnn/). Each tonic fixture is
+ * hnn-core cells on the GPU against NEURON reference runs (data/fixtures/hnn/). Each tonic fixture is
  * simulated once and shared by the assertions on it.
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { compileNetwork, NODE, NODE_FIELDS } from "../lib/hnn/compile.ts";
 import { renormalizeDipole } from "../lib/hnn/dipole.ts";
-import { type HnnFixture, readFixture, readGzipJson } from "../lib/hnn/fixture.ts";
+import { fixturePath, type HnnFixture, readFixture, readGzipJson } from "../lib/hnn/fixture.ts";
 import { ION, segmentMechs, tadjMainen } from "../lib/hnn/mechanisms.ts";
 import { simulateReference } from "../lib/hnn/reference.ts";
 import { replayFixture, type ReplayResult } from "../lib/hnn/replay.ts";
 import { cellCounts, SpecError, validateSpec } from "../lib/hnn/spec.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
-
-const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
-const fixturePath = (name: string) => new URL(name, FIXTURES).pathname;
 
 const runtime = await GpuRuntime.acquire();
 
@@ -85,7 +82,7 @@ interface NeuronSection {
 type NeuronMorphology = Record<string, { sections: Record<string, NeuronSection> }>;
 
 Deno.test("compiled morphology matches NEURON's (areas, axial resistances, conductances) within 1e-6", async () => {
-  const fx = await readGzipJson(fixturePath("hnncore/hnncore_morphology_neuron.json.gz")) as NeuronMorphology;
+  const fx = await readGzipJson(fixturePath("hnncore", "hnncore_morphology_neuron.json.gz")) as NeuronMorphology;
   const net = compileNetwork(validateSpec({ mesh_shape: [1, 1], dt_ms: 0.025, tstop_ms: 1 }));
   const tadj = tadjMainen(37);
   const close = (got: number, want: number, what: string) => {
@@ -142,7 +139,7 @@ interface CellTraces {
 }
 
 Deno.test("float64 reference follows NEURON at every node until the first synaptic input (5 ms)", async () => {
-  const fx = await readGzipJson(fixturePath("hnncore/hnncore_single_cells_traces.json.gz")) as {
+  const fx = await readGzipJson(fixturePath("hnncore", "hnncore_single_cells_traces.json.gz")) as {
     cells: Record<string, CellTraces>;
   };
   const net = compileNetwork(validateSpec({ mesh_shape: [1, 1], dt_ms: 0.025, tstop_ms: 5 }));

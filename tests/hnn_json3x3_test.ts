@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
 import { compileNetwork } from "../lib/hnn/compile.ts";
 import { HNN_REQUIRED_LIMITS } from "../lib/hnn/models.ts";
 import { buildNetcons } from "../lib/hnn/network/connections.ts";
@@ -16,12 +17,18 @@ import { simulateNetwork } from "../lib/hnn/simulate.ts";
 import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
 import { pearson } from "./reference/metrics.ts";
 
-const HNNCORE = new URL("../../shared/fixtures/hnn/hnncore/", import.meta.url);
-const json = JSON.parse(await Deno.readTextFile(new URL("neymotin2020_3x3_drives.json", HNNCORE)));
-const fixture = await new Response(
-  (await Deno.open(new URL("hnncore_json3x3_drives_raw_fAm.json.gz", HNNCORE))).readable
-    .pipeThrough(new DecompressionStream("gzip")),
-).json();
+const json = await readGzipJson(fixturePath("hnncore", "neymotin2020_3x3_drives.json.gz"));
+/** The fields of hnn-core's run read here. */
+interface Json3x3Fixture {
+  dt_ms: number;
+  tstop_ms: number;
+  gid_ranges: Record<string, [number, number]>;
+  netcons_trial0: { rows: [number, number, string, number, number][] };
+  trials: { drive_events: Record<string, number[][]>; spike_gids: number[]; dipole: Record<string, number[]> }[];
+}
+const fixture = await readGzipJson(
+  fixturePath("hnncore", "hnncore_json3x3_drives_raw_fAm.json.gz"),
+) as Json3x3Fixture;
 const trial = fixture.trials[0];
 const spec = validateSpec(specFromHnnCoreJson(json, fixture.dt_ms, fixture.tstop_ms));
 const layout = cellLayout(spec.mesh_shape);

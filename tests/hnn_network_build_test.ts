@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
 import { buildNetcons, type ConnectionSpec } from "../lib/hnn/network/connections.ts";
 import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "../lib/hnn/network/drives.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../lib/hnn/network/jones2009.ts";
@@ -7,8 +8,6 @@ import { cellLayout } from "../lib/hnn/network/positions.ts";
 import { exp2synFactor, RECEPTOR_KINETICS } from "../lib/hnn/network/synapses.ts";
 import { buildWiring, cellDelaySteps } from "../lib/hnn/network/wiring.ts";
 import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
-
-const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
 
 interface NetworkFixture {
   gid_ranges: Record<string, [number, number]>;
@@ -21,8 +20,7 @@ interface NetworkFixture {
 }
 
 async function readFixture(name: string): Promise<NetworkFixture> {
-  const file = await Deno.open(new URL(`${name}.json.gz`, FIXTURES));
-  return await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).json();
+  return await readGzipJson(fixturePath(`${name}.json.gz`)) as NetworkFixture;
 }
 
 const layout = cellLayout([10, 10]);

@@ -1,12 +1,12 @@
 /**
- * The jones_2009_model network on the GPU against NEURON reference runs (../shared/fixtures/hnn/): each network
+ * The jones_2009_model network on the GPU against NEURON reference runs (data/fixtures/hnn/): each network
  * fixture is replayed once (its NetCons as built, its drive cells' spikes as events) and shared by the assertions.
  * Then batching: a network's output must not depend on the batch it runs in.
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { compileNetwork } from "../lib/hnn/compile.ts";
-import { type HnnFixture, readFixture } from "../lib/hnn/fixture.ts";
+import { fixturePath, type HnnFixture, readFixture } from "../lib/hnn/fixture.ts";
 import { hnnErpSpec } from "../lib/hnn/models.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
@@ -15,15 +15,13 @@ import { simulateNetwork } from "../lib/hnn/simulate.ts";
 import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
-
 const runtime = await GpuRuntime.acquire();
 
 const replays = new Map<string, Promise<{ fx: HnnFixture; out: ReplayResult }>>();
 function replay(name: string) {
   let r = replays.get(name);
   if (!r) {
-    r = readFixture(new URL(`${name}.json.gz`, FIXTURES)).then(async (fx) => ({
+    r = readFixture(fixturePath(`${name}.json.gz`)).then(async (fx) => ({
       fx,
       out: await replayLoaded(runtime, fx),
     }));
@@ -77,7 +75,7 @@ for (const c of CASES) {
 }
 
 Deno.test("the paper's ERP spec builds the paper_erp_a network: same θ in, same drive events and weights", async () => {
-  const fx = await readFixture(new URL("paper_erp_a.json.gz", FIXTURES));
+  const fx = await readFixture(fixturePath("paper_erp_a.json.gz"));
   const theta = (fx as unknown as { theta_uS: Record<string, number> }).theta_uS;
   const spec = validateSpec(hnnErpSpec());
   const inst = networkInstance(spec, Object.keys(PAPER_ERP_RULES).map((k) => theta[k]));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
+import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
@@ -104,6 +105,10 @@ Deno.test("server: posterior page shows the pair plot in the prior's units with 
 Deno.test("server: progress streams as server-sent events until the run stops running", async () => {
   await Deno.mkdir(`${runs}/live`);
   await Deno.writeTextFile(`${runs}/live/experiment.json`, JSON.stringify({ model: "rc", status: "running" }));
+  // The lock of a live run: this process, heartbeat now (lib/experiments/run_lock.ts).
+  const now = new Date().toISOString();
+  const lock = { pid: Deno.pid, host: Deno.hostname(), started: now, heartbeat: now };
+  await Deno.writeTextFile(`${runs}/live/${LOCK_FILE}`, JSON.stringify(lock));
   await Deno.writeTextFile(
     `${runs}/live/progress.jsonl`,
     JSON.stringify({ time: "t0", stage: "simulate", done: 1, total: 4 }) + "\n",

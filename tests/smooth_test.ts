@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
 import { hammingWindow, smoothingTaps, smoothRowsGpu, smoothWaveform } from "../lib/stats/smooth.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/hnn/", import.meta.url);
-
 async function readFixture(name: string): Promise<Record<string, unknown>> {
-  const file = await Deno.open(new URL(`${name}.json.gz`, FIXTURES));
-  return await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).json();
+  return await readGzipJson(fixturePath(`${name}.json.gz`)) as Record<string, unknown>;
 }
 
 function maxRelToRange(ours: ArrayLike<number>, ref: number[]): number {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { dataPath } from "../lib/data/paths.ts";
 import { parseWaveform, resampleWaveform } from "../lib/data/waveform.ts";
 
 Deno.test("waveform: CSV with a header and MEG's space-separated files both parse", async () => {
@@ -6,7 +7,7 @@ Deno.test("waveform: CSV with a header and MEG's space-separated files both pars
   assert.deepEqual(Array.from(csv.times), [0, 1, 2]);
   assert.deepEqual(Array.from(csv.values), [1, 3, 2]);
   const meg = parseWaveform(
-    await Deno.readTextFile(new URL("../../shared/data/meg/yes_trial_S1_ERP_all_avg.txt", import.meta.url)),
+    await Deno.readTextFile(dataPath("meg", "yes_trial_S1_ERP_all_avg.txt")),
   );
   assert.equal(meg.times.length, 103);
   assert.ok(Math.abs(meg.times[1] - 1.664960109653179643) < 1e-15);

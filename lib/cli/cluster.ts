@@ -40,14 +40,17 @@ function wallTime(value: string): string {
   return value;
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] | undefined): string[] {
   if (!value.startsWith("-") || /[\n\r]/.test(value)) {
     throw new InvalidArgumentError("must be one option of sbatch, such as --sbatch-arg=--account=lab");
   }
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
-/** The options every cluster submission takes: tasks and resources. */
+/**
+ * The options every cluster submission takes: tasks and resources. None has a default value, so that `experiment`
+ * without --cluster parses to exactly its own options; clusterResources fills the defaults in.
+ */
 export function withClusterOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   command: Command<A, O, G>,
 ) {
@@ -57,14 +60,12 @@ export function withClusterOptions<A extends unknown[], O extends OptionValues, 
         .argParser(positiveInt),
     )
     .option("--partition <P>", "partition (queue) of every job")
-    .addOption(
-      new Option("--gpus-per-task <G>", "GPUs per array task (0: none, a CPU-only cluster)").argParser(nonNegativeInt)
-        .default(1),
-    )
+    .option("--gpus-per-task <G>", "GPUs per array task (default 1; 0: none, a CPU-only cluster)", nonNegativeInt)
     .option("--time <limit>", "wall-clock limit of every job, HH:MM:SS", wallTime)
-    .addOption(
-      new Option("--sbatch-arg <arg>", "an extra sbatch option for every job (repeatable), e.g. --sbatch-arg=--qos=gpu")
-        .argParser(collect).default([] as string[], "none"),
+    .option(
+      "--sbatch-arg <arg>",
+      "an extra sbatch option for every job (repeatable), e.g. --sbatch-arg=--qos=gpu",
+      collect,
     );
 }
 
@@ -75,15 +76,15 @@ export const experimentClusterOption = () =>
 
 export function clusterResources(options: {
   partition?: string;
-  gpusPerTask: number;
+  gpusPerTask?: number;
   time?: string;
-  sbatchArg: string[];
+  sbatchArg?: string[];
 }): Resources {
   return {
     partition: options.partition,
-    gpusPerTask: options.gpusPerTask,
+    gpusPerTask: options.gpusPerTask ?? 1,
     time: options.time,
-    extraArgs: options.sbatchArg,
+    extraArgs: options.sbatchArg ?? [],
   };
 }
 

@@ -3,8 +3,8 @@
  * fresh draws from the run's generative model (noise included) for SBC and coverage, the paper's grid of noise-free
  * ground truths for recovery and predictive checks — and write it as JSON.
  */
-import { dirname, join, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { join } from "node:path";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { calibrate, type Context, gridCheck, withObservationNoise } from "../experiments/checks.ts";
 import { loadRunPosterior } from "../experiments/condition.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -32,7 +32,7 @@ export async function diagnoseRunCommand(check: RunCheck, args: DiagnoseRunArgs)
   } catch (error) {
     throw new Error(`${args.run} is not a run folder (experiment.json: ${(error as Error).message})`);
   }
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   await useBackend(args.backend);
   const run = await loadRunPosterior(args.run);
   const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });

@@ -9,6 +9,8 @@ import { DEFAULT_TRAINING } from "../train/options.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
+import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
+import { BETA_TIME_BASE } from "../events/waveforms.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
@@ -92,7 +94,10 @@ export function buildProgram(): Command {
 
   program.command("replay")
     .description("simulate an hnn-core fixture's scenario (same dt, tstop, gids) and write its outputs as JSON")
-    .requiredOption("--fixture <file>", "fixture from ../shared/fixtures/hnn/ (gzip JSON)")
+    .requiredOption(
+      "--fixture <file>",
+      "hnn-core reference run, e.g. data/fixtures/hnn/tonic_a.json.gz (JSON, gzip if .gz)",
+    )
     .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
     .action((options) => replayCommand(options));
 
@@ -103,7 +108,7 @@ export function buildProgram(): Command {
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option(
       "--data <dir>",
-      "folder of waveform files (time ms, value) the condition page offers (default: ../shared/data/meg)",
+      "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",
     )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
@@ -224,6 +229,59 @@ export function buildProgram(): Command {
       .addOption(backendOption())
       .action(async (options) => (await import("./diagnose_run.ts")).diagnoseRunCommand(check, options));
   }
+
+  program.command("events")
+    .description(
+      "spectral events (Shin et al. 2017, find method 1) in recorded trials, and their trough-aligned waveforms",
+    )
+    .requiredOption("--input <npy>", ".npy of trials × samples (float64 or float32)")
+    .requiredOption("--fs <Hz>", "sampling rate", positiveNumber)
+    .option("--band <low,high>", "band of the events, Hz, inclusive", numberList, [15, 29])
+    .option(
+      "--threshold-fom <F>",
+      "threshold: F × each frequency's median power over all trials and times",
+      positiveNumber,
+      6,
+    )
+    .option("--freqs <low,high>", "frequencies of the wavelet TFR, Hz, in 1 Hz steps", numberList, [
+      ...DEFAULT_FREQ_RANGE,
+    ])
+    .requiredOption("--out <json>", "output: {trials: [[event, ...], ...]}, one list per trial (docs/events.md)")
+    .option("--gpu", "compute the wavelet TFR on the GPU (float32) instead of the CPU (float64)")
+    .option(
+      "--waveforms <json>",
+      "also write the events' trough-aligned waveforms averaged in bins of trough amplitude",
+    )
+    .option("--bins <edges>", "with --waveforms: trough amplitude bin edges, nAm, increasing", numberList, [
+      -100,
+      -60,
+      -30,
+    ])
+    .option(
+      "--segment-ms <W>",
+      "with --waveforms: each event's segment spans ±W ms about its trough",
+      positiveNumber,
+      100,
+    )
+    .option("--to-nam <F>", "with --waveforms: nAm per unit of the input (A·m: 1e9)", positiveNumber, 1e9)
+    .option(
+      "--trough-ms <T>",
+      "with --waveforms: the trough's time on the model's time base",
+      Number,
+      BETA_TIME_BASE.troughMs,
+    )
+    .option("--model-window <from,to>", "with --waveforms: the model's x window, ms", numberList, [
+      ...BETA_TIME_BASE.windowMs,
+    ])
+    .option("--model-dt <ms>", "with --waveforms: the model's time step", positiveNumber, BETA_TIME_BASE.dtMs)
+    .option("--scale <F>", "with --waveforms: nAm per unit of the model's x", positiveNumber, BETA_TIME_BASE.scale)
+    .option(
+      "--smooth-ms <W>",
+      "with --waveforms: the model's Hamming smoothing window (0: none)",
+      nonNegativeNumber,
+      BETA_TIME_BASE.smoothMs,
+    )
+    .action(async (options) => (await import("./events.ts")).eventsCommand(options));
 
   registerClusterCommands(program);
 

@@ -1,6 +1,5 @@
 /** `sample`: draw posterior samples for one observation from a saved posterior, as CSV. */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { formatSamplesCsv, parseNumericCsv } from "../posterior/csv.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
@@ -20,7 +19,7 @@ export async function sampleCommand(args: SampleArgs): Promise<void> {
   const text = await readInputFile(args.x);
   const table = parseNumericCsv(text, args.x);
   if (table.rows !== 1) throw new Error(`${args.x} holds ${table.rows} rows; give exactly one observation`);
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   await useBackend(args.backend);
   const { posterior, manifest } = await loadPosterior(args.posterior);
   if (table.cols !== posterior.xDim) {

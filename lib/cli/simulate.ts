@@ -1,6 +1,7 @@
 /** `simulate`: parameter sets from a CSV to JSON, or a dataset of prior draws to a folder. */
-import { simulateDataset } from "../data/dataset.ts";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { planDataset, simulateDataset } from "../data/dataset.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
+import { writeSimulationsJson } from "../data/simulations_json.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
@@ -10,7 +11,6 @@ import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import type { ReplayResult } from "../hnn/replay.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
-import { dirname, resolve } from "node:path";
 import { createProgress } from "./progress.ts";
 import { readInputFile } from "./read_input.ts";
 
@@ -50,7 +50,8 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
     return;
   }
   if (args.n === undefined) throw new Error("give --theta-file T.csv or --n N");
-  await assertWritableDir(args.out);
+  // Limits, folder and identity are checked before the GPU is acquired.
+  await planDataset({ model, n: args.n, seed: args.seed, dir: args.out, shardSize: args.shardSize });
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const progress = createProgress(`simulate ${model.name}`, args.n);
   try {
@@ -79,14 +80,11 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
 async function simulateThetaFile(thetaFile: string, out: string, model: Simulator): Promise<void> {
   const text = await readInputFile(thetaFile);
   const theta = parseThetaCsv(text, model.prior, thetaFile);
-  await assertWritableDir(dirname(resolve(out)));
+  await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
-    const x = await model.simulate(runtime, theta);
-    const t = model.timesMs.length;
-    const rows = Array.from({ length: x.length / t }, (_, i) => Array.from(x.subarray(i * t, (i + 1) * t)));
-    await writeFileAtomic(out, JSON.stringify({ times_ms: Array.from(model.timesMs), x: rows }) + "\n");
-    console.log(`wrote ${rows.length} simulations of ${t} samples to ${out}`);
+    await writeSimulationsJson(out, model, runtime, theta);
+    console.log(`wrote ${theta.length / model.prior.dim} simulations of ${model.timesMs.length} samples to ${out}`);
   } finally {
     runtime.destroy();
   }
@@ -106,7 +104,7 @@ async function simulateSpecFile(specFile: string, out: string, args: SimulateArg
   } else if (args.tstop !== undefined || args.dt !== undefined) {
     throw new Error("--dt and --tstop apply to hnn-core network files; a neurosbi spec sets dt_ms and tstop_ms");
   }
-  await assertWritableDir(dirname(resolve(out)));
+  await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
   try {
     const result = await simulateSpec(runtime, spec, {

@@ -3,15 +3,11 @@
  * (no accounting database needed), `scancel` to withdraw jobs.
  */
 import { join } from "node:path";
+import { shellQuote } from "../shell.ts";
 import type { ClusterEngine, JobScript, JobState, Resources } from "./engine.ts";
 
 const PENDING = new Set(["PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "SUSPENDED", "STOPPED"]);
 const RUNNING = new Set(["RUNNING", "COMPLETING", "STAGE_OUT", "RESIZING", "SIGNALING"]);
-
-/** A word for bash, quoted only where needed. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 async function onPath(program: string): Promise<boolean> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {

@@ -2,7 +2,7 @@
  * A dataset folder's cluster bookkeeping, beside the dataset itself:
  *   cluster/state.json        what the tasks simulate, their row ranges, the resources and every submission's job ids
  *   cluster/task.sh, ...      the batch scripts of the latest submission
- *   cluster/tasks/NNNNN.json  one record per finished task: seconds simulating, adapter, host
+ *   cluster/tasks/NNNNN.json  one record per task, updated after each shard: seconds simulating, adapter, host
  *   logs/                     the jobs' output
  */
 import { join } from "node:path";
@@ -38,12 +38,14 @@ export interface ClusterState {
 export interface TaskRecord {
   index: number;
   rows: [number, number];
-  /** Seconds simulating the shards this run wrote (shards found complete cost none). */
+  /** Seconds simulating the shards it wrote, over all its runs (shards found complete cost none). */
   simulate_seconds: number;
+  /** Of its latest run. */
   adapter: AdapterSummary;
   host: string;
   job?: string;
-  finished: string;
+  /** Set once all its shards are written; until then the record is updated after each shard. */
+  finished?: string;
 }
 
 export const clusterDir = (dir: string) => join(dir, "cluster");

@@ -6,7 +6,7 @@
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../data/atomic.ts";
-import { openDataset, readManifest } from "../data/dataset.ts";
+import { beginDataset, planDataset, readManifest } from "../data/dataset.ts";
 import type { ClusterEngine, JobScript, Resources } from "./engine.ts";
 import { clusterShardSize, planTasks } from "./plan.ts";
 import { type DatasetRecipe, recipeSimulator } from "./recipe.ts";
@@ -57,20 +57,19 @@ export async function submitDataset(request: SubmitRequest): Promise<Submission 
   const dir = resolve(request.dir);
   const model = recipeSimulator(recipe);
   const previous = await readClusterState(dir);
+  // Checks first, writing nothing: a dataset in progress keeps its shard size, a new one gets the tasks' default,
+  // and a folder holding another dataset (or other files) is refused.
   const existing = await readManifest(dir);
-  // Resuming a dataset keeps its shards; another dataset in dir is refused (openDataset) after these checks.
-  const resumes = existing?.model === model.name && existing.n === n && existing.seed === seed;
-  const shardSize = request.shardSize ?? (resumes ? existing.shard_size : clusterShardSize(n, tasks));
-  const plan = planTasks(n, shardSize, tasks);
+  const shardSize = request.shardSize ?? (existing ? undefined : clusterShardSize(n, tasks));
+  const dataset = await planDataset({ model, n, seed, shardSize, dir }, log);
+  const plan = planTasks(n, dataset.manifest.shard_size, tasks);
   await engine.checkAvailable();
-  const dirExisted = await Deno.stat(dir).then(() => true, () => false);
-  const manifest = await openDataset({ model, n, seed, shardSize, dir });
   if (previous && JSON.stringify(previous.recipe) !== JSON.stringify(recipe)) {
     throw new Error(
       `${dir} holds a dataset of another run (${JSON.stringify(previous.recipe)}); choose another folder`,
     );
   }
-  if (manifest.status === "complete") {
+  if (dataset.state === "complete") {
     log(`${dir} already holds the complete dataset; nothing submitted`);
     return undefined;
   }
@@ -87,17 +86,17 @@ export async function submitDataset(request: SubmitRequest): Promise<Submission 
     after: request.after,
     submissions: previous?.submissions ?? [],
   };
-  const status = await clusterStatus(dir, state, engine);
-  const missing = status.tasks.filter((t) => t.phase === "failed").map((t) => t.index);
-  const active = status.tasks.filter((t) => t.phase === "pending" || t.phase === "running");
-  const finaliserActive = status.finalise?.phase === "pending" || status.finalise?.phase === "running";
-  if (missing.length === 0 && finaliserActive) {
-    log(`nothing to submit: ${active.length} tasks still queued or running, and the finalising job after them`);
-    return undefined;
-  }
-
   const submitted: string[] = [];
+  const created = await beginDataset(dataset);
   try {
+    const status = await clusterStatus(dir, state, engine);
+    const missing = status.tasks.filter((t) => t.phase === "failed").map((t) => t.index);
+    const active = status.tasks.filter((t) => t.phase === "pending" || t.phase === "running");
+    const finaliserActive = status.finalise?.phase === "pending" || status.finalise?.phase === "running";
+    if (missing.length === 0 && finaliserActive) {
+      log(`nothing to submit: ${active.length} tasks still queued or running, and the finalising job after them`);
+      return undefined;
+    }
     await writeClusterState(dir, state);
     await Deno.mkdir(logsDir(dir), { recursive: true });
     const scripts = await writeScripts(dir, state, engine, request.jobName ?? `neurosbi-${basename(dir)}`);
@@ -121,8 +120,9 @@ export async function submitDataset(request: SubmitRequest): Promise<Submission 
     return submission;
   } catch (error) {
     await engine.cancel(submitted).catch(() => {});
-    if (!dirExisted) await Deno.remove(dir, { recursive: true }).catch(() => {});
-    else if (!existing) {
+    // A new dataset leaves nothing behind; one submitted before keeps its previous state.
+    if (created !== undefined) await Deno.remove(created, { recursive: true }).catch(() => {});
+    else if (dataset.state === "new") {
       for (const entry of ["manifest.json", "shards", "cluster", "logs"]) {
         await Deno.remove(join(dir, entry), { recursive: true }).catch(() => {});
       }

@@ -1,21 +1,22 @@
 /** What the cluster's jobs run: one array task's shards, and the finalising of the whole dataset. */
 import { hostname } from "node:os";
-import { finaliseDataset, openDataset, readManifest, simulateShards } from "../data/dataset.ts";
+import { finaliseDataset, readManifest, simulateShards } from "../data/dataset.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { recipeSimulator } from "./recipe.ts";
-import { readTaskRecord, requireClusterState, writeTaskRecord } from "./state.ts";
+import { readTaskRecord, requireClusterState, type TaskRecord, writeTaskRecord } from "./state.ts";
 
-/** Simulate task `index`'s shards of the dataset in dir (resuming any it wrote before). */
+/**
+ * Simulate task `index`'s shards of the dataset in dir (resuming any it wrote before). The task draws only its own
+ * rows' θ and leaves the manifest alone: its time goes into its own record, after every shard, for the finaliser.
+ */
 export async function runTask(dir: string, index: number, log: (message: string) => void): Promise<void> {
   const state = await requireClusterState(dir);
   const task = state.tasks[index];
   if (!task) throw new Error(`${dir} has tasks 0–${state.tasks.length - 1}, not ${index}`);
-  const written = await readManifest(dir);
-  if (!written) throw new Error(`${dir} holds no dataset manifest`);
-  const model = recipeSimulator(state.recipe);
-  const options = { model, n: written.n, seed: written.seed, shardSize: written.shard_size, dir };
-  const manifest = await openDataset(options);
+  const manifest = await readManifest(dir);
+  if (!manifest) throw new Error(`${dir} holds no dataset manifest`);
   if (manifest.status === "complete") return log(`${dir} is already complete; nothing to do`);
+  const model = recipeSimulator(state.recipe);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits, notice: log });
   try {
     if (state.resources.gpusPerTask > 0 && runtime.adapterSummary.fallback) {
@@ -26,27 +27,36 @@ export async function runTask(dir: string, index: number, log: (message: string)
       );
     }
     log(`task ${index}: rows ${task.rows[0]}–${task.rows[1]} on ${runtime.adapterSummary.description}`);
-    let seconds = 0;
-    await simulateShards({ ...options, runtime, log }, manifest, task.shards[0], task.shards[1], (s) => {
-      seconds += s;
-      log(`task ${index}: shard written (${s.toFixed(1)} s)`);
-      return Promise.resolve();
-    });
-    await writeTaskRecord(dir, {
+    const arrayJob = Deno.env.get("SLURM_ARRAY_JOB_ID");
+    // An earlier run of this task that was cut short keeps the time it spent.
+    const record: TaskRecord = {
       index,
       rows: task.rows,
-      simulate_seconds: seconds,
+      simulate_seconds: (await readTaskRecord(dir, index))?.simulate_seconds ?? 0,
       adapter: runtime.adapterSummary,
       host: hostname(),
-      job: Deno.env.get("SLURM_ARRAY_JOB_ID") ? `${Deno.env.get("SLURM_ARRAY_JOB_ID")}_${index}` : undefined,
-      finished: new Date().toISOString(),
+      job: arrayJob ? `${arrayJob}_${index}` : undefined,
+    };
+    await simulateShards({
+      model,
+      runtime,
+      dir,
+      first: task.shards[0],
+      end: task.shards[1],
+      log,
+      onShardWritten: async (seconds) => {
+        record.simulate_seconds += seconds;
+        log(`task ${index}: shard written (${seconds.toFixed(1)} s)`);
+        await writeTaskRecord(dir, record);
+      },
     });
+    await writeTaskRecord(dir, { ...record, finished: new Date().toISOString() });
   } finally {
     runtime.destroy();
   }
 }
 
-/** Check that every task wrote its shards, then assemble the dataset with the tasks' adapter and timings. */
+/** Check that every task wrote its shards, then assemble the dataset with the tasks' adapter and summed timings. */
 export async function finaliseTasks(dir: string, log: (message: string) => void): Promise<void> {
   const state = await requireClusterState(dir);
   const records = await Promise.all(state.tasks.map((t) => readTaskRecord(dir, t.index)));

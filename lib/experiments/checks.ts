@@ -39,6 +39,7 @@ export function withObservationNoise(model: Simulator, halfWidth: number): Simul
   return {
     ...model,
     description: `${model.description}; + U(±${halfWidth}) noise`,
+    settings: { ...model.settings, observation_noise: halfWidth },
     simulate: async (runtime, theta, options = {}) => {
       const x = await model.simulate(runtime, theta, options);
       const t = model.timesMs.length;

@@ -2,7 +2,7 @@
  * The seed paper's experiments as runnable configurations, each at two sizes: `small` finishes on a 2-core laptop
  * in minutes, `paper` matches the paper's simulation budget (for a GPU).
  */
-import { fileURLToPath } from "node:url";
+import { dataPath } from "../data/paths.ts";
 import { hnnBetaSimulator, hnnErpSimulator, hnnRcSimulator, SMOOTH_WINDOW_MS } from "../hnn/models.ts";
 import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
@@ -88,9 +88,9 @@ const HNN_NOISE = 1e-5 * Math.sqrt(3);
  */
 const MEG_UNITS: RecordingUnits = { scale: 3000, smoothMs: SMOOTH_WINDOW_MS };
 
-/** An averaged MEG ERP of ../shared/data/meg (two columns: ms, nAm) as the ERP model sees it. */
+/** An averaged MEG ERP of data/meg (two columns: ms, nAm) as the ERP model sees it. */
 function megRecording(id: string, label: string, file: string): Recording {
-  const path = fileURLToPath(new URL(`../../../shared/data/meg/${file}`, import.meta.url));
+  const path = dataPath("meg", file);
   return { id, label, path, ...MEG_UNITS };
 }
 

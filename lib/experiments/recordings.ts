@@ -1,5 +1,5 @@
 /**
- * Recorded waveforms (the MEG ERPs in ../shared/data/meg) as observations of a simulator: resampled onto its time
+ * Recorded waveforms (the MEG ERPs in data/meg) as observations of a simulator: resampled onto its time
  * base, brought to its units and smoothed as it smooths x, so that the posterior sees data processed like its
  * training waveforms.
  */

@@ -1,4 +1,5 @@
-/** Reading hnn-core reference runs (`../shared/fixtures/hnn/*.json.gz`, described in their README). */
+/** Reading hnn-core reference runs (`data/fixtures/hnn/*.json.gz`, described in its README). */
+import { dataPath } from "../data/paths.ts";
 import type { NetconSource } from "./connectivity.ts";
 import { CELL_TYPES, type CellType, type NetworkSpec } from "./spec.ts";
 
@@ -24,19 +25,68 @@ export interface HnnFixture {
   netcons?: FixtureNetcons;
 }
 
-/** Parse a gzip-compressed JSON file. */
-export async function readGzipJson(path: string | URL): Promise<unknown> {
-  const file = await Deno.open(path);
-  const text = await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).text();
-  return JSON.parse(text);
+/** The path of a reference run in the data folder's fixtures/hnn, e.g. `fixturePath("hnncore", "dpl.txt.gz")`. */
+export function fixturePath(...segments: string[]): string {
+  return dataPath("fixtures", "hnn", ...segments);
 }
 
-export async function readFixture(path: string | URL): Promise<HnnFixture> {
-  const data = await readGzipJson(path) as HnnFixture;
-  for (const key of ["dt_ms", "tstop_ms", "gid_ranges", "spikes", "soma_v_mV"] as const) {
-    if (data[key] === undefined) throw new Error(`${path}: not an hnn fixture (no ${key})`);
+/**
+ * Parse a gzip-compressed JSON file. Every failure is one line naming the file and what is wrong with it (missing,
+ * not gzip, truncated or corrupt, not JSON), not the decompressor's or parser's own words.
+ */
+export async function readGzipJson(path: string | URL): Promise<unknown> {
+  const fail = (why: string) => new Error(`${shownPath(path)}: ${why}`);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    throw fail(error instanceof Deno.errors.NotFound ? "no such file" : `cannot read (${(error as Error).message})`);
   }
-  return data;
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw fail("not gzip-compressed (no gzip header)");
+  let text: string;
+  try {
+    text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  } catch {
+    throw fail("truncated or corrupt gzip data");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fail(`not JSON once decompressed (${(error as Error).message})`);
+  }
+}
+
+function shownPath(path: string | URL): string {
+  return path instanceof URL ? path.pathname : path;
+}
+
+/** The fields every fixture has, with the JSON type each must be. */
+const REQUIRED_FIELDS = {
+  dt_ms: "number",
+  tstop_ms: "number",
+  gid_ranges: "object",
+  spikes: "object",
+  soma_v_mV: "object",
+} as const;
+
+export async function readFixture(path: string | URL): Promise<HnnFixture> {
+  const data = await readGzipJson(path);
+  const name = shownPath(path);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new Error(`${name}: not an hnn fixture (the JSON is not an object)`);
+  }
+  const fields = data as Record<string, unknown>;
+  for (const [key, type] of Object.entries(REQUIRED_FIELDS)) {
+    if (fields[key] === undefined) throw new Error(`${name}: not an hnn fixture (no ${key})`);
+    if (typeof fields[key] !== type || fields[key] === null) {
+      throw new Error(`${name}: ${key} is ${JSON.stringify(fields[key])?.slice(0, 40)}, not a JSON ${type}`);
+    }
+  }
+  const spikes = fields.spikes as Record<string, unknown>;
+  if (!Array.isArray(spikes.times_ms) || !Array.isArray(spikes.gids)) {
+    throw new Error(`${name}: spikes must hold the arrays times_ms and gids`);
+  }
+  return data as HnnFixture;
 }
 
 /**

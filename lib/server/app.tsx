@@ -9,7 +9,7 @@ import { RunConditioner } from "./run_conditioner.ts";
 import { RunNotFound, RunStore } from "./runs.ts";
 
 export interface AppOptions {
-  /** Folder of waveform files the condition page offers (default: the shared MEG data). */
+  /** Folder of waveform files the condition page offers (default: the data folder's meg/, lib/data/paths.ts). */
   dataDir?: string;
   /** Conditioning service; the app makes its own when not given (tests pass one to dispose of it). */
   conditioner?: RunConditioner;

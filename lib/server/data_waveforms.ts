@@ -1,13 +1,11 @@
 /**
- * The waveform files of one shared-data folder (by default the MEG yes/no trial averages in ../shared/data/meg)
+ * The waveform files of one data folder (by default the MEG trial averages in data/meg, lib/data/paths.ts)
  * that the condition page offers: two-column text files (time ms, value), read by lib/data/waveform.ts. Only
  * names from the listing are read, so a request cannot reach any other file.
  */
 import { join } from "node:path";
 import { parseWaveform, type Waveform } from "../data/waveform.ts";
-import { fromFileUrl } from "./paths.ts";
-
-export const DEFAULT_DATA_DIR = fromFileUrl(new URL("../../../shared/data/meg/", import.meta.url));
+import { dataPath } from "../data/paths.ts";
 
 const WAVEFORM_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv)$/;
 /** Larger files are not single waveforms (and would not fit an upload either). */
@@ -19,7 +17,7 @@ export interface DataWaveform {
 }
 
 export class DataWaveforms {
-  constructor(readonly dir: string = DEFAULT_DATA_DIR) {}
+  constructor(readonly dir: string = dataPath("meg")) {}
 
   /** The files that parse as waveforms, by name; empty when the folder does not exist. */
   async list(): Promise<DataWaveform[]> {

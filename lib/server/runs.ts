@@ -3,6 +3,7 @@
  * resolved paths must stay inside the root, so requests cannot leave it.
  */
 import { join, resolve, sep } from "node:path";
+import { withLiveStatus } from "../experiments/run_folder.ts";
 
 const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -28,7 +29,7 @@ export class RunStore {
     for await (const entry of Deno.readDir(this.root)) {
       if (!entry.isDirectory || !RUN_NAME.test(entry.name)) continue;
       const stat = await Deno.stat(join(this.root, entry.name));
-      runs.push({ name: entry.name, experiment: await this.json(entry.name, "experiment.json"), modified: stat.mtime });
+      runs.push({ name: entry.name, experiment: await this.experiment(entry.name), modified: stat.mtime });
     }
     return runs.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -46,6 +47,11 @@ export class RunStore {
     const rootReal = await Deno.realPath(this.root);
     if (!real.startsWith(rootReal + sep)) throw new RunNotFound(`run ${name} lies outside the runs folder`);
     return real;
+  }
+
+  /** A run's experiment.json, a killed run's `running` read as `interrupted`; undefined when absent. */
+  async experiment<T extends { status?: string } = Record<string, unknown>>(name: string): Promise<T | undefined> {
+    return await withLiveStatus(await this.dir(name), await this.json<T>(name, "experiment.json"));
   }
 
   /** Names (without .json) of the JSON files in a run's sub-folder, sorted; empty when it does not exist. */

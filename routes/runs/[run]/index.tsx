@@ -31,7 +31,7 @@ export default async function Overview({ params, store }: RouteContext) {
   const run = params.run;
   await store.dir(run);
   const [experiment, manifest, training, summary, posterior] = await Promise.all([
-    store.json<ExperimentRecord>(run, "experiment.json"),
+    store.experiment<ExperimentRecord>(run),
     store.json<DatasetManifest>(run, "dataset/manifest.json"),
     store.json<TrainingRecord>(run, "training.json"),
     store.json<FittedSummary>(run, "summary.json"),
