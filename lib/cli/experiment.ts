@@ -1,15 +1,26 @@
 /** `experiment`: an experiment file end to end (simulate → train → diagnose) into a run folder, or its dry run. */
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type EngineName, getEngine } from "../cluster/engines.ts";
+import { submitDataset } from "../cluster/submit.ts";
 import { EXPERIMENT_NAMES, experimentFilePath, type ExperimentName, type Size } from "../experiments/configs.ts";
 import { checkRecordings, loadExperimentFile } from "../experiments/experiment_file.ts";
 import { describePlan, measureSecondsPerNetwork, runPlan, softwareNotice } from "../experiments/plan.ts";
-import { checkExperimentFolder, type ExperimentOptions, runExperiment, sizeBudget } from "../experiments/run.ts";
+import {
+  checkExperimentFolder,
+  experimentDataset,
+  type ExperimentOptions,
+  recordSubmittedExperiment,
+  runExperiment,
+  sizeBudget,
+} from "../experiments/run.ts";
 import type { ExperimentConfig } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
+import { shellQuote } from "../shell.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
+import { clusterResources, printSubmission } from "./cluster.ts";
 import { createProgress, type Progress } from "./progress.ts";
 
 export interface ExperimentArgs {
@@ -30,6 +41,12 @@ export interface ExperimentArgs {
   maxEpochs?: number;
   backend: BackendName;
   dt?: number;
+  cluster?: EngineName;
+  tasks?: number;
+  partition?: string;
+  gpusPerTask?: number;
+  time?: string;
+  sbatchArg?: string[];
 }
 
 const PROBE_NETWORKS = 4;
@@ -44,6 +61,10 @@ export function experimentOf(args: Pick<ExperimentArgs, "config" | "name">): Exp
 
 export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   const config = experimentOf(args);
+  const clusterOnly = [args.tasks, args.partition, args.gpusPerTask, args.time, args.sbatchArg];
+  if (args.cluster === undefined && clusterOnly.some((value) => value !== undefined)) {
+    throw new Error("--tasks, --partition, --gpus-per-task, --time and --sbatch-arg go with --cluster");
+  }
   const model = config.simulator(args.dt ?? config.dtMs);
   const budget = { ...sizeBudget(config, args.size), ...(args.sims ? { sims: args.sims } : {}) };
   const label = `experiment ${config.name} (${args.size})`;
@@ -63,8 +84,9 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
     budget: args.sims ? { sims: args.sims } : undefined,
     command: experimentCommandLine(args),
   };
-  // Before the GPU: a folder this run may not write into is refused at once.
+  // Before the GPU (or the cluster): a folder this run may not write into is refused at once.
   const previous = await checkExperimentFolder(options, model);
+  if (args.cluster !== undefined) return await submitExperiment(args, options, config);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   let progress: Progress | undefined;
   try {
@@ -124,10 +146,47 @@ async function dryRun(
 }
 
 /**
+ * The experiment on a cluster: its training set as a job array into OUT/dataset, then this same command without
+ * --cluster as a job after the finaliser (it finds the dataset complete, resumes the run recorded as submitted, and
+ * trains and checks).
+ */
+async function submitExperiment(
+  args: ExperimentArgs,
+  options: Omit<ExperimentOptions, "runtime">,
+  config: ExperimentConfig,
+): Promise<void> {
+  if (args.tasks === undefined) throw new Error("give --tasks K with --cluster");
+  const out = resolve(options.out);
+  const { n, seed, dir } = experimentDataset({ ...options, out });
+  const submission = await submitDataset({
+    engine: getEngine(args.cluster!),
+    recipe: { kind: "experiment", config: config.source, noise: options.noise !== false, dt_ms: args.dt },
+    n,
+    seed,
+    tasks: args.tasks,
+    dir,
+    resources: clusterResources(args),
+    after: ["experiment", ...experimentArguments(args)],
+    jobName: `neurosbi-${basename(out)}`,
+    log: (m) => console.error(m),
+  });
+  if (!submission) return;
+  await recordSubmittedExperiment({ ...options, out }, args.cluster!);
+  printSubmission(submission);
+}
+
+/**
  * The command line that runs this experiment again, so resumes it: the deno that runs it, the project's config, an
  * absolute --config and --out, so that it works from any folder.
  */
 export function experimentCommandLine(args: ExperimentArgs): string {
+  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
+  const task = [Deno.execPath(), "task", "--config", config];
+  return [...task, "cli", "experiment", ...experimentArguments(args)].map(shellQuote).join(" ");
+}
+
+/** The options of `experiment` that make this run (no cluster options), with an absolute --config and --out. */
+function experimentArguments(args: ExperimentArgs): string[] {
   const flags: [string, string | number | boolean | undefined][] = [
     ["--name", args.name],
     ["--config", args.config === undefined ? undefined : resolve(args.config)],
@@ -143,14 +202,6 @@ export function experimentCommandLine(args: ExperimentArgs): string {
     ["--dt", args.dt],
     ["--backend", args.backend],
   ];
-  const words = flags.filter(([, value]) => value !== undefined && value !== false)
-    .flatMap(([flag, value]) => value === true ? [flag] : [flag, shellWord(String(value))]);
-  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
-  const task = [Deno.execPath(), "task", "--config", config].map(shellWord);
-  return [...task, "cli", "experiment", ...words].join(" ");
-}
-
-/** `word` as one POSIX shell word. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  return flags.filter(([, value]) => value !== undefined && value !== false)
+    .flatMap(([flag, value]) => value === true ? [flag] : [flag, String(value)]);
 }

@@ -9,6 +9,7 @@ import { DEFAULT_TRAINING } from "../train/options.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
+import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
 import { checkHostName } from "../server/request_guard.ts";
@@ -212,7 +213,7 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
-  program.command("experiment")
+  const experiment = program.command("experiment")
     .description(
       "run an experiment file end to end (simulate → train → diagnose) into a run folder, or print its plan (--dry-run)",
     )
@@ -249,7 +250,9 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
-    .addOption(backendOption())
+    .addOption(backendOption());
+  withClusterOptions(experiment)
+    .addOption(experimentClusterOption())
     .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
 
   const diagnose = program.command("diagnose").description("one diagnostic at a time, written as JSON");
@@ -345,6 +348,8 @@ export function buildProgram(): Command {
       BETA_TIME_BASE.smoothMs,
     )
     .action(async (options) => (await import("./events.ts")).eventsCommand(options));
+
+  registerClusterCommands(program);
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

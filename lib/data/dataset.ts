@@ -14,7 +14,7 @@
  * finaliseDataset (concatenate, mark complete, drop the shards); simulateDataset runs them all.
  */
 import { dirname, join } from "node:path";
-import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { AdapterSummary, GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type ParameterSpec, Prior } from "../prior.ts";
 import { assertWritableDir, isTempName, writeFileAtomic, writeStreamAtomic } from "./atomic.ts";
@@ -202,10 +202,10 @@ export async function simulateShards(options: SimulateShardsOptions): Promise<vo
   const differences = identityDifferences(manifest, { ...manifest, ...modelIdentity(model) }, MODEL_IDENTITY);
   if (differences.length > 0) throw new Error(`${dir} holds a dataset of another model: ${differences.join(", ")}`);
   const { n, seed, shard_size: shardSize } = manifest;
-  const shardCount = Math.ceil(n / shardSize);
-  const first = options.first ?? 0, end = options.end ?? shardCount;
-  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(end) && 0 <= first && first < end && end <= shardCount)) {
-    throw new RangeError(`shards [${first}, ${end}) are not a range of the dataset's ${shardCount} shards`);
+  const shards = shardCount(manifest);
+  const first = options.first ?? 0, end = options.end ?? shards;
+  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(end) && 0 <= first && first < end && end <= shards)) {
+    throw new RangeError(`shards [${first}, ${end}) are not a range of the dataset's ${shards} shards`);
   }
   const d = model.prior.dim, t = model.timesMs.length;
   const rangeStart = first * shardSize, rangeRows = Math.min(end * shardSize, n) - rangeStart;
@@ -220,7 +220,7 @@ export async function simulateShards(options: SimulateShardsOptions): Promise<vo
       options.onProgress?.(done, rangeRows);
       continue;
     }
-    if (skipped > 0 && skipped === done) options.log?.(`resuming: shard ${s + 1} of ${shardCount}`);
+    if (skipped > 0 && skipped === done) options.log?.(`resuming: shard ${s + 1} of ${shards}`);
     const began = performance.now();
     const x = await model.simulate(runtime, theta, {
       onProgress: (k) => options.onProgress?.(done + k, rangeRows),
@@ -235,13 +235,39 @@ export async function simulateShards(options: SimulateShardsOptions): Promise<vo
   }
 }
 
+/** The number of shards of a dataset. */
+export function shardCount(manifest: Pick<DatasetManifest, "n" | "shard_size">): number {
+  return Math.ceil(manifest.n / manifest.shard_size);
+}
+
+/** The shards (0-based) of a begun dataset whose θ or x file is not in place whole; reads no values. */
+export async function missingShards(dir: string, manifest: DatasetManifest): Promise<number[]> {
+  const d = manifest.theta_names.length, t = manifest.times_ms.length;
+  const missing: number[] = [];
+  for (let s = 0; s < shardCount(manifest); s++) {
+    const rows = shardRows(manifest, s);
+    if (!(await shardFileIsWhole(dir, "theta", s, rows, d) && await shardFileIsWhole(dir, "x", s, rows, t))) {
+      missing.push(s);
+    }
+  }
+  return missing;
+}
+
+/** Simulation time and adapter reported from outside the manifest (a cluster's tasks, which leave it alone). */
+export interface ShardTimings {
+  /** Seconds spent simulating, added to the manifest's own. */
+  simulateSeconds: number;
+  /** Recorded where the manifest names no adapter yet. */
+  adapter?: AdapterSummary;
+}
+
 /**
  * Turn a dataset whose shards are all present into its final form: theta.npy and x.npy (streamed from the shards,
  * θ checked against the seed's stream), then the manifest marked complete, then shards/ and temporary files removed.
  * Every step is atomic, and a dataset already complete only has its leftovers removed, so a crash anywhere is mended
- * by running it again.
+ * by running it again. `timings` adds the time of shards simulated by processes that did not write the manifest.
  */
-export async function finaliseDataset(dir: string): Promise<DatasetManifest> {
+export async function finaliseDataset(dir: string, timings?: ShardTimings): Promise<DatasetManifest> {
   const manifest = await readManifest(dir);
   if (!manifest) throw new Error(`${dir} holds no dataset (no ${MANIFEST})`);
   if (manifest.status === "complete") {
@@ -249,21 +275,23 @@ export async function finaliseDataset(dir: string): Promise<DatasetManifest> {
     return manifest;
   }
   const { n, shard_size: shardSize } = manifest;
-  const d = manifest.theta_names.length, t = manifest.times_ms.length, shardCount = Math.ceil(n / shardSize);
-  const rowsOf = (s: number) => Math.min(shardSize, n - s * shardSize);
-  for (let s = 0; s < shardCount; s++) {
-    if (!(await xShardIsComplete(dir, s, rowsOf(s), t))) {
-      throw new Error(`${dir}: shard ${s + 1} of ${shardCount} is not simulated yet; simulate it before finalising`);
-    }
+  const d = manifest.theta_names.length, t = manifest.times_ms.length, shards = shardCount(manifest);
+  const missing = await missingShards(dir, manifest);
+  if (missing.length > 0) {
+    const [which, are, it] = missing.length === 1 ? ["shard", "is", "it"] : ["shards", "are", "them"];
+    throw new Error(
+      `${dir}: ${which} ${missing.map((s) => s + 1).join(", ")} of ${shards} ${are} not simulated yet; ` +
+        `simulate ${it} before finalising`,
+    );
   }
   const thetaStream = new ThetaStream(new Prior(manifest.prior), manifest.seed);
   await writeStreamAtomic(join(dir, "theta.npy"), async (write) => {
     await write(npyHeader(n, d));
-    for (let s = 0; s < shardCount; s++) {
-      const expected = thetaStream.rows(s * shardSize, rowsOf(s));
+    for (let s = 0; s < shards; s++) {
+      const expected = thetaStream.rows(s * shardSize, shardRows(manifest, s));
       const theta = await readShard(dir, "theta", s);
       if (!sameValues(theta.data, expected)) {
-        throw new Error(`${dir}: shard ${s + 1} of ${shardCount} holds θ of another seed; simulate it again`);
+        throw new Error(`${dir}: shard ${s + 1} of ${shards} holds θ of another seed; simulate it again`);
       }
       await write(new Uint8Array(theta.data.buffer));
     }
@@ -271,13 +299,17 @@ export async function finaliseDataset(dir: string): Promise<DatasetManifest> {
   let nonfinite = 0;
   await writeStreamAtomic(join(dir, "x.npy"), async (write) => {
     await write(npyHeader(n, t));
-    for (let s = 0; s < shardCount; s++) {
+    for (let s = 0; s < shards; s++) {
       const x = await readShard(dir, "x", s);
       nonfinite += countNonfiniteRows(x);
       await write(new Uint8Array(x.data.buffer));
     }
   });
   manifest.nonfinite_rows = nonfinite;
+  if (timings) {
+    manifest.simulate_seconds += timings.simulateSeconds;
+    manifest.adapter ??= timings.adapter;
+  }
   manifest.status = "complete";
   manifest.completed = new Date().toISOString();
   manifest.sims_per_second = manifest.simulate_seconds > 0 ? n / manifest.simulate_seconds : undefined;
@@ -402,8 +434,13 @@ async function readShard(dir: string, kind: "theta" | "x", shard: number): Promi
   return decodeNpy(await Deno.readFile(path), path);
 }
 
+/** Rows of shard s: shard_size, or fewer in the last one. */
+function shardRows(manifest: Pick<DatasetManifest, "n" | "shard_size">, shard: number): number {
+  return Math.min(manifest.shard_size, manifest.n - shard * manifest.shard_size);
+}
+
 async function shardIsComplete(dir: string, shard: number, theta: Float32Array, rows: number, cols: number) {
-  if (!(await xShardIsComplete(dir, shard, rows, cols))) return false;
+  if (!(await shardFileIsWhole(dir, "x", shard, rows, cols))) return false;
   try {
     return sameValues((await readShard(dir, "theta", shard)).data, theta);
   } catch {
@@ -411,10 +448,10 @@ async function shardIsComplete(dir: string, shard: number, theta: Float32Array, 
   }
 }
 
-/** Whether the shard's x file is in place with the right size (its header and rows × cols float32 values). */
-async function xShardIsComplete(dir: string, shard: number, rows: number, cols: number): Promise<boolean> {
+/** Whether a shard's θ or x file is in place with the right size (its header and rows × cols float32 values). */
+async function shardFileIsWhole(dir: string, kind: "theta" | "x", shard: number, rows: number, cols: number) {
   try {
-    const { size } = await Deno.stat(shardPath(dir, "x", shard));
+    const { size } = await Deno.stat(shardPath(dir, kind, shard));
     return size === npyHeader(rows, cols).length + rows * cols * 4;
   } catch {
     return false;

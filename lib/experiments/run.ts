@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
-import { loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
+import { type DatasetRequest, loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
@@ -105,22 +105,66 @@ export async function checkExperimentFolder(
   return previous;
 }
 
+/**
+ * Record an experiment whose training set was submitted to a cluster (docs/cluster.md): experiment.json with status
+ * `submitted`, which the job after the dataset resumes like any unfinished run. The folder must have passed
+ * checkExperimentFolder; a run recorded there before keeps its start.
+ */
+export async function recordSubmittedExperiment(
+  options: Omit<ExperimentOptions, "runtime">,
+  engine: string,
+): Promise<void> {
+  const path = join(options.out, "experiment.json");
+  const previous = await Deno.readTextFile(path).then((text) => JSON.parse(text) as RunRecord, () => undefined);
+  const now = new Date().toISOString();
+  const record = {
+    ...experimentSettings(options, experimentModel(options.config, options).simulator),
+    ...(options.command ? { command: options.command } : {}),
+    status: "submitted",
+    cluster: engine,
+    started: previous?.started ?? now,
+    submitted: now,
+  };
+  await writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n");
+}
+
+/** An experiment's simulator at its integration step, and its generative model (plus noise with `noise`). */
+export function experimentModel(
+  config: ExperimentConfig,
+  options: Pick<ExperimentOptions, "noise" | "dtMs">,
+): { simulator: Simulator; model: Simulator } {
+  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  return { simulator, model: options.noise ? withObservationNoise(simulator, config.noise) : simulator };
+}
+
+/** The training set an experiment simulates first: its generative model, size, seed and folder. */
+export function experimentDataset(
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+): DatasetRequest {
+  const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
+  return {
+    model: experimentModel(options.config, options).model,
+    n: budget.sims,
+    seed: (options.seed ?? 0) * 100 + STREAM.dataset,
+    dir: join(options.out, "dataset"),
+  };
+}
+
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, out, runtime } = options;
-  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  const { simulator, model } = experimentModel(config, options);
   const settings = experimentSettings(options, simulator);
   const budget = settings.budget as Budget;
   const seed = settings.seed as number;
   const summaryName = settings.summary as string;
   const flowKind = settings.flow as FlowKind;
-  const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
   // Recorded data and the run folder first: a missing recording or a folder holding something else stops the run
   // before it writes or simulates anything.
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
   const previous = await checkExperimentFolder(options, simulator);
-  const datasetRequest = { model, n: budget.sims, seed: seed * 100 + STREAM.dataset, dir: join(out, "dataset") };
+  const datasetRequest = experimentDataset(options);
   // A dataset of another identity in the folder (other noise, other n...) stops the run before it writes anything.
   await planDataset(datasetRequest);
   await Deno.mkdir(out, { recursive: true });
