@@ -9,6 +9,7 @@ import { dataPath } from "../lib/data/paths.ts";
 import { detectEvents, readTrials } from "../lib/events/detect.ts";
 import { eventWaveforms } from "../lib/events/waveforms.ts";
 import { createApp } from "../lib/server/app.tsx";
+import { servedHosts } from "../lib/server/request_guard.ts";
 import { makeDataFolder, makeSyntheticRuns } from "./reference/synthetic_runs.ts";
 
 const runs = await makeSyntheticRuns();
@@ -30,6 +31,9 @@ for (const [id, bin] of [["pair-shallow", [-60, -30]], ["pair-deep", [-100, -60]
     }),
   );
 }
+// A run whose observation is not a valid record: left out of the links, not breaking the pages.
+await Deno.mkdir(`${runs}/beta-broken/observations`, { recursive: true });
+await Deno.writeTextFile(`${runs}/beta-broken/observations/cut.json`, '{"label": "cut", "recording": {"beta_m');
 const app = await createApp(runs, { dataDir: data });
 
 async function get(path: string) {
@@ -93,4 +97,20 @@ Deno.test("events pages: a chosen trial's TFR marks its events; bad subjects and
   assert.equal((await get("/events/1x")).status, 404);
   const other = await get("/events/3");
   assert.match(other.body, /No run holds posteriors conditioned on this subject/);
+});
+
+Deno.test("events pages: a run with a broken observation is left out; other hosts are refused", async () => {
+  const page = await get("/events/1");
+  assert.equal(page.status, 200);
+  assert.ok(page.body.includes('href="/compare?a=beta-events:pair-deep&amp;b=beta-events:pair-shallow"'));
+  assert.ok(!page.body.includes("beta-broken"));
+  const guarded = await createApp(runs, { dataDir: data, served: servedHosts("127.0.0.1", 8000) });
+  // The request's URL is what a server builds from the Host header.
+  const at = (host: string) => guarded.request(`http://${host}/events/1?trial=0`);
+  const own = await at("127.0.0.1:8000");
+  assert.equal(own.status, 200);
+  await own.body?.cancel();
+  const other = await at("evil.example:8000");
+  assert.equal(other.status, 403);
+  assert.match(await other.text(), /evil\.example/);
 });

@@ -38,6 +38,11 @@ export interface EventRecording extends EventPlacement {
 /** An experiment's recorded observation: a waveform file or averaged MEG beta events. */
 export type AnyRecording = Recording | EventRecording;
 
+/** Whether `recording` is averaged beta events (else a waveform file). */
+export function isEventRecording(recording: AnyRecording): recording is EventRecording {
+  return "subjects" in recording;
+}
+
 /** `w` as an x of `model`: on its time base, in its units, smoothed like its x. */
 export function recordingAsObservation(
   w: Waveform,
@@ -52,7 +57,7 @@ export function recordingAsObservation(
 
 /** The recording as an x of `model`; throws naming the file (or the subjects) when it cannot be made. */
 export async function loadRecording(recording: AnyRecording, model: Simulator): Promise<Float32Array> {
-  if ("subjects" in recording) {
+  if (isEventRecording(recording)) {
     try {
       return (await eventObservation(recording.subjects, recording.bin, model, recording)).x;
     } catch (error) {
@@ -71,7 +76,7 @@ export async function loadRecording(recording: AnyRecording, model: Simulator): 
 
 /** What a conditioned recording was made from, for its observation record. */
 export async function recordingSource(recording: AnyRecording): Promise<Record<string, unknown>> {
-  if (!("subjects" in recording)) {
+  if (!isEventRecording(recording)) {
     return { path: recording.path, scale: recording.scale, smoothing_ms: recording.smoothMs };
   }
   const bin = (await pooledEventWaveforms(recording.subjects)).bins[recording.bin];

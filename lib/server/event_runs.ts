@@ -1,14 +1,10 @@
 /**
- * Runs conditioned on MEG beta events (the beta experiment's recordings, lib/experiments/configs.ts): per run, the
+ * Runs conditioned on MEG beta events (the beta experiment's recordings, experiments/beta.json): per run, the
  * observations made from one set of subjects' events, one per trough amplitude bin, for the events pages to link
- * the compare page to.
+ * the compare page to. Runs and observations that are not valid records are left out (the index shows them as bad).
  */
-import type { RunStore } from "./runs.ts";
-
-interface EventObservation {
-  label?: string;
-  recording?: { beta_meg_subjects?: number[]; trough_bin_nam?: [number, number]; n_events?: number };
-}
+import { observationRecord } from "./run_records.ts";
+import { BadRun, type RunStore } from "./runs.ts";
 
 export interface EventPosteriors {
   run: string;
@@ -20,17 +16,18 @@ export interface EventPosteriors {
 /** Every run's posteriors conditioned on binned beta events of a set of subjects that includes `subject`. */
 export async function eventPosteriors(store: RunStore, subject: number): Promise<EventPosteriors[]> {
   const found: EventPosteriors[] = [];
-  for (const { name } of await store.list()) {
+  for (const { name, problem } of await store.list()) {
+    if (problem) continue;
     const bySubjects = new Map<string, EventPosteriors>();
-    for (const id of await store.jsonNames(name, "observations")) {
-      const record = await store.json<EventObservation>(name, `observations/${id}.json`);
+    for (const id of await store.jsonNames(name, "observations").catch(skipBad([]))) {
+      const record = await store.read(name, observationRecord(id)).catch(skipBad(undefined));
       const source = record?.recording;
-      if (!source?.beta_meg_subjects?.includes(subject) || !source.trough_bin_nam) continue;
+      if (!record || !source?.beta_meg_subjects?.includes(subject) || !source.trough_bin_nam) continue;
       const key = source.beta_meg_subjects.join(",");
       const entry = bySubjects.get(key) ?? { run: name, subjects: source.beta_meg_subjects, bins: [] };
       entry.bins.push({
         id,
-        label: record?.label ?? id,
+        label: record.label,
         trough_bin_nam: source.trough_bin_nam,
         n_events: source.n_events ?? 0,
       });
@@ -42,4 +39,12 @@ export async function eventPosteriors(store: RunStore, subject: number): Promise
     }
   }
   return found;
+}
+
+/** A catch handler: `fallback` for a bad run's file, anything else rethrown. */
+function skipBad<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof BadRun) return fallback;
+    throw error;
+  };
 }

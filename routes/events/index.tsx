@@ -19,8 +19,13 @@ export default async function EventsIndex() {
         {BETA_MEG.detect.thresholdFom}{" "}
         × the subject's median power at their frequency. Each subject's page shows a trial's TFR with its events, the
         event rate before detected and before missed taps, the events' trough-aligned waveforms in bins of trough
-        amplitude, and the beta model's posteriors conditioned on them where a run has them (the <code>beta</code>{" "}
-        experiment conditions on subject {BETA_PAPER_SUBJECT}'s events and on the other subjects' pooled).
+        amplitude, and the beta model's posteriors conditioned on them where a run has them
+        {BETA_PAPER_SUBJECT === undefined ? "." : (
+          <>
+            {" "}(the <code>beta</code> experiment conditions on subject{" "}
+            {BETA_PAPER_SUBJECT}'s events and on the other subjects' pooled).
+          </>
+        )}
       </p>
       <p>
         Events per trial per second before detected and before missed taps: lower before detected taps in{" "}
