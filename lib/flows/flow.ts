@@ -107,6 +107,11 @@ export class ConditionalFlow {
     this.#logStdSum = s.thetaStd.reduce((a, v) => a + Math.log(v), 0);
   }
 
+  /** The steps from θ towards the base distribution, in order (the WebGPU path reads their structure). */
+  get transforms(): readonly Transform[] {
+    return this.#transforms;
+  }
+
   /** log q(θ | x) per row, in θ's own units (the z-scoring's Jacobian included). θ: [n, thetaDim], x: [n, xDim]. */
   logProb(theta: tf.Tensor, x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {

@@ -1,0 +1,270 @@
+/**
+ * A ConditionalFlow's parameters, optimiser state and datasets held on the GPU, with the steps that train it and
+ * evaluate it there. The tfjs flow stays the definition (structure, initialisation, parameter names); weights go
+ * back and forth as the same named arrays, so posterior files do not depend on the path that trained them.
+ */
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import type { ConditionalFlow } from "../flow.ts";
+import type { NamedArray } from "../parameters.ts";
+import { buildFlowGraph, type FlowGraph, type OptimizerSettings } from "./flow_graph.ts";
+import { type Dispatch, ParameterLayout } from "./graph.ts";
+import { FlowPipelines, MODEL_BINDINGS, STEP_BYTES } from "./pipelines.ts";
+
+/** Row-major θ and x of one dataset. */
+export interface GpuRows {
+  theta: Float32Array;
+  x: Float32Array;
+  rows: number;
+}
+
+interface Dataset {
+  rows: number;
+  buffers: GPUBuffer[];
+  order: GPUBuffer;
+  bindGroup: GPUBindGroup;
+}
+
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+export class GpuFlow {
+  readonly #runtime: GpuRuntime;
+  readonly #layout: ParameterLayout;
+  readonly #graph: FlowGraph;
+  readonly #pipelines: FlowPipelines;
+  readonly #buffers: Record<"params" | "grads" | "acts" | "consts" | "moments", GPUBuffer>;
+  readonly #step: GPUBuffer;
+  readonly #datasets = new Map<string, Dataset>();
+  readonly #optimizer: OptimizerSettings;
+  /** Adam's step count t. */
+  #updates = 0;
+  #lost?: string;
+
+  private constructor(
+    runtime: GpuRuntime,
+    pipelines: FlowPipelines,
+    readonly flow: ConditionalFlow,
+    weights: NamedArray[],
+    readonly rowsCap: number,
+    optimizer: OptimizerSettings,
+  ) {
+    this.#runtime = runtime;
+    this.#pipelines = pipelines;
+    this.#optimizer = optimizer;
+    this.#layout = new ParameterLayout(weights);
+    this.#graph = buildFlowGraph(pipelines, flow, this.#layout, rowsCap, optimizer);
+    const count = this.#layout.count;
+    this.#buffers = {
+      params: runtime.storage(this.#layout.flatten(weights)),
+      grads: runtime.storage(count * 4),
+      acts: runtime.storage(this.#graph.builder.arenaFloats * 4),
+      consts: runtime.storage(this.#graph.builder.consts),
+      moments: runtime.storage((2 * count + 1) * 4),
+    };
+    this.#step = runtime.device.createBuffer({
+      size: STEP_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    runtime.device.lost.then((info) => {
+      this.#lost = info.message || info.reason || "unknown reason";
+    });
+  }
+
+  /** The flow's current weights on the GPU; a step handles at most `rowsCap` rows. */
+  static async create(
+    runtime: GpuRuntime,
+    flow: ConditionalFlow,
+    rowsCap: number,
+    optimizer: Partial<OptimizerSettings> = {},
+  ): Promise<GpuFlow> {
+    if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
+    const pipelines = await FlowPipelines.load(runtime);
+    const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
+    return new GpuFlow(runtime, pipelines, flow, await flow.parameters.read(), rowsCap, settings);
+  }
+
+  get parameterCount(): number {
+    return this.#layout.count;
+  }
+
+  /** Dispatches of one training step (for the benchmark's report). */
+  get dispatchesPerStep(): number {
+    return this.#graph.train.length;
+  }
+
+  /** Upload a dataset under `name` (replacing one of that name); `orderRows` sizes its row-order buffer. */
+  setDataset(name: string, data: GpuRows, orderRows = data.rows): void {
+    const { thetaDim, xDim } = this.flow.config;
+    if (data.theta.length !== data.rows * thetaDim || data.x.length !== data.rows * xDim) {
+      throw new Error(`dataset ${name}: θ and x do not hold ${data.rows} rows of ${thetaDim} and ${xDim} values`);
+    }
+    this.deleteDataset(name);
+    const theta = this.#runtime.storage(data.theta), x = this.#runtime.storage(data.x);
+    const order = this.#runtime.storage(Math.max(1, orderRows) * 4);
+    const buffers = { ...this.#buffers, theta, x, order };
+    const bindGroup = this.#runtime.device.createBindGroup({
+      layout: this.#pipelines.modelLayout,
+      entries: [
+        ...MODEL_BINDINGS.map((key, binding) => ({ binding, resource: { buffer: buffers[key] } })),
+        { binding: MODEL_BINDINGS.length, resource: { buffer: this.#step } },
+      ],
+    });
+    this.#datasets.set(name, { rows: data.rows, buffers: [theta, x, order], order, bindGroup });
+  }
+
+  deleteDataset(name: string): void {
+    for (const buffer of this.#datasets.get(name)?.buffers ?? []) buffer.destroy();
+    this.#datasets.delete(name);
+  }
+
+  /** One epoch: Adam steps over batches of `order` (dataset row indices); returns the mean training loss. */
+  async trainEpoch(name: string, order: ArrayLike<number>, batchSize: number): Promise<number> {
+    const dataset = this.#dataset(name);
+    this.#runtime.write(dataset.order, Uint32Array.from(order));
+    this.#resetLoss();
+    const { beta1, beta2 } = this.#optimizer;
+    for (let start = 0; start < order.length; start += batchSize) {
+      this.#updates++;
+      const rows = Math.min(batchSize, order.length - start, this.rowsCap);
+      const bias = [1 / (1 - beta1 ** this.#updates), 1 / (1 - beta2 ** this.#updates)];
+      this.#run(this.#graph.train, dataset, rows, start, bias);
+    }
+    return await this.#readLoss() / order.length;
+  }
+
+  /** The mean loss over all of a dataset's rows, in steps of `rowsCap`. */
+  async meanLoss(name: string): Promise<number> {
+    const dataset = this.#dataset(name);
+    this.#resetLoss();
+    for (let start = 0; start < dataset.rows; start += this.rowsCap) {
+      this.#run(this.#graph.evaluate, dataset, Math.min(this.rowsCap, dataset.rows - start), start);
+    }
+    return await this.#readLoss() / dataset.rows;
+  }
+
+  /** The batch loss and every parameter's gradient for rows `order` of a dataset (no update). */
+  async lossAndGradients(name: string, order: ArrayLike<number>): Promise<{ loss: number; grads: NamedArray[] }> {
+    const dataset = this.#dataset(name);
+    if (order.length > this.rowsCap) throw new RangeError(`${order.length} rows exceed the ${this.rowsCap} per step`);
+    this.#runtime.write(dataset.order, Uint32Array.from(order));
+    this.#resetLoss();
+    this.#run(this.#graph.gradients, dataset, order.length, 0);
+    const loss = await this.#readLoss() / order.length;
+    return { loss, grads: this.#layout.split(await this.#readFloats(this.#buffers.grads, this.#layout.count)) };
+  }
+
+  /**
+   * Draws of θ for the x of dataset rows `rows` (one draw per entry; repeat an index for several draws),
+   * from standard-normal `noise` (rows × θ dim): row-major θ in its own units.
+   */
+  async sample(name: string, rows: ArrayLike<number>, noise: Float32Array): Promise<Float32Array> {
+    const dataset = this.#dataset(name);
+    const { thetaDim } = this.flow.config;
+    const out = new Float32Array(rows.length * thetaDim);
+    const s = this.flow.standardization;
+    for (let start = 0; start < rows.length; start += this.rowsCap) {
+      const count = Math.min(this.rowsCap, rows.length - start);
+      this.#runtime.write(dataset.order, Uint32Array.from(Array.prototype.slice.call(rows, start, start + count)));
+      this.#runtime.write(
+        this.#buffers.acts,
+        noise.subarray(start * thetaDim, (start + count) * thetaDim),
+        this.#graph.noise * 4,
+      );
+      this.#run(this.#graph.sample, dataset, count, 0);
+      const z = await this.#readFloats(this.#buffers.acts, count * thetaDim, this.#graph.theta);
+      for (let i = 0; i < z.length; i++) {
+        const j = i % thetaDim;
+        out[start * thetaDim + i] = z[i] * s.thetaStd[j] + s.thetaMean[j];
+      }
+    }
+    return out;
+  }
+
+  async readWeights(): Promise<NamedArray[]> {
+    return this.#layout.split(await this.#readFloats(this.#buffers.params, this.#layout.count));
+  }
+
+  writeWeights(weights: readonly NamedArray[]): void {
+    this.#runtime.write(this.#buffers.params, this.#layout.flatten(weights));
+  }
+
+  /** Adam's state: its step count and the first and second moments of every parameter, flat. */
+  async readOptimizer(): Promise<NamedArray[]> {
+    const count = this.#layout.count;
+    const moments = await this.#readFloats(this.#buffers.moments, 2 * count);
+    return [
+      { name: "adam.updates", shape: [1], data: Float32Array.of(this.#updates) },
+      { name: "adam.m", shape: [count], data: moments.slice(0, count) },
+      { name: "adam.v", shape: [count], data: moments.slice(count) },
+    ];
+  }
+
+  restoreOptimizer(state: readonly NamedArray[]): void {
+    const count = this.#layout.count;
+    const [updates, m, v] = state;
+    if (
+      state.length !== 3 || updates?.name !== "adam.updates" || m?.data.length !== count || v?.data.length !== count
+    ) {
+      throw new Error("the checkpoint's optimiser state does not fit this flow's WebGPU trainer");
+    }
+    this.#updates = updates.data[0];
+    const moments = new Float32Array(2 * count);
+    moments.set(m.data);
+    moments.set(v.data, count);
+    this.#runtime.write(this.#buffers.moments, moments);
+  }
+
+  destroy(): void {
+    for (const name of [...this.#datasets.keys()]) this.deleteDataset(name);
+    for (const buffer of Object.values(this.#buffers)) buffer.destroy();
+    this.#step.destroy();
+    this.#graph.builder.destroy();
+  }
+
+  #dataset(name: string): Dataset {
+    this.#checkDevice();
+    const dataset = this.#datasets.get(name);
+    if (!dataset) throw new Error(`no dataset ${name} on the GPU`);
+    return dataset;
+  }
+
+  #checkDevice(): void {
+    if (this.#lost !== undefined) throw new Error(`the GPU device was lost (${this.#lost})`);
+  }
+
+  #run(dispatches: Dispatch[], dataset: Dataset, rows: number, start: number, bias = [1, 1]): void {
+    const step = new ArrayBuffer(STEP_BYTES);
+    new Uint32Array(step, 0, 2).set([rows, start]);
+    new Float32Array(step, 8, 3).set([1 / rows, bias[0], bias[1]]);
+    this.#runtime.write(this.#step, new Uint8Array(step));
+    const encoder = this.#runtime.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setBindGroup(0, dataset.bindGroup);
+    for (const { pipeline, args, groups } of dispatches) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(1, args);
+      pass.dispatchWorkgroups(groups[0], groups[1]);
+    }
+    pass.end();
+    this.#runtime.device.queue.submit([encoder.finish()]);
+  }
+
+  #resetLoss(): void {
+    this.#runtime.write(this.#buffers.acts, new Float32Array(1), this.#graph.lossTotal * 4);
+  }
+
+  async #readLoss(): Promise<number> {
+    return (await this.#readFloats(this.#buffers.acts, 1, this.#graph.lossTotal))[0];
+  }
+
+  async #readFloats(buffer: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
+    const out = new Float32Array(count);
+    try {
+      await this.#runtime.readInto(buffer, out, offset * 4);
+    } catch (error) {
+      this.#checkDevice();
+      throw error;
+    }
+    this.#checkDevice();
+    return out;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * A step of the WebGPU flow as a fixed list of dispatches: offsets into the model's buffers are laid out once per
+ * batch capacity, each dispatch gets its own argument uniform and bind group, and a step only writes the small
+ * step uniform and replays the list in one compute pass.
+ */
+import type { NamedArray } from "../parameters.ts";
+import { ARGS_BYTES, type FlowKernelFile, type FlowPipelines } from "./pipelines.ts";
+
+export interface Dispatch {
+  pipeline: GPUComputePipeline;
+  args: GPUBindGroup;
+  groups: [number, number];
+}
+
+/** Activation codes of flow_common.wgsl. */
+export const ACTIVATION = { none: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
+export type Activation = keyof typeof ACTIVATION;
+
+/** "Nothing here" for an optional offset argument (flow_common.wgsl's NONE). */
+export const NONE = 0xffffffff;
+
+/** A float argument, carried bit for bit in a u32 slot. */
+export function f32Arg(value: number): number {
+  return new Uint32Array(new Float32Array([value]).buffer)[0];
+}
+
+/** Where each named parameter (and its gradient) sits in the flat parameter buffer, in the store's order. */
+export class ParameterLayout {
+  readonly #entries = new Map<string, { offset: number; shape: number[] }>();
+  readonly names: string[] = [];
+  readonly count: number;
+
+  constructor(arrays: readonly NamedArray[]) {
+    let offset = 0;
+    for (const { name, shape, data } of arrays) {
+      this.#entries.set(name, { offset, shape: shape.slice() });
+      this.names.push(name);
+      offset += data.length;
+    }
+    this.count = offset;
+  }
+
+  offset(name: string): number {
+    const entry = this.#entries.get(name);
+    if (!entry) throw new Error(`the flow has no parameter ${name}`);
+    return entry.offset;
+  }
+
+  /** All parameters as one flat array (the order the offsets describe). */
+  flatten(arrays: readonly NamedArray[]): Float32Array {
+    const flat = new Float32Array(this.count);
+    arrays.forEach(({ name, data }) => flat.set(data, this.offset(name)));
+    return flat;
+  }
+
+  /** The flat buffer's contents split back into named arrays. */
+  split(flat: Float32Array): NamedArray[] {
+    return this.names.map((name) => {
+      const { offset, shape } = this.#entries.get(name)!;
+      const size = shape.reduce((a, b) => a * b, 1);
+      return { name, shape: shape.slice(), data: flat.slice(offset, offset + size) };
+    });
+  }
+}
+
+/** A dense layer's parameters: W [in, out] (optionally masked) and b [out]. */
+export interface DenseLayer {
+  inFeatures: number;
+  outFeatures: number;
+  weight: number;
+  bias: number;
+  mask?: number;
+}
+
+export class GraphBuilder {
+  #arena = 0;
+  readonly #consts: number[] = [];
+  readonly #uniforms: GPUBuffer[] = [];
+
+  constructor(
+    readonly pipelines: FlowPipelines,
+    readonly params: ParameterLayout,
+    /** The most rows one step handles. */
+    readonly rowsCap: number,
+  ) {}
+
+  /** Space for `width` floats per row. */
+  rows(width: number): number {
+    return this.scalars(this.rowsCap * width);
+  }
+
+  /** Space for `count` floats. */
+  scalars(count: number): number {
+    const offset = this.#arena;
+    this.#arena += Math.max(1, count);
+    return offset;
+  }
+
+  get arenaFloats(): number {
+    return this.#arena;
+  }
+
+  /** Constant data (masks, permutations, standardisation); returns its offset. */
+  constant(values: ArrayLike<number>): number {
+    const offset = this.#consts.length;
+    for (let i = 0; i < values.length; i++) this.#consts.push(values[i]);
+    return offset;
+  }
+
+  get consts(): Float32Array {
+    return Float32Array.from(this.#consts.length > 0 ? this.#consts : [0]);
+  }
+
+  /** One dispatch of `entry` with `args` (u32s; floats through f32Arg). */
+  dispatch(file: FlowKernelFile, entry: string, args: number[], groups: [number, number]): Dispatch {
+    if (args.length > ARGS_BYTES / 4) throw new Error(`${entry}: too many arguments`);
+    const runtime = this.pipelines.runtime;
+    const words = new Uint32Array(ARGS_BYTES / 4);
+    args.forEach((value, i) => {
+      if (!Number.isInteger(value) || value < 0 || value > NONE) throw new Error(`${entry}: bad argument ${value}`);
+      words[i] = value;
+    });
+    const uniform = runtime.uniform(words);
+    this.#uniforms.push(uniform);
+    const bindGroup = runtime.device.createBindGroup({
+      layout: this.pipelines.argsLayout,
+      entries: [{ binding: 0, resource: { buffer: uniform } }],
+    });
+    return { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups };
+  }
+
+  /** Workgroups of 64 threads, one thread per row. */
+  get rowGroups(): [number, number] {
+    return [Math.ceil(this.rowsCap / 64), 1];
+  }
+
+  /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
+  denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
+    return this.dispatch("flow_dense", "forward", this.#denseArgs(layer, x, y, activation, accumulate), [
+      Math.ceil(layer.outFeatures / 16),
+      Math.ceil(this.rowsCap / 16),
+    ]);
+  }
+
+  /**
+   * The layer's parameter gradients from dL/dy (and the layer's output y, for the activation's slope), and dL/dx
+   * when `gradInput` is given (added to what is there when `accumulate`).
+   */
+  denseBackward(
+    layer: DenseLayer,
+    x: number,
+    y: number,
+    activation: Activation,
+    gradOutput: number,
+    gradInput?: { offset: number; accumulate: boolean },
+  ): Dispatch[] {
+    const args = this.#denseArgs(layer, x, y, activation, gradInput?.accumulate ?? false);
+    args.push(gradOutput, gradInput?.offset ?? NONE, layer.weight, layer.bias);
+    const out = [
+      this.dispatch("flow_dense", "backward_weight", args, [
+        Math.ceil(layer.outFeatures / 16),
+        Math.ceil((layer.inFeatures + 1) / 16),
+      ]),
+    ];
+    if (gradInput) {
+      out.push(this.dispatch("flow_dense", "backward_input", args, [
+        Math.ceil(layer.inFeatures / 16),
+        Math.ceil(this.rowsCap / 16),
+      ]));
+    }
+    return out;
+  }
+
+  /** The layer named `name` (`<name>.weight`, `<name>.bias`) of the parameter layout. */
+  layer(name: string, inFeatures: number, outFeatures: number, mask?: ArrayLike<number>): DenseLayer {
+    return {
+      inFeatures,
+      outFeatures,
+      weight: this.params.offset(`${name}.weight`),
+      bias: this.params.offset(`${name}.bias`),
+      mask: mask ? this.constant(mask) : undefined,
+    };
+  }
+
+  destroy(): void {
+    for (const uniform of this.#uniforms) uniform.destroy();
+  }
+
+  #denseArgs(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate: boolean): number[] {
+    return [
+      layer.inFeatures,
+      layer.outFeatures,
+      ACTIVATION[activation],
+      x,
+      y,
+      layer.weight,
+      layer.bias,
+      layer.mask ?? NONE,
+      accumulate ? 1 : 0,
+    ];
+  }
+}
