@@ -1,0 +1,99 @@
+/** Training on the WebGPU path: the trainer's semantics (split, early stopping, checkpoints) with the fused kernels. */
+import assert from "node:assert/strict";
+import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
+import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { seededUniform } from "../lib/random.ts";
+import { seededNormal } from "../lib/stats/normal.ts";
+import { useBackend } from "../lib/tf/backend.ts";
+import { type Pairs } from "../lib/train/pairs.ts";
+import { DEFAULT_TRAINING, trainNpe } from "../lib/train/trainer.ts";
+import { webgpuEngine } from "../lib/train/webgpu/engine.ts";
+
+await useBackend("wasm");
+const runtime = await GpuRuntime.acquire({ notice: () => {} });
+const engine = webgpuEngine(runtime);
+
+/** θ ~ N(0, I₂), x = θ + 0.3 ε plus a nuisance column: a posterior a flow learns within a few epochs. */
+function gaussianPairs(rows: number, seed: number): Pairs {
+  const normal = seededNormal(seededUniform(seed));
+  const theta = new Float32Array(rows * 2), x = new Float32Array(rows * 3);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < 2; j++) {
+      theta[r * 2 + j] = normal();
+      x[r * 3 + j] = theta[r * 2 + j] + 0.3 * normal();
+    }
+    x[r * 3 + 2] = normal();
+  }
+  return { theta, x, rows, thetaDim: 2, xDim: 3 };
+}
+
+const options = { ...DEFAULT_TRAINING, batchSize: 50, maxEpochs: 6, learningRate: 3e-3, seed: 4 };
+const config = (kind: FlowKind) => flowConfig(kind, 2, 3, { hiddenFeatures: 16, numTransforms: 2, seed: 2 });
+
+Deno.test("webgpu training: a short MAF run reaches the tfjs run's validation loss from the same seed", async () => {
+  const data = gaussianPairs(600, 1);
+  const reference = await trainNpe(data, config("maf"), options);
+  const gpu = await trainNpe(data, config("maf"), options, { engine });
+  assert.equal(gpu.epochs, reference.epochs);
+  // Both learn (the first epoch ends near 3.2 nats), and float32 sums in another order move a 6-epoch run's losses
+  // by about 10⁻⁵ nats: 0.005 leaves room for other adapters.
+  assert.ok(reference.bestValidationLoss < 2.0, `tfjs validation loss ${reference.bestValidationLoss}`);
+  gpu.history.forEach((h, i) => {
+    const want = reference.history[i];
+    assert.ok(Math.abs(h.trainLoss - want.trainLoss) < 0.005, `epoch ${h.epoch}: ${h.trainLoss} vs ${want.trainLoss}`);
+    assert.ok(Math.abs(h.validationLoss - want.validationLoss) < 0.005, `epoch ${h.epoch} validation`);
+  });
+  reference.flow.dispose();
+  gpu.flow.dispose();
+});
+
+Deno.test("webgpu training: equal seeds give identical losses and weights", async () => {
+  const data = gaussianPairs(300, 2);
+  const short = { ...options, maxEpochs: 3 };
+  const a = await trainNpe(data, config("maf"), short, { engine });
+  const b = await trainNpe(data, config("maf"), short, { engine });
+  assert.deepEqual(
+    a.history.map((h) => [h.trainLoss, h.validationLoss]),
+    b.history.map((h) => [h.trainLoss, h.validationLoss]),
+  );
+  assert.deepEqual(await a.flow.parameters.read(), await b.flow.parameters.read());
+  a.flow.dispose();
+  b.flow.dispose();
+});
+
+Deno.test("webgpu training: NaN rows are dropped and counted, a batch above the data size is the whole data", async () => {
+  const data = gaussianPairs(40, 3);
+  data.theta[5] = NaN;
+  data.x[3 * 7 + 1] = Infinity;
+  const messages: string[] = [];
+  const result = await trainNpe(data, config("maf"), { ...options, batchSize: 500, maxEpochs: 2 }, {
+    engine,
+    log: (m) => messages.push(m),
+  });
+  assert.equal(result.droppedRows, 2);
+  assert.ok(messages.some((m) => /dropped 2 of 40/.test(m)));
+  assert.ok(result.history.every((h) => Number.isFinite(h.trainLoss) && Number.isFinite(h.validationLoss)));
+  result.flow.dispose();
+});
+
+Deno.test("webgpu training: an interrupted run resumes from its checkpoint to the uninterrupted result", async () => {
+  const data = gaussianPairs(300, 5);
+  const dir = await Deno.makeTempDir();
+  try {
+    const checkpointPath = `${dir}/checkpoint.bin`;
+    const whole = await trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, { engine });
+    const first = await trainNpe(data, config("maf"), { ...options, maxEpochs: 2 }, { engine, checkpointPath });
+    const resumed = await trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, { engine, checkpointPath });
+    assert.equal(resumed.resumedAtEpoch, 2);
+    assert.deepEqual(resumed.history.map((h) => h.validationLoss), whole.history.map((h) => h.validationLoss));
+    assert.deepEqual(await resumed.flow.parameters.read(), await whole.flow.parameters.read());
+    // A checkpoint of the tfjs path is another run's.
+    await assert.rejects(
+      trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, { checkpointPath }),
+      /belongs to another run/,
+    );
+    for (const r of [whole, first, resumed]) r.flow.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
