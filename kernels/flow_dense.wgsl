@@ -1,107 +1,77 @@
-// Dense layers of the flows' networks, y = act(x (W ⊙ M) + b [+ y]), and their backward passes, as 16×16 tiles
-// staged in workgroup memory. Row-major: x [rows, in], W [in, out] (the tfjs layout), y [rows, out].
-// Arguments: 0 in, 1 out, 2 activation, 3 x offset (acts), 4 y offset (acts), 5 W offset (params), 6 b offset
+// Dense layers of the flows' networks, y = act(x (W ⊙ M) + b [+ y]), and their backward passes; one thread per
+// output value. Row-major: x [rows, in], W [in, out] (the tfjs layout), y [rows, out]. The layers are narrow (tens
+// of features), so each thread's dot product is short and reads memory its neighbours read too; on the software
+// adapter this beat 16×16 tiles staged in workgroup memory by 10× (barriers are costly there).
+// Gradients travel as dL/d(pre-activation): the backward pass of a layer multiplies dL/dx by the slope of the
+// activation that produced x (known from x itself), so the layer before needs no extra pass.
+// Arguments: 0 in, 1 out, 2 activation of y, 3 x offset (acts), 4 y offset (acts), 5 W offset (params), 6 b offset
 // (params), 7 mask offset (consts, NONE: unmasked), 8 accumulate into the target (1) or overwrite (0),
-// 9 dL/dy offset (acts), 10 dL/dx offset (acts), 11 dL/dW offset (grads), 12 dL/db offset (grads).
+// 9 dL/d(pre y) offset (acts), 10 dL/d(pre x) offset (acts), 11 dL/dW offset (grads), 12 dL/db offset (grads),
+// 13 activation that produced x.
 
-const TILE: u32 = 16u;
-var<workgroup> tile_a: array<array<f32, 16>, 16>;
-var<workgroup> tile_b: array<array<f32, 16>, 16>;
-
-fn weight(i: u32, j: u32) -> f32 {
-  let w = params[arg(5u) + i * arg(1u) + j];
-  if (arg(7u) == NONE) { return w; }
-  return w * consts[arg(7u) + i * arg(1u) + j];
-}
-
-// dL/d(pre-activation) of output (r, j).
-fn pre_grad(r: u32, j: u32) -> f32 {
-  let at = r * arg(1u) + j;
-  return acts[arg(9u) + at] * activation_slope(acts[arg(4u) + at], arg(2u));
-}
-
-@compute @workgroup_size(16, 16)
-fn forward(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) g: vec3<u32>) {
+@compute @workgroup_size(64)
+fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let in_f = arg(0u);
   let out_f = arg(1u);
-  let r = g.y * TILE + l.y;
-  let j = g.x * TILE + l.x;
+  let r = id.x / out_f;
+  let j = id.x % out_f;
+  if (r >= step.rows) { return; }
+  let x0 = arg(3u) + r * in_f;
+  let w0 = arg(5u) + j;
+  let m0 = arg(7u);
   var acc = 0.0;
-  for (var k0 = 0u; k0 < in_f; k0 += TILE) {
-    var a = 0.0;
-    if (r < step.rows && k0 + l.x < in_f) { a = acts[arg(3u) + r * in_f + k0 + l.x]; }
-    var b = 0.0;
-    if (k0 + l.y < in_f && j < out_f) { b = weight(k0 + l.y, j); }
-    tile_a[l.y][l.x] = a;
-    tile_b[l.y][l.x] = b;
-    workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) { acc += tile_a[l.y][k] * tile_b[k][l.x]; }
-    workgroupBarrier();
+  if (m0 == NONE) {
+    for (var k = 0u; k < in_f; k++) { acc += acts[x0 + k] * params[w0 + k * out_f]; }
+  } else {
+    for (var k = 0u; k < in_f; k++) { acc += acts[x0 + k] * (params[w0 + k * out_f] * consts[m0 + j + k * out_f]); }
   }
-  if (r < step.rows && j < out_f) {
-    let at = arg(4u) + r * out_f + j;
-    var pre = acc + params[arg(6u) + j];
-    if (arg(8u) == 1u) { pre += acts[at]; }
-    acts[at] = activate(pre, arg(2u));
-  }
+  let at = arg(4u) + r * out_f + j;
+  var pre = acc + params[arg(6u) + j];
+  if (arg(8u) == 1u) { pre += acts[at]; }
+  acts[at] = activate(pre, arg(2u));
 }
 
-// dL/dx = dL/d(pre) (W ⊙ M)ᵀ.
-@compute @workgroup_size(16, 16)
-fn backward_input(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) g: vec3<u32>) {
+// dL/d(pre x) = (dL/d(pre y) (W ⊙ M)ᵀ) · act'(x).
+@compute @workgroup_size(64)
+fn backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
   let in_f = arg(0u);
   let out_f = arg(1u);
-  let r = g.y * TILE + l.y;
-  let i = g.x * TILE + l.x;
+  let r = id.x / in_f;
+  let i = id.x % in_f;
+  if (r >= step.rows) { return; }
+  let g0 = arg(9u) + r * out_f;
+  let w0 = arg(5u) + i * out_f;
+  let m0 = arg(7u);
   var acc = 0.0;
-  for (var k0 = 0u; k0 < out_f; k0 += TILE) {
-    var a = 0.0;
-    if (r < step.rows && k0 + l.x < out_f) { a = pre_grad(r, k0 + l.x); }
-    var b = 0.0;
-    if (k0 + l.y < out_f && i < in_f) { b = weight(i, k0 + l.y); }
-    tile_a[l.y][l.x] = a;
-    tile_b[l.y][l.x] = b;
-    workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) { acc += tile_a[l.y][k] * tile_b[k][l.x]; }
-    workgroupBarrier();
+  if (m0 == NONE) {
+    for (var j = 0u; j < out_f; j++) { acc += acts[g0 + j] * params[w0 + j]; }
+  } else {
+    for (var j = 0u; j < out_f; j++) { acc += acts[g0 + j] * (params[w0 + j] * consts[m0 + i * out_f + j]); }
   }
-  if (r < step.rows && i < in_f) {
-    let at = arg(10u) + r * in_f + i;
-    if (arg(8u) == 1u) { acc += acts[at]; }
-    acts[at] = acc;
-  }
+  acc *= activation_slope(acts[arg(3u) + r * in_f + i], arg(13u));
+  let at = arg(10u) + r * in_f + i;
+  if (arg(8u) == 1u) { acc += acts[at]; }
+  acts[at] = acc;
 }
 
-// dL/dW = M ⊙ xᵀ dL/d(pre) and dL/db = Σ_rows dL/d(pre), the bias as row `in` of W with x = 1 there.
-@compute @workgroup_size(16, 16)
-fn backward_weight(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) g: vec3<u32>) {
+// dL/dW = M ⊙ xᵀ dL/d(pre y) and dL/db = Σ_rows dL/d(pre y), the bias as row `in` of W with x = 1 there.
+@compute @workgroup_size(64)
+fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
   let in_f = arg(0u);
   let out_f = arg(1u);
-  let i = g.y * TILE + l.y;
-  let j = g.x * TILE + l.x;
+  let i = id.x / out_f;
+  let j = id.x % out_f;
+  if (i > in_f) { return; }
+  let rows = step.rows;
+  let g0 = arg(9u) + j;
   var acc = 0.0;
-  for (var r0 = 0u; r0 < step.rows; r0 += TILE) {
-    // tile_a[i][r] = x[r0 + r, i]; tile_b[r][j] = dL/d(pre)[r0 + r, j].
-    let ra = r0 + l.x;
-    var a = 0.0;
-    if (ra < step.rows) {
-      if (i < in_f) { a = acts[arg(3u) + ra * in_f + i]; } else if (i == in_f) { a = 1.0; }
-    }
-    var b = 0.0;
-    if (r0 + l.y < step.rows && j < out_f) { b = pre_grad(r0 + l.y, j); }
-    tile_a[l.y][l.x] = a;
-    tile_b[l.y][l.x] = b;
-    workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) { acc += tile_a[l.y][k] * tile_b[k][l.x]; }
-    workgroupBarrier();
+  if (i == in_f) {
+    for (var r = 0u; r < rows; r++) { acc += acts[g0 + r * out_f]; }
+    grads[arg(12u) + j] = acc;
+    return;
   }
-  if (j < out_f) {
-    if (i < in_f) {
-      var m = 1.0;
-      if (arg(7u) != NONE) { m = consts[arg(7u) + i * out_f + j]; }
-      grads[arg(11u) + i * out_f + j] = acc * m;
-    } else if (i == in_f) {
-      grads[arg(12u) + j] = acc;
-    }
-  }
+  let x0 = arg(3u) + i;
+  for (var r = 0u; r < rows; r++) { acc += acts[x0 + r * in_f] * acts[g0 + r * out_f]; }
+  if (arg(7u) != NONE) { acc *= consts[arg(7u) + i * out_f + j]; }
+  grads[arg(11u) + i * out_f + j] = acc;
 }

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { ConditionalFlow, type FlowConfig, flowConfig } from "../lib/flows/flow.ts";
+import { ConditionalFlow, type FlowConfig, flowConfig, setFlowAccelerator } from "../lib/flows/flow.ts";
+import { webgpuAccelerator } from "../lib/flows/webgpu/accelerator.ts";
 import { GpuFlow } from "../lib/flows/webgpu/gpu_flow.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { seededUniform } from "../lib/random.ts";
@@ -121,6 +122,30 @@ Deno.test("webgpu flow: MAF samples match the tfjs flow's inverse on the same no
     assert.ok(relativeError(samples, replay) <= 1e-4, `relative error ${relativeError(samples, replay)}`);
   } finally {
     gpu.destroy();
+    flow.dispose();
+  }
+});
+
+Deno.test("webgpu flow: with the accelerator set, a flow's logProbRows and sample agree with tfjs's", async () => {
+  const flow = await perturbedFlow({ embedding: { hidden: 10, outFeatures: 4 } });
+  const { thetaDim, xDim } = flow.config;
+  const rows = batch(230, thetaDim, xDim, 30);
+  const observation = Array.from(rows.x.subarray(0, xDim));
+  const draws = async () => await flow.sample(150, observation, seededNormal(seededUniform(4)));
+  const [referenceLogProb, referenceDraws] = [await flow.logProbRows(rows.theta, rows.x), await draws()];
+  setFlowAccelerator(webgpuAccelerator(runtime));
+  try {
+    const logProb = await flow.logProbRows(rows.theta, rows.x);
+    assert.ok(relativeError(logProb, referenceLogProb) <= 1e-5, `log q: ${relativeError(logProb, referenceLogProb)}`);
+    const gpuDraws = await draws();
+    assert.ok(relativeError(gpuDraws, referenceDraws) <= 1e-4, `draws: ${relativeError(gpuDraws, referenceDraws)}`);
+    // New weights are seen by the next call.
+    flow.parameters.assign((await flow.parameters.read()).map((a) => ({ ...a, data: a.data.map((v) => v * 0.9) })));
+    const moved = await flow.logProbRows(rows.theta, rows.x);
+    setFlowAccelerator(undefined);
+    assert.ok(relativeError(moved, await flow.logProbRows(rows.theta, rows.x)) <= 1e-5);
+  } finally {
+    setFlowAccelerator(undefined);
     flow.dispose();
   }
 });

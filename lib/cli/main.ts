@@ -55,7 +55,11 @@ function integer(value: string): number {
 
 const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
 const backendOption = () =>
-  new Option("--backend <name>", "tfjs backend (auto: wasm, the fastest measured, also beside a GPU)")
+  new Option(
+    "--backend <name>",
+    "where flows train and sample: webgpu (fused WGSL kernels), wasm or cpu (tfjs), tfjs-webgpu (tfjs's own, slow); " +
+      "auto: webgpu on a hardware GPU, wasm on the software adapter (faster there) or without WebGPU",
+  )
     .choices(BACKEND_NAMES).default("auto" as const);
 
 export function buildProgram(): Command {

@@ -105,13 +105,13 @@ export function buildFlowGraph(
       gradZ[steps.length % 2],
       f32Arg(-0.5 * d * LOG_2PI - logStdSum),
     ], b.rowGroups),
-    b.dispatch("flow_loss", "sum_rows", [rowLoss, lossTotal], [1, 1]),
+    b.dispatch("flow_loss", "sum_rows", [rowLoss, lossTotal], b.single),
   ];
   const backward = steps.toReversed().flatMap((step, reversed) => {
     const i = steps.length - 1 - reversed;
     return step.backward(zs[i], zs[i + 1], gradZ[(i + 1) % 2], gradZ[i % 2], reversed === 0);
   });
-  const embedBackward = embed.toReversed().flatMap(({ layer, out, act }, reversed) => {
+  const embedBackward = embed.toReversed().flatMap(({ layer }, reversed) => {
     const i = embed.length - 1 - reversed;
     const gradOut = i === embed.length - 1
       ? context.gradContext
@@ -120,17 +120,19 @@ export function buildFlowGraph(
       offset: context.scratch(`embedding.grad${i - 1}`, layer.inFeatures),
       accumulate: false,
     };
-    return b.denseBackward(layer, i === 0 ? standardX : embed[i - 1].out, out, act, gradOut, gradIn);
+    return i === 0
+      ? b.denseBackward(layer, standardX, "none", gradOut)
+      : b.denseBackward(layer, embed[i - 1].out, embed[i - 1].act, gradOut, gradIn);
   });
   const update = [
-    b.dispatch("flow_adam", "clip_factor", [params.count, f32Arg(optimizer.clipMaxNorm)], [1, 1]),
+    b.dispatch("flow_adam", "clip_factor", [params.count, f32Arg(optimizer.clipMaxNorm)], b.single),
     b.dispatch("flow_adam", "adam", [
       params.count,
       f32Arg(optimizer.learningRate),
       f32Arg(optimizer.beta1),
       f32Arg(optimizer.beta2),
       f32Arg(optimizer.epsilon),
-    ], [Math.ceil(params.count / 64), 1]),
+    ], () => [Math.ceil(params.count / 64), 1]),
   ];
   const gradients = [gather(true), ...forward, ...loss, ...backward, ...embedBackward];
 
@@ -150,6 +152,11 @@ export function buildFlowGraph(
     noise,
     theta: zs[0],
   };
+}
+
+/** Whether every step of the flow has a WebGPU implementation. */
+export function gpuSupports(flow: ConditionalFlow): boolean {
+  return flow.config.kind === "maf";
 }
 
 /** The flow's steps on WebGPU, each MAF step fused with the permutation after it. */

@@ -152,6 +152,19 @@ export class GpuFlow {
     return { loss, grads: this.#layout.split(await this.#readFloats(this.#buffers.grads, this.#layout.count)) };
   }
 
+  /** log q(θ | x) of every row of a dataset. */
+  async logProb(name: string): Promise<Float32Array> {
+    const dataset = this.#dataset(name);
+    const out = new Float32Array(dataset.rows);
+    for (let start = 0; start < dataset.rows; start += this.rowsCap) {
+      const count = Math.min(this.rowsCap, dataset.rows - start);
+      this.#run(this.#graph.evaluate, dataset, count, start);
+      const loss = await this.#readFloats(this.#buffers.acts, count, this.#graph.rowLoss);
+      for (let i = 0; i < count; i++) out[start + i] = -loss[i];
+    }
+    return out;
+  }
+
   /**
    * Draws of θ for the x of dataset rows `rows` (one draw per entry; repeat an index for several draws),
    * from standard-normal `noise` (rows × θ dim): row-major θ in its own units.
@@ -242,7 +255,7 @@ export class GpuFlow {
     for (const { pipeline, args, groups } of dispatches) {
       pass.setPipeline(pipeline);
       pass.setBindGroup(1, args);
-      pass.dispatchWorkgroups(groups[0], groups[1]);
+      pass.dispatchWorkgroups(...groups(rows));
     }
     pass.end();
     this.#runtime.device.queue.submit([encoder.finish()]);

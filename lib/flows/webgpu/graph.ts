@@ -9,8 +9,11 @@ import { ARGS_BYTES, type FlowKernelFile, type FlowPipelines } from "./pipelines
 export interface Dispatch {
   pipeline: GPUComputePipeline;
   args: GPUBindGroup;
-  groups: [number, number];
+  /** Workgroups for a step of `rows` rows (only as many as the rows need). */
+  groups: (rows: number) => [number, number];
 }
+
+type Groups = Dispatch["groups"];
 
 /** Activation codes of flow_common.wgsl. */
 export const ACTIVATION = { none: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
@@ -112,7 +115,7 @@ export class GraphBuilder {
   }
 
   /** One dispatch of `entry` with `args` (u32s; floats through f32Arg). */
-  dispatch(file: FlowKernelFile, entry: string, args: number[], groups: [number, number]): Dispatch {
+  dispatch(file: FlowKernelFile, entry: string, args: number[], groups: Groups): Dispatch {
     if (args.length > ARGS_BYTES / 4) throw new Error(`${entry}: too many arguments`);
     const runtime = this.pipelines.runtime;
     const words = new Uint32Array(ARGS_BYTES / 4);
@@ -130,43 +133,36 @@ export class GraphBuilder {
   }
 
   /** Workgroups of 64 threads, one thread per row. */
-  get rowGroups(): [number, number] {
-    return [Math.ceil(this.rowsCap / 64), 1];
-  }
+  readonly rowGroups: Groups = (rows) => [Math.ceil(rows / 64), 1];
+
+  /** One workgroup, whatever the rows. */
+  readonly single: Groups = () => [1, 1];
 
   /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
   denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
-    return this.dispatch("flow_dense", "forward", this.#denseArgs(layer, x, y, activation, accumulate), [
-      Math.ceil(layer.outFeatures / 16),
-      Math.ceil(this.rowsCap / 16),
-    ]);
+    const args = this.#denseArgs(layer, x, y, activation, accumulate);
+    return this.dispatch("flow_dense", "forward", args, (rows) => [Math.ceil(rows * layer.outFeatures / 64), 1]);
   }
 
   /**
-   * The layer's parameter gradients from dL/dy (and the layer's output y, for the activation's slope), and dL/dx
-   * when `gradInput` is given (added to what is there when `accumulate`).
+   * The layer's parameter gradients from dL/d(pre-activation of y), and dL/d(pre-activation of x) when
+   * `gradInput` is given (`xActivation` produced x; added to what is there when `accumulate`).
    */
   denseBackward(
     layer: DenseLayer,
     x: number,
-    y: number,
-    activation: Activation,
+    xActivation: Activation,
     gradOutput: number,
     gradInput?: { offset: number; accumulate: boolean },
   ): Dispatch[] {
-    const args = this.#denseArgs(layer, x, y, activation, gradInput?.accumulate ?? false);
-    args.push(gradOutput, gradInput?.offset ?? NONE, layer.weight, layer.bias);
-    const out = [
-      this.dispatch("flow_dense", "backward_weight", args, [
-        Math.ceil(layer.outFeatures / 16),
-        Math.ceil((layer.inFeatures + 1) / 16),
-      ]),
-    ];
+    const args = this.#denseArgs(layer, x, NONE, "none", gradInput?.accumulate ?? false);
+    args.push(gradOutput, gradInput?.offset ?? NONE, layer.weight, layer.bias, ACTIVATION[xActivation]);
+    const weights = Math.ceil((layer.inFeatures + 1) * layer.outFeatures / 64);
+    const out = [this.dispatch("flow_dense", "backward_weight", args, () => [weights, 1])];
     if (gradInput) {
-      out.push(this.dispatch("flow_dense", "backward_input", args, [
-        Math.ceil(layer.inFeatures / 16),
-        Math.ceil(this.rowsCap / 16),
-      ]));
+      out.push(
+        this.dispatch("flow_dense", "backward_input", args, (rows) => [Math.ceil(rows * layer.inFeatures / 64), 1]),
+      );
     }
     return out;
   }

@@ -34,6 +34,8 @@ export function mafStep(b: GraphBuilder, flow: FlowContext, options: MafStepOpti
   const gradMade = flow.scratch("maf.gradMade", 2 * d);
   const gradHidden = [flow.scratch("maf.gradHidden0", h), flow.scratch("maf.gradHidden1", h)];
   const last = hidden[numBlocks];
+  // hidden[0] is the input and context layers' sum; every later one a block's tanh.
+  const blockActivation = (k: number) => (k === 0 ? "none" : "tanh");
 
   const madeForward = (u: number): Dispatch[] => [
     b.denseForward(input, u, hidden[0], "none"),
@@ -48,20 +50,19 @@ export function mafStep(b: GraphBuilder, flow: FlowContext, options: MafStepOpti
     forward: (u, z, first) => [...madeForward(u), affine("maf_forward", u, z, [first ? 1 : 0])],
     backward: (u, z, gradZ, gradU, firstContextGrad) => [
       affine("maf_backward", u, z, [0, gradZ, gradU, gradMade]),
-      ...b.denseBackward(output, last, made, "none", gradMade, {
+      ...b.denseBackward(output, last, blockActivation(numBlocks), gradMade, {
         offset: gradHidden[numBlocks % 2],
         accumulate: false,
       }),
       ...blocks.toReversed().flatMap((block, reversed) => {
         const k = numBlocks - 1 - reversed;
         const gradInput = { offset: gradHidden[k % 2], accumulate: false };
-        return b.denseBackward(block, hidden[k], hidden[k + 1], "tanh", gradHidden[(k + 1) % 2], gradInput);
+        return b.denseBackward(block, hidden[k], blockActivation(k), gradHidden[(k + 1) % 2], gradInput);
       }),
-      ...b.denseBackward(input, u, hidden[0], "none", gradHidden[0], { offset: gradU, accumulate: true }),
+      ...b.denseBackward(input, u, "none", gradHidden[0], { offset: gradU, accumulate: true }),
       ...b.denseBackward(
         context,
         flow.context,
-        hidden[0],
         "none",
         gradHidden[0],
         flow.gradContext === NONE ? undefined : { offset: flow.gradContext, accumulate: !firstContextGrad },
