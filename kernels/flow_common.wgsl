@@ -23,7 +23,7 @@ struct Step {
 @group(0) @binding(8) var<uniform> step: Step;
 
 struct Args {
-  a: array<vec4<u32>, 4>,
+  a: array<vec4<u32>, 8>,
 }
 @group(1) @binding(0) var<uniform> args: Args;
 

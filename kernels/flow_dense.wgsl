@@ -7,7 +7,14 @@
 // Arguments: 0 in, 1 out, 2 activation of y, 3 x offset (acts), 4 y offset (acts), 5 W offset (params), 6 b offset
 // (params), 7 mask offset (consts, NONE: unmasked), 8 accumulate into the target (1) or overwrite (0),
 // 9 dL/d(pre y) offset (acts), 10 dL/d(pre x) offset (acts), 11 dL/dW offset (grads), 12 dL/db offset (grads),
-// 13 activation that produced x.
+// 13 activation that produced x, 14 activation applied to x on the way in (a ReLU before the layer; NONE: none).
+// A b offset of NONE means no bias (a layer split over two inputs adds its bias once).
+
+fn input(at: u32) -> f32 {
+  let x = acts[at];
+  if (arg(14u) == NONE) { return x; }
+  return activate(x, arg(14u));
+}
 
 @compute @workgroup_size(64)
 fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
@@ -21,12 +28,13 @@ fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let m0 = arg(7u);
   var acc = 0.0;
   if (m0 == NONE) {
-    for (var k = 0u; k < in_f; k++) { acc += acts[x0 + k] * params[w0 + k * out_f]; }
+    for (var k = 0u; k < in_f; k++) { acc += input(x0 + k) * params[w0 + k * out_f]; }
   } else {
-    for (var k = 0u; k < in_f; k++) { acc += acts[x0 + k] * (params[w0 + k * out_f] * consts[m0 + j + k * out_f]); }
+    for (var k = 0u; k < in_f; k++) { acc += input(x0 + k) * (params[w0 + k * out_f] * consts[m0 + j + k * out_f]); }
   }
   let at = arg(4u) + r * out_f + j;
-  var pre = acc + params[arg(6u) + j];
+  var pre = acc;
+  if (arg(6u) != NONE) { pre += params[arg(6u) + j]; }
   if (arg(8u) == 1u) { pre += acts[at]; }
   acts[at] = activate(pre, arg(2u));
 }
@@ -61,7 +69,7 @@ fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
   let out_f = arg(1u);
   let i = id.x / out_f;
   let j = id.x % out_f;
-  if (i > in_f) { return; }
+  if (i > in_f || (i == in_f && arg(6u) == NONE)) { return; }
   let rows = step.rows;
   let g0 = arg(9u) + j;
   var acc = 0.0;
@@ -71,7 +79,7 @@ fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
     return;
   }
   let x0 = arg(3u) + i;
-  for (var r = 0u; r < rows; r++) { acc += acts[x0 + r * in_f] * acts[g0 + r * out_f]; }
+  for (var r = 0u; r < rows; r++) { acc += input(x0 + r * in_f) * acts[g0 + r * out_f]; }
   if (arg(7u) != NONE) { acc *= consts[arg(7u) + i * out_f + j]; }
   grads[arg(11u) + i * out_f + j] = acc;
 }

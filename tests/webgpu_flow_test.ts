@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { ConditionalFlow, type FlowConfig, flowConfig, setFlowAccelerator } from "../lib/flows/flow.ts";
+import { ConditionalFlow, type FlowConfig, flowConfig, type FlowKind, setFlowAccelerator } from "../lib/flows/flow.ts";
 import { webgpuAccelerator } from "../lib/flows/webgpu/accelerator.ts";
 import { GpuFlow } from "../lib/flows/webgpu/gpu_flow.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
@@ -17,8 +17,13 @@ await useBackend("cpu");
 const runtime = await GpuRuntime.acquire({ notice: () => {} });
 
 /** A flow with weights moved off their initialisation (so every path of the gradient is exercised). */
-async function perturbedFlow(overrides: Partial<FlowConfig>, thetaDim = 3, xDim = 4): Promise<ConditionalFlow> {
-  const config = flowConfig("maf", thetaDim, xDim, { hiddenFeatures: 20, numTransforms: 3, seed: 5, ...overrides });
+async function perturbedFlow(
+  overrides: Partial<FlowConfig>,
+  thetaDim = 3,
+  xDim = 4,
+  kind: FlowKind = "maf",
+): Promise<ConditionalFlow> {
+  const config = flowConfig(kind, thetaDim, xDim, { hiddenFeatures: 20, numTransforms: 3, seed: 5, ...overrides });
   const flow = new ConditionalFlow(config, {
     thetaMean: Array.from({ length: thetaDim }, (_, j) => 0.3 * j),
     thetaStd: Array.from({ length: thetaDim }, (_, j) => 1 + 0.5 * j),
@@ -65,6 +70,8 @@ const GRADIENT_TOLERANCE = 2e-4;
 async function assertGradientsMatch(flow: ConditionalFlow, rows: number) {
   const { thetaDim, xDim } = flow.config;
   const data = batch(rows, thetaDim, xDim, 21);
+  // A few rows far out, beyond the splines' interval (their identity tails).
+  for (let i = 0; i < 3 * thetaDim; i++) data.theta[i] *= 6;
   const reference = await tfjsGradients(flow, data.theta, data.x, rows);
   const gpu = await GpuFlow.create(runtime, flow, 64);
   try {
@@ -108,8 +115,28 @@ Deno.test("webgpu flow: MAF with an embedding net and one-dimensional θ match t
   oneDim.dispose();
 });
 
-Deno.test("webgpu flow: MAF samples match the tfjs flow's inverse on the same noise", async () => {
-  const flow = await perturbedFlow({});
+Deno.test("webgpu flow: NSF loss and every parameter's gradient match tf.grad on the tfjs flow", async () => {
+  const flow = await perturbedFlow({}, 3, 4, "nsf");
+  await assertGradientsMatch(flow, 37);
+  flow.dispose();
+});
+
+Deno.test("webgpu flow: NSF with an embedding net and one-dimensional θ match tf.grad", async () => {
+  const withEmbedding = await perturbedFlow({ embedding: { hidden: 12, outFeatures: 5 }, numBins: 5 }, 2, 7, "nsf");
+  await assertGradientsMatch(withEmbedding, 50);
+  withEmbedding.dispose();
+  const oneDim = await perturbedFlow({ numBlocks: 1 }, 1, 3, "nsf");
+  await assertGradientsMatch(oneDim, 20);
+  oneDim.dispose();
+});
+
+for (const kind of ["maf", "nsf"] as const) {
+  Deno.test(`webgpu flow: ${kind} samples match the tfjs flow's inverse on the same noise`, async () => {
+    await assertSamplesMatch(await perturbedFlow({}, 3, 4, kind));
+  });
+}
+
+async function assertSamplesMatch(flow: ConditionalFlow) {
   const { thetaDim, xDim } = flow.config;
   const gpu = await GpuFlow.create(runtime, flow, 64);
   try {
@@ -124,7 +151,7 @@ Deno.test("webgpu flow: MAF samples match the tfjs flow's inverse on the same no
     gpu.destroy();
     flow.dispose();
   }
-});
+}
 
 Deno.test("webgpu flow: with the accelerator set, a flow's logProbRows and sample agree with tfjs's", async () => {
   const flow = await perturbedFlow({ embedding: { hidden: 10, outFeatures: 4 } });

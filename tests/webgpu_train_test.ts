@@ -30,22 +30,27 @@ function gaussianPairs(rows: number, seed: number): Pairs {
 const options = { ...DEFAULT_TRAINING, batchSize: 50, maxEpochs: 6, learningRate: 3e-3, seed: 4 };
 const config = (kind: FlowKind) => flowConfig(kind, 2, 3, { hiddenFeatures: 16, numTransforms: 2, seed: 2 });
 
-Deno.test("webgpu training: a short MAF run reaches the tfjs run's validation loss from the same seed", async () => {
-  const data = gaussianPairs(600, 1);
-  const reference = await trainNpe(data, config("maf"), options);
-  const gpu = await trainNpe(data, config("maf"), options, { engine });
-  assert.equal(gpu.epochs, reference.epochs);
-  // Both learn (the first epoch ends near 3.2 nats), and float32 sums in another order move a 6-epoch run's losses
-  // by about 10⁻⁵ nats: 0.005 leaves room for other adapters.
-  assert.ok(reference.bestValidationLoss < 2.0, `tfjs validation loss ${reference.bestValidationLoss}`);
-  gpu.history.forEach((h, i) => {
-    const want = reference.history[i];
-    assert.ok(Math.abs(h.trainLoss - want.trainLoss) < 0.005, `epoch ${h.epoch}: ${h.trainLoss} vs ${want.trainLoss}`);
-    assert.ok(Math.abs(h.validationLoss - want.validationLoss) < 0.005, `epoch ${h.epoch} validation`);
+for (const kind of ["maf", "nsf"] as const) {
+  Deno.test(`webgpu training: a short ${kind} run reaches the tfjs run's losses from the same seed`, async () => {
+    const data = gaussianPairs(600, 1);
+    const reference = await trainNpe(data, config(kind), options);
+    const gpu = await trainNpe(data, config(kind), options, { engine });
+    assert.equal(gpu.epochs, reference.epochs);
+    // Both learn (the first epoch ends near 3.2 nats), and float32 sums in another order move a 6-epoch run's
+    // losses by about 10⁻⁵ nats: 0.005 leaves room for other adapters.
+    assert.ok(reference.bestValidationLoss < 2.0, `tfjs validation loss ${reference.bestValidationLoss}`);
+    gpu.history.forEach((h, i) => {
+      const want = reference.history[i];
+      assert.ok(
+        Math.abs(h.trainLoss - want.trainLoss) < 0.005,
+        `epoch ${h.epoch}: ${h.trainLoss} vs ${want.trainLoss}`,
+      );
+      assert.ok(Math.abs(h.validationLoss - want.validationLoss) < 0.005, `epoch ${h.epoch} validation`);
+    });
+    reference.flow.dispose();
+    gpu.flow.dispose();
   });
-  reference.flow.dispose();
-  gpu.flow.dispose();
-});
+}
 
 Deno.test("webgpu training: equal seeds give identical losses and weights", async () => {
   const data = gaussianPairs(300, 2);

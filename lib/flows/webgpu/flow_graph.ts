@@ -5,9 +5,12 @@
  */
 import type { ConditionalFlow } from "../flow.ts";
 import { MaskedAffineAutoregressive } from "../affine_autoregressive.ts";
+import { LuLinear } from "../lu_linear.ts";
 import { Permutation } from "../permutation.ts";
+import { SplineCoupling } from "../spline_coupling.ts";
 import { type Dispatch, f32Arg, GraphBuilder, NONE, ParameterLayout } from "./graph.ts";
 import { mafStep } from "./maf_step.ts";
+import { couplingStep, luStep } from "./nsf_step.ts";
 import type { FlowPipelines } from "./pipelines.ts";
 import type { FlowContext, GpuStep } from "./step.ts";
 
@@ -77,7 +80,8 @@ export function buildFlowGraph(
     contextFeatures,
     gradContext: embedding ? b.rows(contextFeatures) : NONE,
     logDet: b.rows(1),
-    scratch: (key, width) => {
+    scratch: (name, width) => {
+      const key = `${name}×${width}`;
       if (!scratch.has(key)) scratch.set(key, b.rows(width));
       return scratch.get(key)!;
     },
@@ -156,7 +160,7 @@ export function buildFlowGraph(
 
 /** Whether every step of the flow has a WebGPU implementation. */
 export function gpuSupports(flow: ConditionalFlow): boolean {
-  return flow.config.kind === "maf";
+  return flow.config.numBins <= 64 || flow.config.kind === "maf";
 }
 
 /** The flow's steps on WebGPU, each MAF step fused with the permutation after it. */
@@ -164,6 +168,7 @@ function gpuSteps(b: GraphBuilder, flow: ConditionalFlow, context: FlowContext):
   const config = flow.config;
   const transforms = flow.transforms;
   const steps: GpuStep[] = [];
+  let couplings = 0;
   for (let i = 0; i < transforms.length; i++) {
     const transform = transforms[i];
     if (transform instanceof MaskedAffineAutoregressive) {
@@ -177,6 +182,10 @@ function gpuSteps(b: GraphBuilder, flow: ConditionalFlow, context: FlowContext):
         order: permutation.order,
       }));
       i++;
+    } else if (transform instanceof SplineCoupling) {
+      steps.push(couplingStep(b, context, couplings++, transform.options));
+    } else if (transform instanceof LuLinear) {
+      steps.push(luStep(b, context, couplings - 1, transform.features));
     } else {
       throw new Error(`the WebGPU path does not support the ${config.kind} flow's ${transform.constructor.name} yet`);
     }

@@ -66,13 +66,15 @@ export class ParameterLayout {
   }
 }
 
-/** A dense layer's parameters: W [in, out] (optionally masked) and b [out]. */
+/** A dense layer's parameters: W [in, out] (optionally masked) and b [out] (NONE: no bias). */
 export interface DenseLayer {
   inFeatures: number;
   outFeatures: number;
   weight: number;
   bias: number;
   mask?: number;
+  /** An activation applied to x on the way in (the ReLU in front of a residual block's first layer). */
+  inputActivation?: Activation;
 }
 
 export class GraphBuilder {
@@ -155,8 +157,15 @@ export class GraphBuilder {
     gradOutput: number,
     gradInput?: { offset: number; accumulate: boolean },
   ): Dispatch[] {
-    const args = this.#denseArgs(layer, x, NONE, "none", gradInput?.accumulate ?? false);
-    args.push(gradOutput, gradInput?.offset ?? NONE, layer.weight, layer.bias, ACTIVATION[xActivation]);
+    const args = this.#denseArgs(layer, x, NONE, "none", gradInput?.accumulate ?? false).slice(0, 9);
+    args.push(
+      gradOutput,
+      gradInput?.offset ?? NONE,
+      layer.weight,
+      layer.bias,
+      ACTIVATION[xActivation],
+      layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE,
+    );
     const weights = Math.ceil((layer.inFeatures + 1) * layer.outFeatures / 64);
     const out = [this.dispatch("flow_dense", "backward_weight", args, () => [weights, 1])];
     if (gradInput) {
@@ -183,7 +192,7 @@ export class GraphBuilder {
   }
 
   #denseArgs(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate: boolean): number[] {
-    return [
+    const args = [
       layer.inFeatures,
       layer.outFeatures,
       ACTIVATION[activation],
@@ -194,5 +203,9 @@ export class GraphBuilder {
       layer.mask ?? NONE,
       accumulate ? 1 : 0,
     ];
+    // The backward arguments 9–13 follow in denseBackward; the forward pass reads only the input activation.
+    while (args.length < 14) args.push(NONE);
+    args.push(layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE);
+    return args;
   }
 }

@@ -5,15 +5,15 @@
 import { loadKernel } from "../../gpu/kernels.ts";
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 
-export const FLOW_KERNEL_FILES = ["flow_dense", "flow_maf", "flow_loss", "flow_adam"] as const;
+export const FLOW_KERNEL_FILES = ["flow_dense", "flow_maf", "flow_nsf", "flow_loss", "flow_adam"] as const;
 export type FlowKernelFile = typeof FLOW_KERNEL_FILES[number];
 
 /** Storage bindings of group 0, in binding order (flow_common.wgsl declares them). */
 export const MODEL_BINDINGS = ["params", "grads", "acts", "consts", "moments", "theta", "x", "order"] as const;
 const READ_ONLY = new Set(["consts", "theta", "x", "order"]);
 
-/** Bytes of one dispatch's argument uniform (16 u32 words). */
-export const ARGS_BYTES = 64;
+/** Bytes of one dispatch's argument uniform (32 u32 words). */
+export const ARGS_BYTES = 128;
 /** Bytes of the per-step uniform. */
 export const STEP_BYTES = 32;
 

@@ -9,8 +9,8 @@ export interface FlowContext {
   gradContext: number;
   /** Offset of the per-row log-det sum. */
   logDet: number;
-  /** Row-sized scratch shared by steps (backward temporaries), allocated once per key. */
-  scratch(key: string, width: number): number;
+  /** Row-sized scratch shared by steps (backward temporaries), allocated once per name and width. */
+  scratch(name: string, width: number): number;
 }
 
 export interface GpuStep {
