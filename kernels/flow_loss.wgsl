@@ -1,8 +1,10 @@
 // The batch and the loss: gather a batch's rows and z-score them, the base density and its gradient, and a
 // deterministic sum of per-row values (a fixed reduction order, so equal seeds give equal results).
 
-// Arguments: 0 θ dim, 1 x dim, 2 z offset, 3 context offset, 4 standardisation offset (consts: θ mean, θ std,
-// x mean, x std), 5 rows come through `order` (1) or in dataset order (0).
+// A dataset larger than one storage binding comes in chunks of rows, one dispatch each: a chunk fills the batch
+// rows that fall in it. Arguments: 0 θ dim, 1 x dim, 2 z offset, 3 context offset, 4 standardisation offset
+// (consts: θ mean, θ std, x mean, x std), 5 rows come through `order` (1) or in dataset order (0), 6 the chunk's
+// first row, 7 its rows.
 @compute @workgroup_size(64)
 fn gather(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
@@ -12,11 +14,13 @@ fn gather(@builtin(global_invocation_id) id: vec3<u32>) {
   let s = arg(4u);
   var row = step.start + r;
   if (arg(5u) == 1u) { row = order[row]; }
+  if (row < arg(6u) || row - arg(6u) >= arg(7u)) { return; }
+  let local = row - arg(6u);
   for (var j = 0u; j < d; j++) {
-    acts[arg(2u) + r * d + j] = (theta_data[row * d + j] - consts[s + j]) / consts[s + d + j];
+    acts[arg(2u) + r * d + j] = (theta_data[local * d + j] - consts[s + j]) / consts[s + d + j];
   }
   for (var j = 0u; j < xd; j++) {
-    acts[arg(3u) + r * xd + j] = (x_data[row * xd + j] - consts[s + 2u * d + j]) / consts[s + 2u * d + xd + j];
+    acts[arg(3u) + r * xd + j] = (x_data[local * xd + j] - consts[s + 2u * d + j]) / consts[s + 2u * d + xd + j];
   }
 }
 

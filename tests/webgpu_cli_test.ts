@@ -1,4 +1,4 @@
-/** `--backend webgpu` end to end: the same seeds give the same samples as the tfjs path. */
+/** `--backend webgpu` end to end (with the default flow, NSF): the same seeds give the same samples as the tfjs path. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "./reference/cli.ts";
@@ -14,7 +14,7 @@ async function sbibm(backend: string): Promise<number[][]> {
     ...["--max-epochs", "2", "--batch-size", "50", "--backend", backend],
   );
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`two_moons: maf on 400 simulations \\(${backend}\\), 2 epochs`));
+  assert.match(run.stdout, new RegExp(`two_moons: nsf on 400 simulations \\(${backend}\\), 2 epochs`));
   const lines = (await Deno.readTextFile(out)).trim().split("\n");
   assert.equal(lines[0], "parameter_1,parameter_2");
   return lines.slice(1).map((l) => l.split(",").map(Number));

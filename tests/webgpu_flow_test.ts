@@ -176,3 +176,27 @@ Deno.test("webgpu flow: with the accelerator set, a flow's logProbRows and sampl
     flow.dispose();
   }
 });
+
+Deno.test("webgpu flow: a dataset split over several storage bindings gives the same loss and gradients", async () => {
+  const flow = await perturbedFlow({ numTransforms: 2 });
+  const { thetaDim, xDim } = flow.config;
+  const data = batch(100, thetaDim, xDim, 12);
+  const order = Array.from({ length: 60 }, (_, i) => (i * 37) % 100);
+  const whole = await GpuFlow.create(runtime, flow, 64);
+  // 30 rows of x (4 floats each) per binding: four chunks.
+  const split = await GpuFlow.create(runtime, flow, 64, {}, 30 * 4 * 4);
+  try {
+    whole.setDataset("d", data);
+    split.setDataset("d", data);
+    assert.equal(whole.chunksOf("d"), 1);
+    assert.equal(split.chunksOf("d"), 4);
+    const [a, b] = [await whole.lossAndGradients("d", order), await split.lossAndGradients("d", order)];
+    assert.equal(b.loss, a.loss);
+    assert.deepEqual(b.grads, a.grads);
+    assert.equal(await split.meanLoss("d"), await whole.meanLoss("d"));
+  } finally {
+    whole.destroy();
+    split.destroy();
+    flow.dispose();
+  }
+});

@@ -24,15 +24,21 @@ export interface OptimizerSettings {
   epsilon: number;
 }
 
+/**
+ * The step lists run after the batch is gathered: `train`, `gradients` and `sample` take the rows
+ * `order[start .. start + rows)`, `evaluate` the dataset rows `start ..`.
+ */
 export interface FlowGraph {
   builder: GraphBuilder;
-  /** One training step over the rows `order[start .. start + rows)`: loss, gradients, clipping, Adam. */
+  /** Gather the batch's rows that lie in dataset rows [firstRow, firstRow + rows), z-scored. */
+  gather(ordered: boolean, firstRow: number, rows: number): { dispatch: Dispatch; uniform: GPUBuffer };
+  /** One training step: loss, gradients, clipping, Adam. */
   train: Dispatch[];
-  /** The loss and gradients of the batch `order[start ..]`, without an update. */
+  /** The batch's loss and gradients, without an update. */
   gradients: Dispatch[];
-  /** The loss summed over dataset rows `start ..` (validation). */
+  /** The loss summed over the batch (validation). */
   evaluate: Dispatch[];
-  /** θ from base noise (written at `noise`) for the context of rows `order[start ..]`; z-scored θ lands at `theta`. */
+  /** θ from base noise (written at `noise`) for the batch's x; z-scored θ lands at `theta`. */
   sample: Dispatch[];
   /** Offsets: per-row loss, the loss total, sampling's noise input and θ output (z-scored θ before `sample`). */
   rowLoss: number;
@@ -93,8 +99,6 @@ export function buildFlowGraph(
   const rowLoss = b.rows(1);
   const lossTotal = b.scalars(1);
 
-  const gather = (ordered: boolean) =>
-    b.dispatch("flow_loss", "gather", [d, xd, zs[0], standardX, stats, ordered ? 1 : 0], b.rowGroups);
   const embedForward = embed.map(({ layer, out, act }, i) =>
     b.denseForward(layer, i === 0 ? standardX : embed[i - 1].out, out, act)
   );
@@ -138,7 +142,7 @@ export function buildFlowGraph(
       f32Arg(optimizer.epsilon),
     ], () => [Math.ceil(params.count / 64), 1]),
   ];
-  const gradients = [gather(true), ...forward, ...loss, ...backward, ...embedBackward];
+  const gradients = [...forward, ...loss, ...backward, ...embedBackward];
 
   const noise = zs[steps.length];
   const inverse = steps.toReversed().flatMap((step, reversed) => {
@@ -147,10 +151,17 @@ export function buildFlowGraph(
   });
   return {
     builder: b,
+    gather: (ordered, firstRow, rows) =>
+      b.ownedDispatch(
+        "flow_loss",
+        "gather",
+        [d, xd, zs[0], standardX, stats, ordered ? 1 : 0, firstRow, rows],
+        b.rowGroups,
+      ),
     train: [...gradients, ...update],
     gradients,
-    evaluate: [gather(false), ...forward, ...loss],
-    sample: [gather(true), ...embedForward, ...inverse],
+    evaluate: [...forward, ...loss],
+    sample: [...embedForward, ...inverse],
     rowLoss,
     lossTotal,
     noise,

@@ -17,11 +17,18 @@ export interface GpuRows {
   rows: number;
 }
 
+/** Rows [firstRow, firstRow + rows) of a dataset, in buffers that fit one storage binding. */
+interface Chunk {
+  bindGroup: GPUBindGroup;
+  gather: { ordered: Dispatch; plain: Dispatch };
+}
+
 interface Dataset {
   rows: number;
-  buffers: GPUBuffer[];
   order: GPUBuffer;
-  bindGroup: GPUBindGroup;
+  chunks: Chunk[];
+  /** Everything to destroy with the dataset. */
+  buffers: GPUBuffer[];
 }
 
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
@@ -46,6 +53,7 @@ export class GpuFlow {
     weights: NamedArray[],
     readonly rowsCap: number,
     optimizer: OptimizerSettings,
+    readonly datasetBindingBytes: number,
   ) {
     this.#runtime = runtime;
     this.#pipelines = pipelines;
@@ -69,17 +77,22 @@ export class GpuFlow {
     });
   }
 
-  /** The flow's current weights on the GPU; a step handles at most `rowsCap` rows. */
+  /**
+   * The flow's current weights on the GPU; a step handles at most `rowsCap` rows. Datasets are split into chunks of
+   * at most `datasetBindingBytes` (by default the adapter's storage binding limit).
+   */
   static async create(
     runtime: GpuRuntime,
     flow: ConditionalFlow,
     rowsCap: number,
     optimizer: Partial<OptimizerSettings> = {},
+    datasetBindingBytes = runtime.maxBindingBytes,
   ): Promise<GpuFlow> {
     if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
     const pipelines = await FlowPipelines.load(runtime);
     const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
-    return new GpuFlow(runtime, pipelines, flow, await flow.parameters.read(), rowsCap, settings);
+    const weights = await flow.parameters.read();
+    return new GpuFlow(runtime, pipelines, flow, weights, rowsCap, settings, datasetBindingBytes);
   }
 
   get parameterCount(): number {
@@ -98,17 +111,31 @@ export class GpuFlow {
       throw new Error(`dataset ${name}: θ and x do not hold ${data.rows} rows of ${thetaDim} and ${xDim} values`);
     }
     this.deleteDataset(name);
-    const theta = this.#runtime.storage(data.theta), x = this.#runtime.storage(data.x);
     const order = this.#runtime.storage(Math.max(1, orderRows) * 4);
-    const buffers = { ...this.#buffers, theta, x, order };
-    const bindGroup = this.#runtime.device.createBindGroup({
-      layout: this.#pipelines.modelLayout,
-      entries: [
-        ...MODEL_BINDINGS.map((key, binding) => ({ binding, resource: { buffer: buffers[key] } })),
-        { binding: MODEL_BINDINGS.length, resource: { buffer: this.#step } },
-      ],
-    });
-    this.#datasets.set(name, { rows: data.rows, buffers: [theta, x, order], order, bindGroup });
+    const dataset: Dataset = { rows: data.rows, order, chunks: [], buffers: [order] };
+    this.#datasets.set(name, dataset);
+    const perChunk = Math.max(1, Math.floor(this.datasetBindingBytes / (4 * Math.max(thetaDim, xDim))));
+    for (let first = 0; first === 0 || first < data.rows; first += perChunk) {
+      const rows = Math.min(perChunk, data.rows - first);
+      const theta = this.#runtime.storage(data.theta.subarray(first * thetaDim, (first + rows) * thetaDim));
+      const x = this.#runtime.storage(data.x.subarray(first * xDim, (first + rows) * xDim));
+      const ordered = this.#graph.gather(true, first, rows), plain = this.#graph.gather(false, first, rows);
+      dataset.buffers.push(theta, x, ordered.uniform, plain.uniform);
+      const buffers = { ...this.#buffers, theta, x, order };
+      const bindGroup = this.#runtime.device.createBindGroup({
+        layout: this.#pipelines.modelLayout,
+        entries: [
+          ...MODEL_BINDINGS.map((key, binding) => ({ binding, resource: { buffer: buffers[key] } })),
+          { binding: MODEL_BINDINGS.length, resource: { buffer: this.#step } },
+        ],
+      });
+      dataset.chunks.push({ bindGroup, gather: { ordered: ordered.dispatch, plain: plain.dispatch } });
+    }
+  }
+
+  /** How many buffer pairs hold a dataset (more than one when it exceeds a storage binding). */
+  chunksOf(name: string): number {
+    return this.#dataset(name).chunks.length;
   }
 
   deleteDataset(name: string): void {
@@ -126,7 +153,7 @@ export class GpuFlow {
       this.#updates++;
       const rows = Math.min(batchSize, order.length - start, this.rowsCap);
       const bias = [1 / (1 - beta1 ** this.#updates), 1 / (1 - beta2 ** this.#updates)];
-      this.#run(this.#graph.train, dataset, rows, start, bias);
+      this.#run(this.#graph.train, true, dataset, rows, start, bias);
     }
     return await this.#readLoss() / order.length;
   }
@@ -136,7 +163,7 @@ export class GpuFlow {
     const dataset = this.#dataset(name);
     this.#resetLoss();
     for (let start = 0; start < dataset.rows; start += this.rowsCap) {
-      this.#run(this.#graph.evaluate, dataset, Math.min(this.rowsCap, dataset.rows - start), start);
+      this.#run(this.#graph.evaluate, false, dataset, Math.min(this.rowsCap, dataset.rows - start), start);
     }
     return await this.#readLoss() / dataset.rows;
   }
@@ -147,7 +174,7 @@ export class GpuFlow {
     if (order.length > this.rowsCap) throw new RangeError(`${order.length} rows exceed the ${this.rowsCap} per step`);
     this.#runtime.write(dataset.order, Uint32Array.from(order));
     this.#resetLoss();
-    this.#run(this.#graph.gradients, dataset, order.length, 0);
+    this.#run(this.#graph.gradients, true, dataset, order.length, 0);
     const loss = await this.#readLoss() / order.length;
     return { loss, grads: this.#layout.split(await this.#readFloats(this.#buffers.grads, this.#layout.count)) };
   }
@@ -158,7 +185,7 @@ export class GpuFlow {
     const out = new Float32Array(dataset.rows);
     for (let start = 0; start < dataset.rows; start += this.rowsCap) {
       const count = Math.min(this.rowsCap, dataset.rows - start);
-      this.#run(this.#graph.evaluate, dataset, count, start);
+      this.#run(this.#graph.evaluate, false, dataset, count, start);
       const loss = await this.#readFloats(this.#buffers.acts, count, this.#graph.rowLoss);
       for (let i = 0; i < count; i++) out[start + i] = -loss[i];
     }
@@ -182,7 +209,7 @@ export class GpuFlow {
         noise.subarray(start * thetaDim, (start + count) * thetaDim),
         this.#graph.noise * 4,
       );
-      this.#run(this.#graph.sample, dataset, count, 0);
+      this.#run(this.#graph.sample, true, dataset, count, 0);
       const z = await this.#readFloats(this.#buffers.acts, count * thetaDim, this.#graph.theta);
       for (let i = 0; i < z.length; i++) {
         const j = i % thetaDim;
@@ -244,14 +271,29 @@ export class GpuFlow {
     if (this.#lost !== undefined) throw new Error(`the GPU device was lost (${this.#lost})`);
   }
 
-  #run(dispatches: Dispatch[], dataset: Dataset, rows: number, start: number, bias = [1, 1]): void {
+  /** One submission: the batch gathered chunk by chunk, then `dispatches`. */
+  #run(
+    dispatches: Dispatch[],
+    ordered: boolean,
+    dataset: Dataset,
+    rows: number,
+    start: number,
+    bias = [1, 1],
+  ): void {
     const step = new ArrayBuffer(STEP_BYTES);
     new Uint32Array(step, 0, 2).set([rows, start]);
     new Float32Array(step, 8, 3).set([1 / rows, bias[0], bias[1]]);
     this.#runtime.write(this.#step, new Uint8Array(step));
     const encoder = this.#runtime.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    pass.setBindGroup(0, dataset.bindGroup);
+    const chunks = dataset.chunks;
+    for (const chunk of chunks) {
+      pass.setBindGroup(0, chunk.bindGroup);
+      const gather = ordered ? chunk.gather.ordered : chunk.gather.plain;
+      pass.setPipeline(gather.pipeline);
+      pass.setBindGroup(1, gather.args);
+      pass.dispatchWorkgroups(...gather.groups(rows));
+    }
     for (const { pipeline, args, groups } of dispatches) {
       pass.setPipeline(pipeline);
       pass.setBindGroup(1, args);

@@ -118,6 +118,18 @@ export class GraphBuilder {
 
   /** One dispatch of `entry` with `args` (u32s; floats through f32Arg). */
   dispatch(file: FlowKernelFile, entry: string, args: number[], groups: Groups): Dispatch {
+    const { dispatch, uniform } = this.ownedDispatch(file, entry, args, groups);
+    this.#uniforms.push(uniform);
+    return dispatch;
+  }
+
+  /** A dispatch whose argument buffer the caller destroys (one made per dataset). */
+  ownedDispatch(
+    file: FlowKernelFile,
+    entry: string,
+    args: number[],
+    groups: Groups,
+  ): { dispatch: Dispatch; uniform: GPUBuffer } {
     if (args.length > ARGS_BYTES / 4) throw new Error(`${entry}: too many arguments`);
     const runtime = this.pipelines.runtime;
     const words = new Uint32Array(ARGS_BYTES / 4);
@@ -126,12 +138,11 @@ export class GraphBuilder {
       words[i] = value;
     });
     const uniform = runtime.uniform(words);
-    this.#uniforms.push(uniform);
     const bindGroup = runtime.device.createBindGroup({
       layout: this.pipelines.argsLayout,
       entries: [{ binding: 0, resource: { buffer: uniform } }],
     });
-    return { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups };
+    return { dispatch: { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups }, uniform };
   }
 
   /** Workgroups of 64 threads, one thread per row. */
