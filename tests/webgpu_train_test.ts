@@ -102,3 +102,28 @@ Deno.test("webgpu training: an interrupted run resumes from its checkpoint to th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("webgpu training: a device lost mid-run is a clear error, and the last checkpoint resumes", async () => {
+  const data = gaussianPairs(300, 6);
+  const dir = await Deno.makeTempDir();
+  try {
+    const checkpointPath = `${dir}/checkpoint.bin`;
+    const doomed = await GpuRuntime.acquire({ notice: () => {} });
+    await assert.rejects(
+      trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, {
+        engine: webgpuEngine(doomed),
+        checkpointPath,
+        onEpoch: (e) => e.epoch === 2 && doomed.destroy(),
+      }),
+      /the GPU device was lost/,
+    );
+    const whole = await trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, { engine });
+    const resumed = await trainNpe(data, config("maf"), { ...options, maxEpochs: 4 }, { engine, checkpointPath });
+    assert.equal(resumed.resumedAtEpoch, 2);
+    assert.deepEqual(resumed.history.map((h) => h.validationLoss), whole.history.map((h) => h.validationLoss));
+    whole.flow.dispose();
+    resumed.flow.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -316,8 +316,12 @@ export class GpuFlow {
     try {
       await this.#runtime.readInto(buffer, out, offset * 4);
     } catch (error) {
+      // A lost device fails the read before its `lost` promise settles: give it a moment to say why.
+      let timer = 0;
+      await Promise.race([this.#runtime.device.lost, new Promise((settle) => (timer = setTimeout(settle, 1000)))]);
+      clearTimeout(timer);
       this.#checkDevice();
-      throw error;
+      throw new Error(`reading from the GPU failed: ${error instanceof Error ? error.message : error}`);
     }
     this.#checkDevice();
     return out;
