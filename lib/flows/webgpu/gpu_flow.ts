@@ -317,7 +317,7 @@ export class GpuFlow {
       await this.#runtime.readInto(buffer, out, offset * 4);
     } catch (error) {
       // A lost device fails the read before its `lost` promise settles: give it a moment to say why.
-      let timer = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.#runtime.device.lost, new Promise((settle) => (timer = setTimeout(settle, 1000)))]);
       clearTimeout(timer);
       this.#checkDevice();
