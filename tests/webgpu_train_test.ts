@@ -1,6 +1,7 @@
 /** Training on the WebGPU path: the trainer's semantics (split, early stopping, checkpoints) with the fused kernels. */
 import assert from "node:assert/strict";
-import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
+import { ConditionalFlow, flowConfig, type FlowKind } from "../lib/flows/flow.ts";
+import { GpuFlow } from "../lib/flows/webgpu/gpu_flow.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { seededUniform } from "../lib/random.ts";
 import { seededNormal } from "../lib/stats/normal.ts";
@@ -126,4 +127,33 @@ Deno.test("webgpu training: a device lost mid-run is a clear error, and the last
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("webgpu training: --backend webgpu makes the fused path trainNpe's default, wasm makes tfjs it again", async () => {
+  const data = gaussianPairs(200, 7);
+  const short = { ...options, maxEpochs: 2 };
+  const explicit = await trainNpe(data, config("maf"), short, { engine });
+  assert.equal(await useBackend("webgpu"), "webgpu");
+  const chosen = await trainNpe(data, config("maf"), short);
+  assert.equal(await useBackend("wasm"), "wasm");
+  const tfjs = await trainNpe(data, config("maf"), short);
+  assert.deepEqual(chosen.history.map((h) => h.validationLoss), explicit.history.map((h) => h.validationLoss));
+  // The tfjs path sums in another order: close, not bit for bit.
+  assert.notDeepEqual(tfjs.history.map((h) => h.validationLoss), explicit.history.map((h) => h.validationLoss));
+  // auto: the fused path on a hardware GPU, wasm on the software adapter.
+  assert.equal(await useBackend("auto"), runtime.adapterSummary.fallback ? "wasm" : "webgpu");
+  await useBackend("wasm");
+  for (const r of [explicit, chosen, tfjs]) r.flow.dispose();
+});
+
+Deno.test("webgpu training: a batch whose activations exceed one storage binding is a clear error", async () => {
+  const flow = new ConditionalFlow(config("nsf"), {
+    thetaMean: [0, 0],
+    thetaStd: [1, 1],
+    xMean: [0, 0, 0],
+    xStd: [1, 1, 1],
+  });
+  const rows = Math.ceil(runtime.maxBindingBytes / 4 / 100);
+  await assert.rejects(GpuFlow.create(runtime, flow, rows), /MiB of activations, over this adapter's storage binding/);
+  flow.dispose();
 });

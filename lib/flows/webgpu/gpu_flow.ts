@@ -61,6 +61,15 @@ export class GpuFlow {
     this.#layout = new ParameterLayout(weights);
     this.#graph = buildFlowGraph(pipelines, flow, this.#layout, rowsCap, optimizer);
     const count = this.#layout.count;
+    const arenaBytes = this.#graph.builder.arenaFloats * 4;
+    if (arenaBytes > runtime.maxBindingBytes) {
+      this.#graph.builder.destroy();
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+      throw new RangeError(
+        `a step of ${rowsCap} rows needs ${mib(arenaBytes)} MiB of activations, over this adapter's storage binding ` +
+          `limit of ${mib(runtime.maxBindingBytes)} MiB: use a smaller batch`,
+      );
+    }
     this.#buffers = {
       params: runtime.storage(this.#layout.flatten(weights)),
       grads: runtime.storage(count * 4),
