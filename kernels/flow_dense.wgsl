@@ -62,24 +62,73 @@ fn backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
   acts[at] = acc;
 }
 
-// dL/dW = M ⊙ xᵀ dL/d(pre y) and dL/db = Σ_rows dL/d(pre y), the bias as row `in` of W with x = 1 there.
-@compute @workgroup_size(64)
-fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
+// dL/dW = M ⊙ xᵀ dL/d(pre y) and dL/db = Σ_rows dL/d(pre y), the bias as row `in` of W with x = 1 there; one
+// thread per weight sums rows [r0, r1). A batch of at most ROW_BLOCK rows is summed by backward_weight directly;
+// a larger one in blocks of ROW_BLOCK rows (backward_weight_blocks, partial sums in `moments` from argument 15)
+// added up in a fixed order by backward_weight_reduce, so a wide GPU has weights × blocks threads to run.
+const ROW_BLOCK: u32 = 256u;
+
+fn weight_count() -> u32 {
+  return (arg(0u) + 1u) * arg(1u);
+}
+
+// Whether weight `w` exists (the bias row only when the layer has a bias).
+fn has_weight(w: u32) -> bool {
+  return w < arg(0u) * arg(1u) || (w < weight_count() && arg(6u) != NONE);
+}
+
+fn weight_grad_sum(w: u32, r0: u32, r1: u32) -> f32 {
   let in_f = arg(0u);
   let out_f = arg(1u);
-  let i = id.x / out_f;
-  let j = id.x % out_f;
-  if (i > in_f || (i == in_f && arg(6u) == NONE)) { return; }
-  let rows = step.rows;
+  let i = w / out_f;
+  let j = w % out_f;
   let g0 = arg(9u) + j;
   var acc = 0.0;
   if (i == in_f) {
-    for (var r = 0u; r < rows; r++) { acc += acts[g0 + r * out_f]; }
-    grads[arg(12u) + j] = acc;
-    return;
+    for (var r = r0; r < r1; r++) { acc += acts[g0 + r * out_f]; }
+    return acc;
   }
   let x0 = arg(3u) + i;
-  for (var r = 0u; r < rows; r++) { acc += input(x0 + r * in_f) * acts[g0 + r * out_f]; }
-  if (arg(7u) != NONE) { acc *= consts[arg(7u) + i * out_f + j]; }
-  grads[arg(11u) + i * out_f + j] = acc;
+  for (var r = r0; r < r1; r++) { acc += input(x0 + r * in_f) * acts[g0 + r * out_f]; }
+  return acc;
+}
+
+fn store_weight_grad(w: u32, value: f32) {
+  let in_f = arg(0u);
+  let out_f = arg(1u);
+  if (w >= in_f * out_f) {
+    grads[arg(12u) + w - in_f * out_f] = value;
+    return;
+  }
+  var g = value;
+  if (arg(7u) != NONE) { g *= consts[arg(7u) + w]; }
+  grads[arg(11u) + w] = g;
+}
+
+@compute @workgroup_size(64)
+fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
+  let w = id.x;
+  if (!has_weight(w)) { return; }
+  store_weight_grad(w, weight_grad_sum(w, 0u, step.rows));
+}
+
+@compute @workgroup_size(64)
+fn backward_weight_blocks(@builtin(global_invocation_id) id: vec3<u32>) {
+  let count = weight_count();
+  let w = id.x % count;
+  let block = id.x / count;
+  let r0 = block * ROW_BLOCK;
+  if (!has_weight(w) || r0 >= step.rows) { return; }
+  moments[arg(15u) + block * count + w] = weight_grad_sum(w, r0, min(r0 + ROW_BLOCK, step.rows));
+}
+
+@compute @workgroup_size(64)
+fn backward_weight_reduce(@builtin(global_invocation_id) id: vec3<u32>) {
+  let count = weight_count();
+  let w = id.x;
+  if (!has_weight(w)) { return; }
+  let blocks = (step.rows + ROW_BLOCK - 1u) / ROW_BLOCK;
+  var acc = 0.0;
+  for (var block = 0u; block < blocks; block++) { acc += moments[arg(15u) + block * count + w]; }
+  store_weight_grad(w, acc);
 }

@@ -67,13 +67,13 @@ async function tfjsGradients(flow: ConditionalFlow, theta: Float32Array, x: Floa
 /** Float32 sums over a batch of 37 rows reorder freely: 2·10⁻⁴ of each gradient's largest entry. */
 const GRADIENT_TOLERANCE = 2e-4;
 
-async function assertGradientsMatch(flow: ConditionalFlow, rows: number) {
+async function assertGradientsMatch(flow: ConditionalFlow, rows: number, rowsCap = 64) {
   const { thetaDim, xDim } = flow.config;
   const data = batch(rows, thetaDim, xDim, 21);
   // A few rows far out, beyond the splines' interval (their identity tails).
   for (let i = 0; i < 3 * thetaDim; i++) data.theta[i] *= 6;
   const reference = await tfjsGradients(flow, data.theta, data.x, rows);
-  const gpu = await GpuFlow.create(runtime, flow, 64);
+  const gpu = await GpuFlow.create(runtime, flow, rowsCap);
   try {
     gpu.setDataset("batch", data);
     const order = Array.from({ length: rows }, (_, i) => rows - 1 - i);
@@ -119,6 +119,14 @@ Deno.test("webgpu flow: NSF loss and every parameter's gradient match tf.grad on
   const flow = await perturbedFlow({}, 3, 4, "nsf");
   await assertGradientsMatch(flow, 37);
   flow.dispose();
+});
+
+Deno.test("webgpu flow: batches over 256 rows (weight gradients summed in row blocks) match tf.grad", async () => {
+  for (const kind of ["maf", "nsf"] as const) {
+    const flow = await perturbedFlow({ embedding: { hidden: 12, outFeatures: 5 }, numTransforms: 2 }, 3, 4, kind);
+    await assertGradientsMatch(flow, 700, 1000);
+    flow.dispose();
+  }
 });
 
 Deno.test("webgpu flow: NSF with an embedding net and one-dimensional θ match tf.grad", async () => {

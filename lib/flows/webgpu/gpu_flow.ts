@@ -75,7 +75,7 @@ export class GpuFlow {
       grads: runtime.storage(count * 4),
       acts: runtime.storage(this.#graph.builder.arenaFloats * 4),
       consts: runtime.storage(this.#graph.builder.consts),
-      moments: runtime.storage((2 * count + 1) * 4),
+      moments: runtime.storage((2 * count + 1 + this.#graph.builder.partialFloats) * 4),
     };
     this.#step = runtime.device.createBuffer({
       size: STEP_BYTES,

@@ -77,8 +77,12 @@ export interface DenseLayer {
   inputActivation?: Activation;
 }
 
+/** Rows per block of a weight gradient's partial sums (flow_dense.wgsl's ROW_BLOCK). */
+const ROW_BLOCK = 256;
+
 export class GraphBuilder {
   #arena = 0;
+  #partialFloats = 0;
   readonly #consts: number[] = [];
   readonly #uniforms: GPUBuffer[] = [];
 
@@ -103,6 +107,16 @@ export class GraphBuilder {
 
   get arenaFloats(): number {
     return this.#arena;
+  }
+
+  /** Where weight gradients' partial sums go in the moments buffer: after Adam's m, v and the clipping factor. */
+  get #partials(): number {
+    return 2 * this.params.count + 1;
+  }
+
+  /** Floats of partial sums the moments buffer must hold beyond Adam's state. */
+  get partialFloats(): number {
+    return this.#partialFloats;
   }
 
   /** Constant data (masks, permutations, standardisation); returns its offset. */
@@ -177,8 +191,28 @@ export class GraphBuilder {
       ACTIVATION[xActivation],
       layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE,
     );
-    const weights = Math.ceil((layer.inFeatures + 1) * layer.outFeatures / 64);
-    const out = [this.dispatch("flow_dense", "backward_weight", args, () => [weights, 1])];
+    // Batches over ROW_BLOCK rows sum the weight gradients in blocks (flow_dense.wgsl); the other kernels get no
+    // workgroups for that step.
+    const count = (layer.inFeatures + 1) * layer.outFeatures;
+    const blocks = Math.ceil(this.rowsCap / ROW_BLOCK);
+    const partials = this.#partials;
+    this.#partialFloats = Math.max(this.#partialFloats, blocks * count);
+    args.push(partials);
+    const direct = (rows: number): [number, number] => [rows <= ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
+    const split = (rows: number): [number, number] => [
+      rows > ROW_BLOCK ? Math.ceil(count * Math.ceil(rows / ROW_BLOCK) / 64) : 0,
+      1,
+    ];
+    const reduce = (rows: number): [number, number] => [rows > ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
+    const out = [
+      this.dispatch("flow_dense", "backward_weight", args, direct),
+      ...(blocks > 1
+        ? [
+          this.dispatch("flow_dense", "backward_weight_blocks", args, split),
+          this.dispatch("flow_dense", "backward_weight_reduce", args, reduce),
+        ]
+        : []),
+    ];
     if (gradInput) {
       out.push(
         this.dispatch("flow_dense", "backward_input", args, (rows) => [Math.ceil(rows * layer.inFeatures / 64), 1]),
