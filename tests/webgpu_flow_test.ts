@@ -174,6 +174,15 @@ Deno.test("webgpu flow: with the accelerator set, a flow's logProbRows and sampl
     assert.ok(relativeError(logProb, referenceLogProb) <= 1e-5, `log q: ${relativeError(logProb, referenceLogProb)}`);
     const gpuDraws = await draws();
     assert.ok(relativeError(gpuDraws, referenceDraws) <= 1e-4, `draws: ${relativeError(gpuDraws, referenceDraws)}`);
+    // Calls in flight together (the server's requests) do not disturb each other.
+    const other = batch(230, thetaDim, xDim, 31);
+    const one = [await flow.logProbRows(rows.theta, rows.x), await flow.logProbRows(other.theta, other.x)];
+    const together = await Promise.all([
+      flow.logProbRows(rows.theta, rows.x),
+      flow.logProbRows(other.theta, other.x),
+      flow.sample(150, observation, seededNormal(seededUniform(4))),
+    ]);
+    assert.deepEqual(together, [...one, gpuDraws]);
     // New weights are seen by the next call.
     flow.parameters.assign((await flow.parameters.read()).map((a) => ({ ...a, data: a.data.map((v) => v * 0.9) })));
     const moved = await flow.logProbRows(rows.theta, rows.x);

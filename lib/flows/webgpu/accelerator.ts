@@ -13,6 +13,13 @@ const ROWS_PER_STEP = 2_000;
 
 export function webgpuAccelerator(runtime: GpuRuntime): FlowAccelerator {
   const copies = new WeakMap<ConditionalFlow, GpuFlow>();
+  // Calls share a flow's GPU copy and its datasets, so they run one at a time (the server may ask concurrently).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => {});
+    return result;
+  };
   const copyOf = async (flow: ConditionalFlow): Promise<GpuFlow> => {
     const existing = copies.get(flow);
     if (existing) {
@@ -25,25 +32,27 @@ export function webgpuAccelerator(runtime: GpuRuntime): FlowAccelerator {
   };
   return {
     supports: gpuSupports,
-    async sample(flow, x, noise) {
-      const gpu = await copyOf(flow);
-      const { thetaDim } = flow.config;
-      const n = noise.length / thetaDim;
-      gpu.setDataset("draws", { theta: new Float32Array(thetaDim), x: Float32Array.from(x), rows: 1 }, n);
-      try {
-        return await gpu.sample("draws", new Uint32Array(n), noise);
-      } finally {
-        gpu.deleteDataset("draws");
-      }
-    },
-    async logProbRows(flow, theta, x) {
-      const gpu = await copyOf(flow);
-      gpu.setDataset("rows", { theta, x, rows: theta.length / flow.config.thetaDim });
-      try {
-        return await gpu.logProb("rows");
-      } finally {
-        gpu.deleteDataset("rows");
-      }
-    },
+    sample: (flow, x, noise) =>
+      serial(async () => {
+        const gpu = await copyOf(flow);
+        const { thetaDim } = flow.config;
+        const n = noise.length / thetaDim;
+        gpu.setDataset("draws", { theta: new Float32Array(thetaDim), x: Float32Array.from(x), rows: 1 }, n);
+        try {
+          return await gpu.sample("draws", new Uint32Array(n), noise);
+        } finally {
+          gpu.deleteDataset("draws");
+        }
+      }),
+    logProbRows: (flow, theta, x) =>
+      serial(async () => {
+        const gpu = await copyOf(flow);
+        gpu.setDataset("rows", { theta, x, rows: theta.length / flow.config.thetaDim });
+        try {
+          return await gpu.logProb("rows");
+        } finally {
+          gpu.deleteDataset("rows");
+        }
+      }),
   };
 }
