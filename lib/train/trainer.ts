@@ -79,16 +79,15 @@ export async function trainNpe(
   let best: NamedArray[] | undefined;
   const resumed = hooks.checkpointPath ? await readCheckpoint(hooks.checkpointPath, fingerprint) : undefined;
   const engine = await factory.create(flow, train, validation, options);
-  if (resumed) {
-    state = resumed.state;
-    engine.assignWeights(resumed.current);
-    best = resumed.best;
-    await engine.restoreOptimizer(resumed.optimizer);
-    hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
-  }
-  const resumedAtEpoch = resumed ? state.epoch : undefined;
-
+  const resumedAtEpoch = resumed ? resumed.state.epoch : undefined;
   try {
+    if (resumed) {
+      state = resumed.state;
+      engine.assignWeights(resumed.current);
+      best = resumed.best;
+      await engine.restoreOptimizer(resumed.optimizer);
+      hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
+    }
     while (state.sinceImprovement < options.stopAfterEpochs && state.epoch < options.maxEpochs) {
       const epochBegan = performance.now();
       const trainLoss = await engine.trainEpoch(state.epoch);
