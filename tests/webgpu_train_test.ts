@@ -157,3 +157,14 @@ Deno.test("webgpu training: a batch whose activations exceed one storage binding
   await assert.rejects(GpuFlow.create(runtime, flow, rows), /MiB of activations, over this adapter's storage binding/);
   flow.dispose();
 });
+
+Deno.test("webgpu training: a step needing more workgroups than the adapter allows is a clear error", async () => {
+  // The embedding's first layer has 3,001 × 100 weights; 4,000 rows sum their gradients in 16 blocks.
+  const xDim = 3000;
+  const flow = new ConditionalFlow(
+    flowConfig("maf", 2, xDim, { hiddenFeatures: 8, numTransforms: 1, embedding: { hidden: 100, outFeatures: 4 } }),
+    { thetaMean: [0, 0], thetaStd: [1, 1], xMean: Array(xDim).fill(0), xStd: Array(xDim).fill(1) },
+  );
+  await assert.rejects(GpuFlow.create(runtime, flow, 4000), /workgroups for 4000 rows, over this adapter's \d+/);
+  flow.dispose();
+});

@@ -145,6 +145,14 @@ export class GraphBuilder {
     groups: Groups,
   ): { dispatch: Dispatch; uniform: GPUBuffer } {
     if (args.length > ARGS_BYTES / 4) throw new Error(`${entry}: too many arguments`);
+    const most = Math.max(...groups(this.rowsCap));
+    const limit = this.pipelines.runtime.device.limits.maxComputeWorkgroupsPerDimension;
+    if (most > limit) {
+      throw new RangeError(
+        `${entry} would need ${most} workgroups for ${this.rowsCap} rows, over this adapter's ${limit}: ` +
+          `use a smaller batch`,
+      );
+    }
     const runtime = this.pipelines.runtime;
     const words = new Uint32Array(ARGS_BYTES / 4);
     args.forEach((value, i) => {
