@@ -108,9 +108,9 @@ export class GpuFlow {
     return this.#layout.count;
   }
 
-  /** Dispatches of one training step (for the benchmark's report). */
+  /** Dispatches of one training step (for the benchmark's report), the gather of a one-chunk dataset included. */
   get dispatchesPerStep(): number {
-    return this.#graph.train.length;
+    return this.#graph.train.length + 1;
   }
 
   /** Upload a dataset under `name` (replacing one of that name); `orderRows` sizes its row-order buffer. */
