@@ -13,7 +13,7 @@ export { getModel, modelNames } from "./lib/models/registry.ts";
 export { RC_CONSTANTS, rcModel } from "./lib/models/rc.ts";
 export { DATASET_FORMAT, loadDataset, readManifest, simulateDataset } from "./lib/data/dataset.ts";
 export type { Dataset, DatasetManifest, SimulateDatasetOptions } from "./lib/data/dataset.ts";
-export { decodeNpy, encodeNpy } from "./lib/data/npy.ts";
+export { decodeNpy, decodeNpyFloat64, encodeNpy } from "./lib/data/npy.ts";
 export type { Matrix } from "./lib/data/npy.ts";
 export { parseThetaCsv } from "./lib/data/theta_csv.ts";
 export { parseWaveform, resampleWaveform } from "./lib/data/waveform.ts";
@@ -35,6 +35,13 @@ export {
   hnnRcSimulator,
 } from "./lib/hnn/models.ts";
 
+// Spectral events in recorded trials and their averaged waveforms (docs/events.md).
+export { checkDetectInput, detectEvents, detectEventsGpu } from "./lib/events/detect.ts";
+export type { DetectOptions, Trials } from "./lib/events/detect.ts";
+export type { SpectralEvent } from "./lib/events/events.ts";
+export { BETA_TIME_BASE, eventWaveforms, findTrough, onModelTimeBase } from "./lib/events/waveforms.ts";
+export type { EventWaveforms, ModelTimeBase, WaveformOptions } from "./lib/events/waveforms.ts";
+
 // Summary statistics and diagnostics.
 export { computeSummary, fitSummary } from "./lib/stats/summary.ts";
 export type { FittedSummary, SummarySpec } from "./lib/stats/summary.ts";
@@ -51,6 +58,14 @@ export { Posterior } from "./lib/posterior/posterior.ts";
 export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
 export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
+export {
+  checkRecordings,
+  ExperimentFileError,
+  ExperimentFileSchema,
+  experimentFromJson,
+  loadExperimentFile,
+} from "./lib/experiments/experiment_file.ts";
+export { runPlan } from "./lib/experiments/plan.ts";
 export { runExperiment } from "./lib/experiments/run.ts";
 export { calibrate, gridCheck, withObservationNoise } from "./lib/experiments/checks.ts";
 export { loadRecording, recordingAsObservation } from "./lib/experiments/recordings.ts";

@@ -112,11 +112,12 @@ fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
   store_weight_grad(w, weight_grad_sum(w, 0u, step.rows));
 }
 
+// Workgroups: x over the weights, y over the row blocks.
 @compute @workgroup_size(64)
 fn backward_weight_blocks(@builtin(global_invocation_id) id: vec3<u32>) {
   let count = weight_count();
-  let w = id.x % count;
-  let block = id.x / count;
+  let w = id.x;
+  let block = id.y;
   let r0 = block * ROW_BLOCK;
   if (!has_weight(w) || r0 >= step.rows) { return; }
   moments[arg(15u) + block * count + w] = weight_grad_sum(w, r0, min(r0 + ROW_BLOCK, step.rows));

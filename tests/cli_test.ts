@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { fixturePath, readFixture } from "../lib/hnn/fixture.ts";
 import { rcExact } from "./reference/rc_exact.ts";
 import { cli } from "./reference/cli.ts";
+import { type ExperimentArgs, experimentCommandLine } from "../lib/cli/experiment.ts";
+import { buildProgram } from "../lib/cli/main.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -72,9 +74,12 @@ const badArgs: [string, string[], RegExp][] = [
   ["N = 0", ["--model", "rc", "--n", "0", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N < 0", ["--model", "rc", "--n", "-3", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N not a number", ["--model", "rc", "--n", "many", "--out", "D"], /must be a positive integer/],
-  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --n N/],
+  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --sims N/],
   ["missing CSV", ["--model", "rc", "--theta-file", "/nonexistent/t.csv", "--out", "D"], /cannot read/],
   ["unwritable folder", ["--model", "rc", "--n", "5", "--out", "F/D"], /cannot write/],
+  // Into an unwritable folder: the limit comes first, and a run without it fails there instead of filling the disk.
+  ["absurd N", ["--model", "rc", "--n", "1000000000", "--out", "F/D"], /n = 1000000000 is beyond the limit/],
+  ["N at 2^53", ["--model", "rc", "--n", "9007199254740991", "--out", "F/D"], /beyond the limit of 100000000 rows/],
 ];
 
 for (const [label, args, message] of badArgs) {
@@ -89,8 +94,25 @@ for (const [label, args, message] of badArgs) {
     assert.match(stderr, message);
     assert.equal(stderr.trim().split("\n").filter((l) => !l.startsWith("(add --help")).length, 1, stderr);
     assert.equal(await exists(out), false);
+    assert.doesNotMatch(stderr, /software adapter/, "fails before acquiring the GPU");
   });
 }
+
+Deno.test("cli: --theta-file reads a CSV saved with a UTF-8 byte order mark", async () => {
+  await Deno.writeTextFile(`${dir}/bom.csv`, "\uFEFFamp1,amp2,latency\n0.2,0.9,-10\n");
+  const { code, stderr } = await cli(
+    "simulate",
+    "--model",
+    "rc",
+    "--theta-file",
+    `${dir}/bom.csv`,
+    "--out",
+    `${dir}/bom.json`,
+  );
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(await Deno.readTextFile(`${dir}/bom.json`));
+  rcExact(0.2, 0.9, -10, out.times_ms).forEach((v, k) => assert.ok(Math.abs(out.x[0][k] - v) < 1e-4, `sample ${k}`));
+});
 
 Deno.test("cli: an unwritable --out file is refused before simulating", async () => {
   await Deno.writeTextFile(`${dir}/afile`, "a file, not a folder");
@@ -107,6 +129,47 @@ Deno.test("cli: an unwritable --out file is refused before simulating", async ()
   assert.notEqual(code, 0);
   assert.match(stderr, /cannot write/);
   assert.doesNotMatch(stderr, /software adapter/, "fails before acquiring the GPU");
+});
+
+Deno.test("cli: an --out file in a missing folder is refused before simulating", async () => {
+  await Deno.writeTextFile(`${dir}/ok.csv`, "amp1,amp2,latency\n0.1,0.2,3\n");
+  const out = `${dir}/nofolder/o.json`;
+  const { code, stderr } = await cli("simulate", "--model", "rc", "--theta-file", `${dir}/ok.csv`, "--out", out);
+  assert.notEqual(code, 0);
+  assert.match(stderr, /^error: cannot write to .*o.json: its folder .*nofolder does not exist\n$/);
+  assert.equal(await exists(`${dir}/nofolder`), false);
+});
+
+Deno.test("cli: the command line an experiment records parses back to the same options", async () => {
+  const args: ExperimentArgs = {
+    name: "hnn-rc",
+    size: "small",
+    out: `${dir}/it's a run`,
+    sims: 500,
+    summary: "raw",
+    flow: "nsf",
+    noise: true,
+    thetaJitter: 0.01,
+    seed: -3,
+    maxEpochs: 7,
+    backend: "wasm",
+    dt: 0.25,
+  };
+  const line = experimentCommandLine(args);
+  const config = new URL("../deno.json", import.meta.url).pathname;
+  assert.ok(line.startsWith(`${Deno.execPath()} task --config ${config} cli experiment `), line);
+  // The shell's own word splitting, as a user pasting the line gets it.
+  const words = new TextDecoder().decode(
+    (await new Deno.Command("bash", { args: ["-c", `printf '%s\\0' ${line}`] }).output()).stdout,
+  ).split("\0").slice(5, -1);
+  const program = buildProgram().exitOverride();
+  let parsed: Record<string, unknown> = {};
+  const experiment = program.commands.find((c) => c.name() === "experiment")!;
+  experiment.action(() => {
+    parsed = experiment.opts();
+  });
+  await program.parseAsync(words, { from: "user" });
+  assert.deepEqual(parsed, args);
 });
 
 Deno.test("cli: --spec simulates a user's network spec; one isolated L5 cell fires as in tonic_a (0.2 ms)", async () => {

@@ -44,6 +44,21 @@ Deno.test("diagnose: files with different parameters are a clear error and write
   await assert.rejects(() => Deno.stat(out));
 });
 
+Deno.test("diagnose: an output path in a missing folder, or a folder, is refused before the comparison", async () => {
+  for (
+    const [out, message] of [
+      [join(dir, "nofolder", "c2st.json"), /its folder .*nofolder does not exist/],
+      [dir, /: it is a folder/],
+    ] as const
+  ) {
+    const { code, stdout, stderr } = await cli("diagnose", "c2st", "--a", same1, "--b", same2, "--out", out);
+    assert.equal(code, 1);
+    assert.match(stderr, message);
+    assert.equal(stdout, "", "no C2ST computed");
+  }
+  await assert.rejects(() => Deno.stat(join(dir, "nofolder")), Deno.errors.NotFound);
+});
+
 Deno.test("diagnose sbc, coverage, recovery: rerun a finished run's checks with their own budget", async () => {
   const run = join(dir, "run");
   await makeTinyRcRun(run);

@@ -4,9 +4,12 @@
  * recorded in docs/RESULTS.md, not here: five epochs give a posterior close to the prior.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { join, relative } from "node:path";
 import { createApp } from "../lib/server/app.tsx";
+import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import { cli } from "./reference/cli.ts";
-import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS } from "./reference/tiny_run.ts";
+import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS, tinyRunCommand } from "./reference/tiny_run.ts";
 
 Deno.test({
   name: "experiment: a tiny RC run writes dataset, posterior, training log, diagnostics and observations",
@@ -57,6 +60,109 @@ Deno.test({
       const short = await cli("condition", "--run", out, "--waveform", csv, "--out", result);
       assert.equal(short.code, 1);
       assert.match(short.stderr, /^error: .*covers 0–100 ms; the model's time base needs 0–350 ms\n$/m);
+    } finally {
+      await Deno.remove(runs, { recursive: true });
+    }
+  },
+});
+
+/** SHA-256 over every path and byte under `dir`: equal hashes, an untouched folder. */
+async function folderHash(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  const walk = async (path: string) => {
+    const entries = [...Deno.readDirSync(path)].sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const child = join(path, entry.name);
+      hash.update(relative(dir, child) + "\0");
+      if (entry.isDirectory) await walk(child);
+      else hash.update(await Deno.readFile(child));
+    }
+  };
+  await walk(dir);
+  return hash.digest("hex");
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, child: Deno.ChildProcess) {
+  let exited = false;
+  child.status.then(() => (exited = true));
+  for (const began = Date.now(); !(await ready());) {
+    if (exited) throw new Error(`the run exited before ${what}`);
+    if (Date.now() - began > 300_000) throw new Error(`no ${what} after 300 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+Deno.test({
+  name: "experiment: a killed run reads as interrupted with its resume command, which finishes it from its dataset",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const runs = await Deno.makeTempDir({ prefix: "neurosbi-exp-kill-" });
+    const out = `${runs}/killed`;
+    const read = async (path: string) => JSON.parse(await Deno.readTextFile(`${out}/${path}`));
+    try {
+      const command = tinyRunCommand(out);
+      const child = new Deno.Command("bash", { args: ["-c", `exec ${command}`], stdout: "null", stderr: "null" })
+        .spawn();
+      // Killed once its dataset is simulated, while it fits and trains.
+      await waitFor("a dataset", async () => {
+        const manifest = await Deno.readTextFile(`${out}/dataset/manifest.json`).catch(() => "{}");
+        return JSON.parse(manifest).status === "complete";
+      }, child);
+      child.kill("SIGKILL");
+      await child.status;
+      const killed = await read("experiment.json");
+      assert.equal(killed.status, "running", "the killed process could not record anything");
+      assert.equal(killed.command, command);
+      assert.equal((await read(LOCK_FILE)).pid, child.pid);
+      const dataset = await read("dataset/manifest.json");
+      assert.equal(dataset.status, "complete");
+
+      const app = await createApp(runs);
+      assert.deepEqual(await (await app.request("/api/runs")).json(), [
+        { name: "killed", model: "rc", status: "interrupted" },
+      ]);
+      const page = (await (await app.request("/runs/killed/")).text()).replaceAll("&#39;", "'");
+      assert.ok(page.includes(`interrupted (resume with: ${command})`), "the overview says how to resume");
+      const events = await (await app.request("/api/runs/killed/progress")).text();
+      assert.match(events, /event: status\ndata: \{"status":"interrupted"\}\n\n$/, "the live view ends");
+
+      const resumed = await new Deno.Command("bash", { args: ["-c", command], stdout: "null", stderr: "piped" })
+        .output();
+      assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+      const finished = await read("experiment.json");
+      assert.equal(finished.status, "complete");
+      assert.equal(finished.started, killed.started);
+      assert.ok(Date.parse(finished.resumed) > Date.parse(killed.started));
+      assert.equal(finished.results.training_epochs, TINY_EPOCHS);
+      assert.equal((await read("dataset/manifest.json")).created, dataset.created, "the dataset was kept");
+      assert.equal((await read("observations/latency-0.json")).samples.length, TINY_BUDGET.observationSamples);
+      const stages = (await Deno.readTextFile(`${out}/progress.jsonl`)).trim().split("\n")
+        .map((l) => JSON.parse(l).stage);
+      assert.equal(stages.filter((s) => s === "resume").length, 1);
+      assert.equal(stages.at(-1), "done");
+      await assert.rejects(() => Deno.stat(`${out}/${LOCK_FILE}`), Deno.errors.NotFound);
+      assert.equal((await (await app.request("/api/runs")).json())[0].status, "complete");
+
+      // Rerunning into the finished run, into its posterior folder, or into a failed run of other settings is
+      // refused before the GPU, and leaves every byte as it was.
+      const failed = `${runs}/failed`;
+      await Deno.mkdir(failed);
+      await Deno.writeTextFile(`${failed}/experiment.json`, JSON.stringify({ ...finished, status: "failed" }));
+      for (
+        const [folder, args, message] of [
+          [out, [], /holds a complete run of rc: give another --out/],
+          [`${out}/posterior`, [], /is not empty and holds no experiment run/],
+          [failed, ["--seed", "1"], /holds another run \(.*seed 0 there, 1 here/],
+        ] as const
+      ) {
+        const before = await folderHash(folder);
+        const refused = await cli("experiment", "--name", "rc", "--out", folder, ...args);
+        assert.notEqual(refused.code, 0);
+        assert.match(refused.stderr, message);
+        assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+        assert.equal(await folderHash(folder), before, `${folder} untouched`);
+      }
     } finally {
       await Deno.remove(runs, { recursive: true });
     }

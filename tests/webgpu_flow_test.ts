@@ -201,7 +201,7 @@ Deno.test("webgpu flow: a dataset split over several storage bindings gives the 
   const order = Array.from({ length: 60 }, (_, i) => (i * 37) % 100);
   const whole = await GpuFlow.create(runtime, flow, 64);
   // 30 rows of x (4 floats each) per binding: four chunks.
-  const split = await GpuFlow.create(runtime, flow, 64, {}, 30 * 4 * 4);
+  const split = await GpuFlow.create(runtime, flow, 64, {}, { datasetBindingBytes: 30 * 4 * 4 });
   try {
     whole.setDataset("d", data);
     split.setDataset("d", data);

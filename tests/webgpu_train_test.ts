@@ -153,18 +153,26 @@ Deno.test("webgpu training: a batch whose activations exceed one storage binding
     xMean: [0, 0, 0],
     xStd: [1, 1, 1],
   });
-  const rows = Math.ceil(runtime.maxBindingBytes / 4 / 100);
-  await assert.rejects(GpuFlow.create(runtime, flow, rows), /MiB of activations, over this adapter's storage binding/);
+  // As if the adapter's bindings held 1 MiB: 5,000 rows of this flow's activations need more.
+  await assert.rejects(
+    GpuFlow.create(runtime, flow, 5000, {}, { bindingBytes: 2 ** 20 }),
+    /needs \d+ MiB of activations, over this adapter's storage binding limit of 1 MiB/,
+  );
+  const fits = await GpuFlow.create(runtime, flow, 100, {}, { bindingBytes: 2 ** 20 });
+  fits.destroy();
   flow.dispose();
 });
 
 Deno.test("webgpu training: a step needing more workgroups than the adapter allows is a clear error", async () => {
-  // The embedding's first layer has 3,001 × 100 weights; 4,000 rows sum their gradients in 16 blocks.
-  const xDim = 3000;
-  const flow = new ConditionalFlow(
-    flowConfig("maf", 2, xDim, { hiddenFeatures: 8, numTransforms: 1, embedding: { hidden: 100, outFeatures: 4 } }),
-    { thetaMean: [0, 0], thetaStd: [1, 1], xMean: Array(xDim).fill(0), xStd: Array(xDim).fill(1) },
-  );
-  await assert.rejects(GpuFlow.create(runtime, flow, 4000), /workgroups for 4000 rows, over this adapter's \d+/);
+  const flow = new ConditionalFlow(flowConfig("maf", 2, 3, { hiddenFeatures: 8, numTransforms: 1 }), {
+    thetaMean: [0, 0],
+    thetaStd: [1, 1],
+    xMean: [0, 0, 0],
+    xStd: [1, 1, 1],
+  });
+  // A dense layer of 8 outputs over rows enough for one workgroup of 64 more than the adapter allows.
+  const limit = runtime.device.limits.maxComputeWorkgroupsPerDimension;
+  const rows = Math.ceil(((limit + 1) * 64) / 8);
+  await assert.rejects(GpuFlow.create(runtime, flow, rows), /workgroups for \d+ rows, over this adapter's \d+/);
   flow.dispose();
 });

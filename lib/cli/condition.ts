@@ -1,6 +1,5 @@
 /** `condition`: a finished run's posterior conditioned on a recorded waveform, written as an observation record. */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { parseWaveform } from "../data/waveform.ts";
 import { conditionRun, loadRunPosterior } from "../experiments/condition.ts";
 import { recordingAsObservation } from "../experiments/recordings.ts";
@@ -21,7 +20,7 @@ export interface ConditionArgs {
 export async function conditionCommand(args: ConditionArgs): Promise<void> {
   const text = await readInputFile(args.waveform);
   const waveform = parseWaveform(text, args.waveform);
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   await useBackend(args.backend);
   const run = await loadRunPosterior(args.run);
   const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });

@@ -3,8 +3,8 @@
  * fresh draws from the run's generative model (noise included) for SBC and coverage, the paper's grid of noise-free
  * ground truths for recovery and predictive checks — and write it as JSON.
  */
-import { dirname, join, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { join } from "node:path";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { calibrate, type Context, gridCheck, withObservationNoise } from "../experiments/checks.ts";
 import { loadRunPosterior } from "../experiments/condition.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -13,26 +13,28 @@ import { type BackendName, useBackend } from "../tf/backend.ts";
 
 export type RunCheck = "sbc" | "coverage" | "recovery";
 
-export interface DiagnoseRunArgs {
+interface RunCheckArgs {
   run: string;
   out: string;
-  pairs: number;
-  samples: number;
-  gridPoints: number;
-  gridSamples: number;
-  predictiveSims: number;
   seed: number;
   backend: BackendName;
 }
 
-export async function diagnoseRunCommand(check: RunCheck, args: DiagnoseRunArgs): Promise<void> {
+/** Each check's own budget flags. */
+export interface CheckArgs {
+  sbc: RunCheckArgs & { pairs: number; samples: number };
+  coverage: RunCheckArgs & { pairs: number; samples: number };
+  recovery: RunCheckArgs & { gridPoints: number; gridSamples: number; predictiveSims: number };
+}
+
+export async function diagnoseRunCommand<C extends RunCheck>(check: C, args: CheckArgs[C]): Promise<void> {
   let noise = 0;
   try {
     noise = JSON.parse(await Deno.readTextFile(join(args.run, "experiment.json"))).noise ?? 0;
   } catch (error) {
     throw new Error(`${args.run} is not a run folder (experiment.json: ${(error as Error).message})`);
   }
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   await useBackend(args.backend);
   const run = await loadRunPosterior(args.run);
   const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });
@@ -49,13 +51,11 @@ export async function diagnoseRunCommand(check: RunCheck, args: DiagnoseRunArgs)
   try {
     let result: unknown;
     if (check === "recovery") {
-      result = await gridCheck(context, {
-        gridPoints: args.gridPoints,
-        gridSamples: args.gridSamples,
-        predictiveSims: args.predictiveSims,
-      });
+      const { gridPoints, gridSamples, predictiveSims } = args as CheckArgs["recovery"];
+      result = await gridCheck(context, { gridPoints, gridSamples, predictiveSims });
     } else {
-      const { sbc, coverage } = await calibrate(context, args.pairs, args.samples);
+      const { pairs, samples } = args as CheckArgs["sbc"];
+      const { sbc, coverage } = await calibrate(context, pairs, samples);
       result = check === "sbc" ? sbc : coverage;
     }
     await writeFileAtomic(args.out, JSON.stringify(result) + "\n");

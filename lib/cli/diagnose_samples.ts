@@ -1,6 +1,5 @@
 /** `diagnose c2st|overlap`: compare two posteriors given as sample CSVs (as `sample` and `sbibm` write them). */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { c2st } from "../diagnostics/c2st.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { type NumericTable, parseNumericCsv } from "../posterior/csv.ts";
@@ -26,7 +25,7 @@ async function readPair(args: CompareSamplesArgs): Promise<[NumericTable, Numeri
     throw new Error(`${args.a} and ${args.b} name different parameters (${a.header} vs ${b.header})`);
   }
   if (a.rows < 2 || b.rows < 2) throw new Error("each file needs at least two samples");
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   return [a, b];
 }
 

@@ -1,6 +1,5 @@
 /** `sample`: draw posterior samples for one observation from a saved posterior, as CSV. */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { formatSamplesCsv, parseNumericCsv } from "../posterior/csv.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
@@ -10,7 +9,9 @@ import { readInputFile } from "./read_input.ts";
 export interface SampleArgs {
   posterior: string;
   x: string;
-  n: number;
+  samples: number;
+  /** The old spelling of --samples. */
+  n?: number;
   out: string;
   seed: number;
   backend: BackendName;
@@ -20,19 +21,18 @@ export async function sampleCommand(args: SampleArgs): Promise<void> {
   const text = await readInputFile(args.x);
   const table = parseNumericCsv(text, args.x);
   if (table.rows !== 1) throw new Error(`${args.x} holds ${table.rows} rows; give exactly one observation`);
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   await useBackend(args.backend);
   const { posterior, manifest } = await loadPosterior(args.posterior);
   if (table.cols !== posterior.xDim) {
     throw new Error(`${args.x} has ${table.cols} values, the posterior was trained on x of ${posterior.xDim}`);
   }
-  const draws = await posterior.sample(args.n, table.data, { seed: args.seed });
+  const n = args.n ?? args.samples;
+  const draws = await posterior.sample(n, table.data, { seed: args.seed });
   const samples = manifest.parameters ? flowCoordinates(manifest.parameters).fromFlow(draws.samples) : draws.samples;
   const acceptanceRate = draws.acceptanceRate;
   await writeFileAtomic(args.out, formatSamplesCsv(posterior.prior.names, samples));
   console.log(
-    `wrote ${args.n} samples to ${args.out} (acceptance into the prior's support ${
-      (100 * acceptanceRate).toFixed(1)
-    }%)`,
+    `wrote ${n} samples to ${args.out} (acceptance into the prior's support ${(100 * acceptanceRate).toFixed(1)}%)`,
   );
 }

@@ -1,6 +1,5 @@
 /** `sbibm`: simulate a benchmark task, train NPE, and write 10,000 posterior samples for one observation. */
-import { dirname, resolve } from "node:path";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { flowConfig } from "../flows/flow.ts";
 import { formatSamplesCsv } from "../posterior/csv.ts";
 import { Posterior } from "../posterior/posterior.ts";
@@ -25,7 +24,7 @@ export async function sbibmCommand(args: SbibmArgs): Promise<void> {
   if (x.length !== task.xDim) {
     throw new Error(`observation ${args.observation} has ${x.length} values, ${task.name} has ${task.xDim}`);
   }
-  await assertWritableDir(dirname(resolve(args.out)));
+  await assertWritableFile(args.out);
   const backend = await useBackend(args.backend);
   const pairs = simulateTask(task, args.sims, args.seed);
   const config = flowConfig(args.flow, task.thetaDim, task.xDim, { seed: args.seed });

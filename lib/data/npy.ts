@@ -108,3 +108,16 @@ export function decodeNpy(bytes: Uint8Array, label = "npy file"): Matrix {
 export async function readNpy(path: string): Promise<NpyArray> {
   return decodeNpyArray(await readMaybeGzip(path), path);
 }
+
+/** Decode .npy bytes holding a little-endian float64 or float32 array of 1 or 2 dimensions, as float64. */
+export function decodeNpyFloat64(bytes: Uint8Array, label = "npy file"): { shape: number[]; data: Float64Array } {
+  const { descr, shape, start } = parseHeader(bytes, label);
+  if (descr !== "<f8" && descr !== "<f4") {
+    throw new Error(`${label}: expected float64 ('<f8') or float32 ('<f4') data, found ${descr ?? "no dtype"}`);
+  }
+  if (shape.length < 1 || shape.length > 2) {
+    throw new Error(`${label}: expected a 1-D or 2-D array, found shape (${shape.join(", ")})`);
+  }
+  const data = readData(bytes, descr, shape, start, label);
+  return { shape, data: data instanceof Float64Array ? data : Float64Array.from(data) };
+}

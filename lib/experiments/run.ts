@@ -6,8 +6,9 @@
  * likewise.
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../data/atomic.ts";
-import { loadDataset, simulateDataset } from "../data/dataset.ts";
+import { isDeepStrictEqual } from "node:util";
+import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { type DatasetRequest, loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
@@ -15,15 +16,18 @@ import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { predictiveBands } from "../plots/posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
-import { savePosterior } from "../posterior/io.ts";
+import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
-import { computeSummary, fitSummary } from "../stats/summary.ts";
+import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
 import { jitterTheta } from "../train/jitter.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
+import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
 import { loadRecording, type Recording } from "./recordings.ts";
+import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
+import { RunLock } from "./run_lock.ts";
 
 export interface ExperimentOptions {
   config: ExperimentConfig;
@@ -43,102 +47,171 @@ export interface ExperimentOptions {
   budget?: Partial<Budget>;
   /** Integration step, ms (default: the paper's, in the config). */
   dtMs?: number;
+  /** The command line that runs (and resumes) this experiment, recorded for the report. */
+  command?: string;
+  /** Called as the training set is simulated (after each batch) with networks done and in all. */
+  onSimulate?: (done: number, total: number) => void;
+}
+
+/** The budget of `size`, which the experiment's file must give. */
+export function sizeBudget(config: ExperimentConfig, size: Size): Budget {
+  const budget = config.budgets[size];
+  if (!budget) {
+    throw new Error(`${config.source}: budgets.${size}: not given (sizes: ${Object.keys(config.budgets).join(", ")})`);
+  }
+  return budget;
+}
+
+/** The settings experiment.json records, which a resumed run must match (run_folder.ts IDENTITY_FIELDS). */
+export function experimentSettings(options: Omit<ExperimentOptions, "runtime">, simulator: Simulator): RunRecord {
+  const { config, size } = options;
+  const summary = options.summary ?? config.summary;
+  if (!SUMMARIES[summary]) throw new Error(`unknown summary ${summary} (known: ${Object.keys(SUMMARIES).join(", ")})`);
+  return {
+    name: config.name,
+    model: simulator.name,
+    size,
+    summary,
+    flow: options.flow ?? "maf",
+    noise: options.noise ? config.noise : 0,
+    theta_jitter: options.thetaJitter ?? 0,
+    seed: options.seed ?? 0,
+    budget: { ...sizeBudget(config, size), ...options.budget },
+    dt_ms: simulator.dtMs,
+    max_epochs: options.maxEpochs ?? null,
+  };
+}
+
+/**
+ * Refuse, before any work and without writing, an --out this experiment may not write into: only a new or empty
+ * folder or an unfinished run of the same settings (to resume) will do.
+ */
+export async function checkExperimentFolder(
+  options: Omit<ExperimentOptions, "runtime">,
+  simulator: Simulator,
+): Promise<RunRecord | undefined> {
+  await assertWritableDir(options.out);
+  const previous = await checkRunFolder(options.out, experimentSettings(options, simulator));
+  if (previous) {
+    const kept = await Deno.readTextFile(join(options.out, CONFIG_FILE)).then(JSON.parse, () => undefined);
+    const wanted = JSON.parse(JSON.stringify(options.config.document));
+    if (kept !== undefined && !isDeepStrictEqual(kept, wanted)) {
+      throw new Error(
+        `${options.out} is a run of another version of ${options.config.source} (its ${CONFIG_FILE} differs): ` +
+          `give a new folder`,
+      );
+    }
+  }
+  return previous;
+}
+
+/**
+ * Record an experiment whose training set was submitted to a cluster (docs/cluster.md): experiment.json with status
+ * `submitted`, which the job after the dataset resumes like any unfinished run. The folder must have passed
+ * checkExperimentFolder; a run recorded there before keeps its start.
+ */
+export async function recordSubmittedExperiment(
+  options: Omit<ExperimentOptions, "runtime">,
+  engine: string,
+): Promise<void> {
+  const path = join(options.out, "experiment.json");
+  const previous = await Deno.readTextFile(path).then((text) => JSON.parse(text) as RunRecord, () => undefined);
+  const now = new Date().toISOString();
+  const record = {
+    ...experimentSettings(options, experimentModel(options.config, options).simulator),
+    ...(options.command ? { command: options.command } : {}),
+    status: "submitted",
+    cluster: engine,
+    started: previous?.started ?? now,
+    submitted: now,
+  };
+  await writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n");
+}
+
+/** An experiment's simulator at its integration step, and its generative model (plus noise with `noise`). */
+export function experimentModel(
+  config: ExperimentConfig,
+  options: Pick<ExperimentOptions, "noise" | "dtMs">,
+): { simulator: Simulator; model: Simulator } {
+  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  return { simulator, model: options.noise ? withObservationNoise(simulator, config.noise) : simulator };
+}
+
+/** The training set an experiment simulates first: its generative model, size, seed and folder. */
+export function experimentDataset(
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+): DatasetRequest {
+  const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
+  return {
+    model: experimentModel(options.config, options).model,
+    n: budget.sims,
+    seed: (options.seed ?? 0) * 100 + STREAM.dataset,
+    dir: join(options.out, "dataset"),
+  };
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
-  const { config, size, out, runtime } = options;
-  const budget = { ...config.budgets[size], ...options.budget };
-  const seed = options.seed ?? 0;
-  const summaryName = options.summary ?? config.summary;
-  const summarySpec = SUMMARIES[summaryName];
-  if (!summarySpec) throw new Error(`unknown summary ${summaryName} (known: ${Object.keys(SUMMARIES).join(", ")})`);
-  const simulator = config.simulator(options.dtMs ?? config.dtMs);
-  const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
-  // Recorded data first: a missing or malformed file stops the run before it simulates anything.
+  const { config, out, runtime } = options;
+  const { simulator, model } = experimentModel(config, options);
+  const settings = experimentSettings(options, simulator);
+  const budget = settings.budget as Budget;
+  const seed = settings.seed as number;
+  const summaryName = settings.summary as string;
+  const flowKind = settings.flow as FlowKind;
+  // Recorded data and the run folder first: a missing recording or a folder holding something else stops the run
+  // before it writes or simulates anything.
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
-  const flowKind = options.flow ?? "maf";
+  const previous = await checkExperimentFolder(options, simulator);
+  const datasetRequest = experimentDataset(options);
+  // A dataset of another identity in the folder (other noise, other n...) stops the run before it writes anything.
+  await planDataset(datasetRequest);
   await Deno.mkdir(out, { recursive: true });
+  const lock = await RunLock.acquire(out);
   const log = new ProgressLog(out);
+  const now = new Date().toISOString();
   const experiment: Record<string, unknown> = {
-    name: config.name,
-    model: model.name,
-    size,
-    summary: summaryName,
-    flow: flowKind,
-    noise: options.noise ? config.noise : 0,
-    theta_jitter: options.thetaJitter ?? 0,
-    seed,
-    budget,
+    ...settings,
+    ...(options.command ? { command: options.command } : {}),
     status: "running",
-    started: new Date().toISOString(),
+    started: previous?.started ?? now,
+    ...(previous ? { resumed: now } : {}),
   };
   const writeExperiment = () =>
     writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
-  await writeExperiment();
   try {
+    await writeExperiment();
+    // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
+    await writeFileAtomic(join(out, CONFIG_FILE), JSON.stringify(config.document, null, 2) + "\n");
+    if (previous) {
+      await log.write("resume", { message: `resuming the ${previous.status} run started ${previous.started}` });
+    }
     // 1. Training set.
     const manifest = await simulateDataset({
-      model,
+      ...datasetRequest,
       runtime,
-      n: budget.sims,
-      seed: seed * 100 + STREAM.dataset,
-      dir: join(out, "dataset"),
-      onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
-    });
-    const dataset = await loadDataset(join(out, "dataset"));
-
-    // 2. Summary statistic, fitted on the training waveforms.
-    const x = dataset.x.data;
-    const summary = await fitSummary(runtime, summarySpec, x, manifest.times_ms);
-    await writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary) + "\n");
-    const features = await computeSummary(runtime, summary, x);
-    await log.write("summary", { message: `${summaryName}: ${summary.names.length} features` });
-
-    // 3. Posterior, in the prior's own coordinates (log10 for log-scaled parameters).
-    const coords = flowCoordinates(model.prior.parameters);
-    const f = summary.names.length, d = model.prior.dim;
-    const config_ = flowConfig(flowKind, d, f, { seed });
-    const theta = jitterTheta(
-      coords.toFlow(dataset.theta.data),
-      coords.support,
-      options.thetaJitter ?? 0,
-      seed * 100 + STREAM.jitter,
-    );
-    const training = await trainNpe(
-      { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
-      config_,
-      { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
-      {
-        checkpointPath: join(out, "checkpoint.bin"),
-        onEpoch: (e) =>
-          log.write("train", {
-            done: e.epoch,
-            message: `train ${e.trainLoss.toFixed(4)} validation ${e.validationLoss.toFixed(4)}`,
-          }),
+      onProgress: (done, total) => {
+        options.onSimulate?.(done, total);
+        if (done === total) log.write("simulate", { done, total });
       },
-    );
-    const posterior = new Posterior(training.flow, coords.support);
-    await savePosterior(join(out, "posterior"), posterior, {
-      epochs: training.epochs,
-      best_epoch: training.bestEpoch,
-      seconds: training.seconds,
-    }, model.prior.toJSON());
-    await writeFileAtomic(
-      join(out, "training.json"),
-      JSON.stringify({
-        epochs: training.history.map((e) => ({
-          epoch: e.epoch,
-          train_loss: e.trainLoss,
-          validation_loss: e.validationLoss,
-        })),
-        best_epoch: training.bestEpoch,
-        seconds: training.seconds,
-        dropped_nonfinite_rows: training.droppedRows,
-      }) + "\n",
-    );
-    await Deno.remove(join(out, "checkpoint.bin")).catch(() => {});
+    });
+    const coords = flowCoordinates(model.prior.parameters);
+
+    // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
+    const trained = previous && await loadTrained(out);
+    const { summary, posterior, epochs: trainingEpochs } = trained ?? await fitAndTrain({
+      out,
+      runtime,
+      log,
+      model,
+      coords,
+      manifest,
+      options,
+      summaryName,
+      flowKind,
+      seed,
+    });
 
     const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
@@ -179,7 +252,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       status: "complete",
       finished: new Date().toISOString(),
       results: {
-        training_epochs: training.epochs,
+        training_epochs: trainingEpochs,
         sbc_rejected: calibration.sbc.ks.filter((k) => k.rejected).length,
         sbc_pvalues: calibration.sbc.ks.map((k) => k.pValue),
         coverage_max_deviation: calibration.coverage.maxDeviation,
@@ -199,7 +272,94 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     Object.assign(experiment, { status: "failed", error: (error as Error).message });
     await writeExperiment();
     throw error;
+  } finally {
+    await lock.release();
   }
+}
+
+interface Trained {
+  summary: FittedSummary;
+  posterior: Posterior;
+  epochs: number;
+}
+
+/** The summary and posterior of a run whose training finished (training.json is written last), else undefined. */
+async function loadTrained(out: string): Promise<Trained | undefined> {
+  let training: { epochs: unknown[] }, summary: FittedSummary;
+  try {
+    training = JSON.parse(await Deno.readTextFile(join(out, "training.json")));
+    summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  } catch {
+    return undefined;
+  }
+  const { posterior } = await loadPosterior(join(out, "posterior"));
+  return { summary, posterior, epochs: training.epochs.length };
+}
+
+/** Fit the summary statistic on the training waveforms, then train the posterior on their features. */
+async function fitAndTrain(a: {
+  out: string;
+  runtime: GpuRuntime;
+  log: ProgressLog;
+  model: Simulator;
+  coords: ReturnType<typeof flowCoordinates>;
+  manifest: DatasetManifest;
+  options: ExperimentOptions;
+  summaryName: string;
+  flowKind: FlowKind;
+  seed: number;
+}): Promise<Trained> {
+  const { out, runtime, log, model, coords, manifest, options, flowKind, seed } = a;
+  const dataset = await loadDataset(join(out, "dataset"));
+  const x = dataset.x.data;
+  const summary = await fitSummary(runtime, SUMMARIES[a.summaryName], x, manifest.times_ms);
+  await writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary) + "\n");
+  const features = await computeSummary(runtime, summary, x);
+  await log.write("summary", { message: `${a.summaryName}: ${summary.names.length} features` });
+
+  // In the prior's own coordinates (log10 for log-scaled parameters).
+  const f = summary.names.length, d = model.prior.dim;
+  const theta = jitterTheta(
+    coords.toFlow(dataset.theta.data),
+    coords.support,
+    options.thetaJitter ?? 0,
+    seed * 100 + STREAM.jitter,
+  );
+  const training = await trainNpe(
+    { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+    flowConfig(flowKind, d, f, { seed }),
+    { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
+    {
+      checkpointPath: join(out, "checkpoint.bin"),
+      onEpoch: (e) =>
+        log.write("train", {
+          done: e.epoch,
+          message: `train ${e.trainLoss.toFixed(4)} validation ${e.validationLoss.toFixed(4)}`,
+        }),
+    },
+  );
+  const posterior = new Posterior(training.flow, coords.support);
+  await savePosterior(join(out, "posterior"), posterior, {
+    epochs: training.epochs,
+    best_epoch: training.bestEpoch,
+    seconds: training.seconds,
+  }, model.prior.toJSON());
+  // Written last: a resumed run that finds it keeps this summary and posterior.
+  await writeFileAtomic(
+    join(out, "training.json"),
+    JSON.stringify({
+      epochs: training.history.map((e) => ({
+        epoch: e.epoch,
+        train_loss: e.trainLoss,
+        validation_loss: e.validationLoss,
+      })),
+      best_epoch: training.bestEpoch,
+      seconds: training.seconds,
+      dropped_nonfinite_rows: training.droppedRows,
+    }) + "\n",
+  );
+  await Deno.remove(join(out, "checkpoint.bin")).catch(() => {});
+  return { summary, posterior, epochs: training.epochs };
 }
 
 /** OVL of the two posteriors' marginals, per parameter, on the unit scale. */

@@ -13,7 +13,13 @@ import { Svg } from "./layout.tsx";
 /** `experiment.json` as lib/experiments/run.ts writes it (only `model` and `status` are sure to be there). */
 export interface ExperimentRecord {
   model: string;
-  status: "running" | "complete" | "failed";
+  /**
+   * `interrupted`: experiment.json says running, but its process is gone (lib/experiments/run_folder.ts);
+   * `submitted`: its training set is simulating on a cluster, and a job after it runs the rest (docs/cluster.md).
+   */
+  status: "submitted" | "running" | "complete" | "failed" | "interrupted";
+  /** The command line that runs it, and resumes it after an interruption or failure. */
+  command?: string;
   name?: ExperimentName;
   size?: string;
   summary?: string;
@@ -23,6 +29,7 @@ export interface ExperimentRecord {
   seed?: number;
   budget?: Budget;
   started?: string;
+  resumed?: string;
   finished?: string;
   error?: string;
   results?: {
@@ -55,6 +62,12 @@ function minutesBetween(start?: string, end?: string): string | undefined {
   return `${((Date.parse(end) - Date.parse(start)) / 60_000).toFixed(1)} min`;
 }
 
+function statusText(e: ExperimentRecord): string {
+  const status = e.error ? `${e.status}: ${e.error}` : e.status;
+  const resumable = e.status === "interrupted" || e.status === "failed";
+  return resumable && e.command ? `${status} (resume with: ${e.command})` : status;
+}
+
 export function ExperimentSection(props: { experiment: ExperimentRecord; summary?: FittedSummary }) {
   const { experiment: e, summary } = props;
   const b = e.budget;
@@ -67,13 +80,14 @@ export function ExperimentSection(props: { experiment: ExperimentRecord; summary
           ["experiment", e.name && `${e.name}${description ? `: ${description}` : ""}`],
           ["model", e.model],
           ["size", e.size],
-          ["status", e.error ? `${e.status}: ${e.error}` : e.status],
+          ["status", statusText(e)],
           ["summary statistic", summary && e.summary ? `${e.summary} (${summary.names.length} features)` : e.summary],
           ["density estimator", e.flow],
           ["observation noise", e.noise === undefined ? undefined : e.noise ? `uniform ±${e.noise}` : "none"],
           ["θ jitter (training)", e.theta_jitter ? `N(0, ${e.theta_jitter}²) on the unit scale` : undefined],
           ["seed", e.seed],
           ["started", e.started],
+          ["resumed", e.resumed],
           ["finished", e.finished],
           ["duration", minutesBetween(e.started, e.finished)],
         ]}

@@ -1,9 +1,10 @@
 /**
  * Live progress of a running experiment as server-sent events: the runner appends JSON lines to the run's
  * `progress.jsonl`; each line becomes one `progress` event. The stream ends once `experiment.json` says the run
- * is no longer running (with a final `status` event) or when the client goes away.
+ * is no longer running — finished, failed or interrupted — (with a final `status` event) or when the client goes away.
  */
 import { join } from "node:path";
+import { withLiveStatus } from "../experiments/run_folder.ts";
 
 export interface ProgressLine {
   time: string;
@@ -17,7 +18,7 @@ const POLL_MS = 400;
 
 async function statusOf(dir: string): Promise<string | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(join(dir, "experiment.json"))).status;
+    return (await withLiveStatus(dir, JSON.parse(await Deno.readTextFile(join(dir, "experiment.json"))))).status;
   } catch {
     return undefined;
   }

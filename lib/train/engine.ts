@@ -4,6 +4,7 @@
  */
 import type { ConditionalFlow } from "../flows/flow.ts";
 import type { NamedArray } from "../flows/parameters.ts";
+import type { AdamState } from "./adam.ts";
 import type { TrainingOptions } from "./options.ts";
 import type { Pairs } from "./pairs.ts";
 
@@ -15,9 +16,9 @@ export interface TrainingEngine {
   /** The weights being trained, as the flow's named arrays. */
   readWeights(): Promise<NamedArray[]>;
   assignWeights(weights: readonly NamedArray[]): void;
-  /** Optimiser state for a checkpoint, and its restoration on resume. */
-  readOptimizer(): Promise<NamedArray[]>;
-  restoreOptimizer(state: readonly NamedArray[]): Promise<void>;
+  /** Adam's state for a checkpoint, and its restoration on resume. */
+  readOptimizer(): Promise<AdamState>;
+  restoreOptimizer(state: AdamState): Promise<void>;
   dispose(): void;
 }
 

@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import { columnMoments, type Standardization } from "../flows/standardize.ts";
+import { Adam } from "./adam.ts";
+import { clipByGlobalNorm } from "./clip.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { type EngineFactory, preferredTrainingEngine, type TrainingEngine } from "./engine.ts";
 import { npeLoss } from "./loss.ts";
@@ -84,8 +86,8 @@ export async function trainNpe(
     if (resumed) {
       state = resumed.state;
       engine.assignWeights(resumed.current);
-      best = resumed.best;
-      await engine.restoreOptimizer(resumed.optimizer);
+      best = resumed.best.length > 0 ? resumed.best : undefined;
+      await engine.restoreOptimizer(resumed.adam);
       hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
     }
     while (state.sinceImprovement < options.stopAfterEpochs && state.epoch < options.maxEpochs) {
@@ -111,10 +113,11 @@ export async function trainNpe(
       };
       state.history.push(report);
       if (hooks.checkpointPath) {
-        await writeCheckpoint(hooks.checkpointPath, fingerprint, state, {
+        await writeCheckpoint(hooks.checkpointPath, fingerprint, {
+          state,
           current: await engine.readWeights(),
           best: best ?? [],
-          optimizer: await engine.readOptimizer(),
+          adam: await engine.readOptimizer(),
         });
       }
       hooks.onEpoch?.(report);
@@ -145,8 +148,13 @@ export async function trainNpe(
 /** Training with tfjs on the flow's own variables (the reference path). */
 const TFJS_ENGINE: EngineFactory = {
   create: (flow, train, validation, options) => {
-    const optimizer = tf.train.adam(options.learningRate, 0.9, 0.999, 1e-8);
     const variables = flow.parameters.variables;
+    const optimizer = new Adam(variables, {
+      learningRate: options.learningRate,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+    });
     const trainTheta = tf.tensor2d(train.theta, [train.rows, train.thetaDim]);
     const trainX = tf.tensor2d(train.x, [train.rows, train.xDim]);
     const validationTheta = tf.tensor2d(validation.theta, [validation.rows, validation.thetaDim]);
@@ -156,14 +164,8 @@ const TFJS_ENGINE: EngineFactory = {
       validationLoss: () => meanLoss(flow, validationTheta, validationX, options.batchSize * 10),
       readWeights: () => flow.parameters.read(),
       assignWeights: (weights) => flow.parameters.assign(weights),
-      readOptimizer: async () =>
-        await Promise.all((await optimizer.getWeights()).map(async ({ name, tensor }) => ({
-          name,
-          shape: tensor.shape.slice(),
-          data: new Float32Array(await tensor.data()),
-        }))),
-      restoreOptimizer: (state) =>
-        optimizer.setWeights(state.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) }))),
+      readOptimizer: () => optimizer.state(),
+      restoreOptimizer: (state) => Promise.resolve(optimizer.restore(state)),
       dispose: () => {
         tf.dispose([trainTheta, trainX, validationTheta, validationX]);
         optimizer.dispose();
@@ -176,7 +178,7 @@ const TFJS_ENGINE: EngineFactory = {
 /** One pass over the training rows in a seeded order; returns the mean training loss. */
 async function runEpoch(
   flow: ConditionalFlow,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   variables: tf.Variable[],
   theta: tf.Tensor2D,
   x: tf.Tensor2D,
@@ -191,7 +193,7 @@ async function runEpoch(
     const batchTheta = tf.gather(theta, indices), batchX = tf.gather(x, indices);
     const { value, grads } = tf.variableGrads(() => npeLoss(flow, batchTheta, batchX), variables);
     const clipped = clipByGlobalNorm(grads, options.clipMaxNorm);
-    optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+    optimizer.apply(clipped);
     const next = tf.add(total, tf.mul(value, indices.shape[0]));
     tf.dispose([total, value, indices, batchTheta, batchX, grads, clipped]);
     total = next;
@@ -199,16 +201,6 @@ async function runEpoch(
   const sum = (await total.data())[0];
   total.dispose();
   return sum / rows;
-}
-
-/** PyTorch's clip_grad_norm_: scale all gradients by min(1, max / (‖g‖ + 10⁻⁶)). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const names = Object.keys(grads);
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
-  });
 }
 
 async function meanLoss(flow: ConditionalFlow, theta: tf.Tensor2D, x: tf.Tensor2D, chunk: number): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 import type { ConditionalFlow } from "../flow.ts";
+import type { AdamState } from "../../train/adam.ts";
 import type { NamedArray } from "../parameters.ts";
 import { buildFlowGraph, type FlowGraph, type OptimizerSettings } from "./flow_graph.ts";
 import { type Dispatch, ParameterLayout } from "./graph.ts";
@@ -31,6 +32,12 @@ interface Dataset {
   buffers: GPUBuffer[];
 }
 
+/** Bytes one storage binding may hold (the adapter's limit by default); datasets may be held to less. */
+export interface BindingLimits {
+  bindingBytes?: number;
+  datasetBindingBytes?: number;
+}
+
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 export class GpuFlow {
@@ -42,6 +49,7 @@ export class GpuFlow {
   readonly #step: GPUBuffer;
   readonly #datasets = new Map<string, Dataset>();
   readonly #optimizer: OptimizerSettings;
+  readonly #datasetBindingBytes: number;
   /** Adam's step count t. */
   #updates = 0;
   #lost?: string;
@@ -53,7 +61,7 @@ export class GpuFlow {
     weights: NamedArray[],
     readonly rowsCap: number,
     optimizer: OptimizerSettings,
-    readonly datasetBindingBytes: number,
+    limits: Required<BindingLimits>,
   ) {
     this.#runtime = runtime;
     this.#pipelines = pipelines;
@@ -62,12 +70,13 @@ export class GpuFlow {
     this.#graph = buildFlowGraph(pipelines, flow, this.#layout, rowsCap, optimizer);
     const count = this.#layout.count;
     const arenaBytes = this.#graph.builder.arenaFloats * 4;
-    if (arenaBytes > runtime.maxBindingBytes) {
+    this.#datasetBindingBytes = limits.datasetBindingBytes;
+    if (arenaBytes > limits.bindingBytes) {
       this.#graph.builder.destroy();
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
       throw new RangeError(
         `a step of ${rowsCap} rows needs ${mib(arenaBytes)} MiB of activations, over this adapter's storage binding ` +
-          `limit of ${mib(runtime.maxBindingBytes)} MiB: use a smaller batch`,
+          `limit of ${mib(limits.bindingBytes)} MiB: use a smaller batch`,
       );
     }
     this.#buffers = {
@@ -87,21 +96,23 @@ export class GpuFlow {
   }
 
   /**
-   * The flow's current weights on the GPU; a step handles at most `rowsCap` rows. Datasets are split into chunks of
-   * at most `datasetBindingBytes` (by default the adapter's storage binding limit).
+   * The flow's current weights on the GPU; a step handles at most `rowsCap` rows. Storage bindings stay within the
+   * adapter's limit (or `limits`): datasets are split into chunks that fit.
    */
   static async create(
     runtime: GpuRuntime,
     flow: ConditionalFlow,
     rowsCap: number,
     optimizer: Partial<OptimizerSettings> = {},
-    datasetBindingBytes = runtime.maxBindingBytes,
+    limits: BindingLimits = {},
   ): Promise<GpuFlow> {
     if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
     const pipelines = await FlowPipelines.load(runtime);
     const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
     const weights = await flow.parameters.read();
-    return new GpuFlow(runtime, pipelines, flow, weights, rowsCap, settings, datasetBindingBytes);
+    const bindingBytes = limits.bindingBytes ?? runtime.maxBindingBytes;
+    const all = { bindingBytes, datasetBindingBytes: limits.datasetBindingBytes ?? bindingBytes };
+    return new GpuFlow(runtime, pipelines, flow, weights, rowsCap, settings, all);
   }
 
   get parameterCount(): number {
@@ -123,7 +134,7 @@ export class GpuFlow {
     const order = this.#runtime.storage(Math.max(1, orderRows) * 4);
     const dataset: Dataset = { rows: data.rows, order, chunks: [], buffers: [order] };
     this.#datasets.set(name, dataset);
-    const perChunk = Math.max(1, Math.floor(this.datasetBindingBytes / (4 * Math.max(thetaDim, xDim))));
+    const perChunk = Math.max(1, Math.floor(this.#datasetBindingBytes / (4 * Math.max(thetaDim, xDim))));
     for (let first = 0; first === 0 || first < data.rows; first += perChunk) {
       const rows = Math.min(perChunk, data.rows - first);
       const theta = this.#runtime.storage(data.theta.subarray(first * thetaDim, (first + rows) * thetaDim));
@@ -236,29 +247,35 @@ export class GpuFlow {
     this.#runtime.write(this.#buffers.params, this.#layout.flatten(weights));
   }
 
-  /** Adam's state: its step count and the first and second moments of every parameter, flat. */
-  async readOptimizer(): Promise<NamedArray[]> {
+  /** Adam's state as the tfjs path's checkpoints hold it: the step and one moment array per parameter. */
+  async readOptimizer(): Promise<AdamState> {
     const count = this.#layout.count;
     const moments = await this.#readFloats(this.#buffers.moments, 2 * count);
-    return [
-      { name: "adam.updates", shape: [1], data: Float32Array.of(this.#updates) },
-      { name: "adam.m", shape: [count], data: moments.slice(0, count) },
-      { name: "adam.v", shape: [count], data: moments.slice(count) },
-    ];
+    const named = (flat: Float32Array, kind: string) =>
+      this.#layout.split(flat).map((a, i) => ({ ...a, name: `${kind}/${i}` }));
+    return {
+      step: this.#updates,
+      firstMoments: named(moments.subarray(0, count), "m"),
+      secondMoments: named(moments.subarray(count), "v"),
+    };
   }
 
-  restoreOptimizer(state: readonly NamedArray[]): void {
+  restoreOptimizer(state: AdamState): void {
+    if (!Number.isSafeInteger(state.step) || state.step < 0) throw new Error(`Adam step ${state.step} is not a count`);
+    const flat = (saved: NamedArray[]) => {
+      const arrays = this.#layout.names.map((name, i) => ({ ...saved[i], name }));
+      if (saved.length !== this.#layout.names.length) {
+        throw new Error(
+          `Adam state holds ${saved.length} moments, the flow has ${this.#layout.names.length} parameters`,
+        );
+      }
+      return this.#layout.flatten(arrays);
+    };
     const count = this.#layout.count;
-    const [updates, m, v] = state;
-    if (
-      state.length !== 3 || updates?.name !== "adam.updates" || m?.data.length !== count || v?.data.length !== count
-    ) {
-      throw new Error("the checkpoint's optimiser state does not fit this flow's WebGPU trainer");
-    }
-    this.#updates = updates.data[0];
     const moments = new Float32Array(2 * count);
-    moments.set(m.data);
-    moments.set(v.data, count);
+    moments.set(flat(state.firstMoments));
+    moments.set(flat(state.secondMoments), count);
+    this.#updates = state.step;
     this.#runtime.write(this.#buffers.moments, moments);
   }
 

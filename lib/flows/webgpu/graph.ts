@@ -49,10 +49,16 @@ export class ParameterLayout {
     return entry.offset;
   }
 
-  /** All parameters as one flat array (the order the offsets describe). */
+  /** All parameters as one flat array (the order the offsets describe); names and sizes must match. */
   flatten(arrays: readonly NamedArray[]): Float32Array {
     const flat = new Float32Array(this.count);
-    arrays.forEach(({ name, data }) => flat.set(data, this.offset(name)));
+    arrays.forEach(({ name, shape, data }) => {
+      const entry = this.#entries.get(name);
+      if (!entry || entry.shape.join("×") !== shape.join("×") || data.length !== shape.reduce((a, b) => a * b, 1)) {
+        throw new Error(`${name} [${shape}] does not fit this flow's parameters`);
+      }
+      flat.set(data, entry.offset);
+    });
     return flat;
   }
 
@@ -208,8 +214,8 @@ export class GraphBuilder {
     args.push(partials);
     const direct = (rows: number): [number, number] => [rows <= ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
     const split = (rows: number): [number, number] => [
-      rows > ROW_BLOCK ? Math.ceil(count * Math.ceil(rows / ROW_BLOCK) / 64) : 0,
-      1,
+      rows > ROW_BLOCK ? Math.ceil(count / 64) : 0,
+      Math.ceil(rows / ROW_BLOCK),
     ];
     const reduce = (rows: number): [number, number] => [rows > ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
     const out = [

@@ -1,0 +1,73 @@
+/**
+ * What an experiment may write into, and a run folder's status as a reader sees it (docs/runs.md). An experiment
+ * takes a new or empty folder, or resumes an unfinished run of the same settings; any other folder is refused
+ * before anything is written. A run whose experiment.json says `running` while its process is gone reads as
+ * `interrupted`.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
+import { isNewOrEmpty } from "../data/atomic.ts";
+import { isLockLive, readRunLock, runInUse } from "./run_lock.ts";
+
+/** The settings that make two runs the same experiment: a resume must match all of them. */
+/** The run folder's self-contained copy of its experiment file. */
+export const CONFIG_FILE = "config.json";
+
+export const IDENTITY_FIELDS = [
+  "name",
+  "model",
+  "size",
+  "summary",
+  "flow",
+  "noise",
+  "theta_jitter",
+  "seed",
+  "budget",
+  "dt_ms",
+  "max_epochs",
+] as const;
+
+export type RunRecord = Record<string, unknown> & { status?: string; command?: string };
+
+/**
+ * Read-only check of `dir` for an experiment with `wanted`'s settings: undefined for a new run (no folder, or an
+ * empty one), the previous record for a run to resume; an error for anything else.
+ */
+export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<RunRecord | undefined> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  if (await isNewOrEmpty(dir)) return undefined;
+  let previous: RunRecord;
+  try {
+    previous = JSON.parse(await Deno.readTextFile(join(dir, "experiment.json")));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(`${dir} is not empty and holds no experiment run: give a new or empty folder as --out`);
+    }
+    throw new Error(`${dir}/experiment.json is unreadable (${(error as Error).message}): give another --out`);
+  }
+  if (previous.status === "complete") {
+    throw new Error(`${dir} holds a complete run of ${previous.name}: give another --out (the run stays as it is)`);
+  }
+  const lock = await readRunLock(dir);
+  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
+  const differences = IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(previous[field], wanted[field]))
+    .map((field) => `${field} ${JSON.stringify(previous[field])} there, ${JSON.stringify(wanted[field])} here`);
+  if (differences.length > 0) {
+    throw new Error(
+      `${dir} holds another run (${differences.join("; ")}): give another --out, or the same options to resume it`,
+    );
+  }
+  return previous;
+}
+
+/** `record` (a run's experiment.json) with `status` "interrupted" where it says running but its process is gone. */
+export async function withLiveStatus<T extends { status?: string } | undefined>(dir: string, record: T): Promise<T> {
+  if (record?.status !== "running") return record;
+  const lock = await readRunLock(dir);
+  return lock && await isLockLive(lock) ? record : { ...record, status: "interrupted" };
+}
