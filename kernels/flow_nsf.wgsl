@@ -2,7 +2,7 @@
 // identity tails on [-B, B]) with its log-det and backward pass, the residual blocks' context gate, and the LU
 // linear layer that follows each coupling.
 
-const MAX_BINS: u32 = 64u;
+// A spline has at most 64 bins (knot arrays of 65, probabilities of 64; nsf_step.ts checks).
 
 // ---- coupling -------------------------------------------------------------------------------------------------
 // Arguments: 0 d, 1 z in, 2 z out, 3 spline parameters (rows × T·(3K−1)), 4 log-det, 5 K, 6 B (f32),

@@ -6,6 +6,7 @@ import type { SplineCouplingOptions } from "../spline_coupling.ts";
 import { type DenseLayer, type Dispatch, f32Arg, type GraphBuilder, NONE } from "./graph.ts";
 import type { FlowContext, GpuStep } from "./step.ts";
 
+/** The spline kernels' private arrays hold 64 bins (flow_nsf.wgsl). */
 const MAX_BINS = 64;
 
 export function couplingStep(
