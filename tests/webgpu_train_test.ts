@@ -176,3 +176,11 @@ Deno.test("webgpu training: a step needing more workgroups than the adapter allo
   await assert.rejects(GpuFlow.create(runtime, flow, rows), /workgroups for \d+ rows, over this adapter's \d+/);
   flow.dispose();
 });
+
+Deno.test("webgpu training: an NSF of more bins than the spline kernels hold is a clear error", async () => {
+  const data = gaussianPairs(100, 8);
+  await assert.rejects(
+    trainNpe(data, flowConfig("nsf", 2, 3, { hiddenFeatures: 8, numTransforms: 1, numBins: 65 }), options, { engine }),
+    /the WebGPU spline takes 2 to 64 bins, not 65/,
+  );
+});
