@@ -364,7 +364,7 @@ slurmTest("experiment --cluster: an HNN training set as a 2-task array, training
   assert.match((await dependency(ids.after!))!, new RegExp(`^afterok:${ids.finalise}\\(`));
   const after = await Deno.readTextFile(join(out, "dataset", "cluster", "after.sh"));
   assert.match(after, new RegExp(`lib/cli/main.ts experiment --name hnn-rc --size small --out ${out} `));
-  assert.match(after, / --sims 4 --flow maf --noise --seed 1 --max-epochs 3 --backend auto\n/);
+  assert.match(after, / --sims 4 --flow maf --seed 1 --max-epochs 3 --backend auto\n/);
   assert.doesNotMatch(after, /--cluster|--tasks/);
   assert.match(after, /#SBATCH --job-name=neurosbi-hnn-run-after\n/);
   // Training and checks would take minutes here: run the array and the finaliser only.
