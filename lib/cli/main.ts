@@ -82,8 +82,17 @@ function experimentName(value: string): typeof EXPERIMENT_NAMES[number] {
 }
 
 const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
+/** NSF scored best on every sbibm task (docs/BENCHMARKS.md), and sbibm's own NPE uses it. */
+const npeFlowOption = () =>
+  new Option("--flow <kind>", "density estimator (nsf scored best on sbibm)").choices(FLOW_KINDS).default(
+    "nsf" as const,
+  );
 const backendOption = () =>
-  new Option("--backend <name>", "tfjs backend (auto: wasm, the fastest measured, also beside a GPU)")
+  new Option(
+    "--backend <name>",
+    "where flows train and sample: webgpu (fused WGSL kernels), wasm or cpu (tfjs), tfjs-webgpu (tfjs's own, slow); " +
+      "auto: webgpu on a hardware GPU, wasm on the software adapter (faster there) or without WebGPU",
+  )
     .choices(BACKEND_NAMES).default("auto" as const);
 
 export function buildProgram(): Command {
@@ -154,7 +163,7 @@ export function buildProgram(): Command {
     .description("train a neural posterior estimator q(θ | x) on a dataset folder and save it")
     .requiredOption("--data <dir>", "dataset folder written by simulate --n")
     .requiredOption("--out <dir>", "posterior folder (holds checkpoint.bin while training; rerun to resume)")
-    .addOption(flowOption())
+    .addOption(npeFlowOption())
     .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
     .option("--embedding-dim <D>", "put an MLP embedding x → 100 → 100 → D in front of the flow (long x)", positiveInt)
@@ -205,7 +214,7 @@ export function buildProgram(): Command {
     .requiredOption("--sims <N>", "number of simulations to train on", positiveInt)
     .requiredOption("--observation <K>", "observation 1 to 10", positiveInt)
     .requiredOption("--out <csv>", "samples, header parameter_1,...")
-    .addOption(flowOption())
+    .addOption(npeFlowOption())
     .option("--samples <N>", "number of posterior samples", positiveInt, 10_000)
     .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
