@@ -6,7 +6,8 @@ import type { ParameterSpec } from "../prior.ts";
 import { densityContours } from "./density2d.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
-const CELL = 170;
+/** Side of one pair-plot cell in pixels. */
+export const PAIR_CELL = 170;
 /** Shares of the samples inside the pair plot's contours (the inner one drawn thicker). */
 const CONTOUR_MASSES = [0.5, 0.9];
 
@@ -86,8 +87,8 @@ export function pairPlotCells(
       const px = prior[j], py = prior[i];
       if (i === j) {
         cells.push(plotSvg({
-          width: CELL,
-          height: CELL,
+          width: PAIR_CELL,
+          height: PAIR_CELL,
           marginLeft: 36,
           x: axis(px, domains[j]),
           y: { axis: null },
@@ -105,8 +106,8 @@ export function pairPlotCells(
         const points = samples.map((s) => ({ x: s[j], y: s[i] }));
         const contours = contourRows(px, py, samples, j, i);
         cells.push(plotSvg({
-          width: CELL,
-          height: CELL,
+          width: PAIR_CELL,
+          height: PAIR_CELL,
           marginLeft: 36,
           x: axis(px, domains[j]),
           y: axis(py, domains[i]),

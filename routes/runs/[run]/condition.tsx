@@ -3,7 +3,7 @@ import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.t
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
-import { medianInterval, PairPlot, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
+import { PairPlot, PosteriorTable, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
 
 /** Upload or pick a waveform; the form posts back here and works without JavaScript. */
@@ -64,18 +64,7 @@ function Result({ result, prior }: ConditionAnswer) {
         posterior samples in the prior's units ({(100 * result.acceptance_rate).toFixed(1)}% of the flow's draws fell
         inside the prior).
       </p>
-      <table>
-        <tr>
-          <th>parameter</th>
-          <th>median [95% interval]</th>
-        </tr>
-        {prior.map((p, j) => (
-          <tr key={p.name}>
-            <td>{p.unit ? `${p.name} (${p.unit})` : p.name}</td>
-            <td>{medianInterval(result.samples, j)}</td>
-          </tr>
-        ))}
-      </table>
+      <PosteriorTable prior={prior} samples={result.samples} />
       <PairPlot prior={prior} samples={result.samples} />
       <h2>Posterior-predictive check</h2>
       <PredictiveFigure predictive={result.predictive} x={result.x} />
