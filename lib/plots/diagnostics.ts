@@ -6,6 +6,23 @@ import type { ParameterSpec } from "../prior.ts";
 import { axis } from "./posterior.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
+/**
+ * A colour legend drawn inside the plot (one label per series, in its colour), so that a figure stays one plain SVG
+ * file; Plot's own legends are HTML beside it.
+ */
+function inlineLegend(names: string[], anchor: "top-left" | "top-right" = "top-left") {
+  return names.map((name, k) =>
+    Plot.text([name], {
+      frameAnchor: anchor,
+      dx: anchor === "top-left" ? 8 : -8,
+      dy: 8 + 14 * k,
+      text: (d: string) => d,
+      fill: (d: string) => d,
+      fontWeight: 600,
+    })
+  );
+}
+
 /** One histogram per parameter; the grey band holds 99% of bin counts if the ranks are uniform. */
 export function sbcHistograms(sbc: Pick<SbcResult, "parameters" | "histogram" | "ks">): string[] {
   const { bins, counts, band } = sbc.histogram;
@@ -82,8 +99,8 @@ export function marginalCoveragePlot(parameters: string[], levels: number[], cov
     height: 320,
     x: { label: "credibility level", domain: [0, 1] },
     y: { label: "empirical coverage", domain: [0, 1], grid: true },
-    color: { legend: true },
     marks: [
+      ...inlineLegend(parameters),
       Plot.line([{ level: 0, coverage: 0 }, { level: 1, coverage: 1 }], {
         x: "level",
         y: "coverage",
@@ -131,8 +148,10 @@ export function trainingCurves(log: TrainingLog): string {
     height: 280,
     x: { label: "epoch" },
     y: { label: "loss", grid: true },
-    color: { legend: true },
-    marks: [Plot.line(rows, { x: "epoch", y: "loss", stroke: "set" })],
+    marks: [
+      ...inlineLegend(["train", "validation"], "top-right"),
+      Plot.line(rows, { x: "epoch", y: "loss", stroke: "set" }),
+    ],
   });
 }
 
