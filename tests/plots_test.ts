@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { pairPlotCells, predictiveBands, predictivePlot, viewDomain } from "../lib/plots/posterior.ts";
+import { sbcHistograms } from "../lib/plots/diagnostics.ts";
 import { seededUniform } from "../lib/random.ts";
 
 Deno.test("plots: predictive bands are pointwise quantiles (numpy's linear interpolation)", () => {
@@ -96,4 +97,17 @@ Deno.test("plots: the pair plot spans the prior's bounds when asked, the samples
   const ticks = (svg: string) => [...svg.matchAll(/<text[^>]*>([\d.]+)<\/text>/g)].map((m) => +m[1]);
   assert.ok(Math.max(...ticks(pairPlotCells(prior, sharp)[0])) < 0.5);
   assert.equal(Math.max(...ticks(pairPlotCells(prior, sharp, undefined, "prior")[0])), 1);
+});
+
+Deno.test("plots: a titled plot is one SVG file: the title inside, every bar a sibling of the others", () => {
+  const svg = sbcHistograms({
+    parameters: ["a"],
+    histogram: { bins: 4, counts: [[5, 6, 7, 8]], band: [2, 9] },
+    ks: [{ statistic: 0.1, pValue: 0.5, rejected: false }],
+  })[0];
+  assert.match(svg, /^<svg[^>]*viewBox="0 0 320 222"/, "the plot's 200 px and a 22 px title line");
+  assert.match(svg, /<text [^>]*>a: KS p = 0.500<\/text>/);
+  assert.equal(svg.match(/<rect /g)?.length, 1 + 4, "the band and four bars");
+  assert.doesNotMatch(svg, /<\/rect>/, "no bar nested in another");
+  assert.doesNotMatch(svg, /<figure|<h2/);
 });
