@@ -377,6 +377,24 @@ Deno.test("server: diagnostics of a real run add SBC's ECDF with its band, cover
   for (const name of tinyNames) {
     assert.match(page.body, new RegExp(`href="/runs/rc-tiny/figures/sbc-ecdf-${name}.svg"`));
   }
+  assert.match((await get("/runs/rc-small/diagnostics")).body, /keeps no ranks: the ECDF plots need them/);
+});
+
+Deno.test("server: the recovery scatter's truths are the grid in the prior's units, each median inside its interval", async () => {
+  const recovery = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/recovery.json`));
+  // RC's prior: amp1, amp2 uniform on [0, 1] mV, latency on [-75, 75] ms.
+  const fromUnit = (u: number[]) => [u[0], u[1], -75 + 150 * u[2]];
+  assert.equal(recovery.truth.length, 2 ** 3);
+  recovery.grid_unit.forEach((u: number[], i: number) => {
+    fromUnit(u).forEach((v, j) => assert.ok(Math.abs(recovery.truth[i][j] - v) < 1e-4, `point ${i}, ${j}`));
+    for (let j = 0; j < 3; j++) {
+      assert.ok(recovery.posterior_q025[i][j] <= recovery.posterior_median[i][j]);
+      assert.ok(recovery.posterior_median[i][j] <= recovery.posterior_q975[i][j]);
+    }
+  });
+  const svg = (await get("/runs/rc-tiny/figures/recovery-latency.svg")).body;
+  assert.equal(svg.match(/<circle /g)?.length, 8, "a dot per grid point");
+  assert.match(svg, /true latency \(ms\)/);
 });
 
 /** Plot numbers its clip paths per process: the only part of an SVG that differs between two renderings. */
