@@ -59,7 +59,7 @@ function cellGeometry(svg: string) {
   const dots = [...svg.matchAll(/<circle [^>]*>/g)].map((m) =>
     [/cx="([^"]+)"/, /cy="([^"]+)"/].map((r) => +r.exec(m[0])![1])
   );
-  const lines = [...svg.matchAll(/aria-label="line"[^>]*>(.*?)<\/g>/gs)].flatMap((g) =>
+  const lines = [...svg.matchAll(/aria-label="(?:line|density)"[^>]*>(.*?)<\/g>/gs)].flatMap((g) =>
     [...g[1].matchAll(/ d="([^"]+)"/g)].flatMap((d) =>
       [...d[1].matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)].map((m) => [+m[1], +m[2]])
     )
