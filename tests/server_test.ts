@@ -200,6 +200,13 @@ conditionTest("server: the condition form posts back a page with the pair plot a
   assert.match(page.body, /<td>latency \(ms\)<\/td><td>-?[\d.]+ \[-?[\d.]+, -?[\d.]+\] ms<\/td><td>[\d.]+<\/td>/);
   assert.equal(page.body.match(/<svg/g)?.length, 7, "6 pair-plot cells + the predictive bands");
   assert.match(page.body, /Condition on another waveform/);
+  const link = /<a href="data:text\/csv;charset=utf-8,([^"]+)" download="rc-tiny-recording-samples.csv">/.exec(
+    page.body,
+  );
+  const [header, ...rows] = decodeURIComponent(link![1]).trimEnd().split("\n");
+  assert.equal(header, "amp1,amp2,latency");
+  assert.equal(rows.length, 1000);
+  assert.ok(rows.every((r) => r.split(",").map(Number).every(Number.isFinite)));
 });
 
 conditionTest(

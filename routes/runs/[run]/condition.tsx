@@ -1,5 +1,6 @@
 import { resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
+import { samplesCsv } from "../../../lib/plots/run_figures.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
@@ -55,7 +56,17 @@ async function ConditionForm({ params, store, data }: RouteContext) {
   );
 }
 
-function Result({ result, prior }: ConditionAnswer) {
+/** The result is not stored: its samples travel in the link itself, so the download needs no second request. */
+function samplesLink(run: string, label: string, prior: ConditionAnswer["prior"], samples: number[][]) {
+  const stem = `${run}-${label.replace(/\.[^.]*$/, "")}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  return {
+    href: `data:text/csv;charset=utf-8,${encodeURIComponent(samplesCsv(prior, samples))}`,
+    file: `${stem}-samples.csv`,
+  };
+}
+
+function Result({ run, answer: { result, prior } }: { run: string; answer: ConditionAnswer }) {
+  const link = samplesLink(run, result.label, prior, result.samples);
   return (
     <>
       <h2>Posterior</h2>
@@ -66,6 +77,9 @@ function Result({ result, prior }: ConditionAnswer) {
       </p>
       <PosteriorTable prior={prior} samples={result.samples} />
       <PairPlot prior={prior} samples={result.samples} />
+      <p class="downloads">
+        Download: <a href={link.href} download={link.file}>samples (CSV)</a>
+      </p>
       <h2>Posterior-predictive check</h2>
       <PredictiveFigure predictive={result.predictive} x={result.x} />
     </>
@@ -106,7 +120,7 @@ export async function POST(ctx: RouteContext) {
   const answer = await conditionRequest(ctx);
   return (
     <Layout title={`${ctx.params.run} conditioned on ${answer.result.label}`} run={ctx.params.run}>
-      <Result {...answer} />
+      <Result run={ctx.params.run} answer={answer} />
       <h2>Condition on another waveform</h2>
       {await ConditionForm(ctx)}
     </Layout>
