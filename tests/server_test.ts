@@ -198,7 +198,10 @@ conditionTest("server: the condition form posts back a page with the pair plot a
   assert.match(page.body, /<h1>rc-tiny conditioned on recording.csv<\/h1>/);
   assert.match(page.body, /1000 posterior samples in the prior&#39;s units/);
   assert.match(page.body, /<td>latency \(ms\)<\/td><td>-?[\d.]+ \[-?[\d.]+, -?[\d.]+\] ms<\/td><td>[\d.]+<\/td>/);
-  assert.equal(page.body.match(/<svg/g)?.length, 7, "6 pair-plot cells + the predictive bands");
+  assert.equal(page.body.match(/<svg/g)?.length, 8, "6 pair-plot cells, the predictive and the prior's bands");
+  assert.match(page.body, /<h2>Prior-predictive check<\/h2>/);
+  assert.match(page.body, /bands of 1000 simulations\s+of the run&#39;s dataset/);
+  assert.match(page.body, /The recording lies\s+inside the 95% band at \d+% of its time points/);
   assert.match(page.body, /Condition on another waveform/);
   const link = /<a href="data:text\/csv;charset=utf-8,([^"]+)" download="rc-tiny-recording-samples.csv">/.exec(
     page.body,

@@ -1,6 +1,7 @@
 /** How every page draws a set of posterior samples and its predictive check: the pair plot and the bands. */
 import { marginalQuantiles } from "../diagnostics/recovery.ts";
 import { sdRatios, WIDE_POSTERIOR_RATIO } from "../diagnostics/shrinkage.ts";
+import { shareInside } from "../plots/run_figures.ts";
 import { type PairBounds, pairPlotCells, type PredictiveBands, predictivePlot } from "../plots/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { Svg } from "./layout.tsx";
@@ -86,4 +87,28 @@ export function medianInterval(samples: number[][], j: number, unit?: string): s
   return `${q.median[0].toPrecision(3)} [${q.q025[0].toPrecision(3)}, ${q.q975[0].toPrecision(3)}]${
     unit ? ` ${unit}` : ""
   }`;
+}
+
+/** Below this share of time points inside the prior's 95% band, the report says the prior hardly reaches the data. */
+const INSIDE_WARNING = 0.9;
+
+/** What the prior-predictive bands say about a recording: the share of its time points inside their 95% band. */
+export function PriorCheck(props: { bands: PredictiveBands; x: number[] }) {
+  const share = shareInside(props.bands, props.x), percent = Math.round(100 * share);
+  return (
+    <>
+      <p class="caption">
+        Black: the recording. Blue: median, 50% and 95% bands of {simulationCount(props.bands)}{" "}
+        of the run's dataset, θ drawn from the prior: what the model can produce before seeing data. The recording lies
+        inside the 95% band at {percent}% of its time points.
+      </p>
+      {share < INSIDE_WARNING && (
+        <p class="warning">
+          The recording leaves what the prior produces at{" "}
+          {100 - percent}% of its time points: the posterior is conditioned on data the model hardly reaches, so read it
+          with care (check the recording's scale, offset and baseline, or widen the prior).
+        </p>
+      )}
+    </>
+  );
 }

@@ -1,10 +1,11 @@
 import { resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
-import { samplesCsv } from "../../../lib/plots/run_figures.ts";
+import { type PredictiveBands, predictivePlot } from "../../../lib/plots/posterior.ts";
+import { loadRunReport, samplesCsv } from "../../../lib/plots/run_figures.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
-import { Layout } from "../../../lib/server/layout.tsx";
+import { Layout, Svg } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
-import { PairPlot, PosteriorTable, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
+import { PairPlot, PosteriorTable, PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
 
 /** Upload or pick a waveform; the form posts back here and works without JavaScript. */
@@ -65,7 +66,13 @@ function samplesLink(run: string, label: string, prior: ConditionAnswer["prior"]
   };
 }
 
-function Result({ run, answer: { result, prior } }: { run: string; answer: ConditionAnswer }) {
+function Result(
+  { run, answer: { result, prior }, priorBands }: {
+    run: string;
+    answer: ConditionAnswer;
+    priorBands?: PredictiveBands;
+  },
+) {
   const link = samplesLink(run, result.label, prior, result.samples);
   return (
     <>
@@ -82,6 +89,13 @@ function Result({ run, answer: { result, prior } }: { run: string; answer: Condi
       </p>
       <h2>Posterior-predictive check</h2>
       <PredictiveFigure predictive={result.predictive} x={result.x} />
+      {priorBands && (
+        <>
+          <h2>Prior-predictive check</h2>
+          <Svg svg={predictivePlot(priorBands, result.x)} />
+          <PriorCheck bands={priorBands} x={result.x} />
+        </>
+      )}
     </>
   );
 }
@@ -120,7 +134,11 @@ export async function POST(ctx: RouteContext) {
   const answer = await conditionRequest(ctx);
   return (
     <Layout title={`${ctx.params.run} conditioned on ${answer.result.label}`} run={ctx.params.run}>
-      <Result run={ctx.params.run} answer={answer} />
+      <Result
+        run={ctx.params.run}
+        answer={answer}
+        priorBands={(await loadRunReport(ctx.store, ctx.params.run)).priorPredictive}
+      />
       <h2>Condition on another waveform</h2>
       {await ConditionForm(ctx)}
     </Layout>
