@@ -3,6 +3,7 @@ import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
 import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
+import { cli } from "./reference/cli.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const runs = await makeSyntheticRuns();
@@ -516,6 +517,13 @@ Deno.test("cli export writes the files the report serves, into a new or empty fo
     await assert.rejects(exportCommand({ run: `${runs}/nope`, out: `${out}/other` }), /is not a run folder/);
     await assert.rejects(exportCommand({ run: `${runs}/empty-run`, out: `${out}/other` }), /nothing to export/);
     assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["files", "taken.txt"], "nothing partial");
+    // As a user runs it: its own process, a one-line error and a non-zero exit; the files on success.
+    const refused = await cli("export", "--run", `${runs}/rc-tiny`, "--out", out);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim(), `error: --out ${out} must be a new or empty folder`);
+    const done = await cli("export", "--run", `${runs}/rc-tiny`, "--out", `${out}/by-cli`);
+    assert.equal(done.code, 0, done.stderr);
+    assert.deepEqual([...Deno.readDirSync(`${out}/by-cli`)].map((e) => e.name).sort(), names);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
