@@ -492,6 +492,14 @@ Deno.test("server: a recording is checked against the prior predictive of the ru
   const simulated = await get("/runs/rc-tiny/waveforms?obs=latency-0");
   assert.doesNotMatch(simulated.body, /Prior-predictive check/, "only recordings are checked against the prior");
   assert.match(simulated.body, /bands of 4 simulations/, "the tiny run's 4 predictive simulations");
+  // A record written before the count was kept: the run's budget tells it.
+  const old = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-0.json`));
+  delete old.predictive.simulations;
+  await Deno.writeTextFile(`${copy}/observations/old.json`, JSON.stringify(old));
+  await Deno.writeTextFile(`${copy}/experiment.json`, JSON.stringify({ model: "rc", status: "complete" }));
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of the simulations\s+from posterior/);
+  await Deno.copyFile(`${runs}/rc-tiny/experiment.json`, `${copy}/experiment.json`);
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of 4 simulations\s+from posterior/);
   await Deno.remove(copy, { recursive: true });
 });
 

@@ -1,6 +1,7 @@
 import { FIGURE, isRecording, loadRunReport, runFigures } from "../../../lib/plots/run_figures.ts";
 import { FigureWithDownload } from "../../../lib/server/figure_views.tsx";
 import { Layout } from "../../../lib/server/layout.tsx";
+import type { ExperimentRecord } from "../../../lib/server/overview.tsx";
 import { loadObservation } from "../../../lib/server/observations.ts";
 import { ObservationPicker } from "../../../lib/server/observation_picker.tsx";
 import { PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
@@ -12,13 +13,17 @@ export default async function Waveforms(ctx: RouteContext) {
   const report = observation ? await loadRunReport(ctx.store, run) : undefined;
   const figures = report ? runFigures(report) : [];
   const priorBands = report?.priorPredictive;
+  // Records written before bands kept their count: the run's budget says how many simulations it made per check.
+  const budget = (await ctx.store.experiment<ExperimentRecord>(run))?.budget;
+  const predictive = observation?.predictive &&
+    { ...observation.predictive, simulations: observation.predictive.simulations ?? budget?.predictiveSims };
   return (
     <Layout title={`Waveforms of ${run}`} run={run}>
       <ObservationPicker run={run} page="waveforms" ids={ids} current={id} />
       {!observation || !id ? <p class="missing">No observations conditioned on yet.</p> : (
         <>
           <h2>{observation.label}</h2>
-          <PredictiveFigure predictive={observation.predictive} x={observation.x} units={observation.units} />
+          <PredictiveFigure predictive={predictive} x={observation.x} units={observation.units} />
           {observation.predictive && (
             <a class="download" href={`/runs/${run}/figures/${FIGURE.predictive(id)}.svg`} download>SVG</a>
           )}
