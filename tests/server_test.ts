@@ -500,6 +500,10 @@ Deno.test("server: a recording is checked against the prior predictive of the ru
   assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of the simulations\s+from posterior/);
   await Deno.copyFile(`${runs}/rc-tiny/experiment.json`, `${copy}/experiment.json`);
   assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of 4 simulations\s+from posterior/);
+  // An x.npy that is not the manifest's (another row count) is not read as prior simulations.
+  const manifest = JSON.parse(await Deno.readTextFile(`${copy}/dataset/manifest.json`));
+  await Deno.writeTextFile(`${copy}/dataset/manifest.json`, JSON.stringify({ ...manifest, n: manifest.n - 1 }));
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=off")).body, /No simulated dataset in this run/);
   await Deno.remove(copy, { recursive: true });
 });
 

@@ -82,16 +82,17 @@ async function readPriorPredictive(dir: string, m: DatasetManifest): Promise<Pre
     throw error;
   }
   try {
-    // The dataset's x.npy is float32 with the header npyHeader writes, so row k starts at a known offset.
-    await file.seek(npyHeader(m.n, cols).length, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(rows * cols * 4);
+    // The dataset's x.npy is float32 with the header npyHeader writes (checked), so its rows follow at a known offset.
+    const header = npyHeader(m.n, cols);
+    const bytes = new Uint8Array(header.length + rows * cols * 4);
     let read = 0;
     while (read < bytes.length) {
       const got = await file.read(bytes.subarray(read));
       if (got === null) return undefined;
       read += got;
     }
-    const x = new Float32Array(bytes.buffer);
+    if (header.some((b, k) => bytes[k] !== b)) return undefined;
+    const x = new Float32Array(bytes.buffer, header.length);
     const finite: number[] = [];
     for (let i = 0; i < rows; i++) {
       const row = x.subarray(i * cols, (i + 1) * cols);
