@@ -2,7 +2,7 @@
  * Recorded waveforms given as text (an upload, a MEG file): two columns, time (ms) and value, separated by a
  * comma, tab or spaces, with an optional header row; resampled by linear interpolation onto a model's time base.
  */
-import { parse } from "csv-parse/sync";
+import { parseCsvRecords } from "./csv.ts";
 
 export interface Waveform {
   times: Float64Array;
@@ -12,12 +12,7 @@ export interface Waveform {
 export function parseWaveform(text: string, label = "waveform"): Waveform {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
   if (lines.length === 0) throw new Error(`${label} is empty`);
-  let rows: string[][];
-  try {
-    rows = parse(lines.map((l) => l.replace(/[\t ]+/g, ",").replace(/,+/g, ",")).join("\n"), { trim: true });
-  } catch (error) {
-    throw new Error(`${label}: malformed (${(error as Error).message.split("\n")[0]})`);
-  }
+  let rows = parseCsvRecords(lines.map((l) => l.replace(/[\t ]+/g, ",").replace(/,+/g, ",")).join("\n"), label);
   if (rows.length > 0 && rows[0].some((cell) => cell !== "" && Number.isNaN(Number(cell)))) rows = rows.slice(1);
   if (rows.length < 2) throw new Error(`${label} needs at least two rows of time (ms) and value`);
   const times = new Float64Array(rows.length), values = new Float64Array(rows.length);

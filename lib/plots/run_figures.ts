@@ -9,6 +9,15 @@ import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import { marginalCoverage } from "../diagnostics/sbc_ecdf.ts";
 import type { ParameterSpec } from "../prior.ts";
 import type { ObservationRecord } from "../server/observations.ts";
+import {
+  COVERAGE,
+  DATASET_MANIFEST,
+  observationRecord,
+  RECOVERY,
+  type RunRecord,
+  SBC,
+  TRAINING,
+} from "../server/run_records.ts";
 import type { RunStore } from "../server/runs.ts";
 import {
   coveragePlot,
@@ -55,20 +64,56 @@ export const COVERAGE_LEVELS = Array.from({ length: 21 }, (_, k) => k / 20);
 /** Prior-predictive simulations read from the dataset: enough for stable 95% bands, cheap to read. */
 const PRIOR_PREDICTIVE_ROWS = 1000;
 
-export async function loadRunReport(store: RunStore, run: string): Promise<RunReport> {
+/**
+ * The files a page draws from, besides the dataset manifest (always read: it holds the prior). A page reads only
+ * these, so a bad file (lib/server/run_records.ts) makes only the pages that need it bad.
+ */
+export interface ReportParts {
+  training?: boolean;
+  sbc?: boolean;
+  coverage?: boolean;
+  recovery?: boolean;
+  /** Ids of the observations to read. */
+  observations?: string[];
+  /** The dataset's first simulations, as bands. */
+  priorPredictive?: boolean;
+}
+
+/** A run's report as far as `parts` asks (all of it by default); BadRun names the first file that cannot be read. */
+export async function loadRunReport(store: RunStore, run: string, parts?: ReportParts): Promise<RunReport> {
+  const want: ReportParts = parts ?? {
+    training: true,
+    sbc: true,
+    coverage: true,
+    recovery: true,
+    observations: await store.jsonNames(run, "observations"),
+    priorPredictive: true,
+  };
+  const read = <T>(on: boolean | undefined, record: RunRecord<T>) => on ? store.read(run, record) : undefined;
   const [manifest, training, sbc, coverage, recovery] = await Promise.all([
-    store.json<DatasetManifest>(run, "dataset/manifest.json"),
-    store.json<TrainingLog>(run, "training.json"),
-    store.json<SbcRecord>(run, "diagnostics/sbc.json"),
-    store.json<CoverageCurve>(run, "diagnostics/coverage.json"),
-    store.json<Partial<RecoveryEstimates>>(run, "diagnostics/recovery.json"),
+    store.read(run, DATASET_MANIFEST),
+    read(want.training, TRAINING),
+    read(want.sbc, SBC),
+    read(want.coverage, COVERAGE),
+    read(want.recovery, RECOVERY),
   ]);
-  const ids = await store.jsonNames(run, "observations");
-  const observations = await Promise.all(
-    ids.map(async (id) => ({ id, record: (await store.json<ObservationRecord>(run, `observations/${id}.json`))! })),
-  );
-  const priorPredictive = manifest && await readPriorPredictive(join(await store.dir(run), "dataset"), manifest);
-  return { run, manifest, training, sbc, coverage, recovery, observations, priorPredictive };
+  const observations: RunReport["observations"] = [];
+  for (const id of want.observations ?? []) {
+    const record = await store.read(run, observationRecord(id));
+    if (record) observations.push({ id, record });
+  }
+  const priorPredictive = want.priorPredictive && manifest &&
+    await readPriorPredictive(join(await store.dir(run), "dataset"), manifest);
+  return {
+    run,
+    manifest,
+    training,
+    sbc,
+    coverage,
+    recovery,
+    observations,
+    priorPredictive: priorPredictive || undefined,
+  };
 }
 
 /** Bands of the dataset's leading rows of x (prior draws in random order), finite rows only; undefined without x. */
@@ -142,6 +187,20 @@ export const FIGURE = {
   predictive: (id: string) => `predictive-${slug(id)}`,
   priorPredictive: (id: string) => `prior-predictive-${slug(id)}`,
 };
+
+/** The parts of a run that figure `name` is drawn from, among observations `ids`: all a download route reads. */
+export function figureParts(name: string, ids: string[]): ReportParts {
+  const drawn = (id: string) => [FIGURE.posterior(id), FIGURE.predictive(id), FIGURE.priorPredictive(id)];
+  const observations = ids.filter((id) => drawn(id).includes(name));
+  return {
+    training: name === FIGURE.training,
+    sbc: name === FIGURE.marginalCoverage || /^sbc-/.test(name),
+    coverage: name === FIGURE.coverage,
+    recovery: /^recovery-/.test(name),
+    observations,
+    priorPredictive: observations.some((id) => name === FIGURE.priorPredictive(id)),
+  };
+}
 
 /** Every figure the run's files allow, rendered on demand; `bounds` sets the pair plots' span. */
 export function runFigures(r: RunReport, bounds: PairBounds = "samples"): Figure[] {

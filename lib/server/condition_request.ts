@@ -9,7 +9,7 @@ import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { recordingAsObservation } from "../experiments/recordings.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { readObservation } from "./observations.ts";
-import { BadRequest, type RouteContext } from "./route.ts";
+import { BadRequest, Busy, type RouteContext } from "./route.ts";
 
 /** The largest request body the server reads (the MEG trial averages are about 5 kB). */
 export const MAX_UPLOAD_BYTES = 1 << 20;
@@ -29,8 +29,11 @@ function asBadRequest<T>(what: () => T): T {
   }
 }
 
-const badRequest = (prefix = "") => (error: Error): never => {
-  throw error instanceof BadRequest ? error : new BadRequest(prefix + error.message);
+/** Input errors as 400s; a busy server and an abandoned request keep their own answers. */
+const badRequest = (prefix = "", signal?: AbortSignal) => (error: Error): never => {
+  throw error instanceof BadRequest || error instanceof Busy || signal?.aborted
+    ? error
+    : new BadRequest(prefix + error.message);
 };
 
 /** The chosen waveform, its label, and whether it is a recording (to be brought to x's units) or already an x. */
@@ -78,7 +81,7 @@ export async function conditionRequest(ctx: RouteContext): Promise<ConditionAnsw
       ? resampleWaveform(waveform, run.simulator.timesMs, label)
       : recordingAsObservation(waveform, run.simulator, run.units, label)
   );
-  const result = await ctx.conditioner.condition(run, x, label, { ...CONDITION_DEFAULTS, samples })
-    .catch(badRequest(`cannot condition on ${label}: `));
+  const result = await ctx.conditioner.condition(run, x, label, { ...CONDITION_DEFAULTS, samples }, ctx.request.signal)
+    .catch(badRequest(`cannot condition on ${label}: `, ctx.request.signal));
   return { result, prior: run.parameters };
 }

@@ -7,11 +7,12 @@ import { Layout, Svg } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
 import { PairPlot, PosteriorTable, PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
+import { DATASET_MANIFEST, POSTERIOR } from "../../../lib/server/run_records.ts";
 
 /** Upload or pick a waveform; the form posts back here and works without JavaScript. */
 async function ConditionForm({ params, store, data }: RouteContext) {
   const run = params.run;
-  const times = (await store.json<{ times_ms: number[] }>(run, "dataset/manifest.json"))?.times_ms ?? [];
+  const times = (await store.read(run, DATASET_MANIFEST))?.times_ms ?? [];
   const { ids } = await readObservation(store, run);
   const labels = await Promise.all(ids.map(async (id) => (await readObservation(store, run, id)).observation?.label));
   // A data file the model's time base does not fit is listed, greyed out with the reason.
@@ -115,7 +116,7 @@ function intro(run: string) {
 export default async function ConditionPage(ctx: RouteContext) {
   const run = ctx.params.run;
   await ctx.store.dir(run);
-  const trained = await ctx.store.json(run, "posterior/posterior.json");
+  const trained = await ctx.store.read(run, POSTERIOR);
   return (
     <Layout title={`Condition ${run}`} run={run}>
       {trained
@@ -137,7 +138,7 @@ export async function POST(ctx: RouteContext) {
       <Result
         run={ctx.params.run}
         answer={answer}
-        priorBands={(await loadRunReport(ctx.store, ctx.params.run)).priorPredictive}
+        priorBands={(await loadRunReport(ctx.store, ctx.params.run, { priorPredictive: true })).priorPredictive}
       />
       <h2>Condition on another waveform</h2>
       {await ConditionForm(ctx)}

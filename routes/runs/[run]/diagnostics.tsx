@@ -9,7 +9,7 @@ const TABLE_LEVELS = [0.5, 0.9, 0.95];
 
 export default async function Diagnostics({ params, store }: RouteContext) {
   const run = params.run;
-  const report = await loadRunReport(store, run);
+  const report = await loadRunReport(store, run, { sbc: true, coverage: true, recovery: true });
   const figures = runFigures(report);
   const { sbc, coverage, manifest } = report;
   const show = (name: string) => <FigureWithDownload key={name} run={run} figures={figures} name={name} />;

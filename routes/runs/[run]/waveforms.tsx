@@ -1,7 +1,6 @@
 import { FIGURE, isRecording, loadRunReport, runFigures } from "../../../lib/plots/run_figures.ts";
 import { FigureWithDownload } from "../../../lib/server/figure_views.tsx";
 import { Layout } from "../../../lib/server/layout.tsx";
-import type { ExperimentRecord } from "../../../lib/server/overview.tsx";
 import { loadObservation } from "../../../lib/server/observations.ts";
 import { ObservationPicker } from "../../../lib/server/observation_picker.tsx";
 import { PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
@@ -10,11 +9,13 @@ import type { RouteContext } from "../../../lib/server/route.ts";
 export default async function Waveforms(ctx: RouteContext) {
   const run = ctx.params.run;
   const { ids, id, observation } = await loadObservation(ctx);
-  const report = observation ? await loadRunReport(ctx.store, run) : undefined;
+  const report = observation && id
+    ? await loadRunReport(ctx.store, run, { observations: [id], priorPredictive: isRecording(observation) })
+    : undefined;
   const figures = report ? runFigures(report) : [];
   const priorBands = report?.priorPredictive;
   // Records written before bands kept their count: the run's budget says how many simulations it made per check.
-  const budget = (await ctx.store.experiment<ExperimentRecord>(run))?.budget;
+  const budget = (await ctx.store.experiment(run))?.budget;
   const predictive = observation?.predictive &&
     { ...observation.predictive, simulations: observation.predictive.simulations ?? budget?.predictiveSims };
   return (
