@@ -12,6 +12,7 @@ import { checkExperimentFolder, experimentSettings } from "../lib/experiments/ru
 import { fixturePath } from "../lib/hnn/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
 import { validateSpec } from "../lib/hnn/spec.ts";
+import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
 import { Prior } from "../lib/prior.ts";
 import { seededUniform } from "../lib/random.ts";
@@ -120,6 +121,13 @@ Deno.test("experiment files: the old model names are aliases of the experiments'
   }
   assert.equal(getModel("erp", 0.25).dtMs, 0.25);
   assert.throws(() => getModel("constructor"), /unknown model "constructor"/);
+});
+
+Deno.test("experiment files: the rc experiment's prior is the rc model's, units included", () => {
+  // `simulate --model rc` and `experiment --name rc` write the same prior into their datasets.
+  const fromFile = getModel("rc").prior.toJSON();
+  assert.deepEqual(fromFile, rcModel.prior.toJSON());
+  assert.deepEqual(rcModel.prior.parameters.map((p) => p.unit), ["mV", "mV", "ms"]);
 });
 
 Deno.test("experiment files: a plan counts the simulations of each stage as the runner makes them", () => {

@@ -136,6 +136,12 @@ export function buildProgram(): Command {
     .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
     .action((options) => replayCommand(options));
 
+  program.command("export")
+    .description("write a run's report as files: every figure as SVG, each observation's posterior samples as CSV")
+    .requiredOption("--run <dir>", "run folder written by experiment")
+    .requiredOption("--out <dir>", "new or empty folder for the files")
+    .action(async (options) => (await import("./export.ts")).exportCommand(options));
+
   program.command("serve")
     .description("serve the diagnostics report of the runs in a folder")
     .option("--runs <dir>", "folder holding run folders (as the experiment command writes them)", "runs")

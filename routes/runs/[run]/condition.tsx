@@ -1,9 +1,11 @@
 import { resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
+import { type PredictiveBands, predictivePlot } from "../../../lib/plots/posterior.ts";
+import { loadRunReport, samplesCsv } from "../../../lib/plots/run_figures.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
-import { Layout } from "../../../lib/server/layout.tsx";
+import { Layout, Svg } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
-import { medianInterval, PairPlot, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
+import { PairPlot, PosteriorTable, PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
 import { DATASET_MANIFEST, POSTERIOR } from "../../../lib/server/run_records.ts";
 
@@ -56,7 +58,23 @@ async function ConditionForm({ params, store, data }: RouteContext) {
   );
 }
 
-function Result({ result, prior }: ConditionAnswer) {
+/** The result is not stored: its samples travel in the link itself, so the download needs no second request. */
+function samplesLink(run: string, label: string, prior: ConditionAnswer["prior"], samples: number[][]) {
+  const stem = `${run}-${label.replace(/\.[^.]*$/, "")}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  return {
+    href: `data:text/csv;charset=utf-8,${encodeURIComponent(samplesCsv(prior, samples))}`,
+    file: `${stem}-samples.csv`,
+  };
+}
+
+function Result(
+  { run, answer: { result, prior }, priorBands }: {
+    run: string;
+    answer: ConditionAnswer;
+    priorBands?: PredictiveBands;
+  },
+) {
+  const link = samplesLink(run, result.label, prior, result.samples);
   return (
     <>
       <h2>Posterior</h2>
@@ -65,21 +83,20 @@ function Result({ result, prior }: ConditionAnswer) {
         posterior samples in the prior's units ({(100 * result.acceptance_rate).toFixed(1)}% of the flow's draws fell
         inside the prior).
       </p>
-      <table>
-        <tr>
-          <th>parameter</th>
-          <th>median [95% interval]</th>
-        </tr>
-        {prior.map((p, j) => (
-          <tr key={p.name}>
-            <td>{p.unit ? `${p.name} (${p.unit})` : p.name}</td>
-            <td>{medianInterval(result.samples, j)}</td>
-          </tr>
-        ))}
-      </table>
+      <PosteriorTable prior={prior} samples={result.samples} />
       <PairPlot prior={prior} samples={result.samples} />
+      <p class="downloads">
+        Download: <a href={link.href} download={link.file}>samples (CSV)</a>
+      </p>
       <h2>Posterior-predictive check</h2>
       <PredictiveFigure predictive={result.predictive} x={result.x} />
+      {priorBands && (
+        <>
+          <h2>Prior-predictive check</h2>
+          <Svg svg={predictivePlot(priorBands, result.x)} />
+          <PriorCheck bands={priorBands} x={result.x} />
+        </>
+      )}
     </>
   );
 }
@@ -118,7 +135,11 @@ export async function POST(ctx: RouteContext) {
   const answer = await conditionRequest(ctx);
   return (
     <Layout title={`${ctx.params.run} conditioned on ${answer.result.label}`} run={ctx.params.run}>
-      <Result {...answer} />
+      <Result
+        run={ctx.params.run}
+        answer={answer}
+        priorBands={(await loadRunReport(ctx.store, ctx.params.run, { priorPredictive: true })).priorPredictive}
+      />
       <h2>Condition on another waveform</h2>
       {await ConditionForm(ctx)}
     </Layout>
