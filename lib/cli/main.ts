@@ -10,6 +10,7 @@ import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
+import { baselineOption, columnOption, offsetOption, scaleOption, smoothOption } from "./recording_options.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 
@@ -137,10 +138,16 @@ export function buildProgram(): Command {
     .description("condition a finished experiment run's posterior on a waveform; write samples and predictive bands")
     .requiredOption("--run <dir>", "run folder written by experiment")
     .requiredOption(
-      "--waveform <csv>",
-      "two columns: time (ms), value; resampled onto the model's time base and brought to x's units as the " +
-        "experiment's recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
+      "--waveform <file>",
+      "a recording: two columns, time (ms) and value, or an hnn-core dipole file (Dipole.write: time, agg, L2, L5); " +
+        "cut to the model's window, resampled onto its time base and brought to x's units as the experiment's " +
+        "recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
     )
+    .addOption(columnOption())
+    .addOption(scaleOption())
+    .addOption(smoothOption())
+    .addOption(offsetOption())
+    .addOption(baselineOption())
     .requiredOption("--out <json>", "output: label, times_ms, x, samples, acceptance_rate, predictive (docs/runs.md)")
     .option("--samples <N>", "number of posterior samples", positiveInt, CONDITION_DEFAULTS.samples)
     .option(

@@ -16,7 +16,7 @@ import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
-import type { RecordingUnits } from "./recordings.ts";
+import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -39,6 +39,8 @@ export interface ConditionedWaveform {
   samples: number[][];
   acceptance_rate: number;
   predictive: PredictiveBands;
+  /** How the report draws x and the bands (nAm on HNN's scale for the HNN models). */
+  waveform_axis: WaveformAxis;
 }
 
 async function readJson<T>(dir: string, file: string, what: string): Promise<T> {
@@ -71,13 +73,17 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
   };
 }
 
-/** Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. */
+/**
+ * Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base; `units`: the
+ * recording's, when it was prepared with other than the run's.
+ */
 export async function conditionRun(
   runtime: GpuRuntime,
   run: RunPosterior,
   x: Float32Array,
   label: string,
   options: ConditionOptions = CONDITION_DEFAULTS,
+  units: RecordingUnits = run.units,
 ): Promise<ConditionedWaveform> {
   const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
   if (x.length !== times.length) {
@@ -97,5 +103,6 @@ export async function conditionRun(
     samples: Array.from({ length: options.samples }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d))),
     acceptance_rate: draws.acceptanceRate,
     predictive: predictiveBands(predictive, times),
+    waveform_axis: waveformAxis(run.simulator, units),
   };
 }

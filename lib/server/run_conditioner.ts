@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { ConditionedWaveform, RunPosterior } from "../experiments/condition.ts";
 import type { ConditionOptions } from "../experiments/condition_options.ts";
+import type { RecordingUnits } from "../experiments/recordings.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 
 type ConditionModule = typeof import("../experiments/condition.ts");
@@ -35,9 +36,10 @@ export class RunConditioner {
     x: Float32Array,
     label: string,
     options: ConditionOptions,
+    units: RecordingUnits = run.units,
   ): Promise<ConditionedWaveform> {
     const { runtime, condition } = await this.#ready();
-    return await condition.conditionRun(runtime, run, x, label, options);
+    return await condition.conditionRun(runtime, run, x, label, options, units);
   }
 
   /** Free the loaded posteriors and the GPU device. */

@@ -1,4 +1,4 @@
-import { resampleWaveform } from "../../../lib/data/waveform.ts";
+import { DIPOLE_COLUMNS, resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
@@ -25,8 +25,8 @@ async function ConditionForm({ params, store, data }: RouteContext) {
     <form method="post" action={`/runs/${run}/condition`} enctype="multipart/form-data" class="condition">
       <p>
         <label>
-          Upload a waveform (CSV or text, two columns: time in ms and value; at most {MAX_UPLOAD_BYTES / 2 ** 20} MiB):
-          {" "}
+          Upload a recording (CSV or text: two columns, time in ms and value, or an hnn-core dipole file from{" "}
+          <code>Dipole.write</code>: time, agg, L2, L5; at most {MAX_UPLOAD_BYTES / 2 ** 20} MiB):{" "}
           <input type="file" name="waveform" accept=".csv,.txt,text/csv,text/plain" />
         </label>
       </p>
@@ -48,6 +48,30 @@ async function ConditionForm({ params, store, data }: RouteContext) {
           </select>
         </label>
       </p>
+      <fieldset>
+        <legend>How to read a recording (empty: the experiment's own preparation)</legend>
+        <label>
+          column{" "}
+          <select name="column">
+            {DIPOLE_COLUMNS.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>{" "}
+        <label>
+          scale (x = recording ÷ scale) <input type="number" name="scale" step="any" size={8} />
+        </label>{" "}
+        <label>
+          smoothing (ms, Hamming; 0: none) <input type="number" name="smooth_ms" step="any" min="0" size={6} />
+        </label>{" "}
+        <label>
+          time offset (ms, added to the file's times) <input type="number" name="offset_ms" step="any" size={6} />
+        </label>{" "}
+        <label>
+          baseline from <input type="number" name="baseline_from" step="any" size={6} />
+        </label>{" "}
+        <label>
+          to <input type="number" name="baseline_to" step="any" size={6} /> ms (its mean is subtracted)
+        </label>
+      </fieldset>
       <p>
         <button type="submit">Condition the posterior</button>
       </p>
@@ -55,9 +79,10 @@ async function ConditionForm({ params, store, data }: RouteContext) {
   );
 }
 
-function Result({ result, prior }: ConditionAnswer) {
+function Result({ result, prior, cut }: ConditionAnswer) {
   return (
     <>
+      {cut && <p class="note">{cut}.</p>}
       <h2>Posterior</h2>
       <p>
         {result.samples.length}{" "}
@@ -78,7 +103,7 @@ function Result({ result, prior }: ConditionAnswer) {
       </table>
       <PairPlot prior={prior} samples={result.samples} />
       <h2>Posterior-predictive check</h2>
-      <PredictiveFigure predictive={result.predictive} x={result.x} />
+      <PredictiveFigure predictive={result.predictive} x={result.x} axis={result.waveform_axis} />
     </>
   );
 }
@@ -86,7 +111,8 @@ function Result({ result, prior }: ConditionAnswer) {
 function intro(run: string) {
   return (
     <p>
-      The server resamples the waveform onto the model's time base, passes it through {run}'s summary statistic, draws
+      The server cuts a recording to the model's window, resamples it onto the model's time base, brings it to x's units
+      as the experiment prepares its recordings (scale, smoothing), passes it through {run}'s summary statistic, draws
       {" "}
       {CONDITION_DEFAULTS.samples} samples from the trained posterior and simulates {CONDITION_DEFAULTS.predictiveSims}
       {" "}

@@ -13,7 +13,12 @@ export default async function Waveforms(ctx: RouteContext) {
       {!observation ? <p class="missing">No observations conditioned on yet.</p> : (
         <>
           <h2>{observation.label}</h2>
-          <PredictiveFigure predictive={observation.predictive} x={observation.x} units={observation.units} />
+          <PredictiveFigure
+            predictive={observation.predictive}
+            x={observation.x}
+            units={observation.units}
+            axis={observation.waveform_axis}
+          />
         </>
       )}
     </Layout>
