@@ -76,7 +76,11 @@ Deno.test({
           offset_ms: rec.offsetMs ?? 0,
           baseline_ms: rec.baselineMs ?? null,
         });
-        assert.deepEqual(obs.waveform_axis, { label: "x × 10 (mV)", unit: "mV", scale: SCALE });
+        assert.deepEqual(obs.waveform_axis, {
+          label: "x × 10 (the recording's units; x in mV)",
+          unit: "the recording's units",
+          scale: SCALE,
+        });
       }
       const overlap = await read("diagnostics/overlap.json");
       assert.deepEqual(overlap.recordings.map((o: { parameter: string }) => o.parameter), rcModel.prior.names);

@@ -4,6 +4,7 @@
  * scale, time offset, baseline and smoothing. Expected values come from the known signals written to the files.
  */
 import assert from "node:assert/strict";
+import { dataPath } from "../lib/data/paths.ts";
 import { parseWaveform } from "../lib/data/waveform.ts";
 import { prepareRecording, type RecordingProcessing, waveformAxis } from "../lib/experiments/recordings.ts";
 import type { Simulator } from "../lib/models/model.ts";
@@ -123,4 +124,19 @@ Deno.test("recording files: the report's axis is nAm on HNN's scale for the HNN 
     scale: 3000,
   });
   assert.deepEqual(waveformAxis(model), { label: "x (nAm)", unit: "nAm", scale: 1 });
+  // Another model's x times the scale is in the recording's units, whatever they are.
+  assert.deepEqual(waveformAxis({ ...model, xUnit: "mV" }, { scale: 1000, smoothMs: 0 }), {
+    label: "x × 1000 (the recording's units; x in mV)",
+    unit: "the recording's units",
+    scale: 1000,
+  });
+});
+
+Deno.test("recording files: a MEG recording too short for a model names both spans in ms, rounded", async () => {
+  const meg = parseWaveform(await Deno.readTextFile(dataPath("meg", "yes_trial_S1_ERP_all_avg.txt")), "yes.txt");
+  const longer = { ...model, timesMs: Float64Array.from({ length: 701 }, (_, k) => 0.5 * k) };
+  assert.throws(
+    () => prepareRecording(meg, longer, NONE, "yes.txt"),
+    /: yes\.txt covers 0–169\.826 ms; the model's time base needs 0–350 ms$/,
+  );
 });

@@ -218,7 +218,11 @@ conditionTest("server: an hnn-core dipole file is prepared as the form or the qu
   const prepared = JSON.parse(form.body);
   // L5 less its value at 0 ms (the baseline, 5), halved.
   prepared.x.forEach((x: number, k: number) => assert.ok(Math.abs(x - l5(0.5 * k) / 2) < 1e-4, `sample ${k}: ${x}`));
-  assert.deepEqual(prepared.waveform_axis, { label: "x × 2 (mV)", unit: "mV", scale: 2 });
+  assert.deepEqual(prepared.waveform_axis, {
+    label: "x × 2 (the recording's units; x in mV)",
+    unit: "the recording's units",
+    scale: 2,
+  });
   const query = await postCsv(text, "?samples=20&column=L2&offset_ms=-100");
   assert.equal(query.status, 200, query.body);
   assert.ok(JSON.parse(query.body).x.every((x: number) => x === 1), "the L2 column as it is");

@@ -69,8 +69,10 @@ export function resampleWaveform(w: Waveform, target: ArrayLike<number>, label =
   const n = w.times.length, first = w.times[0], last = w.times[n - 1];
   const startSlack = 0.5 * (w.times[1] - first), endSlack = 0.5 * (last - w.times[n - 2]);
   if (target[0] < first - startSlack || target[target.length - 1] > last + endSlack) {
+    const ms = (t: number) => +t.toFixed(3);
     throw new Error(
-      `${label} covers ${first}–${last} ms; the model's time base needs ${target[0]}–${target[target.length - 1]} ms`,
+      `${label} covers ${ms(first)}–${ms(last)} ms; the model's time base needs ${ms(target[0])}–` +
+        `${ms(target[target.length - 1])} ms`,
     );
   }
   const out = new Float32Array(target.length);

@@ -146,6 +146,8 @@ export function waveformAxis(model: Simulator, units?: RecordingUnits): Waveform
   const unit = model.xUnit ?? "x";
   const scale = units?.scale ?? 1;
   if (scale === 1) return { label: model.xUnit ? `x (${unit})` : "x", unit, scale };
-  const what = unit === "nAm" ? `dipole (nAm; one network × ${scale}, HNN's scale)` : `x × ${scale} (${unit})`;
-  return { label: what, unit, scale };
+  // HNN's scale factor maps one network's dipole onto the recording's nAm; another model's x × scale is in the
+  // recording's own units, which only the user knows.
+  if (unit === "nAm") return { label: `dipole (nAm; one network × ${scale}, HNN's scale)`, unit, scale };
+  return { label: `x × ${scale} (the recording's units; x in ${unit})`, unit: "the recording's units", scale };
 }
