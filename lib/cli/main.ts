@@ -108,7 +108,8 @@ export function buildProgram(): Command {
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option(
       "--data <dir>",
-      "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",
+      "folder of recordings (time ms, value; or hnn-core dipole files) the condition page offers " +
+        "(default: the data folder's meg/)",
     )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
