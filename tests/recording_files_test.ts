@@ -6,8 +6,14 @@
 import assert from "node:assert/strict";
 import { dataPath } from "../lib/data/paths.ts";
 import { parseWaveform } from "../lib/data/waveform.ts";
-import { prepareRecording, type RecordingProcessing, waveformAxis } from "../lib/experiments/recordings.ts";
+import {
+  prepareRecording,
+  type RecordingProcessing,
+  type WaveformAxis,
+  waveformAxis,
+} from "../lib/experiments/recordings.ts";
 import type { Simulator } from "../lib/models/model.ts";
+import { PredictiveFigure } from "../lib/server/posterior_views.tsx";
 import { hammingWindow, smoothingTaps } from "../lib/stats/smooth.ts";
 
 /** A model's time base only (0–170 ms at 0.5 ms, the ERP experiment's): preparing a recording simulates nothing. */
@@ -139,4 +145,24 @@ Deno.test("recording files: a MEG recording too short for a model names both spa
     () => prepareRecording(meg, longer, NONE, "yes.txt"),
     /: yes\.txt covers 0–169\.826 ms; the model's time base needs 0–350 ms$/,
   );
+});
+
+Deno.test("recording files: the report draws x and its bands times the axis scale, under the axis label", async () => {
+  const bands = {
+    times_ms: [0, 1, 2],
+    q025: [0, 0, 0],
+    q25: [0.001, 0.001, 0.001],
+    q50: [0.002, 0.002, 0.002],
+    q75: [0.003, 0.003, 0.003],
+    q975: [0.01, 0.01, 0.01],
+  };
+  const labels = async (axis?: WaveformAxis) => {
+    const html = String(await PredictiveFigure({ predictive: bands, x: [0.005, 0.006, 0.007], axis }));
+    return [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  };
+  const hnn = await labels(waveformAxis(model, { scale: 3000, smoothMs: 20 }));
+  assert.ok(hnn.includes("↑ dipole (nAm; one network × 3000, HNN's scale)"), hnn.join("|"));
+  assert.ok(hnn.includes("30"), "the 95% band's top, 0.01 × 3000 nAm, is a tick");
+  const plain = await labels();
+  assert.ok(plain.includes("↑ x") && !plain.includes("30"), plain.join("|"));
 });
