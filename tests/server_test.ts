@@ -154,6 +154,13 @@ conditionTest(
       /<option [^>]*value="data:short.txt" disabled title="short.txt covers 0–170 ms; the model&#39;s time base needs 0–350 ms">/,
     );
     assert.doesNotMatch(page.body, /notes.txt/);
+    // A recording's preparation, empty fields standing for the RC experiment's (x's own units, unsmoothed).
+    assert.match(page.body, /<select name="column"><option [^>]*value="agg">agg<\/option><option [^>]*value="L2">/);
+    for (const field of ["scale", "smooth_ms", "offset_ms", "baseline_from", "baseline_to"]) {
+      assert.match(page.body, new RegExp(`<input type="number" name="${field}"`));
+    }
+    assert.match(page.body, /name="scale" step="any" size="8" placeholder="1"/);
+    assert.match(page.body, /the experiment&#39;s own, scale 1 and no smoothing; no offset, no baseline/);
     assert.match((await get("/runs/rc-small/condition")).body, /No trained posterior yet/);
   },
 );

@@ -16,7 +16,7 @@ import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
-import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
+import { AS_X, type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -69,7 +69,7 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
     parameters: saved.parameters,
     summary,
     simulator: config.simulator(manifest.dt_ms),
-    units: config.recordingUnits ?? { scale: 1, smoothMs: 0 },
+    units: config.recordingUnits ?? AS_X,
   };
 }
 

@@ -1,5 +1,7 @@
 import { DIPOLE_COLUMNS, resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
+import { type ExperimentName, EXPERIMENTS } from "../../../lib/experiments/configs.ts";
+import { AS_X } from "../../../lib/experiments/recordings.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
@@ -10,6 +12,9 @@ import type { RouteContext } from "../../../lib/server/route.ts";
 async function ConditionForm({ params, store, data }: RouteContext) {
   const run = params.run;
   const times = (await store.json<{ times_ms: number[] }>(run, "dataset/manifest.json"))?.times_ms ?? [];
+  // What empty preparation fields stand for: the run's experiment's units.
+  const experiment = await store.json<{ name: ExperimentName }>(run, "experiment.json");
+  const units = (experiment && EXPERIMENTS[experiment.name]?.recordingUnits) ?? AS_X;
   const { ids } = await readObservation(store, run);
   const labels = await Promise.all(ids.map(async (id) => (await readObservation(store, run, id)).observation?.label));
   // A data file the model's time base does not fit is listed, greyed out with the reason.
@@ -49,7 +54,10 @@ async function ConditionForm({ params, store, data }: RouteContext) {
         </label>
       </p>
       <fieldset>
-        <legend>How to read a recording (empty: the experiment's own preparation)</legend>
+        <legend>
+          How to read a recording (empty: the experiment's own, scale {units.scale} and{" "}
+          {units.smoothMs ? `${units.smoothMs} ms smoothing` : "no smoothing"}; no offset, no baseline)
+        </legend>
         <label>
           column{" "}
           <select name="column">
@@ -57,10 +65,12 @@ async function ConditionForm({ params, store, data }: RouteContext) {
           </select>
         </label>{" "}
         <label>
-          scale (x = recording ÷ scale) <input type="number" name="scale" step="any" size={8} />
+          scale (x = recording ÷ scale){" "}
+          <input type="number" name="scale" step="any" size={8} placeholder={String(units.scale)} />
         </label>{" "}
         <label>
-          smoothing (ms, Hamming; 0: none) <input type="number" name="smooth_ms" step="any" min="0" size={6} />
+          smoothing (ms, Hamming; 0: none){" "}
+          <input type="number" name="smooth_ms" step="any" min="0" size={6} placeholder={String(units.smoothMs)} />
         </label>{" "}
         <label>
           time offset (ms, added to the file's times) <input type="number" name="offset_ms" step="any" size={6} />
