@@ -39,7 +39,7 @@ const badRequest = (prefix = "") => (error: Error): never => {
 };
 
 /** A recording's preparation as the request's fields give it (`field` reads one; absent or empty: null). */
-export interface PreparationFields {
+interface PreparationFields {
   column: DipoleColumn;
   /** Absent: the run's experiment's. */
   scale?: number;
@@ -48,7 +48,7 @@ export interface PreparationFields {
   baselineMs?: [number, number];
 }
 
-export function preparationFields(field: (name: string) => string | null): PreparationFields {
+function preparationFields(field: (name: string) => string | null): PreparationFields {
   const number = (name: string, check: (n: number) => boolean, what: string) => {
     const text = field(name)?.trim();
     if (!text) return undefined;
@@ -74,7 +74,7 @@ export function preparationFields(field: (name: string) => string | null): Prepa
 }
 
 /** The fields over the run's units: what the recording is prepared with. */
-export function recordingProcessing(fields: PreparationFields, units: RecordingUnits): RecordingProcessing {
+function recordingProcessing(fields: PreparationFields, units: RecordingUnits): RecordingProcessing {
   return {
     column: fields.column,
     scale: fields.scale ?? units.scale,
@@ -137,7 +137,9 @@ async function chosenWaveform({ request, store, params, data, url }: RouteContex
       fields,
     };
   }
-  throw new BadRequest("give a waveform file (CSV: time ms, value) or pick an observation or a data file");
+  throw new BadRequest(
+    "give a waveform file (time ms and value, or an hnn-core dipole file) or pick an observation or a data file",
+  );
 }
 
 /** Condition run `params.run` on the request's waveform; `?samples=N` asks for N posterior samples. */
