@@ -58,6 +58,14 @@ export { Posterior } from "./lib/posterior/posterior.ts";
 export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
 export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
+export {
+  checkRecordings,
+  ExperimentFileError,
+  ExperimentFileSchema,
+  experimentFromJson,
+  loadExperimentFile,
+} from "./lib/experiments/experiment_file.ts";
+export { runPlan } from "./lib/experiments/plan.ts";
 export { runExperiment } from "./lib/experiments/run.ts";
 export { calibrate, gridCheck, withObservationNoise } from "./lib/experiments/checks.ts";
 export { loadRecording, prepareRecording, recordingAsObservation, waveformAxis } from "./lib/experiments/recordings.ts";

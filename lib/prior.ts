@@ -14,6 +14,14 @@ export interface ParameterSpec {
   unit?: string;
 }
 
+/** What is wrong with a parameter's bounds on its scale, or undefined when they make a prior. */
+export function boundsProblem(low: number, high: number, scale: Scale): string | undefined {
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
+    return `bounds must be finite with low < high, got [${low}, ${high}]`;
+  }
+  if (scale === "log10" && low <= 0) return `a log10 scale needs positive bounds, got [${low}, ${high}]`;
+}
+
 export class Prior {
   readonly parameters: readonly ParameterSpec[];
 
@@ -23,12 +31,8 @@ export class Prior {
     for (const p of parameters) {
       if (seen.has(p.name)) throw new Error(`parameter ${p.name} is declared twice`);
       seen.add(p.name);
-      if (!(Number.isFinite(p.low) && Number.isFinite(p.high) && p.low < p.high)) {
-        throw new Error(`parameter ${p.name}: bounds must be finite with low < high, got [${p.low}, ${p.high}]`);
-      }
-      if (p.scale === "log10" && p.low <= 0) {
-        throw new Error(`parameter ${p.name}: a log10 scale needs positive bounds, got [${p.low}, ${p.high}]`);
-      }
+      const problem = boundsProblem(p.low, p.high, p.scale);
+      if (problem) throw new Error(`parameter ${p.name}: ${problem}`);
     }
     this.parameters = parameters.map((p) => ({ ...p }));
   }

@@ -15,7 +15,11 @@ import type { RouteContext } from "../lib/server/route.ts";
 function Picker(props: { choices: Choice[]; pair: [string, string] }) {
   const select = (name: string, current: string) => (
     <select name={name}>
-      {props.choices.map((c) => <option key={c.ref} value={c.ref} selected={c.ref === current}>{c.label}</option>)}
+      {props.choices.map((c) => (
+        <option key={c.ref} disabled={c.problem ? true : undefined} value={c.ref} selected={c.ref === current}>
+          {c.label}
+        </option>
+      ))}
     </select>
   );
   return (
@@ -43,7 +47,9 @@ export default async function Compare({ store, url }: RouteContext) {
   if (!pair) {
     return (
       <Layout title="Compare">
-        <p class="missing">Comparing needs two conditioned observations; the runs hold {choices.length}.</p>
+        <p class="missing">
+          Comparing needs two conditioned observations; the runs hold {choices.filter((c) => !c.problem).length}.
+        </p>
       </Layout>
     );
   }

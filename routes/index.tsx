@@ -27,7 +27,9 @@ export default async function RunsIndex({ store }: RouteContext) {
                     <a href={`/runs/${run.name}/`}>{run.name}</a>
                   </td>
                   <td>{String(run.experiment?.model ?? "—")}</td>
-                  <td>{String(run.experiment?.status ?? "—")}</td>
+                  <td>
+                    {run.problem ? <span class="bad">bad: {run.problem}</span> : String(run.experiment?.status ?? "—")}
+                  </td>
                   <td>{run.modified?.toISOString() ?? "—"}</td>
                   <td>
                     <a href={`/runs/${run.name}/condition`}>condition</a> ·{" "}

@@ -74,9 +74,12 @@ const badArgs: [string, string[], RegExp][] = [
   ["N = 0", ["--model", "rc", "--n", "0", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N < 0", ["--model", "rc", "--n", "-3", "--out", "D"], /--n <N>.*must be a positive integer/],
   ["N not a number", ["--model", "rc", "--n", "many", "--out", "D"], /must be a positive integer/],
-  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --n N/],
+  ["no θ source", ["--model", "rc", "--out", "D"], /give --theta-file T.csv or --sims N/],
   ["missing CSV", ["--model", "rc", "--theta-file", "/nonexistent/t.csv", "--out", "D"], /cannot read/],
   ["unwritable folder", ["--model", "rc", "--n", "5", "--out", "F/D"], /cannot write/],
+  // Into an unwritable folder: the limit comes first, and a run without it fails there instead of filling the disk.
+  ["absurd N", ["--model", "rc", "--n", "1000000000", "--out", "F/D"], /n = 1000000000 is beyond the limit/],
+  ["N at 2^53", ["--model", "rc", "--n", "9007199254740991", "--out", "F/D"], /beyond the limit of 100000000 rows/],
 ];
 
 for (const [label, args, message] of badArgs) {
@@ -91,8 +94,25 @@ for (const [label, args, message] of badArgs) {
     assert.match(stderr, message);
     assert.equal(stderr.trim().split("\n").filter((l) => !l.startsWith("(add --help")).length, 1, stderr);
     assert.equal(await exists(out), false);
+    assert.doesNotMatch(stderr, /software adapter/, "fails before acquiring the GPU");
   });
 }
+
+Deno.test("cli: --theta-file reads a CSV saved with a UTF-8 byte order mark", async () => {
+  await Deno.writeTextFile(`${dir}/bom.csv`, "\uFEFFamp1,amp2,latency\n0.2,0.9,-10\n");
+  const { code, stderr } = await cli(
+    "simulate",
+    "--model",
+    "rc",
+    "--theta-file",
+    `${dir}/bom.csv`,
+    "--out",
+    `${dir}/bom.json`,
+  );
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(await Deno.readTextFile(`${dir}/bom.json`));
+  rcExact(0.2, 0.9, -10, out.times_ms).forEach((v, k) => assert.ok(Math.abs(out.x[0][k] - v) < 1e-4, `sample ${k}`));
+});
 
 Deno.test("cli: an unwritable --out file is refused before simulating", async () => {
   await Deno.writeTextFile(`${dir}/afile`, "a file, not a folder");

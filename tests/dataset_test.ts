@@ -1,8 +1,24 @@
 import assert from "node:assert/strict";
-import { loadDataset, readManifest, simulateDataset } from "../lib/data/dataset.ts";
+import {
+  beginDataset,
+  finaliseDataset,
+  loadDataset,
+  MAX_DATASET_ROWS,
+  planDataset,
+  readManifest,
+  simulateDataset,
+  simulateShards,
+} from "../lib/data/dataset.ts";
+import { writeSimulationsJson } from "../lib/data/simulations_json.ts";
+import { ThetaStream } from "../lib/data/theta_stream.ts";
+import { EXPERIMENTS } from "../lib/experiments/configs.ts";
+import { withObservationNoise } from "../lib/experiments/checks.ts";
+import { experimentSettings, runExperiment } from "../lib/experiments/run.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import type { Simulator } from "../lib/models/model.ts";
 import { rcModel } from "../lib/models/rc.ts";
+import { seededUniform } from "../lib/random.ts";
+import { TINY_BUDGET } from "./reference/tiny_run.ts";
 
 const runtime = await GpuRuntime.acquire({ notice: () => {} });
 const base = { model: rcModel, runtime, n: 2500, seed: 7, shardSize: 1000 };
@@ -51,7 +67,10 @@ Deno.test("dataset: an interrupted run resumes to the same files as an uninterru
     assert.deepEqual(shards, ["theta-00000.npy", "theta-00001.npy", "x-00000.npy", "x-00001.npy"]);
 
     const resumedFrom: number[] = [];
-    await simulateDataset({ ...base, dir: `${dir}/cut`, onProgress: (done) => resumedFrom.push(done) });
+    // Without a shard size asked for, the dataset resumes with its own.
+    // Without a shard size asked for, the dataset resumes with its own.
+    const { shardSize: _, ...withoutShardSize } = base;
+    await simulateDataset({ ...withoutShardSize, dir: `${dir}/cut`, onProgress: (done) => resumedFrom.push(done) });
     assert.deepEqual(resumedFrom.slice(0, 2), [1000, 2000], "the two finished shards are not simulated again");
     const whole = await loadDataset(`${dir}/whole`), resumed = await loadDataset(`${dir}/cut`);
     assert.deepEqual(resumed.theta, whole.theta);
@@ -89,5 +108,194 @@ Deno.test("dataset: each row gets its own seed, whatever the sharding", async ()
     const seeds = Array.from({ length: 2000 }, (_, i) => a.x.data[i * t]);
     assert.equal(new Set(seeds).size, 2000, "distinct seeds");
     assert.deepEqual(seeds.slice(0, 2), [7 * 2000, 7 * 2000 + 1]);
+  });
+});
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+
+Deno.test("dataset: θ drawn shard by shard, skipping ahead, equals the whole seeded draw", () => {
+  const whole = new Float32Array(rcModel.prior.sample(2500, seededUniform(7)));
+  const stream = new ThetaStream(rcModel.prior, 7);
+  assert.deepEqual(stream.rows(1000, 700), whole.subarray(1000 * 3, 1700 * 3), "skipping the first 1000 rows");
+  assert.deepEqual(stream.rows(1700, 800), whole.subarray(1700 * 3), "then the rows after them");
+  assert.throws(() => stream.rows(0, 10), /drawn in order/);
+});
+
+Deno.test("dataset: observation noise is part of the identity; a rerun or resume without it is refused", async () => {
+  const noisy = withObservationNoise(rcModel, 0.25);
+  await withTempDir(async (dir) => {
+    const manifest = await simulateDataset({ ...base, model: noisy, n: 1200, dir: `${dir}/ds` });
+    assert.deepEqual(manifest.model_settings, { observation_noise: 0.25 });
+    const before = await Deno.readFile(`${dir}/ds/x.npy`),
+      manifestBefore = await Deno.readTextFile(`${dir}/ds/manifest.json`);
+    const { theta, x } = await loadDataset(`${dir}/ds`);
+    const clean = await rcModel.simulate(runtime, theta.data);
+    const deviation = x.data.reduce((m, v, i) => Math.max(m, Math.abs(v - clean[i])), 0);
+    assert.ok(deviation > 0.2 && deviation <= 0.25, `noise of half-width 0.25 in x (max |x - clean| ${deviation})`);
+
+    await assert.rejects(
+      simulateDataset({ ...base, n: 1200, dir: `${dir}/ds` }),
+      (error: Error) => /another run: observation_noise 0.25 \(asked none\); choose/.test(error.message),
+    );
+    assert.deepEqual(await Deno.readFile(`${dir}/ds/x.npy`), before, "the noisy x is left as it was");
+    assert.equal(await Deno.readTextFile(`${dir}/ds/manifest.json`), manifestBefore);
+
+    // A partial dataset: its shards are not mixed with shards of another noise level.
+    await assert.rejects(
+      simulateDataset({
+        ...base,
+        model: noisy,
+        dir: `${dir}/cut`,
+        onProgress: (done) => {
+          if (done > 1000) throw new Error("interrupted");
+        },
+      }),
+      /interrupted/,
+    );
+    await assert.rejects(
+      simulateDataset({ ...base, model: withObservationNoise(rcModel, 0.5), dir: `${dir}/cut` }),
+      /observation_noise 0.25 \(asked 0.5\)/,
+    );
+    await assert.rejects(
+      simulateShards({ model: rcModel, runtime, dir: `${dir}/cut` }),
+      /another model: observation_noise 0.25 \(asked none\)/,
+    );
+    assert.deepEqual(names(`${dir}/cut/shards`), ["theta-00000.npy", "x-00000.npy"], "nothing simulated");
+  });
+});
+
+Deno.test("dataset: an experiment without --noise into a noisy run's folder stops before writing anything", async () => {
+  await withTempDir(async (dir) => {
+    // A small budget throughout, so that a broken check costs seconds, not a full experiment.
+    const budget = { ...TINY_BUDGET, sims: 300 };
+    const noisy = withObservationNoise(rcModel, EXPERIMENTS.rc.noise);
+    const options = { config: EXPERIMENTS.rc, size: "small" as const, out: `${dir}/run`, budget, maxEpochs: 1 };
+    // An unfinished noisy run: its record and its dataset.
+    await simulateDataset({ model: noisy, runtime, n: budget.sims, seed: 0, dir: `${dir}/run/dataset` });
+    const record = { ...experimentSettings({ ...options, noise: true }, rcModel), status: "failed" };
+    await Deno.writeTextFile(`${dir}/run/experiment.json`, JSON.stringify(record));
+    await assert.rejects(runExperiment({ ...options, runtime }), /holds another run \(noise 0.17\d* there, 0 here\)/);
+    // The dataset alone refuses the noiseless model too, whoever asks.
+    await assert.rejects(
+      simulateDataset({ model: rcModel, runtime, n: budget.sims, seed: 0, dir: `${dir}/run/dataset` }),
+      /another run: observation_noise 0.17\d* \(asked none\)/,
+    );
+    assert.deepEqual(names(`${dir}/run`), ["dataset", "experiment.json"], "no progress log, no lock");
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/run/experiment.json`)), record, "record untouched");
+  });
+});
+
+Deno.test("dataset: absurd n is refused up front and leaves no folder", async () => {
+  // Refused before simulating: were the limits gone, this model would fail the test at once, not fill the disk.
+  const model: Simulator = { ...rcModel, simulate: () => Promise.reject(new Error("simulated")) };
+  const refusedBase = { ...base, model };
+  await withTempDir(async (dir) => {
+    const out = `${dir}/new/ds`;
+    await assert.rejects(simulateDataset({ ...refusedBase, n: 1e9, dir: out }), /n = 1000000000 is beyond the limit/);
+    await assert.rejects(simulateDataset({ ...refusedBase, n: 2 ** 53 - 1, dir: out }), /beyond the limit/);
+    const wide: Simulator = { ...model, timesMs: new Float64Array(1_000_000) };
+    await assert.rejects(
+      simulateDataset({ ...base, model: wide, n: 1_000_000, dir: out }),
+      /would make a 4.00 TB dataset of rc; one dataset may take at most 1.10 TB \(274877 rows of this model\)/,
+    );
+    await assert.rejects(
+      simulateDataset({ ...refusedBase, n: MAX_DATASET_ROWS, seed: 2 ** 31, dir: out }),
+      /seed 2147483648 is too large for n = 100000000/,
+    );
+    await assert.rejects(
+      simulateDataset({ ...refusedBase, n: 10_000_000, shardSize: 1_000_000, dir: out }),
+      /a shard of 1000000 rows would hold 2.8 GB in memory; at most 2.1 GB \(762600 rows of this model\)/,
+    );
+    assert.equal(await exists(`${dir}/new`), false);
+  });
+});
+
+Deno.test("dataset: a start that fails before its first shard leaves nothing; a later run starts afresh", async () => {
+  const failing: Simulator = { ...rcModel, simulate: () => Promise.reject(new Error("device lost")) };
+  await withTempDir(async (dir) => {
+    await assert.rejects(simulateDataset({ ...base, model: failing, dir: `${dir}/a/b` }), /device lost/);
+    assert.equal(await exists(`${dir}/a`), false, "the folders it created are gone");
+    await Deno.mkdir(`${dir}/empty`);
+    await assert.rejects(simulateDataset({ ...base, model: failing, dir: `${dir}/empty` }), /device lost/);
+    assert.deepEqual(names(`${dir}/empty`), [], "an existing empty folder is left empty");
+
+    // A start killed before its first shard (manifest written, no shard) is replaced by a run of other settings.
+    await beginDataset(await planDataset({ ...base, n: 50_000, dir: `${dir}/killed` }));
+    const log: string[] = [];
+    const manifest = await simulateDataset({ ...base, n: 10, dir: `${dir}/killed`, log: (m) => log.push(m) });
+    assert.equal(manifest.n, 10);
+    assert.match(log.join("\n"), /unfinished start without a simulated shard \(n 50000 \(asked 10\).*replacing it/);
+  });
+});
+
+Deno.test("dataset: a rerun of a finished dataset removes leftover shards and temporary files", async () => {
+  await withTempDir(async (dir) => {
+    await simulateDataset({ ...base, dir: `${dir}/ds` });
+    const x = await Deno.readFile(`${dir}/ds/x.npy`);
+    // As a kill right after the manifest turned complete leaves them.
+    await Deno.mkdir(`${dir}/ds/shards`);
+    await Deno.writeFile(`${dir}/ds/shards/x-00000.npy`, x.subarray(0, 1000));
+    await Deno.writeFile(`${dir}/ds/.x.npy.0123abcd.tmp`, x.subarray(0, 1000));
+    await Deno.writeFile(`${dir}/ds/.theta.npy.tmp`, x.subarray(0, 1000));
+    await simulateDataset({ ...base, dir: `${dir}/ds` });
+    assert.deepEqual(names(`${dir}/ds`), ["manifest.json", "theta.npy", "x.npy"]);
+    assert.deepEqual(await Deno.readFile(`${dir}/ds/x.npy`), x);
+
+    // As a kill between writing the final arrays and marking the manifest complete leaves them.
+    await beginDataset(await planDataset({ ...base, dir: `${dir}/cut` }));
+    await simulateShards({ model: rcModel, runtime, dir: `${dir}/cut` });
+    await Deno.copyFile(`${dir}/ds/theta.npy`, `${dir}/cut/theta.npy`);
+    await Deno.writeFile(`${dir}/cut/.x.npy.89abcdef.tmp`, x.subarray(0, 1000));
+    assert.equal((await simulateDataset({ ...base, dir: `${dir}/cut` })).status, "complete");
+    assert.deepEqual(names(`${dir}/cut`), ["manifest.json", "theta.npy", "x.npy"]);
+    assert.deepEqual(await Deno.readFile(`${dir}/cut/x.npy`), x);
+  });
+});
+
+Deno.test("dataset: shards simulated as separate ranges, in any order, finalise to the uninterrupted dataset", async () => {
+  await withTempDir(async (dir) => {
+    const whole = await simulateDataset({ ...base, dir: `${dir}/whole` });
+    await beginDataset(await planDataset({ ...base, dir: `${dir}/split` }));
+    await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 2, end: 3 });
+    await assert.rejects(
+      simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 3, end: 4 }),
+      /shards \[3, 4\) are not a range of the dataset's 3 shards/,
+    );
+    await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 0, end: 1 });
+    await assert.rejects(finaliseDataset(`${dir}/split`), /shard 2 of 3 is not simulated yet/);
+    assert.deepEqual(names(`${dir}/split`), ["manifest.json", "shards"], "nothing final written");
+    await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 1, end: 2 });
+    const split = await finaliseDataset(`${dir}/split`);
+    assert.equal(split.status, "complete");
+    assert.equal(split.nonfinite_rows, whole.nonfinite_rows);
+    assert.deepEqual(names(`${dir}/split`), ["manifest.json", "theta.npy", "x.npy"]);
+    for (const file of ["theta.npy", "x.npy"]) {
+      assert.deepEqual(await Deno.readFile(`${dir}/split/${file}`), await Deno.readFile(`${dir}/whole/${file}`));
+    }
+    await assert.rejects(simulateShards({ model: rcModel, runtime, dir: `${dir}/none` }), /no manifest.json/);
+  });
+});
+
+Deno.test("simulations JSON: written chunk by chunk, the same text as the whole x stringified at once", async () => {
+  const theta = new Float32Array(rcModel.prior.sample(10, seededUniform(3)));
+  const batches: number[] = [];
+  const counting: Simulator = {
+    ...rcModel,
+    simulate: (r, th, options) => (batches.push(th.length / 3), rcModel.simulate(r, th, options)),
+  };
+  await withTempDir(async (dir) => {
+    await writeSimulationsJson(`${dir}/o.json`, counting, runtime, theta, 4);
+    assert.deepEqual(batches, [4, 4, 2], "never more than a chunk of rows at once");
+    const x = await rcModel.simulate(runtime, theta);
+    const rows = Array.from({ length: 10 }, (_, i) => Array.from(x.subarray(i * 701, (i + 1) * 701)));
+    const expected = JSON.stringify({ times_ms: Array.from(rcModel.timesMs), x: rows }) + "\n";
+    assert.equal(await Deno.readTextFile(`${dir}/o.json`), expected);
+    const failing: Simulator = { ...rcModel, simulate: () => Promise.reject(new Error("device lost")) };
+    await assert.rejects(writeSimulationsJson(`${dir}/p.json`, failing, runtime, theta), /device lost/);
+    assert.deepEqual(names(dir), ["o.json"], "a failure leaves neither the file nor a temporary one");
   });
 });

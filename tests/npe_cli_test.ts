@@ -4,7 +4,7 @@ import { DATASET_FORMAT, type DatasetManifest } from "../lib/data/dataset.ts";
 import { encodeNpy } from "../lib/data/npy.ts";
 import { gaussianLinear } from "../lib/sbibm/gaussian_linear.ts";
 import { simulateTask } from "../lib/sbibm/simulate.ts";
-import { cli } from "./reference/cli.ts";
+import { cli, cliCommand } from "./reference/cli.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-npe-cli-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -100,6 +100,99 @@ Deno.test("cli: an empty dataset, a corrupt checkpoint or a folder that is no po
   assert.equal(c.code, 1);
   assert.match(c.stderr, /^error: .*data2 is not empty and holds no posterior: give a new or empty folder/);
   assert.deepEqual([...Deno.readDirSync(data)].map((e) => e.name).sort(), before);
+});
+
+Deno.test("cli: a manifest training cannot use fails in one line naming the file and field, before any epoch", async () => {
+  const data = join(dir, "data-manifest");
+  await writeDataset(data, 50);
+  const path = join(data, "manifest.json");
+  const good: DatasetManifest = JSON.parse(await Deno.readTextFile(path));
+  const broken: [Partial<DatasetManifest>, RegExp][] = [
+    [{ prior: [] }, /manifest\.json: prior must list at least one parameter\n$/],
+    [{ prior: undefined }, /manifest\.json: prior must list at least one parameter\n$/],
+    [{ theta_names: good.theta_names.slice(1) }, /manifest\.json: theta_names must name θ's columns as the prior/],
+    [
+      { prior: good.prior.map((p, i) => i === 2 ? { ...p, low: 1, high: -1 } : p) },
+      /manifest\.json: prior parameter p3: bounds must be finite with low < high/,
+    ],
+    [
+      { prior: good.prior.map((p) => ({ ...p, scale: "log" as "log10" })) },
+      /manifest\.json: prior\[0\]\.scale must be/,
+    ],
+    [{ times_ms: [] }, /manifest\.json: times_ms must list the finite time of each column of x\n$/],
+    [{ times_ms: good.times_ms.slice(1) }, /x\.npy is 50×10, the manifest says 50×9\n$/],
+  ];
+  for (const [change, message] of broken) {
+    await Deno.writeTextFile(path, JSON.stringify({ ...good, ...change }));
+    const out = join(dir, "p-manifest");
+    const run = await cli("train", "--data", data, "--out", out, "--backend", "wasm");
+    assert.equal(run.code, 1, JSON.stringify(change));
+    assert.match(run.stderr, /^error: /);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+    await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+  }
+});
+
+/** Start `train`, kill it (SIGKILL, no chance to clean up) once epoch `epoch` is reported; returns its stderr. */
+async function trainKilledAfter(epoch: number, args: string[]): Promise<string> {
+  const child = cliCommand("train", ...args).spawn();
+  const decoder = new TextDecoder();
+  let stderr = "";
+  for await (const chunk of child.stderr) {
+    stderr += decoder.decode(chunk, { stream: true });
+    if (new RegExp(`epoch +${epoch} `).test(stderr)) {
+      child.kill("SIGKILL");
+      break;
+    }
+  }
+  await child.stdout.cancel();
+  const status = await child.status;
+  assert.equal(status.signal, "SIGKILL", `train ended on its own before epoch ${epoch} was reported:\n${stderr}`);
+  return stderr;
+}
+
+Deno.test("cli: train killed between epochs and run again ends with the same weights, bit for bit", async () => {
+  const data = join(dir, "data-resume");
+  await writeDataset(data, 300);
+  // 14 Adam steps per epoch: enough for any state lost in the restart to show in the weights.
+  const args = (out: string) => [
+    "--data",
+    data,
+    "--out",
+    out,
+    "--batch-size",
+    "20",
+    "--max-epochs",
+    "5",
+    "--seed",
+    "2",
+    "--backend",
+    "wasm",
+  ];
+  const whole = join(dir, "p-whole"), resumed = join(dir, "p-resumed");
+  const uninterrupted = await cli("train", ...args(whole));
+  assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+
+  await trainKilledAfter(2, args(resumed));
+  await Deno.stat(join(resumed, "checkpoint.bin"));
+  await assert.rejects(Deno.stat(join(resumed, "posterior.json")), Deno.errors.NotFound);
+  const second = await cli("train", ...args(resumed));
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /resuming from the checkpoint after epoch [234]\n/);
+  await assert.rejects(Deno.stat(join(resumed, "checkpoint.bin")), Deno.errors.NotFound);
+
+  // Counted rather than deepEqual'd: assert's diff of two large byte arrays takes minutes.
+  const [a, b] = [await Deno.readFile(join(whole, "weights.bin")), await Deno.readFile(join(resumed, "weights.bin"))];
+  assert.equal(b.length, a.length);
+  assert.equal(b.filter((byte, i) => byte !== a[i]).length, 0, "bytes of weights.bin unlike the uninterrupted run's");
+  const training = async (out: string) => {
+    const { epochs, best_epoch, best_validation_loss } = JSON.parse(
+      await Deno.readTextFile(join(out, "posterior.json")),
+    ).training;
+    return { epochs, best_epoch, best_validation_loss };
+  };
+  assert.deepEqual(await training(resumed), await training(whole));
 });
 
 Deno.test("cli: sbibm writes 10,000 samples with sbibm's header", async () => {

@@ -77,7 +77,7 @@ Deno.test("posterior: a missing folder, a corrupt weights file or a wrong-sized 
 
   const good = join(dir, "good");
   await savePosterior(good, smallPosterior("maf"), {});
-  const args = { posterior: good, n: 10, out: join(dir, "s.csv"), seed: 0, backend: "wasm" as const };
+  const args = { posterior: good, samples: 10, out: join(dir, "s.csv"), seed: 0, backend: "wasm" as const };
   await Deno.writeTextFile(join(dir, "x2.csv"), "data_1,data_2\n0.1,0.2\n");
   await assert.rejects(
     sampleCommand({ ...args, x: join(dir, "x2.csv") }),

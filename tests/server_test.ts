@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
+import { conditionRun, loadRunPosterior, type RunPosterior } from "../lib/experiments/condition.ts";
+import { CONDITION_DEFAULTS } from "../lib/experiments/condition_options.ts";
+import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import { createApp } from "../lib/server/app.tsx";
+import { RunConditioner } from "../lib/server/run_conditioner.ts";
+import { startServer } from "./reference/live_server.ts";
 import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
@@ -398,5 +403,133 @@ conditionTest("server: `serve` binds 127.0.0.1, prints its URL and answers, cond
     child.kill();
     await child.status;
     await child.stdout.cancel().catch(() => {});
+  }
+});
+
+/** A CSV upload to the live server's condition API; many samples make a job that runs for seconds. */
+const postUpload = (origin: string, samples: number, signal?: AbortSignal) =>
+  fetch(`${origin}/api/runs/rc-tiny/condition?samples=${samples}`, {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: uploadCsv,
+    signal,
+  });
+
+/** Wait (a bounded number of turns) until `done` holds. */
+async function until(done: () => boolean) {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** `run` with its predictive simulations held until `release`: a job that keeps its slot without using the CPU. */
+function holdSimulations(run: RunPosterior) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const simulate: typeof run.simulator.simulate = async (...args) => {
+    await gate;
+    return await run.simulator.simulate(...args);
+  };
+  return { run: { ...run, simulator: { ...run.simulator, simulate } }, release };
+}
+
+conditionTest(
+  "server: clients that leave the conditioning queue free it; a full queue answers 503 with Retry-After",
+  async () => {
+    const conditioner = new RunConditioner({ running: 1, waiting: 3 });
+    const server = await startServer(runs, { dataDir: data, conditioner });
+    const held = holdSimulations(await conditioner.run(`${runs}/rc-tiny`));
+    try {
+      const holder = conditioner.condition(held.run, Float32Array.from(observation.x), "held", {
+        ...CONDITION_DEFAULTS,
+        samples: 10,
+      });
+      await until(() => conditioner.load.running === 1);
+      const clients = [0, 1, 2].map(() => new AbortController());
+      // Picks, as the condition page's form sends them: Deno's server reports a client that left only for requests
+      // with small bodies (under about 1 kB), so an uploaded CSV's job runs on until its turn comes.
+      const leaving = clients.map((client) =>
+        fetch(`${server.origin}/api/runs/rc-tiny/condition?samples=10`, {
+          method: "POST",
+          body: new URLSearchParams({ source: "observation:latency-0" }),
+          signal: client.signal,
+        }).catch((error) => error.name)
+      );
+      await until(() => conditioner.load.waiting === 3);
+      const busy = await postUpload(server.origin, 10);
+      assert.equal(busy.status, 503);
+      assert.equal(busy.headers.get("retry-after"), "5");
+      assert.deepEqual(await busy.json(), {
+        error: "the report is busy with 4 conditioning jobs: try again in a few seconds",
+      });
+      const form = new FormData();
+      form.append("source", "observation:latency-0");
+      const page = await fetch(`${server.origin}/runs/rc-tiny/condition`, { method: "POST", body: form });
+      assert.equal(page.status, 503);
+      assert.match(await page.text(), /<h1>Busy<\/h1>/);
+      for (const client of clients) client.abort();
+      assert.deepEqual(await Promise.all(leaving), ["AbortError", "AbortError", "AbortError"]);
+      await until(() => conditioner.load.waiting === 0);
+      assert.deepEqual(conditioner.load, { running: 1, waiting: 0, completed: 0 }, "the queue emptied without work");
+      held.release();
+      assert.equal((await holder).samples.length, 10);
+      assert.equal((await postUpload(server.origin, 10)).status, 200, "the next client is served");
+      assert.deepEqual(conditioner.load, { running: 0, waiting: 0, completed: 2 }, "none of the three ever ran");
+    } finally {
+      held.release();
+      await server.close();
+      await conditioner.dispose();
+    }
+  },
+);
+
+conditionTest("server: conditioning jobs whose clients left stop, and the waiting ones never start", async () => {
+  const conditioner = new RunConditioner({ running: 1, waiting: 8 });
+  try {
+    const run = await conditioner.run(`${runs}/rc-tiny`);
+    const x = Float32Array.from(observation.x);
+    const clients = [0, 1, 2, 3].map(() => new AbortController());
+    const jobs = clients.map((client) =>
+      conditioner.condition(run, x, "upload", { ...CONDITION_DEFAULTS, samples: 10_000 }, client.signal)
+        .catch((error) => error.name)
+    );
+    await until(() => conditioner.load.running === 1);
+    assert.deepEqual(conditioner.load, { running: 1, waiting: 3, completed: 0 });
+    for (const client of clients) client.abort();
+    assert.deepEqual(await Promise.all(jobs), ["AbortError", "AbortError", "AbortError", "AbortError"]);
+    await until(() => conditioner.load.running === 0);
+    assert.deepEqual(conditioner.load, { running: 0, waiting: 0, completed: 0 });
+  } finally {
+    await conditioner.dispose();
+  }
+});
+
+conditionTest("server: a conditioning job aborted during its predictive simulations stops there", async () => {
+  const runtime = await GpuRuntime.acquire({ notice: () => {} });
+  const run = await loadRunPosterior(`${runs}/rc-tiny`);
+  try {
+    const client = new AbortController();
+    let simulated = 0;
+    const leaving = {
+      ...run,
+      simulator: {
+        ...run.simulator,
+        simulate: async (...args: Parameters<typeof run.simulator.simulate>) => {
+          client.abort(new DOMException("the client went away", "AbortError"));
+          const x = await run.simulator.simulate(...args);
+          simulated++;
+          return x;
+        },
+      },
+    };
+    const x = Float32Array.from(observation.x);
+    await assert.rejects(conditionRun(runtime, leaving, x, "upload", CONDITION_DEFAULTS, client.signal), {
+      name: "AbortError",
+      message: "the client went away",
+    });
+    assert.equal(simulated, 0, "the simulation stopped after its first chunk");
+    const result = await conditionRun(runtime, run, x, "upload", { ...CONDITION_DEFAULTS, samples: 30 });
+    assert.equal(result.samples.length, 30, "without a signal the same run conditions as before");
+  } finally {
+    run.posterior.dispose();
+    runtime.destroy();
   }
 });

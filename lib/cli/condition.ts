@@ -45,7 +45,7 @@ export async function conditionCommand(args: ConditionArgs): Promise<void> {
   if (prepared.cut) console.log(prepared.cut);
   const runtime = await GpuRuntime.acquire({ requiredLimits: run.simulator.requiredLimits });
   try {
-    const result = await conditionRun(runtime, run, prepared.x, args.waveform, args, processing);
+    const result = await conditionRun(runtime, run, prepared.x, args.waveform, args, undefined, processing);
     const recording = {
       path: args.waveform,
       column: args.column,

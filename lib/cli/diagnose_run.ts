@@ -13,19 +13,21 @@ import { type BackendName, useBackend } from "../tf/backend.ts";
 
 export type RunCheck = "sbc" | "coverage" | "recovery";
 
-export interface DiagnoseRunArgs {
+interface RunCheckArgs {
   run: string;
   out: string;
-  pairs: number;
-  samples: number;
-  gridPoints: number;
-  gridSamples: number;
-  predictiveSims: number;
   seed: number;
   backend: BackendName;
 }
 
-export async function diagnoseRunCommand(check: RunCheck, args: DiagnoseRunArgs): Promise<void> {
+/** Each check's own budget flags. */
+export interface CheckArgs {
+  sbc: RunCheckArgs & { pairs: number; samples: number };
+  coverage: RunCheckArgs & { pairs: number; samples: number };
+  recovery: RunCheckArgs & { gridPoints: number; gridSamples: number; predictiveSims: number };
+}
+
+export async function diagnoseRunCommand<C extends RunCheck>(check: C, args: CheckArgs[C]): Promise<void> {
   let noise = 0;
   try {
     noise = JSON.parse(await Deno.readTextFile(join(args.run, "experiment.json"))).noise ?? 0;
@@ -49,13 +51,11 @@ export async function diagnoseRunCommand(check: RunCheck, args: DiagnoseRunArgs)
   try {
     let result: unknown;
     if (check === "recovery") {
-      result = await gridCheck(context, {
-        gridPoints: args.gridPoints,
-        gridSamples: args.gridSamples,
-        predictiveSims: args.predictiveSims,
-      });
+      const { gridPoints, gridSamples, predictiveSims } = args as CheckArgs["recovery"];
+      result = await gridCheck(context, { gridPoints, gridSamples, predictiveSims });
     } else {
-      const { sbc, coverage } = await calibrate(context, args.pairs, args.samples);
+      const { pairs, samples } = args as CheckArgs["sbc"];
+      const { sbc, coverage } = await calibrate(context, pairs, samples);
       result = check === "sbc" ? sbc : coverage;
     }
     await writeFileAtomic(args.out, JSON.stringify(result) + "\n");

@@ -1,85 +1,207 @@
-/** `experiment`: one of the paper's experiments end to end (simulate → train → diagnose) into a run folder. */
-import { resolve } from "node:path";
+/** `experiment`: an experiment file end to end (simulate → train → diagnose) into a run folder, or its dry run. */
+import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ExperimentName, EXPERIMENTS, type Size } from "../experiments/configs.ts";
-import { checkExperimentFolder, type ExperimentOptions, runExperiment } from "../experiments/run.ts";
+import { type EngineName, getEngine } from "../cluster/engines.ts";
+import { submitDataset } from "../cluster/submit.ts";
+import { EXPERIMENT_NAMES, experimentFilePath, type ExperimentName, type Size } from "../experiments/configs.ts";
+import { checkRecordings, loadExperimentFile } from "../experiments/experiment_file.ts";
+import { describePlan, measureSecondsPerNetwork, runPlan, softwareNotice } from "../experiments/plan.ts";
+import {
+  checkExperimentFolder,
+  experimentDataset,
+  type ExperimentOptions,
+  recordSubmittedExperiment,
+  runExperiment,
+  sizeBudget,
+} from "../experiments/run.ts";
+import type { ExperimentConfig } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
+import type { Simulator } from "../models/model.ts";
+import { shellQuote } from "../shell.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
+import { clusterResources, printSubmission } from "./cluster.ts";
+import { createProgress, type Progress } from "./progress.ts";
 
 export interface ExperimentArgs {
-  name: ExperimentName;
+  config?: string;
+  name?: ExperimentName;
   size: Size;
-  out: string;
+  out?: string;
+  dryRun?: boolean;
+  /** Networks simulated to measure the time per network (default PROBE_NETWORKS). */
+  probe?: number;
   sims?: number;
   summary?: string;
   flow: FlowKind;
+  /** Observation noise (on unless --no-noise). */
   noise?: boolean;
   thetaJitter?: number;
   seed: number;
   maxEpochs?: number;
   backend: BackendName;
   dt?: number;
+  cluster?: EngineName;
+  tasks?: number;
+  partition?: string;
+  gpusPerTask?: number;
+  time?: string;
+  sbatchArg?: string[];
+}
+
+const PROBE_NETWORKS = 4;
+
+/** The experiment of --config, or of --name (the shipped file of that name). */
+export function experimentOf(args: Pick<ExperimentArgs, "config" | "name">): ExperimentConfig {
+  if ((args.config === undefined) === (args.name === undefined)) {
+    throw new Error(`give --config FILE or --name NAME (${EXPERIMENT_NAMES.join(", ")}), one of them`);
+  }
+  return loadExperimentFile(args.config ?? experimentFilePath(args.name!));
 }
 
 export async function experimentCommand(args: ExperimentArgs): Promise<void> {
-  const config = EXPERIMENTS[args.name];
+  const config = experimentOf(args);
+  const clusterOnly = [args.tasks, args.partition, args.gpusPerTask, args.time, args.sbatchArg];
+  if (args.cluster === undefined && clusterOnly.some((value) => value !== undefined)) {
+    throw new Error("--tasks, --partition, --gpus-per-task, --time and --sbatch-arg go with --cluster");
+  }
   const model = config.simulator(args.dt ?? config.dtMs);
+  const budget = { ...sizeBudget(config, args.size), ...(args.sims ? { sims: args.sims } : {}) };
+  const label = `experiment ${config.name} (${args.size})`;
+  await checkRecordings(config, model.dtMs);
+  if (args.dryRun) {
+    await dryRun(args, config, model, budget, label);
+    return;
+  }
+  if (args.out === undefined) throw new Error("give --out DIR (or --dry-run)");
+  const out = args.out;
   const options: Omit<ExperimentOptions, "runtime"> = {
     ...args,
+    out,
     config,
+    noise: args.noise !== false,
     dtMs: args.dt,
     budget: args.sims ? { sims: args.sims } : undefined,
     command: experimentCommandLine(args),
   };
-  // Before the GPU: a folder this run may not write into is refused at once.
+  // Before the GPU (or the cluster): a folder this run may not write into is refused at once.
   const previous = await checkExperimentFolder(options, model);
+  if (args.cluster !== undefined) return await submitExperiment(args, options, config);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
+  let progress: Progress | undefined;
   try {
+    if (runtime.adapterSummary.fallback) {
+      const perNetwork = await measureSecondsPerNetwork(runtime, model, args.probe ?? PROBE_NETWORKS);
+      const notice = softwareNotice(runPlan(config, budget, model), perNetwork, runtime.adapterSummary.description);
+      if (notice) console.error(notice);
+    }
     const backend = await useBackend(args.backend);
-    console.error(
-      `experiment ${args.name} (${args.size}) ${previous ? "resumed in" : "into"} ${args.out}; tfjs ${backend}`,
-    );
+    console.error(`${label} ${previous ? "resumed in" : "into"} ${out}; tfjs ${backend}`);
     const began = performance.now();
-    const experiment = await runExperiment({ ...options, runtime });
+    const experiment = await runExperiment({
+      ...options,
+      runtime,
+      onSimulate: (done, total) => {
+        progress ??= createProgress("simulate", total, "networks");
+        progress.update(done);
+        if (done === total) progress.stop();
+      },
+    });
     const results = experiment.results as Record<string, unknown>;
     console.log(
-      `experiment ${args.name} complete in ${((performance.now() - began) / 60_000).toFixed(1)} min: ` +
+      `experiment ${config.name} complete in ${((performance.now() - began) / 60_000).toFixed(1)} min: ` +
         `SBC rejected ${results.sbc_rejected} of ${model.prior.dim}, median recovery error ` +
-        `${(results.median_recovery_error as number[]).map((e) => e.toFixed(3)).join("/")}; wrote ${args.out}`,
+        `${(results.median_recovery_error as number[]).map((e) => e.toFixed(3)).join("/")}; wrote ${out}`,
     );
+  } finally {
+    progress?.stop();
+    runtime.destroy();
+  }
+}
+
+/** Print what the run would simulate, its time on this adapter from a short probe, and its disk; write nothing. */
+async function dryRun(
+  args: ExperimentArgs,
+  config: ExperimentConfig,
+  model: Simulator,
+  budget: ReturnType<typeof sizeBudget>,
+  label: string,
+): Promise<void> {
+  const plan = runPlan(config, budget, model);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits, notice: () => {} });
+  try {
+    const probe = args.probe ?? PROBE_NETWORKS;
+    const perNetwork = await measureSecondsPerNetwork(runtime, model, probe);
+    const a = runtime.adapterSummary;
+    console.log(
+      `${label}: ${model.prior.dim} parameters (${model.prior.names.join(", ")}), ` +
+        `x of ${model.timesMs.length} samples, dt ${model.dtMs} ms; it would simulate`,
+    );
+    for (const line of describePlan(plan, perNetwork, probe, `${a.description}${a.fallback ? " (software)" : ""}`)) {
+      console.log(line);
+    }
   } finally {
     runtime.destroy();
   }
 }
 
 /**
- * The command line that runs this experiment again, so resumes it: the deno that runs it, the project's config and
- * an absolute --out, so that it works from any folder.
+ * The experiment on a cluster: its training set as a job array into OUT/dataset, then this same command without
+ * --cluster as a job after the finaliser (it finds the dataset complete, resumes the run recorded as submitted, and
+ * trains and checks).
+ */
+async function submitExperiment(
+  args: ExperimentArgs,
+  options: Omit<ExperimentOptions, "runtime">,
+  config: ExperimentConfig,
+): Promise<void> {
+  if (args.tasks === undefined) throw new Error("give --tasks K with --cluster");
+  const out = resolve(options.out);
+  const { n, seed, dir } = experimentDataset({ ...options, out });
+  const submission = await submitDataset({
+    engine: getEngine(args.cluster!),
+    recipe: { kind: "experiment", config: config.source, noise: options.noise !== false, dt_ms: args.dt },
+    n,
+    seed,
+    tasks: args.tasks,
+    dir,
+    resources: clusterResources(args),
+    after: ["experiment", ...experimentArguments(args)],
+    jobName: `neurosbi-${basename(out)}`,
+    log: (m) => console.error(m),
+  });
+  if (!submission) return;
+  await recordSubmittedExperiment({ ...options, out }, args.cluster!);
+  printSubmission(submission);
+}
+
+/**
+ * The command line that runs this experiment again, so resumes it: the deno that runs it, the project's config, an
+ * absolute --config and --out, so that it works from any folder.
  */
 export function experimentCommandLine(args: ExperimentArgs): string {
+  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
+  const task = [Deno.execPath(), "task", "--config", config];
+  return [...task, "cli", "experiment", ...experimentArguments(args)].map(shellQuote).join(" ");
+}
+
+/** The options of `experiment` that make this run (no cluster options), with an absolute --config and --out. */
+function experimentArguments(args: ExperimentArgs): string[] {
   const flags: [string, string | number | boolean | undefined][] = [
     ["--name", args.name],
+    ["--config", args.config === undefined ? undefined : resolve(args.config)],
     ["--size", args.size],
-    ["--out", resolve(args.out)],
+    ["--out", args.out === undefined ? undefined : resolve(args.out)],
     ["--sims", args.sims],
     ["--summary", args.summary],
     ["--flow", args.flow],
-    ["--noise", args.noise],
+    ["--no-noise", args.noise === false],
     ["--theta-jitter", args.thetaJitter],
     ["--seed", args.seed],
     ["--max-epochs", args.maxEpochs],
     ["--dt", args.dt],
     ["--backend", args.backend],
   ];
-  const words = flags.filter(([, value]) => value !== undefined && value !== false)
-    .flatMap(([flag, value]) => value === true ? [flag] : [flag, shellWord(String(value))]);
-  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
-  const task = [Deno.execPath(), "task", "--config", config].map(shellWord);
-  return [...task, "cli", "experiment", ...words].join(" ");
-}
-
-/** `word` as one POSIX shell word. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  return flags.filter(([, value]) => value !== undefined && value !== false)
+    .flatMap(([flag, value]) => value === true ? [flag] : [flag, String(value)]);
 }

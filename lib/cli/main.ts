@@ -8,10 +8,14 @@ import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
+import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
+import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
+import { checkHostName } from "../server/request_guard.ts";
 import { baselineOption, columnOption, offsetOption, scaleOption, smoothOption } from "./recording_options.ts";
 import { replayCommand } from "./replay.ts";
+import type { RunCheck } from "./diagnose_run.ts";
 import { simulateCommand } from "./simulate.ts";
 
 function positiveInt(value: string): number {
@@ -26,6 +30,14 @@ function port(value: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || n > 65535) throw new InvalidArgumentError("must be a port number, 0–65535");
   return n;
+}
+
+function hostName(value: string): string {
+  try {
+    return checkHostName(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function positiveNumber(value: string): number {
@@ -56,6 +68,20 @@ function integer(value: string): number {
   return n;
 }
 
+/** Old spellings of a flag, still accepted but no longer listed. */
+const hiddenAlias = (flags: string, parse: (value: string) => number) => new Option(flags).argParser(parse).hideHelp();
+
+const aliasNote = Object.entries(MODEL_ALIASES).map(([old, name]) => `${old} for ${name}`).join(", ");
+
+/** A model or experiment name; the old model names are accepted for the new ones. */
+function experimentName(value: string): typeof EXPERIMENT_NAMES[number] {
+  const name = canonicalModelName(value);
+  if (!(EXPERIMENT_NAMES as readonly string[]).includes(name)) {
+    throw new InvalidArgumentError(`must be one of ${EXPERIMENT_NAMES.join(", ")}`);
+  }
+  return name as typeof EXPERIMENT_NAMES[number];
+}
+
 const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
 const backendOption = () =>
   new Option("--backend <name>", "tfjs backend (auto: wasm, the fastest measured, also beside a GPU)")
@@ -69,14 +95,15 @@ export function buildProgram(): Command {
 
   program.command("simulate")
     .description(
-      "simulate a model at given parameter sets (--theta-file) or a dataset of prior draws (--n), or one HNN network " +
-        "spec (--spec)",
+      "simulate a model at given parameter sets (--theta-file) or a dataset of prior draws (--sims), or an HNN " +
+        "network spec (--spec): once, or a dataset of draws from its parameters' priors (--sims)",
     )
-    .option("--model <name>", `simulator: ${modelNames().join(", ")}`)
-    .option("--spec <json>", "an HNN network spec (docs/hnn-spec.md) to simulate once instead of a model")
-    .requiredOption("--out <path>", "output: a JSON file with --theta-file or --spec, a dataset folder with --n")
+    .option("--model <name>", `simulator: ${modelNames().join(", ")} (also ${aliasNote})`)
+    .option("--spec <json>", "an HNN network spec (docs/hnn-spec.md) or hnn-core network file, instead of a model")
+    .requiredOption("--out <path>", "output: a JSON file with --theta-file or --spec, a dataset folder with --sims")
     .option("--theta-file <csv>", "CSV with a header of the prior's parameter names, one row per parameter set")
-    .option("--n <N>", "number of parameter sets to draw from the prior", positiveInt)
+    .option("--sims <N>", "number of parameter sets to draw from the prior and simulate", positiveInt)
+    .addOption(hiddenAlias("--n <N>", positiveInt))
     .option("--seed <S>", "seed of the prior draws", integer, 0)
     .option("--shard-size <K>", "rows per shard written while simulating (resume granularity)", positiveInt)
     .option("--theta <values>", "with --spec: values of the spec's parameters, comma-separated", numberList)
@@ -103,9 +130,21 @@ export function buildProgram(): Command {
 
   program.command("serve")
     .description("serve the diagnostics report of the runs in a folder")
-    .requiredOption("--runs <dir>", "folder holding run folders (as the experiment command writes them)")
+    .option("--runs <dir>", "folder holding run folders (as the experiment command writes them)", "runs")
     .option("--port <P>", "TCP port (0: any free port)", port, 8000)
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "address to listen on: 127.0.0.1 serves this machine only; 0.0.0.0 or :: every network interface (the serve " +
+        "task may listen on any address, so this option alone decides who can connect)",
+      hostName,
+      "127.0.0.1",
+    )
+    .option(
+      "--allow-host <name>",
+      "a further name clients reach the report by, e.g. the machine's name with --host 0.0.0.0 (repeatable); " +
+        "requests addressed to other names are refused, so that no web page can read the report through DNS rebinding",
+      (value: string, names: string[] = []) => [...names, hostName(value)],
+    )
     .option(
       "--data <dir>",
       "folder of recordings (time ms, value; or hnn-core dipole files) the condition page offers " +
@@ -122,6 +161,12 @@ export function buildProgram(): Command {
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
     .option("--embedding-dim <D>", "put an MLP embedding x → 100 → 100 → D in front of the flow (long x)", positiveInt)
     .option("--seed <S>", "seed of the weights, the validation split and the batch order", integer, 0)
+    .option(
+      "--noise [sd]",
+      "add uniform observation noise of this standard deviation to every x, drawn from each row's seed (no value: " +
+        "the noise of the experiment whose model made the dataset)",
+      nonNegativeNumber,
+    )
     .addOption(backendOption())
     .action(async (options) => (await import("./train.ts")).trainCommand(options));
 
@@ -130,7 +175,8 @@ export function buildProgram(): Command {
     .requiredOption("--posterior <dir>", "folder written by train")
     .requiredOption("--x <csv>", "one row of x (a header row is optional)")
     .requiredOption("--out <csv>", "samples, with a header of the parameter names")
-    .option("--n <N>", "number of samples", positiveInt, 10_000)
+    .option("--samples <N>", "number of samples", positiveInt, 10_000)
+    .addOption(hiddenAlias("--n <N>", positiveInt))
     .option("--seed <S>", "seed of the draws", integer, 0)
     .addOption(backendOption())
     .action(async (options) => (await import("./sample.ts")).sampleCommand(options));
@@ -175,19 +221,35 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
-  program.command("experiment")
-    .description("run one of the paper's experiments end to end (simulate → train → diagnose) into a run folder")
-    .addOption(new Option("--name <name>", "experiment").choices(EXPERIMENT_NAMES).makeOptionMandatory())
+  const experiment = program.command("experiment")
+    .description(
+      "run an experiment file end to end (simulate → train → diagnose) into a run folder, or print its plan (--dry-run)",
+    )
+    .option("--config <json>", "experiment file (docs/experiments.md)")
+    .option(
+      "--name <name>",
+      `a shipped experiment, experiments/NAME.json: ${EXPERIMENT_NAMES.join(", ")} (also ${aliasNote})`,
+      experimentName,
+    )
     .addOption(
       new Option("--size <size>", "small: minutes on a laptop; paper: the paper's budget").choices(SIZES).default(
         "small" as const,
       ),
     )
-    .requiredOption("--out <dir>", "run folder (served by `deno task serve --runs` its parent)")
+    .option("--out <dir>", "run folder (served by `deno task serve --runs` its parent); not with --dry-run")
+    .option("--dry-run", "print the networks each stage simulates, the time on this adapter and the disk; run nothing")
+    .option("--probe <N>", "networks simulated to measure the time per network (default 4)", positiveInt)
     .option("--sims <N>", "training simulations, in place of the size's (its checks keep their budget)", positiveInt)
     .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)
     .addOption(flowOption())
-    .option("--noise", "add the experiment's small uniform noise to every simulated x (training and SBC pairs)")
+    .addOption(
+      new Option(
+        "--no-noise",
+        "leave out the experiment's observation noise on simulated x (training and SBC pairs); without it a " +
+          "deterministic simulator's posterior is an artefact (docs/RESULTS.md)",
+      ),
+    )
+    .addOption(new Option("--noise").hideHelp())
     .option(
       "--theta-jitter <sd>",
       "add Gaussian noise of this sd, on the prior's unit scale, to the training θ (the paper: 0.01 for rc, hnn-rc, erp)",
@@ -196,44 +258,51 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
-    .addOption(backendOption())
+    .addOption(backendOption());
+  withClusterOptions(experiment)
+    .addOption(experimentClusterOption())
     .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
 
   const diagnose = program.command("diagnose").description("one diagnostic at a time, written as JSON");
-  for (
-    const [name, what] of [["c2st", "classifier two-sample test"], ["overlap", "overlap coefficient per marginal"]]
-  ) {
+  const samplePair = (name: string, what: string, a: string) =>
     diagnose.command(name)
       .description(`${what} between two posteriors' sample CSVs (as sample and sbibm write them)`)
-      .requiredOption("--a <csv>", "first sample set (the reference: C2ST z-scores with its moments)")
+      .requiredOption("--a <csv>", a)
       .requiredOption("--b <csv>", "second sample set, same parameters")
-      .requiredOption("--out <json>", "result")
-      .option("--seed <S>", "seed of the cross-validation split and the classifiers", integer, 1)
-      .action(async (options) => {
-        const commands = await import("./diagnose_samples.ts");
-        await (name === "c2st" ? commands.c2stCommand : commands.overlapCommand)(options);
-      });
-  }
+      .requiredOption("--out <json>", "result");
+  samplePair(
+    "c2st",
+    "classifier two-sample test",
+    "first sample set, the reference (features z-scored with its moments)",
+  )
+    .option("--seed <S>", "seed of the cross-validation split and the classifiers", integer, 1)
+    .action(async (options) => (await import("./diagnose_samples.ts")).c2stCommand(options));
+  samplePair("overlap", "overlap coefficient per marginal", "first sample set")
+    .action(async (options) => (await import("./diagnose_samples.ts")).overlapCommand(options));
 
-  const runChecks = [
-    ["sbc", "simulation-based calibration: rank statistics and a KS uniformity test per parameter"],
-    ["coverage", "expected coverage of the highest-density regions"],
-    ["recovery", "the paper's grid: parameter recovery error and posterior predictive RMSE at each ground truth"],
-  ] as const;
-  for (const [check, what] of runChecks) {
+  const runCheck = (check: RunCheck, what: string) =>
     diagnose.command(check)
       .description(`${what}, of a finished experiment run's posterior (fresh simulations)`)
       .requiredOption("--run <dir>", "run folder written by experiment")
       .requiredOption("--out <json>", "result (the same fields as the run's own diagnostics/*.json)")
-      .option("--pairs <N>", "sbc, coverage: prior draws simulated and conditioned on", positiveInt, 300)
-      .option("--samples <M>", "sbc, coverage: posterior samples per draw", positiveInt, 200)
-      .option("--grid-points <K>", "recovery: ground truths per dimension of the unit cube", positiveInt, 4)
-      .option("--grid-samples <S>", "recovery: posterior samples per ground truth", positiveInt, 500)
-      .option("--predictive-sims <P>", "recovery: simulations from posterior samples per ground truth", positiveInt, 20)
       .option("--seed <S>", "seed of the draws (another seed than the run's gives fresh ones)", integer, 1)
-      .addOption(backendOption())
+      .addOption(backendOption());
+  for (
+    const [check, what] of [
+      ["sbc", "simulation-based calibration: rank statistics and a KS uniformity test per parameter"],
+      ["coverage", "expected coverage of the highest-density regions"],
+    ] as const
+  ) {
+    runCheck(check, what)
+      .option("--pairs <N>", "prior draws simulated and conditioned on", positiveInt, 300)
+      .option("--samples <M>", "posterior samples per draw", positiveInt, 200)
       .action(async (options) => (await import("./diagnose_run.ts")).diagnoseRunCommand(check, options));
   }
+  runCheck("recovery", "the paper's grid: parameter recovery error and posterior predictive RMSE at each ground truth")
+    .option("--grid-points <K>", "ground truths per dimension of the unit cube", positiveInt, 4)
+    .option("--grid-samples <S>", "posterior samples per ground truth", positiveInt, 500)
+    .option("--predictive-sims <P>", "simulations from posterior samples per ground truth", positiveInt, 20)
+    .action(async (options) => (await import("./diagnose_run.ts")).diagnoseRunCommand("recovery", options));
 
   program.command("events")
     .description(
@@ -287,6 +356,8 @@ export function buildProgram(): Command {
       BETA_TIME_BASE.smoothMs,
     )
     .action(async (options) => (await import("./events.ts")).eventsCommand(options));
+
+  registerClusterCommands(program);
 
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")

@@ -1,6 +1,7 @@
 /** Progress of long runs: a bar with rate and ETA on a terminal, plain periodic lines otherwise. */
 import cliProgress from "cli-progress";
 import process from "node:process";
+import { formatDuration } from "../format.ts";
 
 export interface Progress {
   update(done: number): void;
@@ -24,21 +25,25 @@ export function createProgress(label: string, total: number, unit = "sims"): Pro
       stop: () => bar.stop(),
     };
   }
+  // Rate and ETA from the first update on: a resumed run's first update counts work done before it.
+  let first: { done: number; time: number } | undefined;
   let lastPrint = -Infinity;
-  const print = (done: number) => {
-    const seconds = (performance.now() - began) / 1000;
-    const eta = done > 0 ? (seconds * (total - done)) / done : NaN;
+  const print = (done: number, now: number) => {
+    first ??= { done, time: now };
+    const seconds = (now - first.time) / 1000, perSecond = (done - first.done) / seconds;
+    const eta = done === total ? 0 : perSecond > 0 ? (total - done) / perSecond : NaN;
     console.error(
-      `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ${rate(done, began)} ${unit}/s, ` +
-        `ETA ${Number.isFinite(eta) ? `${eta.toFixed(1)} s` : "unknown"}`,
+      `${label}: ${done}/${total} (${Math.round((100 * done) / total)}%), ` +
+        `${perSecond > 0 ? Math.round(perSecond).toLocaleString("en-US") : "–"} ${unit}/s, ` +
+        `ETA ${Number.isFinite(eta) ? formatDuration(eta) : "unknown"}`,
     );
   };
   return {
     update(done) {
       const now = performance.now();
-      if (done === total || now - lastPrint >= PLAIN_INTERVAL_MS) {
+      if (first === undefined || done === total || now - lastPrint >= PLAIN_INTERVAL_MS) {
         lastPrint = now;
-        print(done);
+        print(done, now);
       }
     },
     stop() {},

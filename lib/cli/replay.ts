@@ -1,19 +1,17 @@
 /** `replay`: simulate an hnn-core reference fixture's scenario and write the result in the fixture's terms. */
 import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { replayFixture } from "../hnn/replay.ts";
+import { readFixture } from "../hnn/fixture.ts";
+import { replayLoaded } from "../hnn/replay.ts";
 
 export async function replayCommand(args: { fixture: string; out: string }): Promise<void> {
-  try {
-    await Deno.stat(args.fixture);
-  } catch (error) {
-    throw new Error(`cannot read fixture ${args.fixture}: ${(error as Error).message}`);
-  }
+  // Read before the GPU is acquired, so a missing or damaged fixture fails at once.
+  const fixture = await readFixture(args.fixture);
   await assertWritableFile(args.out);
   const runtime = await GpuRuntime.acquire();
   try {
     const began = performance.now();
-    const result = await replayFixture(runtime, args.fixture);
+    const result = await replayLoaded(runtime, fixture);
     await writeFileAtomic(args.out, JSON.stringify(result) + "\n");
     const seconds = (performance.now() - began) / 1000;
     console.log(

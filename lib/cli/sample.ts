@@ -9,7 +9,9 @@ import { readInputFile } from "./read_input.ts";
 export interface SampleArgs {
   posterior: string;
   x: string;
-  n: number;
+  samples: number;
+  /** The old spelling of --samples. */
+  n?: number;
   out: string;
   seed: number;
   backend: BackendName;
@@ -25,13 +27,12 @@ export async function sampleCommand(args: SampleArgs): Promise<void> {
   if (table.cols !== posterior.xDim) {
     throw new Error(`${args.x} has ${table.cols} values, the posterior was trained on x of ${posterior.xDim}`);
   }
-  const draws = await posterior.sample(args.n, table.data, { seed: args.seed });
+  const n = args.n ?? args.samples;
+  const draws = await posterior.sample(n, table.data, { seed: args.seed });
   const samples = manifest.parameters ? flowCoordinates(manifest.parameters).fromFlow(draws.samples) : draws.samples;
   const acceptanceRate = draws.acceptanceRate;
   await writeFileAtomic(args.out, formatSamplesCsv(posterior.prior.names, samples));
   console.log(
-    `wrote ${args.n} samples to ${args.out} (acceptance into the prior's support ${
-      (100 * acceptanceRate).toFixed(1)
-    }%)`,
+    `wrote ${n} samples to ${args.out} (acceptance into the prior's support ${(100 * acceptanceRate).toFixed(1)}%)`,
   );
 }

@@ -1,11 +1,15 @@
 /** `simulate`: parameter sets from a CSV to JSON, or a dataset of prior draws to a folder. */
-import { simulateDataset } from "../data/dataset.ts";
-import { assertWritableDir, assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
+import { planDataset, simulateDataset } from "../data/dataset.ts";
+import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
+import { writeSimulationsJson } from "../data/simulations_json.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
-import { HNN_REQUIRED_LIMITS } from "../hnn/models.ts";
+import { basename } from "node:path";
+import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../hnn/models.ts";
+import { SpecError, validateSpec } from "../hnn/spec.ts";
+import { specPrior } from "../hnn/spec_network.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import type { ReplayResult } from "../hnn/replay.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
@@ -18,6 +22,8 @@ export interface SimulateArgs {
   spec?: string;
   out: string;
   thetaFile?: string;
+  sims?: number;
+  /** The old spelling of --sims. */
   n?: number;
   seed: number;
   shardSize?: number;
@@ -31,34 +37,50 @@ export interface SimulateArgs {
 }
 
 export async function simulateCommand(args: SimulateArgs): Promise<void> {
+  if (args.sims !== undefined && args.n !== undefined) throw new Error("give --sims once (--n is its old spelling)");
+  const sims = args.sims ?? args.n;
   if (args.spec !== undefined) {
-    if (args.model !== undefined || args.n !== undefined || args.thetaFile !== undefined) {
-      throw new Error("--spec simulates one network: give it without --model, --n or --theta-file");
+    if (args.model !== undefined || args.thetaFile !== undefined) {
+      throw new Error("--spec simulates a network spec: give it without --model or --theta-file");
     }
-    await simulateSpecFile(args.spec, args.out, args);
+    if (sims === undefined) {
+      await simulateSpecFile(args.spec, args.out, args);
+    } else {
+      if (args.theta !== undefined || args.recordGids !== undefined) {
+        throw new Error("--sims draws θ from the spec's priors: give it without --theta or --record-gids");
+      }
+      await simulateDatasetOf(specModel(args.spec, args), args.out, sims, args);
+    }
     return;
   }
   if (args.theta !== undefined || args.recordGids !== undefined) {
     throw new Error("--theta and --record-gids go with --spec");
   }
   if (args.model === undefined) throw new Error("give --model NAME (or --spec FILE)");
-  const model = getModel(args.model);
+  if (args.tstop !== undefined) throw new Error("--tstop applies to hnn-core network files given as --spec");
+  const model = getModel(args.model, args.dt);
   if (args.thetaFile !== undefined) {
-    if (args.n !== undefined) throw new Error("give either --theta-file or --n, not both");
+    if (sims !== undefined) throw new Error("give either --theta-file or --sims, not both");
     await simulateThetaFile(args.thetaFile, args.out, model);
     return;
   }
-  if (args.n === undefined) throw new Error("give --theta-file T.csv or --n N");
-  await assertWritableDir(args.out);
+  if (sims === undefined) throw new Error("give --theta-file T.csv or --sims N (--n N)");
+  await simulateDatasetOf(model, args.out, sims, args);
+}
+
+/** A dataset of `n` draws from the model's prior, written to the folder `out` (resumable, with progress). */
+async function simulateDatasetOf(model: Simulator, out: string, n: number, args: SimulateArgs): Promise<void> {
+  // Limits, folder and identity are checked before the GPU is acquired.
+  await planDataset({ model, n, seed: args.seed, dir: out, shardSize: args.shardSize });
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
-  const progress = createProgress(`simulate ${model.name}`, args.n);
+  const progress = createProgress(`simulate ${model.name}`, n);
   try {
     const manifest = await simulateDataset({
       model,
       runtime,
-      n: args.n,
+      n,
       seed: args.seed,
-      dir: args.out,
+      dir: out,
       shardSize: args.shardSize,
       onProgress: (done) => progress.update(done),
       log: (m) => console.error(m),
@@ -66,7 +88,7 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
     progress.stop();
     const rate = manifest.sims_per_second ? `, ${Math.round(manifest.sims_per_second)} sims/s` : "";
     console.log(
-      `wrote ${manifest.n} × (${manifest.theta_names.length} θ, ${manifest.times_ms.length} x) to ${args.out}` +
+      `wrote ${manifest.n} × (${manifest.theta_names.length} θ, ${manifest.times_ms.length} x) to ${out}` +
         ` (${manifest.nonfinite_rows ?? 0} non-finite rows${rate})`,
     );
   } finally {
@@ -81,30 +103,49 @@ async function simulateThetaFile(thetaFile: string, out: string, model: Simulato
   await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
-    const x = await model.simulate(runtime, theta);
-    const t = model.timesMs.length;
-    const rows = Array.from({ length: x.length / t }, (_, i) => Array.from(x.subarray(i * t, (i + 1) * t)));
-    await writeFileAtomic(out, JSON.stringify({ times_ms: Array.from(model.timesMs), x: rows }) + "\n");
-    console.log(`wrote ${rows.length} simulations of ${t} samples to ${out}`);
+    await writeSimulationsJson(out, model, runtime, theta);
+    console.log(`wrote ${theta.length / model.prior.dim} simulations of ${model.timesMs.length} samples to ${out}`);
   } finally {
     runtime.destroy();
   }
 }
 
-async function simulateSpecFile(specFile: string, out: string, args: SimulateArgs): Promise<void> {
+/** The spec file as a neurosbi spec (an hnn-core network converted at --dt and --tstop). */
+function readSpecFile(specFile: string, args: SimulateArgs): unknown {
   let spec: unknown;
   try {
-    spec = JSON.parse(await Deno.readTextFile(specFile));
+    spec = JSON.parse(Deno.readTextFileSync(specFile));
   } catch (error) {
     throw new Error(`cannot read spec ${specFile}: ${(error as Error).message}`);
   }
   // A network saved by hnn-core (Network.write_configuration) carries no dt or tstop of its own.
   if ((spec as { object_type?: string })?.object_type === "Network") {
     if (args.tstop === undefined) throw new Error(`${specFile} is an hnn-core network: give --tstop (and --dt)`);
-    spec = specFromHnnCoreJson(spec, args.dt ?? 0.025, args.tstop);
-  } else if (args.tstop !== undefined || args.dt !== undefined) {
+    return specFromHnnCoreJson(spec, args.dt ?? 0.025, args.tstop);
+  }
+  if (args.tstop !== undefined || args.dt !== undefined) {
     throw new Error("--dt and --tstop apply to hnn-core network files; a neurosbi spec sets dt_ms and tstop_ms");
   }
+  return spec;
+}
+
+/**
+ * A spec whose parameters give their priors as a Simulator: x is the aggregate dipole smoothed over 20 ms, as the
+ * HNN experiments' (docs/hnn-spec.md).
+ */
+function specModel(specFile: string, args: SimulateArgs): Simulator {
+  const label = basename(specFile).replace(/\.json$/, "");
+  try {
+    const spec = validateSpec(readSpecFile(specFile, args));
+    return hnnSimulator(`spec:${label}`, `network spec ${specFile}`, specPrior(spec.parameters), spec);
+  } catch (error) {
+    if (error instanceof SpecError) throw new Error(`${specFile}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function simulateSpecFile(specFile: string, out: string, args: SimulateArgs): Promise<void> {
+  const spec = readSpecFile(specFile, args);
   await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
   try {

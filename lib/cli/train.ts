@@ -1,19 +1,35 @@
 /** `train`: fit q(θ | x) to a dataset folder and save the posterior (resuming from its checkpoint if interrupted). */
 import { join } from "node:path";
 import { assertWritableDir, isNewOrEmpty } from "../data/atomic.ts";
-import { loadDataset } from "../data/dataset.ts";
+import { loadDataset, MANIFEST, readManifest, rowSeeds } from "../data/dataset.ts";
+import { EXPERIMENTS } from "../experiments/configs.ts";
+import { addObservationNoise } from "../experiments/checks.ts";
 import { flowConfig } from "../flows/flow.ts";
 import { savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { useBackend } from "../tf/backend.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
+import { assertTrainableManifest } from "../train/dataset_manifest.ts";
 import { trainNpe } from "../train/trainer.ts";
 import { type NpeArgs, printEpoch, trainingOptions } from "./npe.ts";
 
 export interface TrainArgs extends NpeArgs {
   data: string;
   out: string;
+  /** Observation noise on x: its standard deviation, or true for the noise of the experiment of the dataset's model. */
+  noise?: number | true;
+}
+
+/**
+ * The half-width of the uniform noise `train --noise` adds: from its sd, or the experiment's whose model made the
+ * dataset.
+ */
+function noiseHalfWidth(noise: number | true, model: string, data: string): number {
+  if (noise !== true) return noise * Math.sqrt(3);
+  const config = Object.values(EXPERIMENTS).find((c) => c.simulator(c.dtMs).name === model);
+  if (!config) throw new Error(`${data} was simulated by ${model}, no shipped experiment's model: give --noise SD`);
+  return config.noise;
 }
 
 export const CHECKPOINT_FILE = "checkpoint.bin";
@@ -26,9 +42,17 @@ async function assertPosteriorFolder(dir: string): Promise<void> {
 }
 
 export async function trainCommand(args: TrainArgs): Promise<void> {
+  const listed = await readManifest(args.data);
+  if (listed) assertTrainableManifest(listed, join(args.data, MANIFEST));
   const dataset = await loadDataset(args.data);
   const { manifest, theta, x } = dataset;
   if (theta.rows === 0) throw new Error(`${args.data} holds an empty dataset`);
+  if (args.noise !== undefined) {
+    // Each row's own seed, as the dataset drew it: the same noise an experiment's generative model adds.
+    const halfWidth = noiseHalfWidth(args.noise, manifest.model, args.data);
+    addObservationNoise(x.data, x.cols, halfWidth, rowSeeds(manifest.seed, manifest.n, 0, manifest.n));
+    console.error(`observation noise U(±${halfWidth.toPrecision(3)}) on x`);
+  }
   await assertWritableDir(args.out);
   await assertPosteriorFolder(args.out);
   await Deno.mkdir(args.out, { recursive: true });

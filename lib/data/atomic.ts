@@ -2,7 +2,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const temp = tempPath(path);
   try {
     if (typeof data === "string") await Deno.writeTextFile(temp, data);
     else await Deno.writeFile(temp, data);
@@ -67,4 +67,41 @@ async function nearestExisting(path: string): Promise<string> {
       if (!(error instanceof Deno.errors.NotFound) || dirname(probe) === probe) throw error;
     }
   }
+}
+
+/**
+ * Write a file too large to hold in memory, piece by piece: `produce` calls `write` as pieces come, into a temporary
+ * file in the same folder that is renamed into place once `produce` returns, and removed if it throws.
+ */
+export async function writeStreamAtomic(
+  path: string,
+  produce: (write: (piece: Uint8Array | string) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const temp = tempPath(path);
+  const encoder = new TextEncoder();
+  const file = await Deno.open(temp, { write: true, createNew: true });
+  try {
+    try {
+      await produce(async (piece) => {
+        const bytes = typeof piece === "string" ? encoder.encode(piece) : piece;
+        for (let offset = 0; offset < bytes.length;) offset += await file.write(bytes.subarray(offset));
+      });
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/** A temporary file beside `path`: hidden, and named so that leftovers of a crash are recognisable. */
+function tempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+}
+
+/** Whether a name in a folder is a temporary file of writeFileAtomic or writeStreamAtomic (or of older versions). */
+export function isTempName(name: string): boolean {
+  return /^\..+(\.[0-9a-f]{8})?\.tmp$/.test(name);
 }

@@ -1,15 +1,10 @@
 /** Parameter sets given by hand: a CSV whose header names the prior's parameters, one row per set. */
-import { parse } from "csv-parse/sync";
 import type { Prior } from "../prior.ts";
+import { parseCsvRecords } from "./csv.ts";
 
 /** Parse and validate θ rows against `prior`; returns them row-major as float32. */
 export function parseThetaCsv(text: string, prior: Prior, label = "CSV"): Float32Array {
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false });
-  } catch (error) {
-    throw new Error(`${label}: malformed CSV (${(error as Error).message.split("\n")[0]})`);
-  }
+  const records = parseCsvRecords(text, label);
   if (records.length === 0) throw new Error(`${label} is empty: expected a header ${prior.names.join(",")} and rows`);
   const [header, ...rows] = records;
   if (header.join(",") !== prior.names.join(",")) {

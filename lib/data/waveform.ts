@@ -3,7 +3,7 @@
  * interpolation onto a model's time base. Two layouts, separated by commas, tabs or spaces, with an optional header
  * row: two columns, time (ms) and value; or hnn-core's `Dipole.write` text, four columns, time (ms), agg, L2, L5.
  */
-import { parse } from "csv-parse/sync";
+import { parseCsvRecords } from "./csv.ts";
 
 export interface Waveform {
   times: Float64Array;
@@ -23,15 +23,9 @@ const LAYOUTS = "2 columns (time ms, value) or 4 (time ms, agg, L2, L5 as hnn-co
 export function parseWaveform(text: string, label = "waveform", column: DipoleColumn = "agg"): Waveform {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
   if (lines.length === 0) throw new Error(`${label} is empty`);
-  let rows: string[][];
-  try {
-    rows = parse(lines.map((l) => l.replace(/[\t ]+/g, ",").replace(/,+/g, ",")).join("\n"), {
-      trim: true,
-      relax_column_count: true,
-    });
-  } catch (error) {
-    throw new Error(`${label}: malformed (${(error as Error).message.split("\n")[0]})`);
-  }
+  const csv = lines.map((l) => l.replace(/[\t ]+/g, ",").replace(/,+/g, ",")).join("\n");
+  // Ragged rows pass through so that the check below names the row and both widths.
+  let rows = parseCsvRecords(csv, label, { raggedRows: true });
   if (rows.length > 0 && rows[0].some((cell) => cell !== "" && Number.isNaN(Number(cell)))) rows = rows.slice(1);
   if (rows.length < 2) throw new Error(`${label} needs at least two rows of time (ms) and value`);
   const width = rows[0].length;

@@ -39,16 +39,29 @@ export function withObservationNoise(model: Simulator, halfWidth: number): Simul
   return {
     ...model,
     description: `${model.description}; + U(±${halfWidth}) noise`,
-    simulate: async (runtime, theta, options = {}) => {
-      const x = await model.simulate(runtime, theta, options);
-      const t = model.timesMs.length;
-      for (let r = 0; r < x.length / t; r++) {
-        const u = seededUniform(((options.seeds?.[r] ?? 0) + 0x9e3779b1) % 2 ** 31);
-        for (let k = r * t; k < (r + 1) * t; k++) x[k] += (2 * u() - 1) * halfWidth;
-      }
-      return x;
-    },
+    settings: { ...model.settings, observation_noise: halfWidth },
+    simulate: async (runtime, theta, options = {}) =>
+      addObservationNoise(
+        await model.simulate(runtime, theta, options),
+        model.timesMs.length,
+        halfWidth,
+        options.seeds,
+      ),
   };
+}
+
+/** Add uniform noise of half-width `halfWidth` to each row of x (t samples), in place, drawn from the row's seed. */
+export function addObservationNoise(
+  x: Float32Array,
+  t: number,
+  halfWidth: number,
+  seeds?: ArrayLike<number>,
+): Float32Array {
+  for (let r = 0; r < x.length / t; r++) {
+    const u = seededUniform(((seeds?.[r] ?? 0) + 0x9e3779b1) % 2 ** 31);
+    for (let k = r * t; k < (r + 1) * t; k++) x[k] += (2 * u() - 1) * halfWidth;
+  }
+  return x;
 }
 
 /** Posterior samples (prior units) for one summary row. */

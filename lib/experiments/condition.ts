@@ -15,8 +15,10 @@ import type { Posterior } from "../posterior/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
-import { type ExperimentName, EXPERIMENTS } from "./configs.ts";
-import { AS_X, type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
+import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import { experimentFromJson } from "./experiment_file.ts";
+import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
+import { CONFIG_FILE } from "./run_folder.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -55,7 +57,7 @@ async function readJson<T>(dir: string, file: string, what: string): Promise<T> 
 /** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
   const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
-  const config = EXPERIMENTS[experiment.name];
+  const config = await runExperimentConfig(dir) ?? EXPERIMENTS[experiment.name];
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
   const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
   const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
@@ -69,13 +71,27 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
     parameters: saved.parameters,
     summary,
     simulator: config.simulator(manifest.dt_ms),
-    units: config.recordingUnits ?? AS_X,
+    units: config.recordingUnits,
   };
 }
 
+/** The run's own copy of its experiment file (runs made before it was kept have none: their name says which). */
+async function runExperimentConfig(dir: string): Promise<ExperimentConfig | undefined> {
+  const path = join(dir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  return experimentFromJson(JSON.parse(text), path);
+}
+
 /**
- * Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base; `units`: the
- * recording's, when it was prepared with other than the run's.
+ * Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. Once `signal`
+ * aborts (the report's client went away), the work stops at the next step or simulation chunk with its reason.
+ * `units`: the recording's, when it was prepared with other than the run's.
  */
 export async function conditionRun(
   runtime: GpuRuntime,
@@ -83,19 +99,25 @@ export async function conditionRun(
   x: Float32Array,
   label: string,
   options: ConditionOptions = CONDITION_DEFAULTS,
+  signal?: AbortSignal,
   units: RecordingUnits = run.units,
 ): Promise<ConditionedWaveform> {
   const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
   if (x.length !== times.length) {
     throw new Error(`${label} has ${x.length} samples, the model's time base ${times.length}`);
   }
+  signal?.throwIfAborted();
   const features = await computeSummary(runtime, run.summary, x);
+  signal?.throwIfAborted();
   const draws = await run.posterior.sample(options.samples, features, { seed: options.seed });
+  signal?.throwIfAborted();
   const samples = flowCoordinates(run.parameters).fromFlow(draws.samples);
   const sims = Math.min(options.predictiveSims, options.samples);
   const predictive = await run.simulator.simulate(runtime, samples.subarray(0, sims * d), {
     seeds: Float64Array.from({ length: sims }, (_, i) => options.seed * 1e6 + i),
+    onProgress: () => signal?.throwIfAborted(),
   });
+  signal?.throwIfAborted();
   return {
     label,
     times_ms: times,

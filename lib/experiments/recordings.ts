@@ -15,9 +15,6 @@ export interface RecordingUnits {
   smoothMs: number;
 }
 
-/** The units of a waveform already in x's: an experiment without recordings prepares uploads with them. */
-export const AS_X: RecordingUnits = { scale: 1, smoothMs: 0 };
-
 /** A recording's own preparation besides its units: which column, where its time zero lies, its baseline. */
 export interface RecordingProcessing extends RecordingUnits {
   /** The column of an hnn-core dipole file (time, agg, L2, L5); a two-column file has `agg` only. */

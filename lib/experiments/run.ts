@@ -6,8 +6,9 @@
  * likewise.
  */
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
-import { loadDataset, simulateDataset } from "../data/dataset.ts";
+import { type DatasetRequest, loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
@@ -25,7 +26,7 @@ import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./conf
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
 import { loadRecording, type Recording, type WaveformAxis, waveformAxis } from "./recordings.ts";
-import { checkRunFolder, type RunRecord } from "./run_folder.ts";
+import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
 import { RunLock } from "./run_lock.ts";
 
 export interface ExperimentOptions {
@@ -48,6 +49,17 @@ export interface ExperimentOptions {
   dtMs?: number;
   /** The command line that runs (and resumes) this experiment, recorded for the report. */
   command?: string;
+  /** Called as the training set is simulated (after each batch) with networks done and in all. */
+  onSimulate?: (done: number, total: number) => void;
+}
+
+/** The budget of `size`, which the experiment's file must give. */
+export function sizeBudget(config: ExperimentConfig, size: Size): Budget {
+  const budget = config.budgets[size];
+  if (!budget) {
+    throw new Error(`${config.source}: budgets.${size}: not given (sizes: ${Object.keys(config.budgets).join(", ")})`);
+  }
+  return budget;
 }
 
 /** The settings experiment.json records, which a resumed run must match (run_folder.ts IDENTITY_FIELDS). */
@@ -64,7 +76,7 @@ export function experimentSettings(options: Omit<ExperimentOptions, "runtime">, 
     noise: options.noise ? config.noise : 0,
     theta_jitter: options.thetaJitter ?? 0,
     seed: options.seed ?? 0,
-    budget: { ...config.budgets[size], ...options.budget },
+    budget: { ...sizeBudget(config, size), ...options.budget },
     dt_ms: simulator.dtMs,
     max_epochs: options.maxEpochs ?? null,
   };
@@ -79,24 +91,82 @@ export async function checkExperimentFolder(
   simulator: Simulator,
 ): Promise<RunRecord | undefined> {
   await assertWritableDir(options.out);
-  return await checkRunFolder(options.out, experimentSettings(options, simulator));
+  const previous = await checkRunFolder(options.out, experimentSettings(options, simulator));
+  if (previous) {
+    const kept = await Deno.readTextFile(join(options.out, CONFIG_FILE)).then(JSON.parse, () => undefined);
+    const wanted = JSON.parse(JSON.stringify(options.config.document));
+    if (kept !== undefined && !isDeepStrictEqual(kept, wanted)) {
+      throw new Error(
+        `${options.out} is a run of another version of ${options.config.source} (its ${CONFIG_FILE} differs): ` +
+          `give a new folder`,
+      );
+    }
+  }
+  return previous;
+}
+
+/**
+ * Record an experiment whose training set was submitted to a cluster (docs/cluster.md): experiment.json with status
+ * `submitted`, which the job after the dataset resumes like any unfinished run. The folder must have passed
+ * checkExperimentFolder; a run recorded there before keeps its start.
+ */
+export async function recordSubmittedExperiment(
+  options: Omit<ExperimentOptions, "runtime">,
+  engine: string,
+): Promise<void> {
+  const path = join(options.out, "experiment.json");
+  const previous = await Deno.readTextFile(path).then((text) => JSON.parse(text) as RunRecord, () => undefined);
+  const now = new Date().toISOString();
+  const record = {
+    ...experimentSettings(options, experimentModel(options.config, options).simulator),
+    ...(options.command ? { command: options.command } : {}),
+    status: "submitted",
+    cluster: engine,
+    started: previous?.started ?? now,
+    submitted: now,
+  };
+  await writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n");
+}
+
+/** An experiment's simulator at its integration step, and its generative model (plus noise with `noise`). */
+export function experimentModel(
+  config: ExperimentConfig,
+  options: Pick<ExperimentOptions, "noise" | "dtMs">,
+): { simulator: Simulator; model: Simulator } {
+  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  return { simulator, model: options.noise ? withObservationNoise(simulator, config.noise) : simulator };
+}
+
+/** The training set an experiment simulates first: its generative model, size, seed and folder. */
+export function experimentDataset(
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+): DatasetRequest {
+  const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
+  return {
+    model: experimentModel(options.config, options).model,
+    n: budget.sims,
+    seed: (options.seed ?? 0) * 100 + STREAM.dataset,
+    dir: join(options.out, "dataset"),
+  };
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<Record<string, unknown>> {
   const { config, out, runtime } = options;
-  const simulator = config.simulator(options.dtMs ?? config.dtMs);
+  const { simulator, model } = experimentModel(config, options);
   const settings = experimentSettings(options, simulator);
   const budget = settings.budget as Budget;
   const seed = settings.seed as number;
   const summaryName = settings.summary as string;
   const flowKind = settings.flow as FlowKind;
-  const model = options.noise ? withObservationNoise(simulator, config.noise) : simulator;
   // Recorded data and the run folder first: a missing recording or a folder holding something else stops the run
   // before it writes or simulates anything.
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
   const previous = await checkExperimentFolder(options, simulator);
+  const datasetRequest = experimentDataset(options);
+  // A dataset of another identity in the folder (other noise, other n...) stops the run before it writes anything.
+  await planDataset(datasetRequest);
   await Deno.mkdir(out, { recursive: true });
   const lock = await RunLock.acquire(out);
   const log = new ProgressLog(out);
@@ -112,17 +182,19 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
   try {
     await writeExperiment();
+    // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
+    await writeFileAtomic(join(out, CONFIG_FILE), JSON.stringify(config.document, null, 2) + "\n");
     if (previous) {
       await log.write("resume", { message: `resuming the ${previous.status} run started ${previous.started}` });
     }
     // 1. Training set.
     const manifest = await simulateDataset({
-      model,
+      ...datasetRequest,
       runtime,
-      n: budget.sims,
-      seed: seed * 100 + STREAM.dataset,
-      dir: join(out, "dataset"),
-      onProgress: (done, total) => done === total && log.write("simulate", { done, total }),
+      onProgress: (done, total) => {
+        options.onSimulate?.(done, total);
+        if (done === total) log.write("simulate", { done, total });
+      },
     });
     const coords = flowCoordinates(model.prior.parameters);
 

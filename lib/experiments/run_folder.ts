@@ -10,6 +10,9 @@ import { isNewOrEmpty } from "../data/atomic.ts";
 import { isLockLive, readRunLock, runInUse } from "./run_lock.ts";
 
 /** The settings that make two runs the same experiment: a resume must match all of them. */
+/** The run folder's self-contained copy of its experiment file. */
+export const CONFIG_FILE = "config.json";
+
 export const IDENTITY_FIELDS = [
   "name",
   "model",

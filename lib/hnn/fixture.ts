@@ -1,5 +1,4 @@
 /** Reading hnn-core reference runs (`data/fixtures/hnn/*.json.gz`, described in its README). */
-import { readTextMaybeGzip } from "../data/gzip.ts";
 import { dataPath } from "../data/paths.ts";
 import type { NetconSource } from "./connectivity.ts";
 import { CELL_TYPES, type CellType, type NetworkSpec } from "./spec.ts";
@@ -31,17 +30,63 @@ export function fixturePath(...segments: string[]): string {
   return dataPath("fixtures", "hnn", ...segments);
 }
 
-/** Parse a JSON file, gzip-compressed when its name ends in `.gz`. */
+/**
+ * Parse a gzip-compressed JSON file. Every failure is one line naming the file and what is wrong with it (missing,
+ * not gzip, truncated or corrupt, not JSON), not the decompressor's or parser's own words.
+ */
 export async function readGzipJson(path: string | URL): Promise<unknown> {
-  return JSON.parse(await readTextMaybeGzip(path));
+  const fail = (why: string) => new Error(`${shownPath(path)}: ${why}`);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    throw fail(error instanceof Deno.errors.NotFound ? "no such file" : `cannot read (${(error as Error).message})`);
+  }
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw fail("not gzip-compressed (no gzip header)");
+  let text: string;
+  try {
+    text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  } catch {
+    throw fail("truncated or corrupt gzip data");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fail(`not JSON once decompressed (${(error as Error).message})`);
+  }
 }
 
+function shownPath(path: string | URL): string {
+  return path instanceof URL ? path.pathname : path;
+}
+
+/** The fields every fixture has, with the JSON type each must be. */
+const REQUIRED_FIELDS = {
+  dt_ms: "number",
+  tstop_ms: "number",
+  gid_ranges: "object",
+  spikes: "object",
+  soma_v_mV: "object",
+} as const;
+
 export async function readFixture(path: string | URL): Promise<HnnFixture> {
-  const data = await readGzipJson(path) as HnnFixture;
-  for (const key of ["dt_ms", "tstop_ms", "gid_ranges", "spikes", "soma_v_mV"] as const) {
-    if (data[key] === undefined) throw new Error(`${path}: not an hnn fixture (no ${key})`);
+  const data = await readGzipJson(path);
+  const name = shownPath(path);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new Error(`${name}: not an hnn fixture (the JSON is not an object)`);
   }
-  return data;
+  const fields = data as Record<string, unknown>;
+  for (const [key, type] of Object.entries(REQUIRED_FIELDS)) {
+    if (fields[key] === undefined) throw new Error(`${name}: not an hnn fixture (no ${key})`);
+    if (typeof fields[key] !== type || fields[key] === null) {
+      throw new Error(`${name}: ${key} is ${JSON.stringify(fields[key])?.slice(0, 40)}, not a JSON ${type}`);
+    }
+  }
+  const spikes = fields.spikes as Record<string, unknown>;
+  if (!Array.isArray(spikes.times_ms) || !Array.isArray(spikes.gids)) {
+    throw new Error(`${name}: spikes must hold the arrays times_ms and gids`);
+  }
+  return data as HnnFixture;
 }
 
 /**

@@ -18,6 +18,8 @@ import { type NetworkSpec, type ResolvedSpec, validateSpec } from "./spec.ts";
 export const SMOOTH_WINDOW_MS = 20;
 /** Device memory one batch may take; the binding limit may cap it further. */
 const BATCH_MEMORY_BYTES = 2 * 2 ** 30;
+/** Progress reports per batch of networks when a caller asks for progress. */
+const PROGRESS_STEPS = 20;
 /** Storage buffers the cell kernel binds (kernels/hnn_cells.wgsl). */
 export const HNN_REQUIRED_LIMITS = { maxStorageBuffersPerShaderStage: 9 };
 
@@ -122,7 +124,9 @@ async function simulateSpec(
     );
     // Progress within a batch: the fraction of its steps done, in parameter sets.
     const onSteps = (steps: number) => options.onProgress?.(start + Math.floor((count * steps) / (net.nSteps + 1)));
-    const outputs = await simulateNetwork(runtime, net, { instances, onSteps });
+    // With a progress callback, about PROGRESS_STEPS submits per batch, so that a long batch reports as it goes.
+    const chunkSteps = options.onProgress ? Math.ceil((net.nSteps + 1) / PROGRESS_STEPS) : undefined;
+    const outputs = await simulateNetwork(runtime, net, { instances, onSteps, chunkSteps });
     const agg = new Float32Array(count * samples);
     outputs.forEach((o, b) => {
       if (o.spikeOverflow > 0) {

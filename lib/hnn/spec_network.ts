@@ -4,6 +4,7 @@
  */
 import { type ConnectionSpec, LOCATIONS, RECEPTORS } from "./network/connections.ts";
 import type { DriveSpec } from "./network/drives.ts";
+import { boundsProblem, type ParameterSpec, Prior, type Scale } from "../prior.ts";
 import { CELL_TYPES, type CellType, SpecError } from "./spec.ts";
 
 /** Drive fields a parameter may set (numbers that change event times, not the drive's structure). */
@@ -29,10 +30,45 @@ export type ParameterTarget =
   /** The named drive's AMPA or NMDA weight onto one target type. */
   | { drive: string; weight: "ampa" | "nmda"; target: CellType };
 
-export interface NetworkParameter {
+/** A parameter's prior: uniform between its bounds on its scale (lib/prior.ts), in the units of what it sets. */
+export interface ParameterPrior {
+  low: number;
+  high: number;
+  scale: Scale;
+  unit?: string;
+}
+
+export interface NetworkParameter extends Partial<ParameterPrior> {
   name: string;
   /** Every field this parameter sets (usually one). */
   sets: ParameterTarget[];
+}
+
+/** The prior of a spec whose parameters all give their bounds; throws naming the first that does not. */
+export function specPrior(parameters: NetworkParameter[], where = "parameters"): Prior {
+  if (parameters.length === 0) throw new SpecError(`${where}: the spec declares no parameters to draw`);
+  return new Prior(parameters.map((p, i): ParameterSpec => {
+    if (p.low === undefined || p.high === undefined) {
+      throw new SpecError(`${where}[${i}] (${p.name}): no prior: give low and high (and scale, unit)`);
+    }
+    return { name: p.name, low: p.low, high: p.high, scale: p.scale ?? "linear", ...(p.unit ? { unit: p.unit } : {}) };
+  }));
+}
+
+/** The optional prior fields of one parameter entry, checked. */
+function parameterPrior(raw: Record<string, unknown>, path: string): Partial<ParameterPrior> {
+  if (raw.low === undefined && raw.high === undefined) {
+    for (const k of ["scale", "unit"]) if (raw[k] !== undefined) throw new SpecError(`${path}.${k} needs low and high`);
+    return {};
+  }
+  const low = num(raw.low, `${path}.low`), high = num(raw.high, `${path}.high`);
+  const scale = raw.scale === undefined ? "linear" : oneOf(raw.scale, ["linear", "log10"] as const, `${path}.scale`);
+  if (raw.unit !== undefined && typeof raw.unit !== "string") throw new SpecError(`${path}.unit must be a string`);
+  const problem = boundsProblem(low, high, scale);
+  if (problem) {
+    throw new SpecError(`${path}.${scale === "log10" && low <= 0 && low < high ? "low" : "high"}: ${problem}`);
+  }
+  return { low, high, scale, ...(raw.unit ? { unit: raw.unit as string } : {}) };
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -207,7 +243,7 @@ export function validateParameters(
   return list(input, "parameters").map((raw, i) => {
     const path = `parameters[${i}]`;
     if (!isRecord(raw)) throw new SpecError(`${path} must be an object`);
-    keys(raw, ["name", "sets"], path);
+    keys(raw, ["name", "sets", "low", "high", "scale", "unit"], path);
     if (typeof raw.name !== "string" || raw.name === "" || names.has(raw.name)) {
       throw new SpecError(`${path}.name must be a name not used before`);
     }
@@ -243,6 +279,6 @@ export function validateParameters(
       return { drive: drive.name, weight, target };
     });
     if (sets.length === 0) throw new SpecError(`${path}.sets must name at least one field`);
-    return { name: raw.name, sets };
+    return { name: raw.name, sets, ...parameterPrior(raw, path) };
   });
 }

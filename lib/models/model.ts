@@ -26,6 +26,11 @@ export interface Simulator {
   readonly requiredLimits?: Record<string, number>;
   /** Integration step (ms) recorded in dataset manifests. */
   readonly dtMs: number;
+  /**
+   * Settings beyond the name, prior, step and time base that change x (observation noise, ...): recorded in dataset
+   * manifests as part of what identifies a dataset.
+   */
+  readonly settings?: Readonly<Record<string, number | string | boolean>>;
   /** Simulate each row of θ (row-major n × prior.dim, in the prior's units); returns x, n × timesMs.length. */
   simulate(runtime: GpuRuntime, theta: Float32Array, options?: SimulateOptions): Promise<Float32Array>;
 }

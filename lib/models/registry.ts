@@ -1,18 +1,26 @@
-/** The simulators the CLI knows by name. */
+/**
+ * The simulators the CLI knows by name: the shipped experiments' (experiments/NAME.json), so that
+ * `simulate --model erp` draws from the very model `experiment --name erp` trains on.
+ */
+import { EXPERIMENT_NAMES, type ExperimentName, EXPERIMENTS } from "../experiments/configs.ts";
 import type { Simulator } from "./model.ts";
-import { hnnBetaModel, hnnErpModel, hnnRcModel } from "../hnn/models.ts";
-import { rcModel } from "./rc.ts";
 
-const MODELS: ReadonlyMap<string, Simulator> = new Map(
-  [rcModel, hnnRcModel, hnnErpModel, hnnBetaModel].map((model) => [model.name, model]),
-);
+/** Earlier names of models, still accepted. */
+export const MODEL_ALIASES: Readonly<Record<string, string>> = { "hnn-erp": "erp", "hnn-beta": "beta" };
 
-export function modelNames(): string[] {
-  return [...MODELS.keys()];
+/** The current name of a model named `name`, old or current. */
+export function canonicalModelName(name: string): string {
+  return MODEL_ALIASES[name] ?? name;
 }
 
-export function getModel(name: string): Simulator {
-  const model = MODELS.get(name);
-  if (!model) throw new Error(`unknown model "${name}" (available: ${modelNames().join(", ")})`);
-  return model;
+export function modelNames(): string[] {
+  return [...EXPERIMENT_NAMES];
+}
+
+/** The model of the shipped experiment `name`, at its integration step or at `dtMs`. */
+export function getModel(name: string, dtMs?: number): Simulator {
+  const key = canonicalModelName(name) as ExperimentName;
+  const config = Object.hasOwn(EXPERIMENTS, key) ? EXPERIMENTS[key] : undefined;
+  if (!config) throw new Error(`unknown model "${name}" (available: ${modelNames().join(", ")})`);
+  return config.simulator(dtMs ?? config.dtMs);
 }

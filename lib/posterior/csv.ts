@@ -2,7 +2,7 @@
  * Numeric CSV in and out: observations (one row of x) and posterior samples. A header row is optional on input
  * (recognised when its first cell is not a number); every other cell must be a finite number.
  */
-import { parse } from "csv-parse/sync";
+import { parseCsvRecords } from "../data/csv.ts";
 
 export interface NumericTable {
   header?: string[];
@@ -12,12 +12,7 @@ export interface NumericTable {
 }
 
 export function parseNumericCsv(text: string, label: string): NumericTable {
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false });
-  } catch (error) {
-    throw new Error(`${label}: not a valid CSV file (${(error as Error).message})`);
-  }
+  const records = parseCsvRecords(text, label);
   const header = records.length > 0 && !isNumber(records[0][0]) ? records.shift() : undefined;
   if (records.length === 0) throw new Error(`${label}: no data rows`);
   const cols = records[0].length;

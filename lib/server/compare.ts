@@ -7,7 +7,7 @@ import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { type ParameterSpec, Prior } from "../prior.ts";
 import { type ObservationRecord, readObservation } from "./observations.ts";
 import { BadRequest } from "./route.ts";
-import type { RunStore } from "./runs.ts";
+import { BadRun, type RunStore } from "./runs.ts";
 
 export interface CompareSide {
   /** `run:obs`, as the page's query and picker name it. */
@@ -20,15 +20,33 @@ export interface CompareSide {
 export interface Choice {
   ref: string;
   label: string;
+  /** Why this observation (or its run) cannot be read; such choices are shown but not picked. */
+  problem?: string;
 }
 
-/** Every observation of every run, for the picker. */
+/** Every observation of every run, for the picker; one that cannot be read is a choice with the problem. */
 export async function observationChoices(store: RunStore): Promise<Choice[]> {
   const choices: Choice[] = [];
+  const bad = (ref: string, error: unknown): Choice => {
+    if (!(error instanceof BadRun)) throw error;
+    return { ref, label: `${ref} (bad: ${error.message})`, problem: error.message };
+  };
   for (const { name } of await store.list()) {
-    for (const id of await store.jsonNames(name, "observations")) {
-      const { observation } = await readObservation(store, name, id);
-      choices.push({ ref: `${name}:${id}`, label: `${name} · ${observation?.label ?? id}` });
+    let ids: string[];
+    try {
+      ids = await store.jsonNames(name, "observations");
+    } catch (error) {
+      choices.push(bad(name, error));
+      continue;
+    }
+    for (const id of ids) {
+      const ref = `${name}:${id}`;
+      try {
+        const { observation } = await readObservation(store, name, id);
+        choices.push({ ref, label: `${name} · ${observation?.label ?? id}` });
+      } catch (error) {
+        choices.push(bad(ref, error));
+      }
     }
   }
   return choices;
@@ -41,7 +59,8 @@ function completeRef(choices: Choice[], ref?: string): string | undefined {
 }
 
 /** The two refs to show: the query's, completed with defaults (a's run's next observation, else another run's). */
-export function pickPair(choices: Choice[], a?: string, b?: string): [string, string] | undefined {
+export function pickPair(all: Choice[], a?: string, b?: string): [string, string] | undefined {
+  const choices = all.filter((c) => !c.problem);
   const first = completeRef(choices, a) ?? choices[0]?.ref;
   if (first === undefined) return undefined;
   const run = first.split(":")[0];

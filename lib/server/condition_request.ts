@@ -12,7 +12,7 @@ import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { prepareRecording, type RecordingProcessing, type RecordingUnits } from "../experiments/recordings.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { readObservation } from "./observations.ts";
-import { BadRequest, type RouteContext } from "./route.ts";
+import { BadRequest, Busy, type RouteContext } from "./route.ts";
 
 /** The largest request body the server reads (the MEG trial averages are about 5 kB). */
 export const MAX_UPLOAD_BYTES = 1 << 20;
@@ -34,8 +34,11 @@ function asBadRequest<T>(what: () => T): T {
   }
 }
 
-const badRequest = (prefix = "") => (error: Error): never => {
-  throw error instanceof BadRequest ? error : new BadRequest(prefix + error.message);
+/** Input errors as 400s; a busy server and an abandoned request keep their own answers. */
+const badRequest = (prefix = "", signal?: AbortSignal) => (error: Error): never => {
+  throw error instanceof BadRequest || error instanceof Busy || signal?.aborted
+    ? error
+    : new BadRequest(prefix + error.message);
 };
 
 /** A recording's preparation as the request's fields give it (`field` reads one; absent or empty: null). */
@@ -157,7 +160,8 @@ export async function conditionRequest(ctx: RouteContext): Promise<ConditionAnsw
       ? { x: resampleWaveform(waveform, run.simulator.timesMs, label), cut: "" }
       : prepareRecording(waveform, run.simulator, processing, label)
   );
-  const result = await ctx.conditioner.condition(run, x, label, { ...CONDITION_DEFAULTS, samples }, processing)
-    .catch(badRequest(`cannot condition on ${label}: `));
+  const options = { ...CONDITION_DEFAULTS, samples }, signal = ctx.request.signal;
+  const result = await ctx.conditioner.condition(run, x, label, options, signal, processing)
+    .catch(badRequest(`cannot condition on ${label}: `, signal));
   return { result, prior: run.parameters, cut };
 }

@@ -11,6 +11,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
 td, th { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; }
 .plots { display: flex; flex-wrap: wrap; gap: 1rem; }
 .missing { color: #888; font-style: italic; }
+.bad { color: #a00; }
 figure { margin: 0; }
 figure h2 { font-size: 0.95rem; font-weight: 600; margin: 0.2rem 0; }
 `;

@@ -2,6 +2,7 @@
 import type { WaveformAxis } from "../experiments/recordings.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
+import { DATASET_MANIFEST, observationRecord } from "./run_records.ts";
 import { NotFound, type RouteContext } from "./route.ts";
 import type { RunStore } from "./runs.ts";
 
@@ -33,8 +34,8 @@ export async function readObservation(store: RunStore, run: string, id?: string)
   id ??= ids[0];
   if (id === undefined) return { ids };
   if (!ids.includes(id)) throw new NotFound(`run ${run} has no observation ${JSON.stringify(id)}`);
-  const observation = await store.json<ObservationRecord>(run, `observations/${id}.json`);
-  const manifest = await store.json<{ prior: ParameterSpec[] }>(run, "dataset/manifest.json");
+  const observation = await store.read(run, observationRecord(id));
+  const manifest = await store.read(run, DATASET_MANIFEST);
   return { ids, id, observation, prior: manifest?.prior };
 }
 

@@ -13,8 +13,11 @@ import { Svg } from "./layout.tsx";
 /** `experiment.json` as lib/experiments/run.ts writes it (only `model` and `status` are sure to be there). */
 export interface ExperimentRecord {
   model: string;
-  /** `interrupted`: experiment.json says running, but its process is gone (lib/experiments/run_folder.ts). */
-  status: "running" | "complete" | "failed" | "interrupted";
+  /**
+   * `interrupted`: experiment.json says running, but its process is gone (lib/experiments/run_folder.ts);
+   * `submitted`: its training set is simulating on a cluster, and a job after it runs the rest (docs/cluster.md).
+   */
+  status: "submitted" | "running" | "complete" | "failed" | "interrupted";
   /** The command line that runs it, and resumes it after an interruption or failure. */
   command?: string;
   name?: ExperimentName;

@@ -32,3 +32,11 @@ export class NotFound extends Error {
 export class BadRequest extends Error {
   override name = "BadRequest";
 }
+
+/** Raised when too much conditioning work is queued; the app answers 503 with Retry-After. */
+export class Busy extends Error {
+  override name = "Busy";
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}

@@ -1,19 +1,46 @@
 /**
  * The report's conditioning service: one GPU runtime and each run's loaded posterior, kept between requests and
  * reloaded when the run's posterior is rewritten. tfjs and the GPU load on the first request only, so the report
- * starts fast and serves runs without them.
+ * starts fast and serves runs without them. A few jobs run at once and a few more wait their turn; beyond that
+ * requests are refused as busy, and a job whose client went away stops between steps.
  */
 import { join } from "node:path";
+import PQueue from "p-queue";
 import type { ConditionedWaveform, RunPosterior } from "../experiments/condition.ts";
 import type { ConditionOptions } from "../experiments/condition_options.ts";
 import type { RecordingUnits } from "../experiments/recordings.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
+import { Busy } from "./route.ts";
 
 type ConditionModule = typeof import("../experiments/condition.ts");
+
+export interface ConditionerLimits {
+  /** Jobs that run at once (they share one GPU, so more only slows each down). */
+  running: number;
+  /** Jobs that may wait for a turn while all run; more are refused as busy. */
+  waiting: number;
+}
+
+export const CONDITIONER_LIMITS: ConditionerLimits = { running: 2, waiting: 8 };
+
+/** What a busy answer asks the client to wait, in seconds: about one queue's worth of jobs on a CPU adapter. */
+const RETRY_AFTER_S = 5;
 
 export class RunConditioner {
   #setup?: Promise<{ runtime: GpuRuntime; condition: ConditionModule }>;
   readonly #runs = new Map<string, { stamp: number; run: Promise<RunPosterior> }>();
+  readonly #queue: PQueue;
+  #running = 0;
+  #completed = 0;
+
+  constructor(readonly limits: ConditionerLimits = CONDITIONER_LIMITS) {
+    this.#queue = new PQueue({ concurrency: limits.running });
+  }
+
+  /** Jobs computing now (an abandoned one until it reaches its next step), waiting, and finished with a result. */
+  get load(): { running: number; waiting: number; completed: number } {
+    return { running: this.#running, waiting: this.#queue.size, completed: this.#completed };
+  }
 
   /** The posterior of the run in folder `dir`; throws, saying what is missing, for a run not trained yet. */
   async run(dir: string): Promise<RunPosterior> {
@@ -31,15 +58,30 @@ export class RunConditioner {
     return await run;
   }
 
+  /** Condition when a turn comes; Busy when too many wait; rejects with `signal`'s reason once it aborts. */
   async condition(
     run: RunPosterior,
     x: Float32Array,
     label: string,
     options: ConditionOptions,
+    signal?: AbortSignal,
     units: RecordingUnits = run.units,
   ): Promise<ConditionedWaveform> {
     const { runtime, condition } = await this.#ready();
-    return await condition.conditionRun(runtime, run, x, label, options, units);
+    if (this.#queue.pending >= this.limits.running && this.#queue.size >= this.limits.waiting) {
+      const jobs = this.#queue.pending + this.#queue.size;
+      throw new Busy(`the report is busy with ${jobs} conditioning jobs: try again in a few seconds`, RETRY_AFTER_S);
+    }
+    return await this.#queue.add(async () => {
+      this.#running++;
+      try {
+        const result = await condition.conditionRun(runtime, run, x, label, options, signal, units);
+        this.#completed++;
+        return result;
+      } finally {
+        this.#running--;
+      }
+    }, { signal });
   }
 
   /** Free the loaded posteriors and the GPU device. */

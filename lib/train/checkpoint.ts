@@ -1,8 +1,16 @@
-/** Training checkpoints: one atomically written file holding the loop's state, current and best weights and Adam's moments. */
+/**
+ * Training checkpoints: one atomically written file holding everything the epoch loop carries from one epoch to the
+ * next — its counters and loss history, the current and best weights, and Adam's step and moments — so a run
+ * resumed from it, in this process or another, ends bit for bit where an uninterrupted run would.
+ */
 import { writeFileAtomic } from "../data/atomic.ts";
 import type { NamedArray } from "../flows/parameters.ts";
+import type { AdamState } from "./adam.ts";
 import { decodeTensorFile, encodeTensorFile } from "./tensor_file.ts";
 import type { EpochReport } from "./trainer.ts";
+
+/** Checkpoints of another layout (an older optimizer's state) are refused rather than misread. */
+export const CHECKPOINT_FORMAT = "neurosbi-checkpoint/2";
 
 export interface LoopState {
   epoch: number;
@@ -15,24 +23,31 @@ export interface LoopState {
 export interface Checkpoint {
   state: LoopState;
   current: NamedArray[];
+  /** Empty while no epoch has lowered the validation loss. */
   best: NamedArray[];
-  optimizer: NamedArray[];
+  adam: AdamState;
 }
 
 interface Meta {
+  format: typeof CHECKPOINT_FORMAT;
   fingerprint: string;
-  state: LoopState;
+  /** The loop state with every loss as text: JSON has no NaN or Infinity, and a loss may be either. */
+  state: string;
+  adamStep: number;
 }
 
-export async function writeCheckpoint(
-  path: string,
-  fingerprint: string,
-  state: LoopState,
-  arrays: Omit<Checkpoint, "state">,
-): Promise<void> {
-  // JSON has no Infinity: a run with no finite validation loss yet stores null.
-  const meta: Meta = { fingerprint, state };
-  await writeFileAtomic(path, encodeTensorFile(meta, { ...arrays }));
+export async function writeCheckpoint(path: string, fingerprint: string, checkpoint: Checkpoint): Promise<void> {
+  const { state, current, best, adam } = checkpoint;
+  const meta: Meta = {
+    format: CHECKPOINT_FORMAT,
+    fingerprint,
+    state: JSON.stringify(state, (_, v) => typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
+    adamStep: adam.step,
+  };
+  await writeFileAtomic(
+    path,
+    encodeTensorFile(meta, { current, best, first_moments: adam.firstMoments, second_moments: adam.secondMoments }),
+  );
 }
 
 /**
@@ -48,15 +63,27 @@ export async function readCheckpoint(path: string, fingerprint: string): Promise
     throw error;
   }
   const { meta, groups } = decodeTensorFile<Meta>(bytes, `checkpoint ${path}`);
+  if (meta?.format !== CHECKPOINT_FORMAT) {
+    throw new Error(`checkpoint ${path} was written by another version of neurosbi; delete it to start over`);
+  }
   if (meta.fingerprint !== fingerprint) {
     throw new Error(`checkpoint ${path} belongs to another run (other data, flow or options); delete it to start over`);
   }
-  meta.state.bestValidationLoss ??= Infinity;
+  let state: LoopState;
+  try {
+    state = JSON.parse(meta.state, (_, v) => v === "NaN" || v === "Infinity" || v === "-Infinity" ? Number(v) : v);
+  } catch {
+    throw new Error(`checkpoint ${path} is corrupt (unreadable loop state); delete it and train again`);
+  }
   return {
-    state: meta.state,
+    state,
     current: groups.current ?? [],
     best: groups.best ?? [],
-    optimizer: groups.optimizer ?? [],
+    adam: {
+      step: meta.adamStep,
+      firstMoments: groups.first_moments ?? [],
+      secondMoments: groups.second_moments ?? [],
+    },
   };
 }
 

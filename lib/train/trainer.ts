@@ -7,6 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import { columnMoments, type Standardization } from "../flows/standardize.ts";
+import { Adam } from "./adam.ts";
+import { clipByGlobalNorm } from "./clip.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
@@ -56,8 +58,13 @@ export async function trainNpe(
   const { train, validation } = splitPairs(pairs, options.validationFraction, options.seed);
   const standardization = standardizationOf(train);
   const flow = new ConditionalFlow(flowConfig, standardization);
-  const optimizer = tf.train.adam(options.learningRate, 0.9, 0.999, 1e-8);
   const variables = flow.parameters.variables;
+  const optimizer = new Adam(variables, {
+    learningRate: options.learningRate,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+  });
   // A run may be resumed with another epoch limit; anything else changed means another run.
   const fingerprint = JSON.stringify({
     flowConfig,
@@ -78,8 +85,8 @@ export async function trainNpe(
   if (resumed) {
     state = resumed.state;
     flow.parameters.assign(resumed.current);
-    best = resumed.best;
-    await optimizer.setWeights(resumed.optimizer.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) })));
+    best = resumed.best.length > 0 ? resumed.best : undefined;
+    optimizer.restore(resumed.adam);
     hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
   }
   const resumedAtEpoch = resumed ? state.epoch : undefined;
@@ -112,15 +119,11 @@ export async function trainNpe(
       };
       state.history.push(report);
       if (hooks.checkpointPath) {
-        const optimizerState = await Promise.all((await optimizer.getWeights()).map(async ({ name, tensor }) => ({
-          name,
-          shape: tensor.shape.slice(),
-          data: new Float32Array(await tensor.data()),
-        })));
-        await writeCheckpoint(hooks.checkpointPath, fingerprint, state, {
+        await writeCheckpoint(hooks.checkpointPath, fingerprint, {
+          state,
           current: await flow.parameters.read(),
           best: best ?? [],
-          optimizer: optimizerState,
+          adam: await optimizer.state(),
         });
       }
       hooks.onEpoch?.(report);
@@ -152,7 +155,7 @@ export async function trainNpe(
 /** One pass over the training rows in a seeded order; returns the mean training loss. */
 async function runEpoch(
   flow: ConditionalFlow,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   variables: tf.Variable[],
   theta: tf.Tensor2D,
   x: tf.Tensor2D,
@@ -167,7 +170,7 @@ async function runEpoch(
     const batchTheta = tf.gather(theta, indices), batchX = tf.gather(x, indices);
     const { value, grads } = tf.variableGrads(() => npeLoss(flow, batchTheta, batchX), variables);
     const clipped = clipByGlobalNorm(grads, options.clipMaxNorm);
-    optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+    optimizer.apply(clipped);
     const next = tf.add(total, tf.mul(value, indices.shape[0]));
     tf.dispose([total, value, indices, batchTheta, batchX, grads, clipped]);
     total = next;
@@ -175,16 +178,6 @@ async function runEpoch(
   const sum = (await total.data())[0];
   total.dispose();
   return sum / rows;
-}
-
-/** PyTorch's clip_grad_norm_: scale all gradients by min(1, max / (‖g‖ + 10⁻⁶)). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const names = Object.keys(grads);
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
-  });
 }
 
 async function meanLoss(flow: ConditionalFlow, theta: tf.Tensor2D, x: tf.Tensor2D, chunk: number): Promise<number> {

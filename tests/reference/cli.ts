@@ -2,8 +2,9 @@
 const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
-export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await new Deno.Command(Deno.execPath(), {
+/** The CLI command with `args`, its output piped; spawn it to watch or kill it mid-run. */
+export function cliCommand(...args: string[]): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--config",
@@ -16,7 +17,13 @@ export async function cli(...args: string[]): Promise<{ code: number; stdout: st
       ...args,
     ],
     env: { NO_COLOR: "1" },
-  }).output();
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const result = await cliCommand(...args).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
 }

@@ -94,3 +94,28 @@ export async function makeDataFolder(): Promise<string> {
 export function waveformCsv(record: { times_ms: number[]; x: number[] }): string {
   return "time_ms,value\n" + record.times_ms.map((t, k) => `${t},${record.x[k]}\n`).join("");
 }
+
+/**
+ * Runs the report must show as bad without breaking the others, beside `makeSyntheticRuns`' rc-small: a truncated
+ * experiment.json, a posterior.json of random bytes, an observation of the wrong shape (next to a good one), and a
+ * plain file where run folders go.
+ */
+export async function addBadRuns(runs: string): Promise<void> {
+  await Deno.mkdir(`${runs}/truncated`);
+  await Deno.writeTextFile(`${runs}/truncated/experiment.json`, '{"model": "rc", "sta');
+  for (const run of ["bad-posterior", "bad-observation"]) {
+    await copyFolder(`${runs}/rc-small`, `${runs}/${run}`);
+  }
+  await Deno.mkdir(`${runs}/bad-posterior/posterior`);
+  await Deno.writeFile(`${runs}/bad-posterior/posterior/posterior.json`, Uint8Array.from([0x7b, 0x00, 0xff, 0x13]));
+  await Deno.writeTextFile(`${runs}/bad-observation/observations/b.json`, JSON.stringify({ label: 3, x: [] }));
+  await Deno.writeTextFile(`${runs}/notes.txt`, "not a run\n");
+}
+
+async function copyFolder(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyFolder(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}

@@ -1,20 +1,33 @@
 import { DIPOLE_COLUMNS, resampleWaveform } from "../../../lib/data/waveform.ts";
 import { CONDITION_DEFAULTS } from "../../../lib/experiments/condition_options.ts";
-import { type ExperimentName, EXPERIMENTS } from "../../../lib/experiments/configs.ts";
-import { AS_X } from "../../../lib/experiments/recordings.ts";
+import { EXPERIMENTS } from "../../../lib/experiments/configs.ts";
+import { DEFAULT_RECORDING_UNITS } from "../../../lib/experiments/experiment_file.ts";
+import type { RecordingUnits } from "../../../lib/experiments/recordings.ts";
 import { type ConditionAnswer, conditionRequest, MAX_UPLOAD_BYTES } from "../../../lib/server/condition_request.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
 import { medianInterval, PairPlot, PredictiveFigure } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
+import { DATASET_MANIFEST, EXPERIMENT, POSTERIOR, RUN_CONFIG } from "../../../lib/server/run_records.ts";
+import type { RunStore } from "../../../lib/server/runs.ts";
+
+/** The recording units conditioning uses (lib/experiments/condition.ts): the run's config.json, else its name's file. */
+async function runRecordingUnits(store: RunStore, run: string): Promise<RecordingUnits> {
+  const config = await store.read(run, RUN_CONFIG);
+  const name = config ? undefined : (await store.read(run, EXPERIMENT))?.name;
+  const byName = name ? EXPERIMENTS[name]?.recordingUnits : undefined;
+  if (byName) return byName;
+  const units = config?.recording_units ?? DEFAULT_RECORDING_UNITS;
+  return { scale: units.scale, smoothMs: units.smooth_ms };
+}
 
 /** Upload or pick a waveform; the form posts back here and works without JavaScript. */
 async function ConditionForm({ params, store, data }: RouteContext) {
   const run = params.run;
-  const times = (await store.json<{ times_ms: number[] }>(run, "dataset/manifest.json"))?.times_ms ?? [];
-  // What empty preparation fields stand for: the run's experiment's units.
-  const experiment = await store.json<{ name: ExperimentName }>(run, "experiment.json");
-  const units = (experiment && EXPERIMENTS[experiment.name]?.recordingUnits) ?? AS_X;
+  const times = (await store.read(run, DATASET_MANIFEST))?.times_ms ?? [];
+  // What empty preparation fields stand for: the units of the run's experiment file (config.json; an older run
+  // without one: the experiment file of its name), as conditioning uses them.
+  const units = await runRecordingUnits(store, run);
   const { ids } = await readObservation(store, run);
   const labels = await Promise.all(ids.map(async (id) => (await readObservation(store, run, id)).observation?.label));
   // A data file the model's time base does not fit is listed, greyed out with the reason.
@@ -134,7 +147,7 @@ function intro(run: string) {
 export default async function ConditionPage(ctx: RouteContext) {
   const run = ctx.params.run;
   await ctx.store.dir(run);
-  const trained = await ctx.store.json(run, "posterior/posterior.json");
+  const trained = await ctx.store.read(run, POSTERIOR);
   return (
     <Layout title={`Condition ${run}`} run={run}>
       {trained

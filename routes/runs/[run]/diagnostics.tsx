@@ -1,14 +1,13 @@
-import type { CoverageCurve } from "../../../lib/diagnostics/coverage.ts";
-import type { SbcResult } from "../../../lib/diagnostics/sbc.ts";
 import { coveragePlot, sbcHistograms } from "../../../lib/plots/diagnostics.ts";
 import { Layout, Svg } from "../../../lib/server/layout.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
+import { COVERAGE, SBC } from "../../../lib/server/run_records.ts";
 
 export default async function Diagnostics({ params, store }: RouteContext) {
   const run = params.run;
   await store.dir(run);
-  const sbc = await store.json<SbcResult>(run, "diagnostics/sbc.json");
-  const coverage = await store.json<CoverageCurve>(run, "diagnostics/coverage.json");
+  const sbc = await store.read(run, SBC);
+  const coverage = await store.read(run, COVERAGE);
   return (
     <Layout title={`Diagnostics of ${run}`} run={run}>
       <h2>Simulation-based calibration</h2>

@@ -1,17 +1,13 @@
-import type { DatasetManifest } from "../../../lib/data/dataset.ts";
-import type { PosteriorManifest } from "../../../lib/posterior/io.ts";
 import { Layout } from "../../../lib/server/layout.tsx";
 import {
   DatasetSection,
-  type ExperimentRecord,
   ExperimentSection,
   ModelSection,
   ResultsSection,
-  type TrainingRecord,
   TrainingSection,
 } from "../../../lib/server/overview.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
-import type { FittedSummary } from "../../../lib/stats/summary.ts";
+import { DATASET_MANIFEST, POSTERIOR, SUMMARY, TRAINING } from "../../../lib/server/run_records.ts";
 
 /** Optional live view: the server-sent progress events, newest last (the page works without it). */
 function liveProgress(run: string): string {
@@ -31,11 +27,11 @@ export default async function Overview({ params, store }: RouteContext) {
   const run = params.run;
   await store.dir(run);
   const [experiment, manifest, training, summary, posterior] = await Promise.all([
-    store.experiment<ExperimentRecord>(run),
-    store.json<DatasetManifest>(run, "dataset/manifest.json"),
-    store.json<TrainingRecord>(run, "training.json"),
-    store.json<FittedSummary>(run, "summary.json"),
-    store.json<PosteriorManifest>(run, "posterior/posterior.json"),
+    store.experiment(run),
+    store.read(run, DATASET_MANIFEST),
+    store.read(run, TRAINING),
+    store.read(run, SUMMARY),
+    store.read(run, POSTERIOR),
   ]);
   return (
     <Layout title={`Run ${run}`} run={run}>
