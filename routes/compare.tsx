@@ -98,6 +98,7 @@ export default async function Compare({ store, url }: RouteContext) {
               predictive={side.observation.predictive}
               x={side.observation.x}
               units={side.observation.units}
+              axis={side.observation.waveform_axis}
               width={560}
             />
           </div>

@@ -160,6 +160,13 @@ conditionTest(
       /<option [^>]*value="data:short.txt" disabled title="short.txt covers 0–170 ms; the model&#39;s time base needs 0–350 ms">/,
     );
     assert.doesNotMatch(page.body, /notes.txt/);
+    // A recording's preparation, empty fields standing for the RC experiment's (x's own units, unsmoothed).
+    assert.match(page.body, /<select name="column"><option [^>]*value="agg">agg<\/option><option [^>]*value="L2">/);
+    for (const field of ["scale", "smooth_ms", "offset_ms", "baseline_from", "baseline_to"]) {
+      assert.match(page.body, new RegExp(`<input type="number" name="${field}"`));
+    }
+    assert.match(page.body, /name="scale" step="any" size="8" placeholder="1"/);
+    assert.match(page.body, /the experiment&#39;s own, scale 1 and no smoothing; no offset, no baseline/);
     assert.match((await get("/runs/rc-small/condition")).body, /No trained posterior yet/);
   },
 );
@@ -216,6 +223,46 @@ conditionTest("server: the condition form posts back a page with the pair plot a
   assert.equal(header, "amp1,amp2,latency");
   assert.equal(rows.length, 1000);
   assert.ok(rows.every((r) => r.split(",").map(Number).every(Number.isFinite)));
+});
+
+conditionTest("server: an hnn-core dipole file is prepared as the form or the query asks", async () => {
+  // time, agg, L2, L5 as Dipole.write writes them, on 100–460 ms: offset −100 puts it on the RC model's 0–350 ms.
+  const l5 = (t: number) => Math.sin((2 * Math.PI * t) / 350);
+  const rows = Array.from({ length: 721 }, (_, k) => 100 + 0.5 * k).map((t) =>
+    [t.toFixed(3), (1 + l5(t - 100)).toFixed(4), "1.0000", (5 + l5(t - 100)).toFixed(4)].join("\t")
+  );
+  const text = rows.join("\n") + "\n";
+  const fields = { column: "L5", scale: "2", offset_ms: "-100", baseline_from: "0", baseline_to: "0.2" };
+  const form = await postForm("/api/runs/rc-tiny/condition?samples=20", {
+    waveform: new File([text], "dpl.txt"),
+    ...fields,
+  });
+  assert.equal(form.status, 200, form.body);
+  const prepared = JSON.parse(form.body);
+  // L5 less its value at 0 ms (the baseline, 5), halved.
+  prepared.x.forEach((x: number, k: number) => assert.ok(Math.abs(x - l5(0.5 * k) / 2) < 1e-4, `sample ${k}: ${x}`));
+  assert.deepEqual(prepared.waveform_axis, {
+    label: "x × 2 (the recording's units; x in mV)",
+    unit: "the recording's units",
+    scale: 2,
+  });
+  const query = await postCsv(text, "?samples=20&column=L2&offset_ms=-100");
+  assert.equal(query.status, 200, query.body);
+  assert.ok(JSON.parse(query.body).x.every((x: number) => x === 1), "the L2 column as it is");
+  const page = await postForm("/runs/rc-tiny/condition", { waveform: new File([text], "dpl.txt"), ...fields });
+  assert.match(page.body, /dpl.txt: used 0–350 ms \(the model&#39;s window\) of its 0–360 ms/);
+  for (
+    const [bad, reason] of [
+      [{ column: "L7" }, /column must be one of agg, L2, L5, not \\"L7\\"/],
+      [{ scale: "0" }, /scale must be a non-zero number/],
+      [{ baseline_from: "0" }, /give both baseline_from and baseline_to/],
+      [{ offset_ms: "20" }, /dpl.txt \(times \+ 20 ms\) covers 120–480 ms; the model's time base needs 0–350 ms/],
+    ] as const
+  ) {
+    const answer = await postForm("/api/runs/rc-tiny/condition", { waveform: new File([text], "dpl.txt"), ...bad });
+    assert.equal(answer.status, 400, answer.body);
+    assert.match(answer.body, reason);
+  }
 });
 
 conditionTest(

@@ -13,6 +13,7 @@ import { experimentClusterOption, registerClusterCommands, withClusterOptions } 
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
 import { checkHostName } from "../server/request_guard.ts";
+import { baselineOption, columnOption, offsetOption, scaleOption, smoothOption } from "./recording_options.ts";
 import { replayCommand } from "./replay.ts";
 import type { RunCheck } from "./diagnose_run.ts";
 import { simulateCommand } from "./simulate.ts";
@@ -161,7 +162,8 @@ export function buildProgram(): Command {
     )
     .option(
       "--data <dir>",
-      "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",
+      "folder of recordings (time ms, value; or hnn-core dipole files) the condition page offers " +
+        "(default: the data folder's meg/)",
     )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
@@ -198,10 +200,16 @@ export function buildProgram(): Command {
     .description("condition a finished experiment run's posterior on a waveform; write samples and predictive bands")
     .requiredOption("--run <dir>", "run folder written by experiment")
     .requiredOption(
-      "--waveform <csv>",
-      "two columns: time (ms), value; resampled onto the model's time base and brought to x's units as the " +
-        "experiment's recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
+      "--waveform <file>",
+      "a recording: two columns, time (ms) and value, or an hnn-core dipole file (Dipole.write: time, agg, L2, L5); " +
+        "cut to the model's window, resampled onto its time base and brought to x's units as the experiment's " +
+        "recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
     )
+    .addOption(columnOption())
+    .addOption(scaleOption())
+    .addOption(smoothOption())
+    .addOption(offsetOption())
+    .addOption(baselineOption())
     .requiredOption("--out <json>", "output: label, times_ms, x, samples, acceptance_rate, predictive (docs/runs.md)")
     .option("--samples <N>", "number of posterior samples", positiveInt, CONDITION_DEFAULTS.samples)
     .option(

@@ -7,6 +7,7 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { dataPath } from "../data/paths.ts";
+import { DIPOLE_COLUMNS } from "../data/waveform.ts";
 import { hnnSimulator } from "../hnn/models.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import { type NetworkSpec, SpecError, validateSpec } from "../hnn/spec.ts";
@@ -64,7 +65,16 @@ const RecordingSchema = z.strictObject({
   data: z.string().min(1).optional().describe("relative to the data folder ($NEUROSBI_DATA or data/)"),
   scale: positive.describe("recording units per unit of x: x = recording / scale"),
   smooth_ms: z.number().nonnegative().describe("Hamming window applied to the recording, as to simulated x"),
+  column: z.enum(DIPOLE_COLUMNS).default("agg").describe("the column of an hnn-core dipole file (time, agg, L2, L5)"),
+  offset_ms: z.number().default(0).describe("added to the file's times to put them on the model's"),
+  baseline_ms: z.tuple([z.number(), z.number()]).refine(([from, to]) => from < to, {
+    message: "from must be before to",
+  })
+    .optional().describe("[from, to] ms after the offset: the recording's mean over it is subtracted first"),
 }).refine((r) => (r.path === undefined) !== (r.data === undefined), { message: "give either path or data" });
+
+/** A file without `recording_units`: uploaded waveforms are x already. */
+export const DEFAULT_RECORDING_UNITS = { scale: 1, smooth_ms: 0 };
 
 export const ExperimentFileSchema = z.strictObject({
   name: name("name"),
@@ -83,7 +93,8 @@ export const ExperimentFileSchema = z.strictObject({
     .refine((b) => b.small ?? b.paper, { message: "give at least one size, small or paper" }),
   observations: z.array(ObservationSchema).default([]),
   recordings: z.array(RecordingSchema).default([]),
-  recording_units: z.strictObject({ scale: positive, smooth_ms: z.number().nonnegative() }).optional(),
+  recording_units: z.strictObject({ scale: positive, smooth_ms: z.number().nonnegative() })
+    .default(DEFAULT_RECORDING_UNITS).describe("how uploaded waveforms map onto x; the default: they are x already"),
 });
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
 
@@ -154,7 +165,16 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
   const recordings: Recording[] = file.recordings.map((r, i) => {
     newId(r.id, `recordings[${i}].id`);
     const path = r.path !== undefined ? resolve(base, r.path) : dataPath(r.data!);
-    return { id: r.id, label: r.label ?? r.id, path, scale: r.scale, smoothMs: r.smooth_ms };
+    return {
+      id: r.id,
+      label: r.label ?? r.id,
+      path,
+      scale: r.scale,
+      smoothMs: r.smooth_ms,
+      column: r.column,
+      offsetMs: r.offset_ms,
+      ...(r.baseline_ms ? { baselineMs: r.baseline_ms } : {}),
+    };
   });
   const budgets: Partial<Record<Size, Budget>> = {};
   for (const size of ["small", "paper"] as const) {
@@ -179,9 +199,7 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
     noise: file.noise_sd * Math.sqrt(3),
     observations,
     ...(recordings.length ? { recordings } : {}),
-    ...(file.recording_units
-      ? { recordingUnits: { scale: file.recording_units.scale, smoothMs: file.recording_units.smooth_ms } }
-      : {}),
+    recordingUnits: { scale: file.recording_units.scale, smoothMs: file.recording_units.smooth_ms },
     budgets,
     source,
     document: {

@@ -46,8 +46,8 @@ export interface ExperimentConfig {
   observations: { id: string; label: string; unit: number[] }[];
   /** Recorded waveforms conditioned on like the simulated points (each costs predictiveSims simulations). */
   recordings?: Recording[];
-  /** How any recorded waveform of this experiment maps onto x (uploads in the report too); none: already x. */
-  recordingUnits?: RecordingUnits;
+  /** How any recorded waveform of this experiment maps onto x (uploads in the report too); scale 1, no smoothing: already x. */
+  recordingUnits: RecordingUnits;
   /** The budget of each size the file gives. */
   budgets: Partial<Record<Size, Budget>>;
   /** The experiment file this came from. */

@@ -33,6 +33,7 @@ export const rcModel: Simulator = {
   description: "RC circuit, dV/dt = (E - V + R I(t))/tau, two square pulses (Tolley et al. 2023)",
   prior: rcPrior,
   timesMs: Float64Array.from({ length: samples }, (_, k) => k * RC_CONSTANTS.sampleDtMs),
+  xUnit: "mV",
   dtMs: RC_CONSTANTS.sampleDtMs,
   simulate: simulateRc,
 };

@@ -3,6 +3,7 @@ import { marginalQuantiles } from "../diagnostics/recovery.ts";
 import { sdRatios, WIDE_POSTERIOR_RATIO } from "../diagnostics/shrinkage.ts";
 import { shareInside } from "../plots/run_figures.ts";
 import { type PairBounds, pairPlotCells, type PredictiveBands, predictivePlot } from "../plots/posterior.ts";
+import type { WaveformAxis } from "../experiments/recordings.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { Svg } from "./layout.tsx";
 
@@ -23,12 +24,29 @@ export function PairPlot(
 
 /** The waveform against the posterior-predictive bands, with a caption that says what is drawn. */
 export function PredictiveFigure(
-  props: { predictive?: PredictiveBands & { smoothing_ms?: number }; x: number[]; units?: string; width?: number },
+  props: {
+    predictive?: PredictiveBands & { smoothing_ms?: number };
+    x: number[];
+    /** The record's axis (values × its scale); older records name their units only. */
+    axis?: WaveformAxis;
+    units?: string;
+    width?: number;
+  },
 ) {
   if (!props.predictive) return <p class="missing">No posterior-predictive simulations yet.</p>;
+  const k = props.axis?.scale ?? 1, scaled = (values: number[]) => values.map((v) => v * k);
+  const { times_ms, q025, q25, q50, q75, q975 } = props.predictive;
+  const bands = {
+    times_ms,
+    q025: scaled(q025),
+    q25: scaled(q25),
+    q50: scaled(q50),
+    q75: scaled(q75),
+    q975: scaled(q975),
+  };
   return (
     <figure>
-      <Svg svg={predictivePlot(props.predictive, props.x, props.units ?? "x", props.width)} />
+      <Svg svg={predictivePlot(bands, scaled(props.x), props.axis?.label ?? props.units ?? "x", props.width)} />
       <figcaption>
         Black: the observation. Blue: median, 50% and 95% bands of {simulationCount(props.predictive)}{" "}
         from posterior samples{smoothingText(props.predictive)}.

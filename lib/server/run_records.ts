@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { DatasetManifest } from "../data/dataset.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import type { RecoveryEstimates, SbcRecord } from "../plots/diagnostics.ts";
+import { CONFIG_FILE } from "../experiments/run_folder.ts";
 import type { PosteriorManifest } from "../posterior/io.ts";
 import type { FittedSummary } from "../stats/summary.ts";
 import type { ObservationRecord } from "./observations.ts";
@@ -113,6 +114,14 @@ export const RECOVERY = record<Partial<RecoveryEstimates>>(
   }),
 );
 
+/** The run's own experiment file (lib/experiments/types.ts `document`); runs made before it was kept have none. */
+export const RUN_CONFIG = record<{ recording_units?: { scale: number; smooth_ms: number } }>(
+  CONFIG_FILE,
+  z.looseObject({
+    recording_units: z.looseObject({ scale: z.number(), smooth_ms: z.number() }).optional(),
+  }),
+);
+
 /** `observations/<id>.json`. */
 export function observationRecord(id: string): RunRecord<ObservationRecord> {
   return record(
@@ -125,6 +134,7 @@ export function observationRecord(id: string): RunRecord<ObservationRecord> {
       theta_true: numbers.optional(),
       predictive: bands.optional(),
       units: z.string().optional(),
+      waveform_axis: z.looseObject({ label: z.string(), unit: z.string(), scale: z.number() }).optional(),
     }),
   );
 }

@@ -24,7 +24,12 @@ export default async function Waveforms(ctx: RouteContext) {
       {!observation || !id ? <p class="missing">No observations conditioned on yet.</p> : (
         <>
           <h2>{observation.label}</h2>
-          <PredictiveFigure predictive={predictive} x={observation.x} units={observation.units} />
+          <PredictiveFigure
+            predictive={predictive}
+            x={observation.x}
+            units={observation.units}
+            axis={observation.waveform_axis}
+          />
           {observation.predictive && (
             <a class="download" href={`/runs/${run}/figures/${FIGURE.predictive(id)}.svg`} download>SVG</a>
           )}
