@@ -16,8 +16,8 @@ export type { Dataset, DatasetManifest, SimulateDatasetOptions } from "./lib/dat
 export { decodeNpy, decodeNpyFloat64, encodeNpy } from "./lib/data/npy.ts";
 export type { Matrix } from "./lib/data/npy.ts";
 export { parseThetaCsv } from "./lib/data/theta_csv.ts";
-export { parseWaveform, resampleWaveform } from "./lib/data/waveform.ts";
-export type { Waveform } from "./lib/data/waveform.ts";
+export { DIPOLE_COLUMNS, parseWaveform, resampleWaveform } from "./lib/data/waveform.ts";
+export type { DipoleColumn, Waveform } from "./lib/data/waveform.ts";
 
 // HNN: network specs (docs/hnn-spec.md), simulation, replay of hnn-core fixtures, hnn-core JSON import.
 export { SpecError, validateSpec } from "./lib/hnn/spec.ts";
@@ -68,6 +68,13 @@ export {
 export { runPlan } from "./lib/experiments/plan.ts";
 export { runExperiment } from "./lib/experiments/run.ts";
 export { calibrate, gridCheck, withObservationNoise } from "./lib/experiments/checks.ts";
-export { loadRecording, recordingAsObservation } from "./lib/experiments/recordings.ts";
+export { loadRecording, prepareRecording, recordingAsObservation, waveformAxis } from "./lib/experiments/recordings.ts";
+export type {
+  PreparedRecording,
+  Recording,
+  RecordingProcessing,
+  RecordingUnits,
+  WaveformAxis,
+} from "./lib/experiments/recordings.ts";
 export { conditionRun, loadRunPosterior } from "./lib/experiments/condition.ts";
 export { c2st } from "./lib/diagnostics/c2st.ts";

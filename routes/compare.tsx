@@ -77,8 +77,8 @@ export default async function Compare({ store, url }: RouteContext) {
         {parameters.map((p, j) => (
           <tr key={p.name}>
             <td>{p.unit ? `${p.name} (${p.unit})` : p.name}</td>
-            <td>{medianInterval(samples.a, j)}</td>
-            <td>{medianInterval(samples.b, j)}</td>
+            <td>{medianInterval(samples.a, j, p.unit)}</td>
+            <td>{medianInterval(samples.b, j, p.unit)}</td>
             <td>{ovl[j].toFixed(3)}</td>
           </tr>
         ))}
@@ -98,6 +98,7 @@ export default async function Compare({ store, url }: RouteContext) {
               predictive={side.observation.predictive}
               x={side.observation.x}
               units={side.observation.units}
+              axis={side.observation.waveform_axis}
               width={560}
             />
           </div>

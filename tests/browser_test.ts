@@ -31,6 +31,9 @@ Deno.test({
         ["/runs/rc-small/posterior", 3],
         ["/runs/rc-small/diagnostics", 3],
         ["/runs/rc-tiny", 1],
+        // Rank histograms, ECDF differences, both coverages and the recovery scatters.
+        ["/runs/rc-tiny/diagnostics", 11],
+        ["/runs/rc-tiny/posterior?obs=latency-0&bounds=prior", 6],
         ["/runs/rc-tiny/condition", 0],
         ["/compare?a=rc-tiny", 3 + 2],
         ["/runs/no-such-run", 0],
@@ -47,6 +50,20 @@ Deno.test({
         assert.ok((await page.locator("main svg").count()) >= svgs, `${path}: at least ${svgs} plots`);
         await shoot(path.replace(/[/?=]/g, "_") || "_");
       }
+
+      // Downloads: the posterior's samples as CSV and a figure as SVG, with the file names the server gives them.
+      await page.goto(`${base}/runs/rc-tiny/posterior?obs=latency-0`);
+      const [samples] = await Promise.all([page.waitForEvent("download"), page.click("text=samples (CSV)")]);
+      assert.equal(samples.suggestedFilename(), "rc-tiny-latency-0-samples.csv");
+      const rows = (await Deno.readTextFile(await samples.path())).trimEnd().split("\n");
+      assert.equal(rows[0], "amp1,amp2,latency");
+      assert.equal(rows.length, 1 + 200, "a header and the observation's 200 samples");
+      await page.goto(`${base}/runs/rc-tiny/diagnostics`);
+      const ecdf = page.locator('a.download[href$="sbc-ecdf-amp1.svg"]');
+      const [figure] = await Promise.all([page.waitForEvent("download"), ecdf.click()]);
+      assert.equal(figure.suggestedFilename(), "rc-tiny-sbc-ecdf-amp1.svg");
+      assert.match(await Deno.readTextFile(await figure.path()), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(await page.locator("main").textContent() ?? "", /The grey band is simultaneous/);
 
       const csv = waveformCsv(JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-37.5.json`)));
       await page.goto(`${base}/runs/rc-tiny/condition`);

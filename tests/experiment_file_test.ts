@@ -8,10 +8,12 @@ import { join } from "node:path";
 import { EXPERIMENT_NAMES, experimentFilePath, EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/experiments/experiment_file.ts";
 import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
+import { loadRecording, type Recording } from "../lib/experiments/recordings.ts";
 import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
 import { fixturePath } from "../lib/hnn/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
 import { validateSpec } from "../lib/hnn/spec.ts";
+import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
 import { Prior } from "../lib/prior.ts";
 import { seededUniform } from "../lib/random.ts";
@@ -127,6 +129,13 @@ Deno.test("experiment files: the old model names are aliases of the experiments'
   assert.throws(() => getModel("constructor"), /unknown model "constructor"/);
 });
 
+Deno.test("experiment files: the rc experiment's prior is the rc model's, units included", () => {
+  // `simulate --model rc` and `experiment --name rc` write the same prior into their datasets.
+  const fromFile = getModel("rc").prior.toJSON();
+  assert.deepEqual(fromFile, rcModel.prior.toJSON());
+  assert.deepEqual(rcModel.prior.parameters.map((p) => p.unit), ["mV", "mV", "ms"]);
+});
+
 Deno.test("experiment files: a plan counts the simulations of each stage as the runner makes them", () => {
   const erp = EXPERIMENTS.erp, budget = erp.budgets.small!;
   const plan = runPlan(erp, budget, erp.simulator(0.5));
@@ -186,6 +195,16 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
     /^ExperimentFileError: \S+experiment\.json: observations\[0\]\.unit: needs 2 values \(drive_time, drive_weight\)$/,
   ],
   [
+    "a recording's baseline window that ends before it starts",
+    userExperiment({ recordings: [{ id: "rec", path: "rec.txt", scale: 1, smooth_ms: 0, baseline_ms: [0, -50] }] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]\.baseline_ms: from must be before to$/,
+  ],
+  [
+    "a recording's column that hnn-core files do not have",
+    userExperiment({ recordings: [{ id: "rec", path: "rec.txt", scale: 1, smooth_ms: 0, column: "L4" }] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]\.column: .*"agg"\|"L2"\|"L5"/,
+  ],
+  [
     "no network",
     userExperiment({ network: undefined }),
     /^ExperimentFileError: \S+experiment\.json: network: give a network \(or a built-in model\)$/,
@@ -206,6 +225,11 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
     /^ExperimentFileError: \S+experiment\.json: recordings\[0\]: give one of path, data or events$/,
   ],
   [
+    "beta events with a file's baseline",
+    userExperiment({ recordings: [{ ...betaEvents("deep"), baseline_ms: [20, 25] }] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]: events are placed by events\.trough_ms: give no column, offset_ms or baseline_ms$/,
+  ],
+  [
     "a recording pair naming no recording",
     userExperiment({ recordings: [betaEvents("deep")], recording_pairs: [["deep", "shallow"]] }),
     /^ExperimentFileError: \S+experiment\.json: recording_pairs\[0\]\[1\]: "shallow" is not one of the recordings \(deep\)$/,
@@ -217,6 +241,35 @@ for (const [what, experiment, message] of BAD) {
     assert.throws(() => loadExperimentFile(path), message);
   });
 }
+
+Deno.test("experiment files: a recording's column, offset and baseline reach the run's conditioning", async () => {
+  const folder = join(dir, "dipole-recording");
+  const recording = { id: "rec", path: "dpl.txt", scale: 2, smooth_ms: 0, column: "L5", offset_ms: -10 };
+  const path = await writeUserFiles(
+    folder,
+    userExperiment({
+      recordings: [recording, { ...recording, id: "corrected", baseline_ms: [-10, -5] }],
+      recording_units: { scale: 2, smooth_ms: 0 },
+    }),
+  );
+  // time, agg, L2, L5 from -10 to 70 ms with L5 = 8 + t/10: on the model's times (t - 10), x = (9 + t/10) ÷ 2.
+  const rows = Array.from({ length: 81 }, (_, k) => k - 10).map((t) => `${t} 0 0 ${8 + t / 10}`);
+  await Deno.writeTextFile(join(folder, "dpl.txt"), rows.join("\n"));
+  const config = loadExperimentFile(path);
+  assert.deepEqual(
+    (config.recordings as Recording[]).map(({ column, offsetMs, baselineMs }) => [column, offsetMs, baselineMs]),
+    [["L5", -10, undefined], ["L5", -10, [-10, -5]]],
+  );
+  assert.deepEqual(config.recordingUnits, { scale: 2, smoothMs: 0 });
+  const simulator = config.simulator(config.dtMs);
+  const [plain, corrected] = await Promise.all(config.recordings!.map((r) => loadRecording(r, simulator)));
+  const at = (x: Float32Array, t: number) => x[simulator.timesMs.indexOf(t)];
+  assert.ok(Math.abs(at(plain, 20) - 5.5) < 1e-5, `x(20 ms) = ${at(plain, 20)}`);
+  // The baseline (-10 to -5 ms on the model's times: mean L5 9 - 0.75) is subtracted before the ÷ 2.
+  assert.ok(Math.abs(at(corrected, 20) - (11 - 8.25) / 2) < 1e-5, `x(20 ms) = ${at(corrected, 20)}`);
+  // A file without recording_units: uploads are x already.
+  assert.deepEqual(experimentFromJson(userExperiment(), path).recordingUnits, { scale: 1, smoothMs: 0 });
+});
 
 Deno.test("experiment files: a recording that does not cover the model's window is refused naming it", async () => {
   const folder = join(dir, "short-recording");

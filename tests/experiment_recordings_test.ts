@@ -1,8 +1,9 @@
 /**
  * The runner conditions on an experiment's recorded data like on its simulated points: a tiny RC run (the ERP
  * experiment's MEG path, minus the hour of HNN simulation) with two "recordings" written in other units (×10) and on
- * a coarser time base (1.5 ms) than the model's, so that loading, resampling, rescaling, conditioning and the
- * overlap of the two posteriors are all on the way.
+ * a coarser time base (1.5 ms) than the model's, the second also 20 ms late in its file and on an offset of 3 (undone
+ * by the recording's time offset and baseline), so that loading, shifting, baseline correction, resampling,
+ * rescaling, conditioning and the overlap of the two posteriors are all on the way.
  */
 import assert from "node:assert/strict";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
@@ -13,7 +14,7 @@ import { rcModel } from "../lib/models/rc.ts";
 import { useBackend } from "../lib/tf/backend.ts";
 import { TINY_BUDGET, TINY_EPOCHS } from "./reference/tiny_run.ts";
 
-const SCALE = 10, STEP_MS = 1.5;
+const SCALE = 10, STEP_MS = 1.5, LATE_MS = 20, OFFSET = 3;
 
 Deno.test({
   name: "experiment: recorded waveforms are resampled, rescaled, conditioned on and compared",
@@ -34,10 +35,15 @@ Deno.test({
         path: `${dir}/${id}.txt`,
         scale: SCALE,
         smoothMs: 0,
+        // The circuit rests at 0 before its first pulse at 200 ms: the mean over 0–100 ms is the file's offset.
+        ...(id === "late" ? { offsetMs: -LATE_MS, baselineMs: [0, 100] as [number, number] } : {}),
       }));
       for (const [r, rec] of recordings.entries()) {
         const lines = [];
-        for (let k = 0; k < t; k += every) lines.push(`${rcModel.timesMs[k]} ${SCALE * truth[r * t + k]}`);
+        const [shift, offset] = r === 1 ? [LATE_MS, OFFSET] : [0, 0];
+        for (let k = 0; k < t; k += every) {
+          lines.push(`${rcModel.timesMs[k] + shift} ${SCALE * truth[r * t + k] + offset}`);
+        }
         await Deno.writeTextFile(rec.path, lines.join("\n") + "\n");
       }
       const out = `${dir}/run`;
@@ -62,7 +68,19 @@ Deno.test({
         assert.ok(obs.samples.every((s: number[]) => s[2] >= -75 && s[2] <= 75), "samples inside the prior");
         assert.equal(obs.predictive.q50.length, t);
         assert.ok(obs.predictive_rmse > 0);
-        assert.deepEqual(obs.recording, { path: rec.path, scale: SCALE, smoothing_ms: 0 });
+        assert.deepEqual(obs.recording, {
+          path: rec.path,
+          column: "agg",
+          scale: SCALE,
+          smoothing_ms: 0,
+          offset_ms: rec.offsetMs ?? 0,
+          baseline_ms: rec.baselineMs ?? null,
+        });
+        assert.deepEqual(obs.waveform_axis, {
+          label: "x × 10 (the recording's units; x in mV)",
+          unit: "the recording's units",
+          scale: SCALE,
+        });
       }
       const overlap = await read("diagnostics/overlap.json");
       assert.deepEqual(overlap.recordings.map((o: { parameter: string }) => o.parameter), rcModel.prior.names);

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { pairPlotCells, predictiveBands, predictivePlot, viewDomain } from "../lib/plots/posterior.ts";
+import { sbcHistograms } from "../lib/plots/diagnostics.ts";
+import { seededUniform } from "../lib/random.ts";
 
 Deno.test("plots: predictive bands are pointwise quantiles (numpy's linear interpolation)", () => {
   // Five simulations of two samples: column 0 is 0..4, column 1 is 10, 20, ..., 50.
@@ -40,4 +42,72 @@ Deno.test("plots: a sharp posterior is shown zoomed (central 99% padded by half)
   const log = { name: "w", low: 1e-4, high: 1e-3, scale: "log10" as const };
   const [llo, lhi] = viewDomain(Array.from({ length: 101 }, () => 3e-4), log);
   assert.ok(llo < 3e-4 && lhi > 3e-4 && llo > 1e-4 && lhi < 1e-3, `${llo}, ${lhi}`);
+});
+
+/** `n` draws of a standard bivariate normal with correlation `rho`, from a fixed seed (Box–Muller). */
+function correlatedNormals(n: number, rho: number, seed: number): [number, number][] {
+  const u = seededUniform(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  return Array.from({ length: n }, () => {
+    const a = normal(), b = normal();
+    return [a, rho * a + Math.sqrt(1 - rho * rho) * b];
+  });
+}
+
+/** Pixel coordinates of a cell's sample dots and of its contour lines' vertices. */
+function cellGeometry(svg: string) {
+  const dots = [...svg.matchAll(/<circle [^>]*>/g)].map((m) =>
+    [/cx="([^"]+)"/, /cy="([^"]+)"/].map((r) => +r.exec(m[0])![1])
+  );
+  const lines = [...svg.matchAll(/aria-label="(?:line|density)"[^>]*>(.*?)<\/g>/gs)].flatMap((g) =>
+    [...g[1].matchAll(/ d="([^"]+)"/g)].flatMap((d) =>
+      [...d[1].matchAll(/(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)/g)].map((m) => [+m[1], +m[2]])
+    )
+  );
+  return { dots, lines };
+}
+
+Deno.test("plots: the joint density of a ridge (correlation 0.993) is as narrow as the samples across it", () => {
+  const prior = ["amp1", "amp2"].map((name) => ({ name, low: 0, high: 1, scale: "linear" as const, unit: "mV" }));
+  const samples = correlatedNormals(1000, 0.993, 3).map(([a, b]) => [0.3 + 0.05 * a, 0.5 + 0.05 * b]);
+  const { dots, lines } = cellGeometry(pairPlotCells(prior, samples)[2]);
+  assert.equal(dots.length, 1000);
+  assert.ok(lines.length > 20, "contours are drawn");
+  // The ridge's direction and spread in pixels, from the drawn dots themselves.
+  const mean = [0, 1].map((k) => dots.reduce((s, p) => s + p[k], 0) / dots.length);
+  const cov = (a: number, b: number) =>
+    dots.reduce((s, p) => s + (p[a] - mean[a]) * (p[b] - mean[b]), 0) / (dots.length - 1);
+  const [sxx, sxy, syy] = [cov(0, 0), cov(0, 1), cov(1, 1)];
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  const along = [Math.cos(angle), Math.sin(angle)], across = [-along[1], along[0]];
+  const project = (p: number[], dir: number[]) => (p[0] - mean[0]) * dir[0] + (p[1] - mean[1]) * dir[1];
+  const sd = (dir: number[]) => Math.sqrt(dots.reduce((s, p) => s + project(p, dir) ** 2, 0) / (dots.length - 1));
+  const sdAcross = sd(across), sdAlong = sd(along);
+  assert.ok(sdAlong > 10 * sdAcross, `a ridge: sd ${sdAlong} along, ${sdAcross} across`);
+  // The 90% region of a normal reaches 2.15 sd from its centre; the kernel widens it by √(1 + n^(-1/3)) ≈ 1.05.
+  const widest = Math.max(...lines.map((p) => Math.abs(project(p, across))));
+  assert.ok(widest < 3.2 * sdAcross, `contours reach ${widest} px across the ridge, samples' sd is ${sdAcross} px`);
+  const longest = Math.max(...lines.map((p) => Math.abs(project(p, along))));
+  assert.ok(longest > 1.8 * sdAlong && longest < 3.2 * sdAlong, `contours reach ${longest} px along, sd ${sdAlong}`);
+});
+
+Deno.test("plots: the pair plot spans the prior's bounds when asked, the samples' region by default", () => {
+  const prior = [{ name: "a", low: 0, high: 1, scale: "linear" as const, unit: "ms" }];
+  const sharp = Array.from({ length: 200 }, (_, i) => [0.4 + 0.02 * (i / 199)]);
+  const ticks = (svg: string) => [...svg.matchAll(/<text[^>]*>([\d.]+)<\/text>/g)].map((m) => +m[1]);
+  assert.ok(Math.max(...ticks(pairPlotCells(prior, sharp)[0])) < 0.5);
+  assert.equal(Math.max(...ticks(pairPlotCells(prior, sharp, undefined, "prior")[0])), 1);
+});
+
+Deno.test("plots: a titled plot is one SVG file: the title inside, every bar a sibling of the others", () => {
+  const svg = sbcHistograms({
+    parameters: ["a"],
+    histogram: { bins: 4, counts: [[5, 6, 7, 8]], band: [2, 9] },
+    ks: [{ statistic: 0.1, pValue: 0.5, rejected: false }],
+  })[0];
+  assert.match(svg, /^<svg[^>]*viewBox="0 0 320 222"/, "the plot's 200 px and a 22 px title line");
+  assert.match(svg, /<text [^>]*>a: KS p = 0.500<\/text>/);
+  assert.equal(svg.match(/<rect /g)?.length, 1 + 4, "the band and four bars");
+  assert.doesNotMatch(svg, /<\/rect>/, "no bar nested in another");
+  assert.doesNotMatch(svg, /<figure|<h2/);
 });

@@ -4,6 +4,7 @@
  * Requests go to a real server on 127.0.0.1.
  */
 import assert from "node:assert/strict";
+import { cli } from "./reference/cli.ts";
 import { addBadRuns, makeSyntheticRuns } from "./reference/synthetic_runs.ts";
 import { rawRequest, startServer } from "./reference/live_server.ts";
 
@@ -103,6 +104,65 @@ Deno.test("report: compare lists a bad observation as not selectable and compare
     assert.equal(asked.status, 500);
     assert.match(asked.body, /observations\/b.json is not a valid record/);
   }));
+
+Deno.test("report: a figure or samples download reads only its own files, so only those of a bad file fail", async () => {
+  // bad-sbc: rc-small with SBC ranks that are not numbers.
+  const run = `${runs}/bad-sbc`;
+  for (const folder of ["dataset", "diagnostics", "observations"]) {
+    await Deno.mkdir(`${run}/${folder}`, { recursive: true });
+  }
+  for (const file of ["experiment.json", "dataset/manifest.json", "observations/a.json"]) {
+    await Deno.copyFile(`${runs}/rc-small/${file}`, `${run}/${file}`);
+  }
+  const sbc = JSON.parse(await Deno.readTextFile(`${runs}/rc-small/diagnostics/sbc.json`));
+  await Deno.writeTextFile(`${run}/diagnostics/sbc.json`, JSON.stringify({ ...sbc, ranks: ["0", "1"] }));
+  try {
+    await withServer(async (origin) => {
+      const bad: [string, RegExp][] = [
+        ["/runs/bad-observation/figures/posterior-b.svg", /observations\/b.json is not a valid record \(label: /],
+        ["/runs/bad-observation/samples/b.csv", /observations\/b.json is not a valid record \(label: /],
+        ["/runs/bad-sbc/diagnostics", /diagnostics\/sbc.json is not a valid record \(ranks.0: .*expected number/],
+        ["/runs/bad-sbc/figures/sbc-histogram-amp1.svg", /diagnostics\/sbc.json is not a valid record/],
+      ];
+      for (const [path, reason] of bad) {
+        const page = await get(origin + path);
+        assert.equal(page.status, 500, path);
+        assert.match(page.body, /<h1>Bad run<\/h1>/, path);
+        assert.match(page.body, reason, path);
+      }
+      const good: [string, RegExp][] = [
+        ["/runs/bad-observation/diagnostics", /text\/html/],
+        ["/runs/bad-observation/figures/sbc-histogram-amp1.svg", /image\/svg\+xml/],
+        ["/runs/bad-observation/figures/posterior-a.svg", /image\/svg\+xml/],
+        ["/runs/bad-observation/samples/a.csv", /text\/csv/],
+        ["/runs/bad-sbc/figures/posterior-a.svg", /image\/svg\+xml/],
+        ["/runs/bad-sbc/waveforms?obs=a", /text\/html/],
+      ];
+      for (const [path, type] of good) {
+        const page = await get(origin + path);
+        assert.equal(page.status, 200, path);
+        assert.match(page.type, type, path);
+      }
+    });
+  } finally {
+    await Deno.remove(run, { recursive: true });
+  }
+});
+
+Deno.test("report: `cli export` of a run with a bad file fails with one line naming it and writes nothing", async () => {
+  const out = await Deno.makeTempDir({ prefix: "neurosbi-export-" });
+  try {
+    const refused = await cli("export", "--run", `${runs}/bad-observation`, "--out", `${out}/report`);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr.trim(),
+      /^error: run bad-observation: observations\/b.json is not a valid record \(label: [^\n]+\)$/,
+    );
+    assert.deepEqual([...Deno.readDirSync(out)], [], "no folder, not even a partial one");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
 
 Deno.test("report: a plain file in the runs folder is not found, as a page and through the API", () =>
   withServer(async (origin) => {

@@ -8,6 +8,7 @@ import { createApp } from "../lib/server/app.tsx";
 import { RunConditioner } from "../lib/server/run_conditioner.ts";
 import { startServer } from "./reference/live_server.ts";
 import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
+import { cli } from "./reference/cli.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const runs = await makeSyntheticRuns();
@@ -159,6 +160,13 @@ conditionTest(
       /<option [^>]*value="data:short.txt" disabled title="short.txt covers 0–170 ms; the model&#39;s time base needs 0–350 ms">/,
     );
     assert.doesNotMatch(page.body, /notes.txt/);
+    // A recording's preparation, empty fields standing for the RC experiment's (x's own units, unsmoothed).
+    assert.match(page.body, /<select name="column"><option [^>]*value="agg">agg<\/option><option [^>]*value="L2">/);
+    for (const field of ["scale", "smooth_ms", "offset_ms", "baseline_from", "baseline_to"]) {
+      assert.match(page.body, new RegExp(`<input type="number" name="${field}"`));
+    }
+    assert.match(page.body, /name="scale" step="any" size="8" placeholder="1"/);
+    assert.match(page.body, /the experiment&#39;s own, scale 1 and no smoothing; no offset, no baseline/);
     assert.match((await get("/runs/rc-small/condition")).body, /No trained posterior yet/);
   },
 );
@@ -202,9 +210,59 @@ conditionTest("server: the condition form posts back a page with the pair plot a
   assert.match(page.type, /text\/html/);
   assert.match(page.body, /<h1>rc-tiny conditioned on recording.csv<\/h1>/);
   assert.match(page.body, /1000 posterior samples in the prior&#39;s units/);
-  assert.match(page.body, /<td>latency \(ms\)<\/td><td>-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]<\/td>/);
-  assert.equal(page.body.match(/<svg/g)?.length, 7, "6 pair-plot cells + the predictive bands");
+  assert.match(page.body, /<td>latency \(ms\)<\/td><td>-?[\d.]+ \[-?[\d.]+, -?[\d.]+\] ms<\/td><td>[\d.]+<\/td>/);
+  assert.equal(page.body.match(/<svg/g)?.length, 8, "6 pair-plot cells, the predictive and the prior's bands");
+  assert.match(page.body, /<h2>Prior-predictive check<\/h2>/);
+  assert.match(page.body, /bands of 1000 simulations\s+of the run&#39;s dataset/);
+  assert.match(page.body, /The recording lies\s+inside the 95% band at \d+% of its time points/);
   assert.match(page.body, /Condition on another waveform/);
+  const link = /<a href="data:text\/csv;charset=utf-8,([^"]+)" download="rc-tiny-recording-samples.csv">/.exec(
+    page.body,
+  );
+  const [header, ...rows] = decodeURIComponent(link![1]).trimEnd().split("\n");
+  assert.equal(header, "amp1,amp2,latency");
+  assert.equal(rows.length, 1000);
+  assert.ok(rows.every((r) => r.split(",").map(Number).every(Number.isFinite)));
+});
+
+conditionTest("server: an hnn-core dipole file is prepared as the form or the query asks", async () => {
+  // time, agg, L2, L5 as Dipole.write writes them, on 100–460 ms: offset −100 puts it on the RC model's 0–350 ms.
+  const l5 = (t: number) => Math.sin((2 * Math.PI * t) / 350);
+  const rows = Array.from({ length: 721 }, (_, k) => 100 + 0.5 * k).map((t) =>
+    [t.toFixed(3), (1 + l5(t - 100)).toFixed(4), "1.0000", (5 + l5(t - 100)).toFixed(4)].join("\t")
+  );
+  const text = rows.join("\n") + "\n";
+  const fields = { column: "L5", scale: "2", offset_ms: "-100", baseline_from: "0", baseline_to: "0.2" };
+  const form = await postForm("/api/runs/rc-tiny/condition?samples=20", {
+    waveform: new File([text], "dpl.txt"),
+    ...fields,
+  });
+  assert.equal(form.status, 200, form.body);
+  const prepared = JSON.parse(form.body);
+  // L5 less its value at 0 ms (the baseline, 5), halved.
+  prepared.x.forEach((x: number, k: number) => assert.ok(Math.abs(x - l5(0.5 * k) / 2) < 1e-4, `sample ${k}: ${x}`));
+  assert.deepEqual(prepared.waveform_axis, {
+    label: "x × 2 (the recording's units; x in mV)",
+    unit: "the recording's units",
+    scale: 2,
+  });
+  const query = await postCsv(text, "?samples=20&column=L2&offset_ms=-100");
+  assert.equal(query.status, 200, query.body);
+  assert.ok(JSON.parse(query.body).x.every((x: number) => x === 1), "the L2 column as it is");
+  const page = await postForm("/runs/rc-tiny/condition", { waveform: new File([text], "dpl.txt"), ...fields });
+  assert.match(page.body, /dpl.txt: used 0–350 ms \(the model&#39;s window\) of its 0–360 ms/);
+  for (
+    const [bad, reason] of [
+      [{ column: "L7" }, /column must be one of agg, L2, L5, not \\"L7\\"/],
+      [{ scale: "0" }, /scale must be a non-zero number/],
+      [{ baseline_from: "0" }, /give both baseline_from and baseline_to/],
+      [{ offset_ms: "20" }, /dpl.txt \(times \+ 20 ms\) covers 120–480 ms; the model's time base needs 0–350 ms/],
+    ] as const
+  ) {
+    const answer = await postForm("/api/runs/rc-tiny/condition", { waveform: new File([text], "dpl.txt"), ...bad });
+    assert.equal(answer.status, 400, answer.body);
+    assert.match(answer.body, reason);
+  }
 });
 
 conditionTest(
@@ -259,7 +317,7 @@ Deno.test("server: compare shows two observations' marginals overlaid with their
   assert.equal(page.body.match(/<svg/g)?.length, 3 + 2, "a marginal per parameter, a waveform per side");
   const expected = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/overlap.json`)).pairs;
   for (const { parameter, ovl } of expected) {
-    const row = new RegExp(`<td>${parameter}( \\(ms\\))?</td><td>[^<]+</td><td>[^<]+</td><td>([\\d.]+)</td>`);
+    const row = new RegExp(`<td>${parameter} \\((ms|mV)\\)</td><td>[^<]+</td><td>[^<]+</td><td>([\\d.]+)</td>`);
     assert.equal(row.exec(page.body)?.[2], ovl.toFixed(3), parameter);
   }
   const same = await get("/compare?a=rc-small:a&b=rc-small:b");
@@ -356,6 +414,182 @@ conditionTest("server: `serve` binds 127.0.0.1, prints its URL and answers, cond
     child.kill();
     await child.status;
     await child.stdout.cancel().catch(() => {});
+  }
+});
+
+const tinySbc = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/sbc.json`));
+const tinyNames = ["amp1", "amp2", "latency"];
+
+Deno.test("server: diagnostics of a real run add SBC's ECDF with its band, coverage per parameter, recovery", async () => {
+  const page = await get("/runs/rc-tiny/diagnostics");
+  assert.equal(page.status, 200);
+  // 3 rank histograms, 3 ECDF differences, expected coverage, coverage per parameter, 3 recovery scatters.
+  assert.equal(page.body.match(/<svg/g)?.length, 11);
+  assert.match(page.body, /amp1: (inside|leaves) the 99% band/);
+  assert.match(page.body, /The grey band is simultaneous/);
+  assert.match(page.body, /true latency \(ms\)/);
+  // Coverage of the central 50% interval: the share of pairs whose normalised rank lies in [0.25, 0.75].
+  const { samples, ranks } = tinySbc, d = 3, n = ranks.length / d;
+  const expected = tinyNames.map((_, j) => {
+    const u = Array.from({ length: n }, (_, i) => (ranks[i * d + j] + 0.5) / (samples + 1));
+    return (100 * u.filter((v) => v >= 0.25 && v <= 0.75).length / n).toFixed(1);
+  });
+  for (const [j, name] of tinyNames.entries()) {
+    assert.match(page.body, new RegExp(`<td>${name}</td><td[^>]*>${expected[j]}%</td>`));
+  }
+  for (const name of tinyNames) {
+    assert.match(page.body, new RegExp(`href="/runs/rc-tiny/figures/sbc-ecdf-${name}.svg"`));
+  }
+  assert.match((await get("/runs/rc-small/diagnostics")).body, /keeps no ranks: the ECDF plots need them/);
+});
+
+Deno.test("server: the recovery scatter's truths are the grid in the prior's units, each median inside its interval", async () => {
+  const recovery = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/diagnostics/recovery.json`));
+  // RC's prior: amp1, amp2 uniform on [0, 1] mV, latency on [-75, 75] ms.
+  const fromUnit = (u: number[]) => [u[0], u[1], -75 + 150 * u[2]];
+  assert.equal(recovery.truth.length, 2 ** 3);
+  recovery.grid_unit.forEach((u: number[], i: number) => {
+    fromUnit(u).forEach((v, j) => assert.ok(Math.abs(recovery.truth[i][j] - v) < 1e-4, `point ${i}, ${j}`));
+    for (let j = 0; j < 3; j++) {
+      assert.ok(recovery.posterior_q025[i][j] <= recovery.posterior_median[i][j]);
+      assert.ok(recovery.posterior_median[i][j] <= recovery.posterior_q975[i][j]);
+    }
+  });
+  const svg = (await get("/runs/rc-tiny/figures/recovery-latency.svg")).body;
+  assert.equal(svg.match(/<circle /g)?.length, 8, "a dot per grid point");
+  assert.match(svg, /true latency \(ms\)/);
+});
+
+/** Plot numbers its clip paths per process: the only part of an SVG that differs between two renderings. */
+const withoutClipIds = (svg: string) => svg.replace(/plot-clip-\d+/g, "plot-clip");
+
+const FIGURES = ["training", "coverage", "coverage-per-parameter", "sbc-histogram-amp1", "sbc-ecdf-latency"]
+  .concat(["recovery-amp2", "posterior-latency-0", "predictive-latency-37.5"]);
+
+Deno.test("server: each figure downloads as an SVG file, each observation's samples as CSV", async () => {
+  for (const name of FIGURES) {
+    const response = await app.request(`/runs/rc-tiny/figures/${name}.svg`);
+    assert.equal(response.status, 200, name);
+    assert.equal(response.headers.get("content-type"), "image/svg+xml; charset=utf-8");
+    assert.equal(response.headers.get("content-disposition"), `attachment; filename="rc-tiny-${name}.svg"`);
+    assert.match(await response.text(), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, name);
+  }
+  const pair = await get("/runs/rc-tiny/figures/posterior-latency-0.svg");
+  assert.equal(pair.body.match(/<svg/g)?.length, 1 + 6, "one file nesting 3 marginals and 3 joints");
+  assert.equal((await get("/runs/rc-tiny/figures/nope.svg")).status, 404);
+  assert.equal((await get("/runs/rc-tiny/figures/training.png")).status, 404);
+
+  const response = await app.request("/runs/rc-tiny/samples/latency-0.csv");
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "text/csv; charset=utf-8");
+  assert.equal(response.headers.get("content-disposition"), 'attachment; filename="rc-tiny-latency-0-samples.csv"');
+  const [header, ...rows] = (await response.text()).trimEnd().split("\n");
+  assert.equal(header, "amp1,amp2,latency");
+  const record = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-0.json`));
+  assert.deepEqual(rows.map((r) => r.split(",").map(Number)), record.samples);
+  assert.equal((await get("/runs/rc-tiny/samples/nope.csv")).status, 404);
+});
+
+Deno.test("server: posterior page toggles the prior's bounds, links its downloads, warns of a posterior like the prior", async () => {
+  const page = await get("/runs/rc-tiny/posterior?obs=latency-0");
+  assert.match(
+    page.body,
+    /href="\/runs\/rc-tiny\/posterior\?obs=latency-0&amp;bounds=prior">Show the prior&#39;s bounds/,
+  );
+  assert.match(page.body, /href="\/runs\/rc-tiny\/samples\/latency-0.csv"/);
+  assert.match(page.body, /href="\/runs\/rc-tiny\/figures\/posterior-latency-0.svg"/);
+  const wide = await get("/runs/rc-tiny/posterior?obs=latency-0&bounds=prior");
+  assert.match(wide.body, />Zoom to the samples</);
+  assert.match(wide.body, />1.0<\/text>/, "the amplitudes' axes reach the prior's upper bound");
+  // sd of each parameter's samples over the uniform prior's sd, (high − low) / √12.
+  const { samples } = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-0.json`));
+  const ratios = [1, 1, 150].map((range, j) => {
+    const v = samples.map((s: number[]) => s[j]), mean = v.reduce((a: number, b: number) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a: number, x: number) => a + (x - mean) ** 2, 0) / (v.length - 1));
+    return sd / (range / Math.sqrt(12));
+  });
+  for (const [j, name] of tinyNames.entries()) {
+    assert.match(page.body, new RegExp(`<td>${name} \\((mV|ms)\\)</td><td>[^<]+</td><td>${ratios[j].toFixed(2)}</td>`));
+  }
+  const wideNames = tinyNames.filter((_, j) => ratios[j] > 0.8);
+  if (wideNames.length) assert.match(page.body, new RegExp(`Hardly narrower than the prior: ${wideNames.join(", ")} `));
+  else assert.doesNotMatch(page.body, /Hardly narrower/);
+});
+
+Deno.test("server: a recording is checked against the prior predictive of the run's dataset", async () => {
+  // A copy of the tiny run with two recordings: the dataset's pointwise median, and the same far off scale.
+  const copy = `${runs}/rc-recorded`;
+  await Deno.mkdir(`${copy}/observations`, { recursive: true });
+  for (const file of ["experiment.json", "posterior", "dataset", "summary.json"]) {
+    await new Deno.Command("cp", { args: ["-r", `${runs}/rc-tiny/${file}`, `${copy}/`] }).output();
+  }
+  const { decodeNpy } = await import("../lib/data/npy.ts");
+  const x = decodeNpy(await Deno.readFile(`${copy}/dataset/x.npy`));
+  const median = Array.from({ length: x.cols }, (_, k) => {
+    const column = Array.from({ length: 1000 }, (_, i) => x.data[i * x.cols + k]).sort((a, b) => a - b);
+    return (column[499] + column[500]) / 2;
+  });
+  const record = { ...observation, theta_true: undefined, label: "recording" };
+  await Deno.writeTextFile(`${copy}/observations/median.json`, JSON.stringify({ ...record, x: median }));
+  await Deno.writeTextFile(`${copy}/observations/off.json`, JSON.stringify({ ...record, x: median.map(() => 1e6) }));
+  const inside = await get("/runs/rc-recorded/waveforms?obs=median");
+  assert.match(inside.body, /<h2>Prior-predictive check<\/h2>/);
+  assert.match(inside.body, /bands of 1000 simulations\s+of the run&#39;s dataset/);
+  assert.match(inside.body, /inside the 95% band at 100% of its time points/);
+  assert.doesNotMatch(inside.body, /class="warning"/);
+  const off = await get("/runs/rc-recorded/waveforms?obs=off");
+  assert.match(off.body, /inside the 95% band at 0% of its time points/);
+  assert.match(off.body, /class="warning">The recording leaves what the prior produces at 100%/);
+  assert.match(off.body, /href="\/runs\/rc-recorded\/figures\/prior-predictive-off.svg"/);
+  const simulated = await get("/runs/rc-tiny/waveforms?obs=latency-0");
+  assert.doesNotMatch(simulated.body, /Prior-predictive check/, "only recordings are checked against the prior");
+  assert.match(simulated.body, /bands of 4 simulations/, "the tiny run's 4 predictive simulations");
+  // A record written before the count was kept: the run's budget tells it.
+  const old = JSON.parse(await Deno.readTextFile(`${runs}/rc-tiny/observations/latency-0.json`));
+  delete old.predictive.simulations;
+  await Deno.writeTextFile(`${copy}/observations/old.json`, JSON.stringify(old));
+  await Deno.writeTextFile(`${copy}/experiment.json`, JSON.stringify({ model: "rc", status: "complete" }));
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of the simulations\s+from posterior/);
+  await Deno.copyFile(`${runs}/rc-tiny/experiment.json`, `${copy}/experiment.json`);
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=old")).body, /bands of 4 simulations\s+from posterior/);
+  // An x.npy that is not the manifest's (another row count) is not read as prior simulations.
+  const manifest = JSON.parse(await Deno.readTextFile(`${copy}/dataset/manifest.json`));
+  await Deno.writeTextFile(`${copy}/dataset/manifest.json`, JSON.stringify({ ...manifest, n: manifest.n - 1 }));
+  assert.match((await get("/runs/rc-recorded/waveforms?obs=off")).body, /No simulated dataset in this run/);
+  await Deno.remove(copy, { recursive: true });
+});
+
+Deno.test("cli export writes the files the report serves, into a new or empty folder only", async () => {
+  const { exportCommand } = await import("../lib/cli/export.ts");
+  const out = await Deno.makeTempDir({ prefix: "neurosbi-export-" });
+  try {
+    await exportCommand({ run: `${runs}/rc-tiny`, out: `${out}/files` });
+    const names = [...Deno.readDirSync(`${out}/files`)].map((e) => e.name).sort();
+    for (const name of FIGURES) assert.ok(names.includes(`${name}.svg`), name);
+    for (const id of ["latency-0", "latency-37.5"]) {
+      assert.equal(
+        await Deno.readTextFile(`${out}/files/samples-${id}.csv`),
+        (await get(`/runs/rc-tiny/samples/${id}.csv`)).body,
+      );
+    }
+    for (const name of names.filter((n) => n.endsWith(".svg"))) {
+      const served = (await get(`/runs/rc-tiny/figures/${name}`)).body;
+      assert.equal(withoutClipIds(await Deno.readTextFile(`${out}/files/${name}`)), withoutClipIds(served), name);
+    }
+    await Deno.writeTextFile(`${out}/taken.txt`, "x");
+    await assert.rejects(exportCommand({ run: `${runs}/rc-tiny`, out }), /must be a new or empty folder/);
+    await assert.rejects(exportCommand({ run: `${runs}/nope`, out: `${out}/other` }), /is not a run folder/);
+    await assert.rejects(exportCommand({ run: `${runs}/empty-run`, out: `${out}/other` }), /nothing to export/);
+    assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["files", "taken.txt"], "nothing partial");
+    // As a user runs it: its own process, a one-line error and a non-zero exit; the files on success.
+    const refused = await cli("export", "--run", `${runs}/rc-tiny`, "--out", out);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim(), `error: --out ${out} must be a new or empty folder`);
+    const done = await cli("export", "--run", `${runs}/rc-tiny`, "--out", `${out}/by-cli`);
+    assert.equal(done.code, 0, done.stderr);
+    assert.deepEqual([...Deno.readDirSync(`${out}/by-cli`)].map((e) => e.name).sort(), names);
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });
 

@@ -13,6 +13,7 @@ import { experimentClusterOption, registerClusterCommands, withClusterOptions } 
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
 import { checkHostName } from "../server/request_guard.ts";
+import { baselineOption, columnOption, offsetOption, scaleOption, smoothOption } from "./recording_options.ts";
 import { replayCommand } from "./replay.ts";
 import type { RunCheck } from "./diagnose_run.ts";
 import { simulateCommand } from "./simulate.ts";
@@ -82,8 +83,17 @@ function experimentName(value: string): typeof EXPERIMENT_NAMES[number] {
 }
 
 const flowOption = () => new Option("--flow <kind>", "density estimator").choices(FLOW_KINDS).default("maf" as const);
+/** NSF scored best on every sbibm task (docs/BENCHMARKS.md), and sbibm's own NPE uses it. */
+const npeFlowOption = () =>
+  new Option("--flow <kind>", "density estimator (nsf scored best on sbibm)").choices(FLOW_KINDS).default(
+    "nsf" as const,
+  );
 const backendOption = () =>
-  new Option("--backend <name>", "tfjs backend (auto: wasm, the fastest measured, also beside a GPU)")
+  new Option(
+    "--backend <name>",
+    "where flows train and sample: webgpu (fused WGSL kernels), wasm or cpu (tfjs), tfjs-webgpu (tfjs's own, slow); " +
+      "auto: webgpu on a hardware GPU, wasm on the software adapter (faster there) or without WebGPU",
+  )
     .choices(BACKEND_NAMES).default("auto" as const);
 
 export function buildProgram(): Command {
@@ -127,6 +137,12 @@ export function buildProgram(): Command {
     .requiredOption("--out <file>", "output JSON: times_ms, dipole_nAm_raw {agg, L2, L5}, spikes, soma_v_mV")
     .action((options) => replayCommand(options));
 
+  program.command("export")
+    .description("write a run's report as files: every figure as SVG, each observation's posterior samples as CSV")
+    .requiredOption("--run <dir>", "run folder written by experiment")
+    .requiredOption("--out <dir>", "new or empty folder for the files")
+    .action(async (options) => (await import("./export.ts")).exportCommand(options));
+
   program.command("serve")
     .description("serve the diagnostics report of the runs in a folder")
     .option("--runs <dir>", "folder holding run folders (as the experiment command writes them)", "runs")
@@ -146,7 +162,8 @@ export function buildProgram(): Command {
     )
     .option(
       "--data <dir>",
-      "folder of waveform files (time ms, value) the condition page offers (default: the data folder's meg/)",
+      "folder of recordings (time ms, value; or hnn-core dipole files) the condition page offers " +
+        "(default: the data folder's meg/)",
     )
     .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
@@ -154,7 +171,7 @@ export function buildProgram(): Command {
     .description("train a neural posterior estimator q(θ | x) on a dataset folder and save it")
     .requiredOption("--data <dir>", "dataset folder written by simulate --n")
     .requiredOption("--out <dir>", "posterior folder (holds checkpoint.bin while training; rerun to resume)")
-    .addOption(flowOption())
+    .addOption(npeFlowOption())
     .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)
     .option("--embedding-dim <D>", "put an MLP embedding x → 100 → 100 → D in front of the flow (long x)", positiveInt)
@@ -183,10 +200,16 @@ export function buildProgram(): Command {
     .description("condition a finished experiment run's posterior on a waveform; write samples and predictive bands")
     .requiredOption("--run <dir>", "run folder written by experiment")
     .requiredOption(
-      "--waveform <csv>",
-      "two columns: time (ms), value; resampled onto the model's time base and brought to x's units as the " +
-        "experiment's recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
+      "--waveform <file>",
+      "a recording: two columns, time (ms) and value, or an hnn-core dipole file (Dipole.write: time, agg, L2, L5); " +
+        "cut to the model's window, resampled onto its time base and brought to x's units as the experiment's " +
+        "recordings are (erp: MEG nAm ÷ 3000, smoothed over 20 ms)",
     )
+    .addOption(columnOption())
+    .addOption(scaleOption())
+    .addOption(smoothOption())
+    .addOption(offsetOption())
+    .addOption(baselineOption())
     .requiredOption("--out <json>", "output: label, times_ms, x, samples, acceptance_rate, predictive (docs/runs.md)")
     .option("--samples <N>", "number of posterior samples", positiveInt, CONDITION_DEFAULTS.samples)
     .option(
@@ -205,7 +228,7 @@ export function buildProgram(): Command {
     .requiredOption("--sims <N>", "number of simulations to train on", positiveInt)
     .requiredOption("--observation <K>", "observation 1 to 10", positiveInt)
     .requiredOption("--out <csv>", "samples, header parameter_1,...")
-    .addOption(flowOption())
+    .addOption(npeFlowOption())
     .option("--samples <N>", "number of posterior samples", positiveInt, 10_000)
     .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
     .option("--max-epochs <E>", "stop after this many epochs even without convergence", positiveInt)

@@ -57,7 +57,7 @@ export async function trainCommand(args: TrainArgs): Promise<void> {
   await assertPosteriorFolder(args.out);
   await Deno.mkdir(args.out, { recursive: true });
   const backend = await useBackend(args.backend);
-  console.error(`training ${args.flow} on ${theta.rows} pairs (θ ${theta.cols}, x ${x.cols}) with tfjs ${backend}`);
+  console.error(`training ${args.flow} on ${theta.rows} pairs (θ ${theta.cols}, x ${x.cols}) on ${backend}`);
   const embedding = args.embeddingDim ? { hidden: 100, outFeatures: args.embeddingDim } : undefined;
   const config = flowConfig(args.flow, theta.cols, x.cols, { seed: args.seed, embedding });
   const checkpointPath = join(args.out, CHECKPOINT_FILE);

@@ -42,3 +42,18 @@ export function unitGrid(dim: number, points = 10): Float64Array {
   }
   return out;
 }
+
+/** Median and central 95% interval of each parameter of row-major samples (m × d). */
+export function marginalQuantiles(samples: ArrayLike<number>, d: number) {
+  const m = samples.length / d;
+  const at = (sorted: number[], q: number) => sorted[Math.min(m - 1, Math.floor(q * m))];
+  const columns = Array.from(
+    { length: d },
+    (_, j) => Array.from({ length: m }, (_, s) => samples[s * d + j]).sort((a, b) => a - b),
+  );
+  return {
+    q025: columns.map((c) => at(c, 0.025)),
+    median: columns.map((c) => at(c, 0.5)),
+    q975: columns.map((c) => at(c, 0.975)),
+  };
+}

@@ -4,7 +4,7 @@
  * predictive checks).
  */
 import { expectedCoverage, hpdLevel } from "../diagnostics/coverage.ts";
-import { predictiveRmse, recoveryError, unitGrid } from "../diagnostics/recovery.ts";
+import { marginalQuantiles, predictiveRmse, recoveryError, unitGrid } from "../diagnostics/recovery.ts";
 import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
@@ -110,9 +110,11 @@ export async function gridCheck(c: Context, budget: Pick<Budget, "gridPoints" | 
   const theta = new Float32Array(prior.fromUnit(unit));
   const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
   const errors: number[][] = [], rmse: number[] = [];
+  const estimates: { q025: number[]; median: number[]; q975: number[] }[] = [];
   for (let i = 0; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
     errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
+    estimates.push(marginalQuantiles(samples, d));
     const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
       seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
     });
@@ -123,6 +125,11 @@ export async function gridCheck(c: Context, budget: Pick<Budget, "gridPoints" | 
   return {
     parameters: prior.names,
     grid_unit: Array.from({ length: points }, (_, i) => Array.from(unit.subarray(i * d, (i + 1) * d))),
+    // Truths and posterior estimates in the prior's units, for the report's recovery scatter.
+    truth: Array.from({ length: points }, (_, i) => Array.from(theta.subarray(i * d, (i + 1) * d))),
+    posterior_median: estimates.map((e) => e.median),
+    posterior_q025: estimates.map((e) => e.q025),
+    posterior_q975: estimates.map((e) => e.q975),
     recovery_error: errors,
     predictive_rmse: rmse,
     median_error: prior.names.map((_, j) => median(errors.map((e) => e[j]))),

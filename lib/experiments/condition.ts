@@ -17,8 +17,8 @@ import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
 import { experimentFromJson } from "./experiment_file.ts";
+import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { CONFIG_FILE } from "./run_folder.ts";
-import type { RecordingUnits } from "./recordings.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -41,6 +41,8 @@ export interface ConditionedWaveform {
   samples: number[][];
   acceptance_rate: number;
   predictive: PredictiveBands;
+  /** How the report draws x and the bands (nAm on HNN's scale for the HNN models). */
+  waveform_axis: WaveformAxis;
 }
 
 async function readJson<T>(dir: string, file: string, what: string): Promise<T> {
@@ -69,7 +71,7 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
     parameters: saved.parameters,
     summary,
     simulator: config.simulator(manifest.dt_ms),
-    units: config.recordingUnits ?? { scale: 1, smoothMs: 0 },
+    units: config.recordingUnits,
   };
 }
 
@@ -89,6 +91,7 @@ async function runExperimentConfig(dir: string): Promise<ExperimentConfig | unde
 /**
  * Posterior samples and predictive bands for `x`, one waveform on the run simulator's time base. Once `signal`
  * aborts (the report's client went away), the work stops at the next step or simulation chunk with its reason.
+ * `units`: the recording's, when it was prepared with other than the run's.
  */
 export async function conditionRun(
   runtime: GpuRuntime,
@@ -97,6 +100,7 @@ export async function conditionRun(
   label: string,
   options: ConditionOptions = CONDITION_DEFAULTS,
   signal?: AbortSignal,
+  units: RecordingUnits = run.units,
 ): Promise<ConditionedWaveform> {
   const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
   if (x.length !== times.length) {
@@ -121,5 +125,6 @@ export async function conditionRun(
     samples: Array.from({ length: options.samples }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d))),
     acceptance_rate: draws.acceptanceRate,
     predictive: predictiveBands(predictive, times),
+    waveform_axis: waveformAxis(run.simulator, units),
   };
 }

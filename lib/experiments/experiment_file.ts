@@ -8,6 +8,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { dataPath } from "../data/paths.ts";
 import { BETA_MEG } from "../events/beta_meg.ts";
+import { DIPOLE_COLUMNS } from "../data/waveform.ts";
 import { hnnSimulator } from "../hnn/models.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import { type NetworkSpec, SpecError, validateSpec } from "../hnn/spec.ts";
@@ -75,8 +76,16 @@ const RecordingSchema = z.strictObject({
   events: BetaEventsSchema.optional().describe("the averaged beta events of data/meg/beta, found at run start"),
   scale: positive.describe("recording units per unit of x: x = recording / scale"),
   smooth_ms: z.number().nonnegative().describe("Hamming window applied to the recording, as to simulated x"),
+  column: z.enum(DIPOLE_COLUMNS).default("agg").describe("the column of an hnn-core dipole file (time, agg, L2, L5)"),
+  offset_ms: z.number().default(0).describe("added to the file's times to put them on the model's"),
+  baseline_ms: z.tuple([z.number(), z.number()]).refine(([from, to]) => from < to, {
+    message: "from must be before to",
+  })
+    .optional().describe("[from, to] ms after the offset: the recording's mean over it is subtracted first"),
 }).refine((r) => [r.path, r.data, r.events].filter((v) => v !== undefined).length === 1, {
   message: "give one of path, data or events",
+}).refine((r) => !r.events || (r.column === "agg" && r.offset_ms === 0 && r.baseline_ms === undefined), {
+  message: "events are placed by events.trough_ms: give no column, offset_ms or baseline_ms",
 });
 
 /** The trough amplitude bins of the beta events (lib/events/beta_meg.ts), nAm. */
@@ -89,6 +98,9 @@ function troughBins(): [number, number][] {
 function binIndex(bin: readonly [number, number]): number {
   return troughBins().findIndex(([lower, upper]) => lower === bin[0] && upper === bin[1]);
 }
+
+/** A file without `recording_units`: uploaded waveforms are x already. */
+export const DEFAULT_RECORDING_UNITS = { scale: 1, smooth_ms: 0 };
 
 export const ExperimentFileSchema = z.strictObject({
   name: name("name"),
@@ -109,7 +121,8 @@ export const ExperimentFileSchema = z.strictObject({
   recordings: z.array(RecordingSchema).default([]),
   recording_pairs: z.array(z.tuple([z.string(), z.string()])).optional()
     .describe("pairs of recording ids whose posteriors are compared; default: the two recordings, if two"),
-  recording_units: z.strictObject({ scale: positive, smooth_ms: z.number().nonnegative() }).optional(),
+  recording_units: z.strictObject({ scale: positive, smooth_ms: z.number().nonnegative() })
+    .default(DEFAULT_RECORDING_UNITS).describe("how uploaded waveforms map onto x; the default: they are x already"),
 });
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
 
@@ -184,7 +197,13 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
       const { subjects, bin_nam, trough_ms } = r.events;
       return { ...common, subjects, bin: binIndex(bin_nam), troughMs: trough_ms };
     }
-    return { ...common, path: r.path !== undefined ? resolve(base, r.path) : dataPath(r.data!) };
+    return {
+      ...common,
+      path: r.path !== undefined ? resolve(base, r.path) : dataPath(r.data!),
+      column: r.column,
+      offsetMs: r.offset_ms,
+      ...(r.baseline_ms ? { baselineMs: r.baseline_ms } : {}),
+    };
   });
   const recordingIds = recordings.map((r) => r.id);
   file.recording_pairs?.forEach((pair, i) =>
@@ -218,9 +237,7 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
     observations,
     ...(recordings.length ? { recordings } : {}),
     ...(file.recording_pairs ? { recordingPairs: file.recording_pairs } : {}),
-    ...(file.recording_units
-      ? { recordingUnits: { scale: file.recording_units.scale, smoothMs: file.recording_units.smooth_ms } }
-      : {}),
+    recordingUnits: { scale: file.recording_units.scale, smoothMs: file.recording_units.smooth_ms },
     budgets,
     source,
     document: {
@@ -228,7 +245,10 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
       ...(model.network ? { network: model.network } : {}),
       recordings: file.recordings.map((r, i) => {
         const recording = recordings[i];
-        return isEventRecording(recording) ? r : { ...r, path: recording.path, data: undefined };
+        if (!isEventRecording(recording)) return { ...r, path: recording.path, data: undefined };
+        // A file's column and offset have no part in events (placed by their trough_ms).
+        const { column: _column, offset_ms: _offset, ...events } = r;
+        return events;
       }),
     },
   };

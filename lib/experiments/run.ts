@@ -25,7 +25,7 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
-import { type AnyRecording, loadRecording, recordingSource } from "./recordings.ts";
+import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
 import { RunLock } from "./run_lock.ts";
 
@@ -232,8 +232,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 6. The paper's conditioning points, and the overlap of their posteriors.
     await Deno.mkdir(join(out, "observations"), { recursive: true });
     const conditioned: Awaited<ReturnType<typeof conditionOn>>[] = [];
+    // Simulated points are drawn like the recordings: HNN's dipoles in nAm on its scale.
+    const axis = waveformAxis(simulator, config.recordingUnits);
     for (const [index, obs] of config.observations.entries()) {
-      const record = await conditionOn(context, obs, index, budget);
+      const record = await conditionOn(context, obs, index, budget, axis);
       await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
       conditioned.push(record);
     }
@@ -387,10 +389,11 @@ async function conditionOn(
   obs: ExperimentConfig["observations"][number],
   index: number,
   budget: Budget,
+  axis: WaveformAxis,
 ) {
   const truth = new Float32Array(c.model.prior.fromUnit(obs.unit));
   const x = await c.simulator.simulate(c.runtime, truth, { seeds: seedsFor(c, STREAM.observation, 1, index) });
-  const record = await conditionOnWaveform(c, obs, x, index, budget);
+  const record = await conditionOnWaveform(c, obs, x, index, budget, axis);
   const unitSamples = c.model.prior.toUnit(record.samples.flat());
   return { ...record, theta_true: Array.from(truth), recovery_error: recoveryError(unitSamples, obs.unit) };
 }
@@ -401,8 +404,9 @@ async function conditionOnRecording(
   index: number,
   budget: Budget,
 ) {
-  const record = await conditionOnWaveform(c, recording, recording.x, index, budget);
-  return { ...record, units: `x (recording ÷ ${recording.scale})`, recording: await recordingSource(recording) };
+  const axis = waveformAxis(c.simulator, recording);
+  const record = await conditionOnWaveform(c, recording, recording.x, index, budget, axis);
+  return { ...record, recording: await recordingSource(recording) };
 }
 
 /** Posterior samples, their correlations and a posterior predictive check for one observed waveform x. */
@@ -412,6 +416,7 @@ async function conditionOnWaveform(
   x: Float32Array,
   index: number,
   budget: Budget,
+  axis: WaveformAxis,
 ) {
   const prior = c.model.prior, d = prior.dim;
   const features = await computeSummary(c.runtime, c.summary, x);
@@ -435,6 +440,7 @@ async function conditionOnWaveform(
     correlation: correlationMatrix(prior.toUnit(samples), d),
     predictive_rmse: predictiveRmse(predictive, x).mean,
     predictive: predictiveBands(predictive, times),
+    waveform_axis: axis,
   };
 }
 

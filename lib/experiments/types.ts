@@ -51,8 +51,8 @@ export interface ExperimentConfig {
   recordings?: AnyRecording[];
   /** Pairs of recordings (ids) whose posteriors are compared (OVL); by default the two, when there are two. */
   recordingPairs?: [string, string][];
-  /** How any recorded waveform of this experiment maps onto x (uploads in the report too); none: already x. */
-  recordingUnits?: RecordingUnits;
+  /** How any recorded waveform of this experiment maps onto x (uploads in the report too); scale 1, no smoothing: already x. */
+  recordingUnits: RecordingUnits;
   /** The budget of each size the file gives. */
   budgets: Partial<Record<Size, Budget>>;
   /** The experiment file this came from. */

@@ -58,6 +58,21 @@ export function flowConfig(
 const LOG_2PI = Math.log(2 * Math.PI);
 const SAMPLE_CHUNK = 10_000;
 
+/** Another implementation of a flow's sampling and log-densities (the WebGPU path), used while one is set. */
+export interface FlowAccelerator {
+  supports(flow: ConditionalFlow): boolean;
+  /** θ for one x from base noise (n × θ dim, the draws tfjs would use). */
+  sample(flow: ConditionalFlow, x: ArrayLike<number>, noise: Float32Array): Promise<Float32Array>;
+  logProbRows(flow: ConditionalFlow, theta: Float32Array, x: Float32Array): Promise<Float32Array>;
+}
+
+let accelerator: FlowAccelerator | undefined;
+
+/** Route `sample` and `logProbRows` of the flows it supports through `next` (undefined: tfjs). */
+export function setFlowAccelerator(next: FlowAccelerator | undefined): void {
+  accelerator = next;
+}
+
 export class ConditionalFlow {
   readonly parameters: ParameterStore;
   readonly #transforms: Transform[] = [];
@@ -107,6 +122,11 @@ export class ConditionalFlow {
     this.#logStdSum = s.thetaStd.reduce((a, v) => a + Math.log(v), 0);
   }
 
+  /** The steps from θ towards the base distribution, in order (the WebGPU path reads their structure). */
+  get transforms(): readonly Transform[] {
+    return this.#transforms;
+  }
+
   /** log q(θ | x) per row, in θ's own units (the z-scoring's Jacobian included). θ: [n, thetaDim], x: [n, xDim]. */
   logProb(theta: tf.Tensor, x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
@@ -130,6 +150,7 @@ export class ConditionalFlow {
     if (!Number.isInteger(rows) || x.length !== rows * xDim) {
       throw new Error("θ and x must have the same number of rows");
     }
+    if (accelerator?.supports(this)) return await accelerator.logProbRows(this, theta, x);
     const out = new Float32Array(rows);
     for (let start = 0; start < rows; start += SAMPLE_CHUNK) {
       const count = Math.min(SAMPLE_CHUNK, rows - start);
@@ -147,6 +168,7 @@ export class ConditionalFlow {
   async sample(n: number, x: ArrayLike<number>, normal: Normal): Promise<Float32Array> {
     const { thetaDim, xDim } = this.config;
     if (x.length !== xDim) throw new Error(`x has ${x.length} values, the flow expects ${xDim}`);
+    if (accelerator?.supports(this)) return await accelerator.sample(this, x, normalMatrix(n, thetaDim, normal));
     const out = new Float32Array(n * thetaDim);
     for (let start = 0; start < n; start += SAMPLE_CHUNK) {
       const count = Math.min(SAMPLE_CHUNK, n - start);

@@ -86,6 +86,7 @@ export function hnnSimulator(name: string, description: string, prior: Prior, in
     description,
     prior,
     timesMs: Float64Array.from({ length: samples }, (_, i) => i * spec.dt_ms),
+    xUnit: "nAm",
     dtMs: spec.dt_ms,
     requiredLimits: HNN_REQUIRED_LIMITS,
     simulate: (runtime, theta, options) => simulateSpec(runtime, spec, compile, theta, options),

@@ -20,6 +20,8 @@ export interface Simulator {
   readonly prior: Prior;
   /** Times (ms) of the columns of x. */
   readonly timesMs: Float64Array;
+  /** The unit of x's values (HNN: nAm of one simulated network; the RC circuit: mV), for axes. */
+  readonly xUnit?: string;
   /** Device limits the model's kernels need beyond WebGPU's defaults, checked when the device is acquired. */
   readonly requiredLimits?: Record<string, number>;
   /** Integration step (ms) recorded in dataset manifests. */

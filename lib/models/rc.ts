@@ -19,9 +19,10 @@ const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;
 const CHUNK_ROWS = 16_384;
 
+// The pulses' amplitudes enter as R·I with R = 1, so they carry V's unit.
 export const rcPrior = new Prior([
-  { name: "amp1", low: 0, high: 1, scale: "linear" },
-  { name: "amp2", low: 0, high: 1, scale: "linear" },
+  { name: "amp1", low: 0, high: 1, scale: "linear", unit: "mV" },
+  { name: "amp2", low: 0, high: 1, scale: "linear", unit: "mV" },
   { name: "latency", low: -75, high: 75, scale: "linear", unit: "ms" },
 ]);
 
@@ -32,6 +33,7 @@ export const rcModel: Simulator = {
   description: "RC circuit, dV/dt = (E - V + R I(t))/tau, two square pulses (Tolley et al. 2023)",
   prior: rcPrior,
   timesMs: Float64Array.from({ length: samples }, (_, k) => k * RC_CONSTANTS.sampleDtMs),
+  xUnit: "mV",
   dtMs: RC_CONSTANTS.sampleDtMs,
   simulate: simulateRc,
 };

@@ -21,6 +21,7 @@ export function windowedSimulator(model: Simulator, fromMs: number, toMs: number
     description: `${model.description}; x on ${fromMs}–${toMs} ms`,
     prior: model.prior,
     timesMs: times.slice(first, stop),
+    xUnit: model.xUnit,
     requiredLimits: model.requiredLimits,
     dtMs: model.dtMs,
     simulate: async (runtime, theta, options) => {

@@ -1,7 +1,27 @@
 /** Plots of the diagnostics' JSON: SBC rank histograms with their uniformity band, coverage, training curves. */
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import type { SbcResult } from "../diagnostics/sbc.ts";
+import { ecdfBand, ecdfDifference } from "../diagnostics/sbc_ecdf.ts";
+import type { ParameterSpec } from "../prior.ts";
+import { axis } from "./posterior.ts";
 import { Plot, plotSvg } from "./svg.ts";
+
+/**
+ * A colour legend drawn inside the plot (one label per series, in its colour), so that a figure stays one plain SVG
+ * file; Plot's own legends are HTML beside it.
+ */
+function inlineLegend(names: string[], anchor: "top-left" | "top-right" = "top-left") {
+  return names.map((name, k) =>
+    Plot.text([name], {
+      frameAnchor: anchor,
+      dx: anchor === "top-left" ? 8 : -8,
+      dy: 8 + 14 * k,
+      text: (d: string) => d,
+      fill: (d: string) => d,
+      fontWeight: 600,
+    })
+  );
+}
 
 /** One histogram per parameter; the grey band holds 99% of bin counts if the ranks are uniform. */
 export function sbcHistograms(sbc: Pick<SbcResult, "parameters" | "histogram" | "ks">): string[] {
@@ -32,6 +52,64 @@ export function sbcHistograms(sbc: Pick<SbcResult, "parameters" | "histogram" | 
       ],
     })
   );
+}
+
+/** SBC ranks as a run folder keeps them (`sbc.json`): n × d, row-major. */
+export type SbcRecord = Pick<SbcResult, "parameters" | "samples" | "histogram" | "ks"> & { ranks?: ArrayLike<number> };
+
+/**
+ * One ECDF-difference plot per parameter: the ranks' empirical CDF minus the uniform CDF (blue), inside the grey
+ * simultaneous band that holds a calibrated posterior's whole curve with probability 99%.
+ */
+export function sbcEcdfPlots(sbc: SbcRecord & { ranks: ArrayLike<number> }): string[] {
+  const d = sbc.parameters.length, n = sbc.ranks.length / d;
+  const band = ecdfBand(n, sbc.samples);
+  const edges = band.z.map((z, k) => ({
+    z,
+    lo: band.lower[k] - band.expected[k],
+    hi: band.upper[k] - band.expected[k],
+  }));
+  return sbc.parameters.map((name, j) => {
+    const ranks = Array.from({ length: n }, (_, i) => sbc.ranks[i * d + j]);
+    const difference = ecdfDifference(ranks, sbc.samples, band.z).map((y, k) => ({ z: band.z[k], y }));
+    const outside = difference.some((p, k) => p.y < edges[k].lo - 1e-12 || p.y > edges[k].hi + 1e-12);
+    return plotSvg({
+      title: `${name}: ${outside ? "leaves" : "inside"} the 99% band`,
+      width: 320,
+      height: 200,
+      x: { label: "normalised rank", domain: [0, 1] },
+      y: { label: "ECDF − uniform CDF", grid: true },
+      marks: [
+        Plot.areaY(edges, { x: "z", y1: "lo", y2: "hi", fill: "#ddd" }),
+        Plot.ruleY([0], { stroke: "#888" }),
+        Plot.line(difference, { x: "z", y: "y", stroke: outside ? "crimson" : "steelblue", strokeWidth: 1.5 }),
+      ],
+    });
+  });
+}
+
+/** Each parameter's coverage of its central credible intervals against their level (the diagonal when calibrated). */
+export function marginalCoveragePlot(parameters: string[], levels: number[], coverage: number[][]): string {
+  const rows = parameters.flatMap((parameter, j) =>
+    levels.map((level, k) => ({ parameter, level, coverage: coverage[j][k] }))
+  );
+  return plotSvg({
+    title: "coverage of each parameter's central intervals",
+    width: 360,
+    height: 320,
+    x: { label: "credibility level", domain: [0, 1] },
+    y: { label: "empirical coverage", domain: [0, 1], grid: true },
+    marks: [
+      ...inlineLegend(parameters),
+      Plot.line([{ level: 0, coverage: 0 }, { level: 1, coverage: 1 }], {
+        x: "level",
+        y: "coverage",
+        stroke: "#aaa",
+        strokeDasharray: "4,3",
+      }),
+      Plot.line(rows, { x: "level", y: "coverage", stroke: "parameter", strokeWidth: 1.5 }),
+    ],
+  });
 }
 
 export function coveragePlot(curve: CoverageCurve): string {
@@ -70,7 +148,40 @@ export function trainingCurves(log: TrainingLog): string {
     height: 280,
     x: { label: "epoch" },
     y: { label: "loss", grid: true },
-    color: { legend: true },
-    marks: [Plot.line(rows, { x: "epoch", y: "loss", stroke: "set" })],
+    marks: [
+      ...inlineLegend(["train", "validation"], "top-right"),
+      Plot.line(rows, { x: "epoch", y: "loss", stroke: "set" }),
+    ],
+  });
+}
+
+/** `diagnostics/recovery.json`'s estimates: per grid point, the truth and the posterior's median and 95% interval. */
+export interface RecoveryEstimates {
+  truth: number[][];
+  posterior_median: number[][];
+  posterior_q025: number[][];
+  posterior_q975: number[][];
+}
+
+/** Parameter j's posterior median (with its 95% interval) against the truth it was simulated from. */
+export function recoveryScatter(p: ParameterSpec, j: number, r: RecoveryEstimates): string {
+  const rows = r.truth.map((t, i) => ({
+    truth: t[j],
+    median: r.posterior_median[i][j],
+    lo: r.posterior_q025[i][j],
+    hi: r.posterior_q975[i][j],
+  }));
+  const estimateAxis = axis(p);
+  return plotSvg({
+    title: `${p.name}: posterior median against truth`,
+    width: 300,
+    height: 300,
+    x: { ...axis(p), label: `true ${estimateAxis.label}` },
+    y: { ...estimateAxis, label: `estimated ${estimateAxis.label}`, grid: true },
+    marks: [
+      Plot.line([p.low, p.high], { x: (v) => v, y: (v) => v, stroke: "#aaa", strokeDasharray: "4,3" }),
+      Plot.ruleX(rows, { x: "truth", y1: "lo", y2: "hi", stroke: "steelblue", strokeOpacity: 0.5 }),
+      Plot.dot(rows, { x: "truth", y: "median", fill: "steelblue", r: 2.5 }),
+    ],
   });
 }

@@ -3,9 +3,13 @@
  * units, with the ground truth when known; and the observation against posterior-predictive bands.
  */
 import type { ParameterSpec } from "../prior.ts";
+import { densityContours } from "./density2d.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
-const CELL = 170;
+/** Side of one pair-plot cell in pixels. */
+export const PAIR_CELL = 170;
+/** Shares of the samples inside the pair plot's contours (the inner one drawn thicker). */
+const CONTOUR_MASSES = [0.5, 0.9];
 
 /** A parameter's axis: its name and unit, its prior's bounds (or `domain`), log-scaled for log10 priors. */
 export function axis(p: ParameterSpec, domain: [number, number] = [p.low, p.high]) {
@@ -45,13 +49,34 @@ export function histogram(values: number[], p: ParameterSpec, bins = 30, domain:
   return counts.map((count, b) => ({ x1: inv(lo + b * width), x2: inv(lo + (b + 1) * width), count }));
 }
 
+/** What a pair plot spans: the samples' region (`viewDomain`) or each prior's bounds. */
+export type PairBounds = "samples" | "prior";
+
+/** The contours' rings as rows for Plot.line, in the parameters' units (log10 parameters come back from log10). */
+function contourRows(px: ParameterSpec, py: ParameterSpec, samples: number[][], j: number, i: number) {
+  const f = (p: ParameterSpec, v: number) => (p.scale === "log10" ? Math.log10(v) : v);
+  const inv = (p: ParameterSpec, u: number) => (p.scale === "log10" ? 10 ** u : u);
+  const rings = densityContours(samples.map((s) => f(px, s[j])), samples.map((s) => f(py, s[i])), CONTOUR_MASSES);
+  return rings.flatMap((ring, k) =>
+    ring.points.map(([x, y]) => ({ x: inv(px, x), y: inv(py, y), ring: k, mass: ring.mass }))
+  );
+}
+
 /**
  * One SVG per cell of the pair plot, row-major (d × d, empty strings above the diagonal): the grid is laid out by
- * the page, which keeps every cell a plain Plot.
+ * the page, which keeps every cell a plain Plot. Below the diagonal: the samples as dots and the regions holding 50%
+ * and 90% of them (a kernel density whose bandwidth follows the samples' own covariance).
  */
-export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth?: number[]): string[] {
+export function pairPlotCells(
+  prior: ParameterSpec[],
+  samples: number[][],
+  truth?: number[],
+  bounds: PairBounds = "samples",
+): string[] {
   const d = prior.length;
-  const domains = prior.map((p, j) => viewDomain(samples.map((s) => s[j]), p, truth?.[j]));
+  const domains = prior.map((p, j): [number, number] =>
+    bounds === "prior" ? [p.low, p.high] : viewDomain(samples.map((s) => s[j]), p, truth?.[j])
+  );
   const cells: string[] = [];
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
@@ -62,8 +87,8 @@ export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth
       const px = prior[j], py = prior[i];
       if (i === j) {
         cells.push(plotSvg({
-          width: CELL,
-          height: CELL,
+          width: PAIR_CELL,
+          height: PAIR_CELL,
           marginLeft: 36,
           x: axis(px, domains[j]),
           y: { axis: null },
@@ -79,15 +104,25 @@ export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth
         }));
       } else {
         const points = samples.map((s) => ({ x: s[j], y: s[i] }));
+        const contours = contourRows(px, py, samples, j, i);
         cells.push(plotSvg({
-          width: CELL,
-          height: CELL,
+          width: PAIR_CELL,
+          height: PAIR_CELL,
           marginLeft: 36,
           x: axis(px, domains[j]),
           y: axis(py, domains[i]),
           marks: [
             Plot.dot(points, { x: "x", y: "y", r: 0.8, fill: "steelblue", fillOpacity: 0.15 }),
-            Plot.density(points, { x: "x", y: "y", stroke: "navy", strokeWidth: 0.8, thresholds: 5 }),
+            ...CONTOUR_MASSES.map((mass) =>
+              Plot.line(contours.filter((r) => r.mass === mass), {
+                x: "x",
+                y: "y",
+                z: "ring",
+                stroke: "navy",
+                strokeWidth: mass === CONTOUR_MASSES[0] ? 1.4 : 0.8,
+                clip: true,
+              })
+            ),
             ...(truth ? [Plot.dot([{ x: truth[j], y: truth[i] }], { x: "x", y: "y", r: 4, fill: "crimson" })] : []),
           ],
         }));
@@ -99,6 +134,8 @@ export function pairPlotCells(prior: ParameterSpec[], samples: number[][], truth
 
 export interface PredictiveBands {
   times_ms: number[];
+  /** How many simulations the quantiles come from (absent in records written before it was kept). */
+  simulations?: number;
   q025: number[];
   q25: number[];
   q50: number[];
@@ -135,7 +172,7 @@ export function predictivePlot(bands: PredictiveBands, observation: number[], la
 export function predictiveBands(simulations: ArrayLike<number>, timesMs: number[]): PredictiveBands {
   const t = timesMs.length, n = simulations.length / t;
   if (!Number.isInteger(n) || n < 1) throw new Error(`simulations must be rows of ${t} samples`);
-  const out: PredictiveBands = { times_ms: timesMs, q025: [], q25: [], q50: [], q75: [], q975: [] };
+  const out: PredictiveBands = { times_ms: timesMs, simulations: n, q025: [], q25: [], q50: [], q75: [], q975: [] };
   const column = new Float64Array(n);
   const quantile = (q: number) => {
     const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);

@@ -1,10 +1,11 @@
 /**
  * The waveform files of one data folder (by default the MEG trial averages in data/meg, lib/data/paths.ts)
- * that the condition page offers: two-column text files (time ms, value), read by lib/data/waveform.ts. Only
+ * that the condition page offers: two-column text files (time ms, value) or hnn-core dipole files (time, agg, L2,
+ * L5), read by lib/data/waveform.ts. Only
  * names from the listing are read, so a request cannot reach any other file.
  */
 import { join } from "node:path";
-import { parseWaveform, type Waveform } from "../data/waveform.ts";
+import { type DipoleColumn, parseWaveform, type Waveform } from "../data/waveform.ts";
 import { dataPath } from "../data/paths.ts";
 
 const WAVEFORM_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv)$/;
@@ -38,10 +39,11 @@ export class DataWaveforms {
     return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The waveform in file `name`, which must be one of the listed ones. */
-  async read(name: string): Promise<Waveform> {
+  /** The waveform in file `name`, which must be one of the listed ones; `column` of an hnn-core dipole file. */
+  async read(name: string, column: DipoleColumn = "agg"): Promise<Waveform> {
     const found = (await this.list()).find((w) => w.name === name);
     if (!found) throw new Error(`no data waveform named ${JSON.stringify(name)}`);
-    return found.waveform;
+    if (column === "agg") return found.waveform;
+    return parseWaveform(await Deno.readTextFile(join(this.dir, name)), name, column);
   }
 }

@@ -14,6 +14,9 @@ td, th { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; }
 .bad { color: #a00; }
 figure { margin: 0; }
 figure h2 { font-size: 0.95rem; font-weight: 600; margin: 0.2rem 0; }
+.warning { background: #fff4d6; border-left: 4px solid #d99a00; padding: 0.4rem 0.7rem; }
+.caption { color: #555; max-width: 60rem; }
+a.download { font-size: 0.8rem; }
 `;
 
 export function Layout(props: { title: string; run?: string; children?: Child }) {

@@ -1,4 +1,5 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
+import type { WaveformAxis } from "../experiments/recordings.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { DATASET_MANIFEST, observationRecord } from "./run_records.ts";
@@ -14,7 +15,9 @@ export interface ObservationRecord {
   samples: number[][];
   theta_true?: number[];
   predictive?: PredictiveBands & { smoothing_ms?: number };
+  /** Older records: the y label only. */
   units?: string;
+  waveform_axis?: WaveformAxis;
   /** What a recorded observation was made from: a waveform file, or MEG beta events (lib/experiments/recordings.ts). */
   recording?: {
     path?: string;

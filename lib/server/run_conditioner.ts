@@ -8,6 +8,7 @@ import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ConditionedWaveform, RunPosterior } from "../experiments/condition.ts";
 import type { ConditionOptions } from "../experiments/condition_options.ts";
+import type { RecordingUnits } from "../experiments/recordings.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { Busy } from "./route.ts";
 
@@ -64,6 +65,7 @@ export class RunConditioner {
     label: string,
     options: ConditionOptions,
     signal?: AbortSignal,
+    units: RecordingUnits = run.units,
   ): Promise<ConditionedWaveform> {
     const { runtime, condition } = await this.#ready();
     if (this.#queue.pending >= this.limits.running && this.#queue.size >= this.limits.waiting) {
@@ -73,7 +75,7 @@ export class RunConditioner {
     return await this.#queue.add(async () => {
       this.#running++;
       try {
-        const result = await condition.conditionRun(runtime, run, x, label, options, signal);
+        const result = await condition.conditionRun(runtime, run, x, label, options, signal, units);
         this.#completed++;
         return result;
       } finally {

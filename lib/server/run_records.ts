@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { DatasetManifest } from "../data/dataset.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
-import type { SbcResult } from "../diagnostics/sbc.ts";
+import type { RecoveryEstimates, SbcRecord } from "../plots/diagnostics.ts";
+import { CONFIG_FILE } from "../experiments/run_folder.ts";
 import type { PosteriorManifest } from "../posterior/io.ts";
 import type { FittedSummary } from "../stats/summary.ts";
 import type { ObservationRecord } from "./observations.ts";
@@ -32,6 +33,7 @@ const parameter = z.looseObject({
 });
 const bands = z.looseObject({
   times_ms: numbers,
+  simulations: z.number().optional(),
   q025: numbers,
   q25: numbers,
   q50: numbers,
@@ -45,6 +47,7 @@ export const EXPERIMENT = record<ExperimentRecord>(
   z.looseObject({
     model: z.string(),
     status: z.string(),
+    budget: z.looseObject({ predictiveSims: z.number().optional() }).optional(),
     results: z.looseObject({
       sbc_rejected: z.number(),
       sbc_pvalues: numbers,
@@ -83,10 +86,13 @@ export const POSTERIOR = record<PosteriorManifest>(
   }),
 );
 
-export const SBC = record<SbcResult>(
+export const SBC = record<SbcRecord>(
   "diagnostics/sbc.json",
   z.looseObject({
     parameters: z.array(z.string()),
+    samples: z.number(),
+    /** n × d ranks, row-major (absent in records written before the report drew ECDFs). */
+    ranks: numbers.optional(),
     ks: z.array(z.looseObject({ statistic: z.number(), pValue: z.number(), rejected: z.boolean() })),
     histogram: z.looseObject({ bins: z.number(), counts: z.array(numbers), band: numbers }),
   }),
@@ -95,6 +101,25 @@ export const SBC = record<SbcResult>(
 export const COVERAGE = record<CoverageCurve>(
   "diagnostics/coverage.json",
   z.looseObject({ levels: numbers, coverage: numbers, maxDeviation: z.number() }),
+);
+
+/** The recovery grid; its estimates are absent in records written before the report drew the recovery scatter. */
+export const RECOVERY = record<Partial<RecoveryEstimates>>(
+  "diagnostics/recovery.json",
+  z.looseObject({
+    truth: z.array(numbers).optional(),
+    posterior_median: z.array(numbers).optional(),
+    posterior_q025: z.array(numbers).optional(),
+    posterior_q975: z.array(numbers).optional(),
+  }),
+);
+
+/** The run's own experiment file (lib/experiments/types.ts `document`); runs made before it was kept have none. */
+export const RUN_CONFIG = record<{ recording_units?: { scale: number; smooth_ms: number } }>(
+  CONFIG_FILE,
+  z.looseObject({
+    recording_units: z.looseObject({ scale: z.number(), smooth_ms: z.number() }).optional(),
+  }),
 );
 
 /** `observations/<id>.json`. */
@@ -109,6 +134,7 @@ export function observationRecord(id: string): RunRecord<ObservationRecord> {
       theta_true: numbers.optional(),
       predictive: bands.optional(),
       units: z.string().optional(),
+      waveform_axis: z.looseObject({ label: z.string(), unit: z.string(), scale: z.number() }).optional(),
       recording: z.looseObject({
         path: z.string().optional(),
         beta_meg_subjects: z.array(z.int()).min(1).optional(),

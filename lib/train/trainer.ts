@@ -10,9 +10,10 @@ import { columnMoments, type Standardization } from "../flows/standardize.ts";
 import { Adam } from "./adam.ts";
 import { clipByGlobalNorm } from "./clip.ts";
 import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { type EngineFactory, preferredTrainingEngine, type TrainingEngine } from "./engine.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
-import { finiteRows, type Pairs, shuffled, splitPairs } from "./pairs.ts";
+import { epochOrder, finiteRows, type Pairs, splitPairs } from "./pairs.ts";
 
 export interface EpochReport {
   epoch: number;
@@ -43,6 +44,8 @@ export interface TrainingHooks {
   checkpointPath?: string;
   onEpoch?: (report: EpochReport) => void;
   log?: (message: string) => void;
+  /** What runs the epochs (default: the preferred engine, else tfjs). */
+  engine?: EngineFactory;
 }
 
 export async function trainNpe(
@@ -58,19 +61,14 @@ export async function trainNpe(
   const { train, validation } = splitPairs(pairs, options.validationFraction, options.seed);
   const standardization = standardizationOf(train);
   const flow = new ConditionalFlow(flowConfig, standardization);
-  const variables = flow.parameters.variables;
-  const optimizer = new Adam(variables, {
-    learningRate: options.learningRate,
-    beta1: 0.9,
-    beta2: 0.999,
-    epsilon: 1e-8,
-  });
+  const factory = hooks.engine ?? preferredTrainingEngine() ?? TFJS_ENGINE;
   // A run may be resumed with another epoch limit; anything else changed means another run.
   const fingerprint = JSON.stringify({
     flowConfig,
     options: { ...options, maxEpochs: undefined },
     rows: data.rows,
     data: dataHash(data),
+    engine: factory.name,
   });
 
   let state: LoopState = {
@@ -82,31 +80,27 @@ export async function trainNpe(
   };
   let best: NamedArray[] | undefined;
   const resumed = hooks.checkpointPath ? await readCheckpoint(hooks.checkpointPath, fingerprint) : undefined;
-  if (resumed) {
-    state = resumed.state;
-    flow.parameters.assign(resumed.current);
-    best = resumed.best.length > 0 ? resumed.best : undefined;
-    optimizer.restore(resumed.adam);
-    hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
-  }
-  const resumedAtEpoch = resumed ? state.epoch : undefined;
-
-  const trainTheta = tf.tensor2d(train.theta, [train.rows, train.thetaDim]);
-  const trainX = tf.tensor2d(train.x, [train.rows, train.xDim]);
-  const validationTheta = tf.tensor2d(validation.theta, [validation.rows, validation.thetaDim]);
-  const validationX = tf.tensor2d(validation.x, [validation.rows, validation.xDim]);
+  const engine = await factory.create(flow, train, validation, options);
+  const resumedAtEpoch = resumed ? resumed.state.epoch : undefined;
   try {
+    if (resumed) {
+      state = resumed.state;
+      engine.assignWeights(resumed.current);
+      best = resumed.best.length > 0 ? resumed.best : undefined;
+      await engine.restoreOptimizer(resumed.adam);
+      hooks.log?.(`resuming from the checkpoint after epoch ${state.epoch}`);
+    }
     while (state.sinceImprovement < options.stopAfterEpochs && state.epoch < options.maxEpochs) {
       const epochBegan = performance.now();
-      const trainLoss = await runEpoch(flow, optimizer, variables, trainTheta, trainX, options, state.epoch);
-      const validationLoss = await meanLoss(flow, validationTheta, validationX, options.batchSize * 10);
+      const trainLoss = await engine.trainEpoch(state.epoch);
+      const validationLoss = await engine.validationLoss();
       state.epoch++;
       const improved = validationLoss < state.bestValidationLoss;
       if (improved) {
         state.bestValidationLoss = validationLoss;
         state.bestEpoch = state.epoch;
         state.sinceImprovement = 0;
-        best = await flow.parameters.read();
+        best = await engine.readWeights();
       } else {
         state.sinceImprovement++;
       }
@@ -121,16 +115,15 @@ export async function trainNpe(
       if (hooks.checkpointPath) {
         await writeCheckpoint(hooks.checkpointPath, fingerprint, {
           state,
-          current: await flow.parameters.read(),
+          current: await engine.readWeights(),
           best: best ?? [],
-          adam: await optimizer.state(),
+          adam: await engine.readOptimizer(),
         });
       }
       hooks.onEpoch?.(report);
     }
   } finally {
-    tf.dispose([trainTheta, trainX, validationTheta, validationX]);
-    optimizer.dispose();
+    engine.dispose();
   }
   if (!best) throw new Error("training ended before any epoch finished");
   if (!Number.isFinite(state.bestValidationLoss)) {
@@ -152,6 +145,36 @@ export async function trainNpe(
   };
 }
 
+/** Training with tfjs on the flow's own variables (the reference path). */
+const TFJS_ENGINE: EngineFactory = {
+  create: (flow, train, validation, options) => {
+    const variables = flow.parameters.variables;
+    const optimizer = new Adam(variables, {
+      learningRate: options.learningRate,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-8,
+    });
+    const trainTheta = tf.tensor2d(train.theta, [train.rows, train.thetaDim]);
+    const trainX = tf.tensor2d(train.x, [train.rows, train.xDim]);
+    const validationTheta = tf.tensor2d(validation.theta, [validation.rows, validation.thetaDim]);
+    const validationX = tf.tensor2d(validation.x, [validation.rows, validation.xDim]);
+    const engine: TrainingEngine = {
+      trainEpoch: (epoch) => runEpoch(flow, optimizer, variables, trainTheta, trainX, options, epoch),
+      validationLoss: () => meanLoss(flow, validationTheta, validationX, options.batchSize * 10),
+      readWeights: () => flow.parameters.read(),
+      assignWeights: (weights) => flow.parameters.assign(weights),
+      readOptimizer: () => optimizer.state(),
+      restoreOptimizer: (state) => Promise.resolve(optimizer.restore(state)),
+      dispose: () => {
+        tf.dispose([trainTheta, trainX, validationTheta, validationX]);
+        optimizer.dispose();
+      },
+    };
+    return Promise.resolve(engine);
+  },
+};
+
 /** One pass over the training rows in a seeded order; returns the mean training loss. */
 async function runEpoch(
   flow: ConditionalFlow,
@@ -163,7 +186,7 @@ async function runEpoch(
   epoch: number,
 ): Promise<number> {
   const rows = theta.shape[0];
-  const order = shuffled(rows, options.seed * 100_003 + epoch + 1);
+  const order = epochOrder(rows, options.seed, epoch);
   let total: tf.Tensor = tf.scalar(0);
   for (let start = 0; start < rows; start += options.batchSize) {
     const indices = tf.tensor1d(order.slice(start, start + options.batchSize), "int32");

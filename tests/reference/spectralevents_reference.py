@@ -2,11 +2,11 @@
 
 A transcription of `tfr` and `find_events` (find-method 1) with their helpers from jonescompneurolab/SpectralEvents,
 `spectralevents.py` (authors Tim Bardouille and Ryan Thorpe; BSD 3-Clause licence, copyright the SpectralEvents
-developers), reduced to what the fixture needs and run on the pre-stimulus MEG of ../shared/data/meg/beta with the
+developers), reduced to what the fixture needs and run on the pre-stimulus MEG of data/meg/beta with the
 settings of that repository's own test: fs 600 Hz, 1-60 Hz in 1 Hz steps, 7-cycle Morlet wavelets, band 15-29 Hz,
 threshold 6 x the median.
 
-    python3 tests/reference/spectralevents_reference.py ../shared/data/meg/beta \
+    python3 tests/reference/spectralevents_reference.py data/meg/beta \
         data/fixtures/spectralevents/beta_events_fs600_band15-29_fom6.json.gz
 
 Output (gzip JSON): {"subjects": {"1": [[event, ...] per trial], ...}, "fields": [...]} with each event a list in the
@@ -101,7 +101,8 @@ def find_events(power, times, freqs, band, fom):
 def main(data_dir, out):
     subjects = {}
     for subject in range(1, 11):
-        ts = np.load(f"{data_dir}/subject{subject}_prestim.npy")
+        with gzip.open(f"{data_dir}/subject{subject}_prestim.npy.gz") as f:
+            ts = np.load(f)
         times = np.arange(ts.shape[1]) / FS
         subjects[str(subject)] = find_events(tfr(ts, FREQS, FS, WIDTH), times, FREQS, BAND, FOM)
         print(subject, sum(len(t) for t in subjects[str(subject)]), "events", flush=True)
