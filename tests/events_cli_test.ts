@@ -47,6 +47,11 @@ Deno.test("events cli: a subject's events and binned waveforms, as documented", 
     // The average trough lies in its bin, at the segment's centre, and at 208 ms on the model's time base.
     const centre = bin.mean_nam[(bin.mean_nam.length - 1) / 2];
     assert.ok(centre >= bin.lower_nam && centre < bin.upper_nam, `${centre} nAm`);
+    // At the trough every event lies inside the bin, so its spread there is at most half the bin's width.
+    const spread = bin.sd_nam[(bin.sd_nam.length - 1) / 2];
+    assert.ok(
+      spread >= 0 && spread <= (bin.upper_nam - bin.lower_nam) / 2 * Math.sqrt(bin.n_events / (bin.n_events - 1)),
+    );
     assert.equal(bin.model.times_ms.length, 200);
     const trough = bin.model.times_ms[bin.model.x.indexOf(Math.min(...bin.model.x))];
     assert.ok(Math.abs(trough - 208) <= 2, `trough at ${trough} ms`);

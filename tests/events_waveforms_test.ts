@@ -71,13 +71,19 @@ Deno.test("waveforms: events aligned on their troughs and averaged in bins of tr
       assert.ok(Math.abs(v - want) < 1e-9, `bin ${b}, sample ${k}: ${v} nAm, expected ${want}`);
     });
   });
+  // Depths 80 and 70 nAm about their mean 75: sample sd √((5² + 5²) / 1) = √50 times the shape; one event: none.
+  result.bins[0].sd_nam!.forEach((v, k) => {
+    const want = Math.sqrt(50) * Math.abs(shape(result.segment_times_ms[k] / 1000));
+    assert.ok(Math.abs(v - want) < 1e-6, `sd at sample ${k}: ${v} nAm, expected ${want}`);
+  });
+  assert.equal(result.bins[1].sd_nam, null);
   const empty = eventWaveforms(trials, [[], [], [], []], {
     fs: FS,
     binEdgesNam: [-100, -60],
     toNam: 1e9,
     segmentMs: 100,
   });
-  assert.deepEqual(empty.bins, [{ lower_nam: -100, upper_nam: -60, n_events: 0, mean_nam: null }]);
+  assert.deepEqual(empty.bins, [{ lower_nam: -100, upper_nam: -60, n_events: 0, mean_nam: null, sd_nam: null }]);
   assert.throws(
     () => eventWaveforms(trials, events, { fs: FS, binEdgesNam: [-30, -60], toNam: 1e9, segmentMs: 100 }),
     /bin edges must be at least two increasing numbers/,

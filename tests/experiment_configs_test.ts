@@ -3,7 +3,7 @@
  * generate_SBI_sims_* scripts for drives and priors, train_posterior_* for the window and the noise on x).
  */
 import assert from "node:assert/strict";
-import { EXPERIMENTS } from "../lib/experiments/configs.ts";
+import { BETA_PAPER_SUBJECT, EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
 import { jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 
@@ -73,4 +73,24 @@ Deno.test("experiment configs: the beta event's two bursts from 200 ms, spreads 
     assert.ok(d.type === "bursty");
     assert.deepEqual([d.tstart, d.numspikes, d.spike_isi, d.n_drive_cells, d.synaptic_delays], [200, 2, 10, 10, 0]);
   }
+});
+
+Deno.test("experiment configs: beta conditions on two trough bins of one MEG subject and of the other nine pooled", () => {
+  const config = EXPERIMENTS.beta;
+  assert.deepEqual(config.recordings!.map((r) => "subjects" in r && [r.id, r.subjects, r.bin, r.troughMs, r.scale]), [
+    ["subject-deep", [1], 0, 208, 60000],
+    ["subject-shallow", [1], 1, 208, 60000],
+    ["others-deep", [2, 3, 4, 5, 6, 7, 8, 9, 10], 0, 208, 60000],
+    ["others-shallow", [2, 3, 4, 5, 6, 7, 8, 9, 10], 1, 208, 60000],
+  ]);
+  assert.deepEqual(config.recordingPairs, [["subject-deep", "subject-shallow"], ["others-deep", "others-shallow"]]);
+  assert.equal(BETA_PAPER_SUBJECT, 1);
+  // A run's config.json keeps the events as experiments/beta.json gives them: they are found again at run start.
+  const kept = config.document.recordings as { id: string; events: unknown }[];
+  assert.deepEqual(kept.map((r) => [r.id, r.events]), [
+    ["subject-deep", { subjects: [1], bin_nam: [-100, -60], trough_ms: 208 }],
+    ["subject-shallow", { subjects: [1], bin_nam: [-60, -30], trough_ms: 208 }],
+    ["others-deep", { subjects: [2, 3, 4, 5, 6, 7, 8, 9, 10], bin_nam: [-100, -60], trough_ms: 208 }],
+    ["others-shallow", { subjects: [2, 3, 4, 5, 6, 7, 8, 9, 10], bin_nam: [-60, -30], trough_ms: 208 }],
+  ]);
 });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { EXPERIMENT_NAMES, experimentFilePath, EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/experiments/experiment_file.ts";
 import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
-import { loadRecording } from "../lib/experiments/recordings.ts";
+import { loadRecording, type Recording } from "../lib/experiments/recordings.ts";
 import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
 import { fixturePath } from "../lib/hnn/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
@@ -77,6 +77,11 @@ function userExperiment(overrides: Record<string, unknown> = {}) {
     observations: [{ id: "early-strong", theta: [15, 0.05] }],
     ...overrides,
   };
+}
+
+/** A recording of beta events (subject 1's shallow ones unless `events` says otherwise). */
+function betaEvents(id: string, events: Record<string, unknown> = {}) {
+  return { id, events: { subjects: [1], bin_nam: [-60, -30], trough_ms: 30, ...events }, scale: 60000, smooth_ms: 20 };
 }
 
 async function writeUserFiles(folder: string, experiment: Record<string, unknown>): Promise<string> {
@@ -204,6 +209,31 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
     userExperiment({ network: undefined }),
     /^ExperimentFileError: \S+experiment\.json: network: give a network \(or a built-in model\)$/,
   ],
+  [
+    "beta events of a subject the MEG does not have",
+    userExperiment({ recordings: [betaEvents("deep", { subjects: [1, 11] })] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]\.events\.subjects\[1\]: subjects are 1–10$/,
+  ],
+  [
+    "beta events in a trough bin that is not one",
+    userExperiment({ recordings: [betaEvents("deep", { bin_nam: [-90, -60] })] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]\.events\.bin_nam: one of the trough amplitude bins \[-100, -60\], \[-60, -30\] \(nAm\)$/,
+  ],
+  [
+    "a recording with both a file and events",
+    userExperiment({ recordings: [{ ...betaEvents("deep"), path: "rec.txt" }] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]: give one of path, data or events$/,
+  ],
+  [
+    "beta events with a file's baseline",
+    userExperiment({ recordings: [{ ...betaEvents("deep"), baseline_ms: [20, 25] }] }),
+    /^ExperimentFileError: \S+experiment\.json: recordings\[0\]: events are placed by events\.trough_ms: give no column, offset_ms or baseline_ms$/,
+  ],
+  [
+    "a recording pair naming no recording",
+    userExperiment({ recordings: [betaEvents("deep")], recording_pairs: [["deep", "shallow"]] }),
+    /^ExperimentFileError: \S+experiment\.json: recording_pairs\[0\]\[1\]: "shallow" is not one of the recordings \(deep\)$/,
+  ],
 ];
 for (const [what, experiment, message] of BAD) {
   Deno.test(`experiment files: ${what} is refused with one line naming the field`, async () => {
@@ -227,7 +257,7 @@ Deno.test("experiment files: a recording's column, offset and baseline reach the
   await Deno.writeTextFile(join(folder, "dpl.txt"), rows.join("\n"));
   const config = loadExperimentFile(path);
   assert.deepEqual(
-    config.recordings?.map(({ column, offsetMs, baselineMs }) => [column, offsetMs, baselineMs]),
+    (config.recordings as Recording[]).map(({ column, offsetMs, baselineMs }) => [column, offsetMs, baselineMs]),
     [["L5", -10, undefined], ["L5", -10, [-10, -5]]],
   );
   assert.deepEqual(config.recordingUnits, { scale: 2, smoothMs: 0 });

@@ -93,3 +93,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "experiment: a recording pair naming no recording is refused before anything is written",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "neurosbi-rec-pair-" });
+    const runtime = await GpuRuntime.acquire({ notice: () => {} });
+    try {
+      const recordings: Recording[] = [{
+        id: "early",
+        label: "early",
+        path: `${dir}/early.txt`,
+        scale: 1,
+        smoothMs: 0,
+      }];
+      const times = Array.from(rcModel.timesMs);
+      await Deno.writeTextFile(recordings[0].path, times.map((t) => `${t} 0`).join("\n") + "\n");
+      await assert.rejects(
+        runExperiment({
+          config: { ...EXPERIMENTS.rc, recordings, recordingPairs: [["early", "late"]] },
+          size: "small",
+          out: `${dir}/run`,
+          runtime,
+        }),
+        /recording pair names late, which is not one of the recordings/,
+      );
+      await assert.rejects(Deno.stat(`${dir}/run`), Deno.errors.NotFound);
+    } finally {
+      runtime.destroy();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

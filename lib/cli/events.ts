@@ -1,9 +1,7 @@
 /** `events`: spectral beta events of recorded trials (.npy, trials × samples), and optionally their waveforms. */
 import { dirname, resolve } from "node:path";
 import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
-import { readMaybeGzip } from "../data/gzip.ts";
-import { decodeNpyFloat64 } from "../data/npy.ts";
-import { detectEvents, detectEventsGpu, type Trials } from "../events/detect.ts";
+import { detectEvents, detectEventsGpu, readTrials } from "../events/detect.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { eventWaveforms, type ModelTimeBase, onModelTimeBase } from "../events/waveforms.ts";
 
@@ -29,21 +27,6 @@ export interface EventsArgs {
 function pair(values: number[], what: string): [number, number] {
   if (values.length !== 2) throw new Error(`${what} takes two comma-separated numbers, got ${values.join(",")}`);
   return [values[0], values[1]];
-}
-
-/** The trials of a .npy (or .npy.gz) file holding a float64 (or float32) array of trials × samples. */
-export async function readTrials(path: string): Promise<Trials> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readMaybeGzip(path);
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  const { shape, data } = decodeNpyFloat64(bytes, path);
-  if (shape.length !== 2) {
-    throw new Error(`${path}: expected trials × samples (a 2-D array), found shape (${shape.join(", ")})`);
-  }
-  return { nTrials: shape[0], nTimes: shape[1], data };
 }
 
 async function onGpu<T>(work: (runtime: GpuRuntime) => Promise<T>): Promise<T> {

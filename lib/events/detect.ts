@@ -2,6 +2,8 @@
  * Beta-event detection on recorded trials, end to end: the checks a recording must pass, then the TFR and the events.
  * Every failed check is one line naming what is wrong, before any work.
  */
+import { readMaybeGzip } from "../data/gzip.ts";
+import { decodeNpyFloat64 } from "../data/npy.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { findEvents, type SpectralEvent } from "./events.ts";
 import { computeTfr, type Tfr, type TfrOptions } from "./tfr.ts";
@@ -25,6 +27,21 @@ export interface Trials {
   nTrials: number;
   nTimes: number;
   data: Float64Array;
+}
+
+/** The trials of a .npy (or .npy.gz) file holding a float64 (or float32) array of trials × samples. */
+export async function readTrials(path: string): Promise<Trials> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readMaybeGzip(path);
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const { shape, data } = decodeNpyFloat64(bytes, path);
+  if (shape.length !== 2) {
+    throw new Error(`${path}: expected trials × samples (a 2-D array), found shape (${shape.join(", ")})`);
+  }
+  return { nTrials: shape[0], nTimes: shape[1], data };
 }
 
 export const DEFAULT_FREQ_RANGE = [1, 60] as const;
@@ -81,8 +98,14 @@ export function checkDetectInput(trials: Trials, options: DetectOptions): void {
 
 /** The events of every trial, one list per trial in its order, after `checkDetectInput`. */
 export function detectEvents(trials: Trials, options: DetectOptions): SpectralEvent[][] {
+  return detectEventsWithTfr(trials, options).events;
+}
+
+/** `detectEvents` and the TFR they were found in. */
+export function detectEventsWithTfr(trials: Trials, options: DetectOptions): { tfr: Tfr; events: SpectralEvent[][] } {
   checkDetectInput(trials, options);
-  return eventsOfTfr(computeTfr(trials.data, trials.nTrials, trials.nTimes, tfrOptions(options)), options);
+  const tfr = computeTfr(trials.data, trials.nTrials, trials.nTimes, tfrOptions(options));
+  return { tfr, events: eventsOfTfr(tfr, options) };
 }
 
 /** `detectEvents` with the TFR computed on the GPU in float32 (the events agree; docs/events.md). */
@@ -96,7 +119,7 @@ export async function detectEventsGpu(
   return eventsOfTfr(tfr, options);
 }
 
-function tfrOptions(options: DetectOptions): TfrOptions {
+export function tfrOptions(options: DetectOptions): TfrOptions {
   return { fs: options.fs, freqs: tfrFrequencies(options.freqRange ?? DEFAULT_FREQ_RANGE), width: options.width };
 }
 

@@ -43,6 +43,8 @@ export interface WaveformBin {
   n_events: number;
   /** The bin's average segment, nAm, on `segment_times_ms`; null without events. */
   mean_nam: number[] | null;
+  /** The segments' standard deviation about that average (n − 1), nAm; null with fewer than two events. */
+  sd_nam: number[] | null;
 }
 
 export interface EventWaveforms {
@@ -71,6 +73,7 @@ export function eventWaveforms(trials: Trials, events: SpectralEvent[][], option
   if (half < 1) throw new Error(`a segment of ±${segmentMs} ms holds no sample at ${fs} Hz`);
   const length = 2 * half + 1;
   const sums = edges.slice(1).map(() => new Float64Array(length));
+  const squares = sums.map(() => new Float64Array(length));
   const counts = { events: 0, no_trough: 0, at_edges: 0, outside_bins: 0 };
   const binCounts = sums.map(() => 0);
   events.forEach((trialEvents, i) => {
@@ -93,17 +96,28 @@ export function eventWaveforms(trials: Trials, events: SpectralEvent[][], option
         continue;
       }
       binCounts[bin]++;
-      for (let k = 0; k < length; k++) sums[bin][k] += trial[trough.sample - half + k] * toNam;
+      for (let k = 0; k < length; k++) {
+        const v = trial[trough.sample - half + k] * toNam;
+        sums[bin][k] += v;
+        squares[bin][k] += v * v;
+      }
     }
   });
   return {
     segment_times_ms: Array.from({ length }, (_, k) => ((k - half) * 1000) / fs),
-    bins: sums.map((sum, b) => ({
-      lower_nam: edges[b],
-      upper_nam: edges[b + 1],
-      n_events: binCounts[b],
-      mean_nam: binCounts[b] === 0 ? null : Array.from(sum, (v) => v / binCounts[b]),
-    })),
+    bins: sums.map((sum, b) => {
+      const n = binCounts[b];
+      return {
+        lower_nam: edges[b],
+        upper_nam: edges[b + 1],
+        n_events: n,
+        mean_nam: n === 0 ? null : Array.from(sum, (v) => v / n),
+        // Clamped at 0: rounding can leave a constant sample's variance a hair below it.
+        sd_nam: n < 2
+          ? null
+          : Array.from(sum, (v, k) => Math.sqrt(Math.max(0, (squares[b][k] - (v * v) / n) / (n - 1)))),
+      };
+    }),
     counts,
   };
 }

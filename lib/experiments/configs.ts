@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { loadExperimentFile } from "./experiment_file.ts";
+import { isEventRecording } from "./recordings.ts";
 import type { ExperimentConfig } from "./types.ts";
 
 export { type Budget, type ExperimentConfig, type Size, SIZES, SUMMARIES } from "./types.ts";
@@ -19,3 +20,11 @@ export function experimentFilePath(name: ExperimentName): string {
 export const EXPERIMENTS: Record<ExperimentName, ExperimentConfig> = Object.fromEntries(
   EXPERIMENT_NAMES.map((name) => [name, loadExperimentFile(experimentFilePath(name))]),
 ) as Record<ExperimentName, ExperimentConfig>;
+
+/**
+ * The subject whose own beta events the beta experiment conditions on (experiments/beta.json), against the other
+ * subjects pooled: the seed paper's Figure 7 does not name its subject in its text or code at hand, so the file takes
+ * subject 1 (the subject of the ERP recordings' file names). Undefined if the file conditions on no one subject.
+ */
+export const BETA_PAPER_SUBJECT: number | undefined = EXPERIMENTS.beta.recordings?.filter(isEventRecording)
+  .find((r) => r.subjects.length === 1)?.subjects[0];

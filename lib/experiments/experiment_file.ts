@@ -7,6 +7,7 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { dataPath } from "../data/paths.ts";
+import { BETA_MEG } from "../events/beta_meg.ts";
 import { DIPOLE_COLUMNS } from "../data/waveform.ts";
 import { hnnSimulator } from "../hnn/models.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
@@ -16,7 +17,7 @@ import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
 import { boundsProblem, Prior } from "../prior.ts";
-import { loadRecording, type Recording } from "./recordings.ts";
+import { type AnyRecording, isEventRecording, loadRecording } from "./recordings.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./types.ts";
 
 /** Simulators that are not networks, by the name an experiment file's `model` gives. */
@@ -58,11 +59,21 @@ const ObservationSchema = z.strictObject({
   theta: z.array(z.number()).optional().describe("θ in the parameters' units"),
 }).refine((o) => (o.unit === undefined) !== (o.theta === undefined), { message: "give either unit or theta" });
 
+const BetaEventsSchema = z.strictObject({
+  subjects: z.array(z.int().refine((n) => BETA_MEG.subjects.includes(n), { message: "subjects are 1–10" })).min(1)
+    .describe("subjects of data/meg/beta whose events are pooled"),
+  bin_nam: z.tuple([z.number(), z.number()]).refine((bin) => binIndex(bin) >= 0, {
+    message: `one of the trough amplitude bins ${troughBins().map((b) => `[${b.join(", ")}]`).join(", ")} (nAm)`,
+  }).describe("the events' trough amplitude bin, nAm"),
+  trough_ms: z.number().describe("where the average's trough lies on the model's time base"),
+});
+
 const RecordingSchema = z.strictObject({
   id: name("id"),
   label: z.string().optional(),
   path: z.string().min(1).optional().describe("relative to the experiment file"),
   data: z.string().min(1).optional().describe("relative to the data folder ($NEUROSBI_DATA or data/)"),
+  events: BetaEventsSchema.optional().describe("the averaged beta events of data/meg/beta, found at run start"),
   scale: positive.describe("recording units per unit of x: x = recording / scale"),
   smooth_ms: z.number().nonnegative().describe("Hamming window applied to the recording, as to simulated x"),
   column: z.enum(DIPOLE_COLUMNS).default("agg").describe("the column of an hnn-core dipole file (time, agg, L2, L5)"),
@@ -71,7 +82,22 @@ const RecordingSchema = z.strictObject({
     message: "from must be before to",
   })
     .optional().describe("[from, to] ms after the offset: the recording's mean over it is subtracted first"),
-}).refine((r) => (r.path === undefined) !== (r.data === undefined), { message: "give either path or data" });
+}).refine((r) => [r.path, r.data, r.events].filter((v) => v !== undefined).length === 1, {
+  message: "give one of path, data or events",
+}).refine((r) => !r.events || (r.column === "agg" && r.offset_ms === 0 && r.baseline_ms === undefined), {
+  message: "events are placed by events.trough_ms: give no column, offset_ms or baseline_ms",
+});
+
+/** The trough amplitude bins of the beta events (lib/events/beta_meg.ts), nAm. */
+function troughBins(): [number, number][] {
+  const edges = BETA_MEG.binEdgesNam;
+  return edges.slice(1).map((upper, i) => [edges[i], upper]);
+}
+
+/** Index of `bin` among troughBins(), -1 if it is none of them. */
+function binIndex(bin: readonly [number, number]): number {
+  return troughBins().findIndex(([lower, upper]) => lower === bin[0] && upper === bin[1]);
+}
 
 /** A file without `recording_units`: uploaded waveforms are x already. */
 export const DEFAULT_RECORDING_UNITS = { scale: 1, smooth_ms: 0 };
@@ -93,6 +119,8 @@ export const ExperimentFileSchema = z.strictObject({
     .refine((b) => b.small ?? b.paper, { message: "give at least one size, small or paper" }),
   observations: z.array(ObservationSchema).default([]),
   recordings: z.array(RecordingSchema).default([]),
+  recording_pairs: z.array(z.tuple([z.string(), z.string()])).optional()
+    .describe("pairs of recording ids whose posteriors are compared; default: the two recordings, if two"),
   recording_units: z.strictObject({ scale: positive, smooth_ms: z.number().nonnegative() })
     .default(DEFAULT_RECORDING_UNITS).describe("how uploaded waveforms map onto x; the default: they are x already"),
 });
@@ -162,20 +190,29 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
     const unit = o.unit ?? Array.from(prior.toUnit(o.theta!));
     return { id: o.id, label: o.label ?? `θ unit [${unit.join(", ")}]`, unit };
   });
-  const recordings: Recording[] = file.recordings.map((r, i) => {
+  const recordings: AnyRecording[] = file.recordings.map((r, i) => {
     newId(r.id, `recordings[${i}].id`);
-    const path = r.path !== undefined ? resolve(base, r.path) : dataPath(r.data!);
+    const common = { id: r.id, label: r.label ?? r.id, scale: r.scale, smoothMs: r.smooth_ms };
+    if (r.events) {
+      const { subjects, bin_nam, trough_ms } = r.events;
+      return { ...common, subjects, bin: binIndex(bin_nam), troughMs: trough_ms };
+    }
     return {
-      id: r.id,
-      label: r.label ?? r.id,
-      path,
-      scale: r.scale,
-      smoothMs: r.smooth_ms,
+      ...common,
+      path: r.path !== undefined ? resolve(base, r.path) : dataPath(r.data!),
       column: r.column,
       offsetMs: r.offset_ms,
       ...(r.baseline_ms ? { baselineMs: r.baseline_ms } : {}),
     };
   });
+  const recordingIds = recordings.map((r) => r.id);
+  file.recording_pairs?.forEach((pair, i) =>
+    pair.forEach((id, j) => {
+      if (!recordingIds.includes(id)) {
+        fail(`recording_pairs[${i}][${j}]`, `"${id}" is not one of the recordings (${recordingIds.join(", ")})`);
+      }
+    })
+  );
   const budgets: Partial<Record<Size, Budget>> = {};
   for (const size of ["small", "paper"] as const) {
     const b = file.budgets[size];
@@ -199,13 +236,20 @@ export function experimentFromJson(input: unknown, source: string): ExperimentCo
     noise: file.noise_sd * Math.sqrt(3),
     observations,
     ...(recordings.length ? { recordings } : {}),
+    ...(file.recording_pairs ? { recordingPairs: file.recording_pairs } : {}),
     recordingUnits: { scale: file.recording_units.scale, smoothMs: file.recording_units.smooth_ms },
     budgets,
     source,
     document: {
       ...(input as Record<string, unknown>),
       ...(model.network ? { network: model.network } : {}),
-      recordings: file.recordings.map((r, i) => ({ ...r, path: recordings[i].path, data: undefined })),
+      recordings: file.recordings.map((r, i) => {
+        const recording = recordings[i];
+        if (!isEventRecording(recording)) return { ...r, path: recording.path, data: undefined };
+        // A file's column and offset have no part in events (placed by their trough_ms).
+        const { column: _column, offset_ms: _offset, ...events } = r;
+        return events;
+      }),
     },
   };
 }

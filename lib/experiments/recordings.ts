@@ -1,9 +1,11 @@
 /**
- * Recorded waveforms (the MEG ERPs in data/meg, hnn-core dipole files, a user's own) as observations of a
- * simulator: shifted in time, baseline-corrected, cut to its window and resampled onto its time base, brought to its
- * units and smoothed as it smooths x, so that the posterior sees data processed like its training waveforms.
+ * Recorded waveforms as observations of a simulator: waveform files (the MEG ERPs in data/meg, hnn-core dipole files,
+ * a user's own) shifted in time, baseline-corrected, cut to its window and resampled onto its time base, brought to its
+ * units and smoothed as it smooths x, so that the posterior sees data processed like its training waveforms; and the
+ * averaged beta events of the MEG in data/meg/beta, found at run time (lib/events).
  */
 import { type DipoleColumn, parseWaveform, resampleWaveform, type Waveform } from "../data/waveform.ts";
+import { BETA_MEG, eventObservation, type EventPlacement, pooledEventWaveforms } from "../events/beta_meg.ts";
 import type { Simulator } from "../models/model.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
 
@@ -30,6 +32,26 @@ export interface Recording extends RecordingProcessing {
   label: string;
   /** Text file of two columns (time ms, value) or of hnn-core's four (lib/data/waveform.ts). */
   path: string;
+}
+
+/**
+ * The trough-aligned average of the beta events of some subjects of data/meg/beta in one trough amplitude bin
+ * (lib/events/beta_meg.ts), placed on the model's window.
+ */
+export interface EventRecording extends EventPlacement {
+  id: string;
+  label: string;
+  subjects: readonly number[];
+  /** Index of the bin in BETA_MEG.binEdgesNam. */
+  bin: number;
+}
+
+/** An experiment's recorded observation: a waveform file or averaged MEG beta events. */
+export type AnyRecording = Recording | EventRecording;
+
+/** Whether `recording` is averaged beta events (else a waveform file). */
+export function isEventRecording(recording: AnyRecording): recording is EventRecording {
+  return "subjects" in recording;
 }
 
 /** A recording as an x of a model, and what of it was left out. */
@@ -119,8 +141,15 @@ export function recordingAsObservation(
   return prepareRecording(w, model, processing, label).x;
 }
 
-/** The recording's file as an x of `model`; throws naming the file when it is missing or malformed. */
-export async function loadRecording(recording: Recording, model: Simulator): Promise<Float32Array> {
+/** The recording as an x of `model`; throws naming the file (or the subjects) when it cannot be made. */
+export async function loadRecording(recording: AnyRecording, model: Simulator): Promise<Float32Array> {
+  if (isEventRecording(recording)) {
+    try {
+      return (await eventObservation(recording.subjects, recording.bin, model, recording)).x;
+    } catch (error) {
+      throw new Error(`${recording.label}: ${(error as Error).message}`);
+    }
+  }
   const label = `${recording.label} (${recording.path})`;
   let text: string;
   try {
@@ -150,4 +179,28 @@ export function waveformAxis(model: Simulator, units?: RecordingUnits): Waveform
   // recording's own units, which only the user knows.
   if (unit === "nAm") return { label: `dipole (nAm; one network × ${scale}, HNN's scale)`, unit, scale };
   return { label: `x × ${scale} (the recording's units; x in ${unit})`, unit: "the recording's units", scale };
+}
+
+/** What a conditioned recording was made from, for its observation record. */
+export async function recordingSource(recording: AnyRecording): Promise<Record<string, unknown>> {
+  if (!isEventRecording(recording)) {
+    return {
+      path: recording.path,
+      column: recording.column ?? "agg",
+      scale: recording.scale,
+      smoothing_ms: recording.smoothMs,
+      offset_ms: recording.offsetMs ?? 0,
+      baseline_ms: recording.baselineMs ?? null,
+    };
+  }
+  const bin = (await pooledEventWaveforms(recording.subjects)).bins[recording.bin];
+  return {
+    beta_meg_subjects: recording.subjects,
+    trough_bin_nam: [bin.lower_nam, bin.upper_nam],
+    n_events: bin.n_events,
+    detection: BETA_MEG.detect,
+    trough_ms: recording.troughMs,
+    scale: recording.scale,
+    smoothing_ms: recording.smoothMs,
+  };
 }

@@ -25,7 +25,7 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
-import { loadRecording, type Recording, type WaveformAxis, waveformAxis } from "./recordings.ts";
+import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
 import { RunLock } from "./run_lock.ts";
 
@@ -163,6 +163,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   const recordings = await Promise.all(
     (config.recordings ?? []).map(async (r) => ({ ...r, x: await loadRecording(r, simulator) })),
   );
+  const recordingPairs = config.recordingPairs ??
+    (recordings.length === 2 ? [[recordings[0].id, recordings[1].id] as [string, string]] : []);
+  const unknown = recordingPairs.flat().find((id) => !recordings.some((r) => r.id === id));
+  if (unknown !== undefined) throw new Error(`recording pair names ${unknown}, which is not one of the recordings`);
   const previous = await checkExperimentFolder(options, simulator);
   const datasetRequest = experimentDataset(options);
   // A dataset of another identity in the folder (other noise, other n...) stops the run before it writes anything.
@@ -244,10 +248,16 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       await writeFileAtomic(join(out, "observations", `${recording.id}.json`), JSON.stringify(record) + "\n");
       recorded.push(record);
     }
-    const recordedOverlap = recorded.length === 2 ? marginalOverlap(model, recorded[0], recorded[1]) : [];
+    const byId = (id: string) => recorded.find((r) => r.id === id)!;
+    const recordedPairs = recordingPairs.map(([a, b]) => ({
+      a,
+      b,
+      ovl: marginalOverlap(model, byId(a), byId(b)),
+    }));
+    const recordedOverlap = recordedPairs[0]?.ovl ?? [];
     await writeFileAtomic(
       join(out, "diagnostics", "overlap.json"),
-      JSON.stringify({ pairs: overlap, recordings: recordedOverlap }) + "\n",
+      JSON.stringify({ pairs: overlap, recordings: recordedOverlap, recording_pairs: recordedPairs }) + "\n",
     );
 
     Object.assign(experiment, {
@@ -264,6 +274,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         overlap,
         recordings: recorded.map((r) => ({ id: r.id, correlation: r.correlation, predictive_rmse: r.predictive_rmse })),
         recordings_overlap: recordedOverlap,
+        recording_pairs: recordedPairs,
       },
     });
     await writeExperiment();
@@ -389,29 +400,13 @@ async function conditionOn(
 
 async function conditionOnRecording(
   c: Context,
-  recording: Recording & { x: Float32Array },
+  recording: AnyRecording & { x: Float32Array },
   index: number,
   budget: Budget,
 ) {
-  const record = await conditionOnWaveform(
-    c,
-    recording,
-    recording.x,
-    index,
-    budget,
-    waveformAxis(c.simulator, recording),
-  );
-  return {
-    ...record,
-    recording: {
-      path: recording.path,
-      column: recording.column ?? "agg",
-      scale: recording.scale,
-      smoothing_ms: recording.smoothMs,
-      offset_ms: recording.offsetMs ?? 0,
-      baseline_ms: recording.baselineMs ?? null,
-    },
-  };
+  const axis = waveformAxis(c.simulator, recording);
+  const record = await conditionOnWaveform(c, recording, recording.x, index, budget, axis);
+  return { ...record, recording: await recordingSource(recording) };
 }
 
 /** Posterior samples, their correlations and a posterior predictive check for one observed waveform x. */

@@ -1,7 +1,7 @@
 /** What an experiment is once loaded from its file (experiment_file.ts): a simulator, its checks' budgets, its data. */
 import type { Simulator } from "../models/model.ts";
 import type { SummarySpec } from "../stats/summary.ts";
-import type { Recording, RecordingUnits } from "./recordings.ts";
+import type { AnyRecording, RecordingUnits } from "./recordings.ts";
 
 export const SIZES = ["small", "paper"] as const;
 export type Size = typeof SIZES[number];
@@ -44,8 +44,13 @@ export interface ExperimentConfig {
   noise: number;
   /** Conditioning points, unit-cube θ, with labels. */
   observations: { id: string; label: string; unit: number[] }[];
-  /** Recorded waveforms conditioned on like the simulated points (each costs predictiveSims simulations). */
-  recordings?: Recording[];
+  /**
+   * Recorded waveforms (files, or MEG beta events averaged at run start) conditioned on like the simulated points
+   * (each costs predictiveSims simulations).
+   */
+  recordings?: AnyRecording[];
+  /** Pairs of recordings (ids) whose posteriors are compared (OVL); by default the two, when there are two. */
+  recordingPairs?: [string, string][];
   /** How any recorded waveform of this experiment maps onto x (uploads in the report too); scale 1, no smoothing: already x. */
   recordingUnits: RecordingUnits;
   /** The budget of each size the file gives. */

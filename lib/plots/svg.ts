@@ -23,7 +23,8 @@ const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
 
 /**
  * A standalone SVG string (with its xmlns) for `options`. A title goes inside the SVG on a line of its own above the
- * plot, so the plot stays one file that downloads as it is (Plot itself would wrap it in an HTML figure).
+ * plot, so the plot stays one file that downloads as it is (Plot itself would wrap it in an HTML figure); a plot with
+ * Plot's HTML legend is such a figure already and gets its title as the figure's heading.
  */
 export function plotSvg(options: PlotOptions): string {
   const { title, ...rest } = options;
@@ -32,7 +33,12 @@ export function plotSvg(options: PlotOptions): string {
   const isSvg = node.tagName.toLowerCase() === "svg";
   const svgs = isSvg ? [node] : [...node.querySelectorAll("svg")];
   for (const svg of svgs) svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  if (title === undefined || !isSvg) return node.outerHTML;
+  if (title === undefined) return node.outerHTML;
+  if (!isSvg) {
+    // A figure (a plot with Plot's legend) keeps its title as Plot puts it there: a heading above the legend.
+    const html = node.outerHTML, start = html.indexOf(">") + 1;
+    return html.slice(0, start) + `<h2>${escapeXml(String(title))}</h2>` + html.slice(start);
+  }
   const width = Number(node.getAttribute("width")), height = Number(node.getAttribute("height")) + TITLE_HEIGHT;
   node.setAttribute("height", String(height));
   node.setAttribute("viewBox", `0 0 ${width} ${height}`);

@@ -32,6 +32,7 @@ export function Layout(props: { title: string; run?: string; children?: Child })
         <header>
           <a href="/">neurosbi runs</a>
           <a href={props.run ? `/compare?a=${props.run}` : "/compare"}>compare</a>
+          <a href="/events">beta events</a>
           {props.run && <span class="run">{props.run}:</span>}
           {props.run && tabs.map((tab) => <a key={tab} href={`/runs/${props.run}/${tab}`}>{tab || "overview"}</a>)}
         </header>

@@ -18,6 +18,13 @@ export interface ObservationRecord {
   /** Older records: the y label only. */
   units?: string;
   waveform_axis?: WaveformAxis;
+  /** What a recorded observation was made from: a waveform file, or MEG beta events (lib/experiments/recordings.ts). */
+  recording?: {
+    path?: string;
+    beta_meg_subjects?: number[];
+    trough_bin_nam?: [number, number];
+    n_events?: number;
+  };
 }
 
 export interface ObservationView {

@@ -135,6 +135,12 @@ export function observationRecord(id: string): RunRecord<ObservationRecord> {
       predictive: bands.optional(),
       units: z.string().optional(),
       waveform_axis: z.looseObject({ label: z.string(), unit: z.string(), scale: z.number() }).optional(),
+      recording: z.looseObject({
+        path: z.string().optional(),
+        beta_meg_subjects: z.array(z.int()).min(1).optional(),
+        trough_bin_nam: z.tuple([z.number(), z.number()]).optional(),
+        n_events: z.number().optional(),
+      }).optional(),
     }),
   );
 }
