@@ -11,26 +11,7 @@ import { requireClusterState } from "../cluster/state.ts";
 import { submitDataset } from "../cluster/submit.ts";
 import { finaliseTasks, runTask } from "../cluster/worker.ts";
 import { modelNames } from "../models/registry.ts";
-
-// main.ts has parsers like these, but this module cannot import it: main.ts imports this one.
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer ≥ 0");
-  return n;
-}
-
-function positiveInt(value: string): number {
-  const n = nonNegativeInt(value);
-  if (n === 0) throw new InvalidArgumentError("must be a positive integer");
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new InvalidArgumentError("must be an integer");
-  }
-  return Number(value);
-}
+import { integer, nonNegativeInt, positiveInt } from "./arguments.ts";
 
 /** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
 function wallTime(value: string): string {

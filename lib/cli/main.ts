@@ -17,14 +17,7 @@ import { baselineOption, columnOption, offsetOption, scaleOption, smoothOption }
 import { replayCommand } from "./replay.ts";
 import type { RunCheck } from "./diagnose_run.ts";
 import { simulateCommand } from "./simulate.ts";
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InvalidArgumentError("must be a positive integer");
-  }
-  return n;
-}
+import { integer, nonNegativeNumber, numberList, positiveInt, positiveNumber } from "./arguments.ts";
 
 function port(value: string): number {
   const n = Number(value);
@@ -38,34 +31,6 @@ function hostName(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) {
-    throw new InvalidArgumentError("must be a positive number");
-  }
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !(n >= 0) || !Number.isFinite(n)) {
-    throw new InvalidArgumentError("must be a number ≥ 0");
-  }
-  return n;
-}
-
-function numberList(value: string): number[] {
-  const values = value.split(",").map((v) => (v.trim() === "" ? NaN : Number(v)));
-  if (values.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError("must be comma-separated numbers");
-  return values;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer");
-  return n;
 }
 
 /** Old spellings of a flag, still accepted but no longer listed. */

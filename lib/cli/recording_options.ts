@@ -4,24 +4,7 @@
  */
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { DIPOLE_COLUMNS } from "../data/waveform.ts";
-
-function finiteNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("must be a number");
-  return n;
-}
-
-function nonZeroNumber(value: string): number {
-  const n = finiteNumber(value);
-  if (n === 0) throw new InvalidArgumentError("must be a non-zero number");
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = finiteNumber(value);
-  if (n < 0) throw new InvalidArgumentError("must be a number ≥ 0");
-  return n;
-}
+import { finiteNumber, nonNegativeNumber, nonZeroNumber } from "./arguments.ts";
 
 /** `FROM,TO` in ms, FROM < TO. */
 export function timeWindow(value: string): [number, number] {
