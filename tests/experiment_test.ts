@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import { join, relative } from "node:path";
 import { createApp } from "../lib/server/app.tsx";
 import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
+import { EXPERIMENTS } from "../lib/experiments/configs.ts";
+import { experimentSettings } from "../lib/experiments/run.ts";
 import { cli } from "./reference/cli.ts";
 import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS, tinyRunCommand } from "./reference/tiny_run.ts";
 
@@ -144,14 +146,15 @@ Deno.test({
       await assert.rejects(() => Deno.stat(`${out}/${LOCK_FILE}`), Deno.errors.NotFound);
       assert.equal((await (await app.request("/api/runs")).json())[0].status, "complete");
 
-      // Rerunning into the finished run, into its posterior folder, or into a failed run of other settings is
-      // refused before the GPU, and leaves every byte as it was.
+      // Rerunning into the finished run (without --keep-complete, or with other settings), into its posterior
+      // folder, or into a failed run of other settings is refused before the GPU, and leaves every byte as it was.
       const failed = `${runs}/failed`;
       await Deno.mkdir(failed);
       await Deno.writeTextFile(`${failed}/experiment.json`, JSON.stringify({ ...finished, status: "failed" }));
       for (
         const [folder, args, message] of [
           [out, [], /holds a complete run of rc: give another --out/],
+          [out, ["--keep-complete"], /holds a complete run of rc: give another --out/],
           [`${out}/posterior`, [], /is not empty and holds no experiment run/],
           [failed, ["--seed", "1"], /holds another run \(.*seed 0 there, 1 here/],
         ] as const
@@ -163,6 +166,20 @@ Deno.test({
         assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
         assert.equal(await folderHash(folder), before, `${folder} untouched`);
       }
+
+      // With --keep-complete (the demo, run twice) a complete run of the command's own settings is kept: success.
+      const kept = `${runs}/kept`;
+      await Deno.mkdir(kept);
+      const settings = experimentSettings(
+        { config: EXPERIMENTS.rc, size: "small", out: kept, noise: true },
+        EXPERIMENTS.rc.simulator(EXPERIMENTS.rc.dtMs),
+      );
+      await Deno.writeTextFile(`${kept}/experiment.json`, JSON.stringify({ ...settings, status: "complete" }));
+      const before = await folderHash(kept);
+      const again = await cli("experiment", "--name", "rc", "--out", kept, "--keep-complete");
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /holds this experiment's complete run already; kept as it is/);
+      assert.equal(await folderHash(kept), before, "the kept run is untouched");
     } finally {
       await Deno.remove(runs, { recursive: true });
     }

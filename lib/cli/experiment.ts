@@ -10,10 +10,12 @@ import {
   checkExperimentFolder,
   experimentDataset,
   type ExperimentOptions,
+  experimentSettings,
   recordSubmittedExperiment,
   runExperiment,
   sizeBudget,
 } from "../experiments/run.ts";
+import { isCompleteRunOf } from "../experiments/run_folder.ts";
 import type { ExperimentConfig } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -29,6 +31,8 @@ export interface ExperimentArgs {
   size: Size;
   out?: string;
   dryRun?: boolean;
+  /** A complete run of the same settings in --out is kept and the command succeeds (the demo, run twice). */
+  keepComplete?: boolean;
   /** Networks simulated to measure the time per network (default PROBE_NETWORKS). */
   probe?: number;
   sims?: number;
@@ -84,6 +88,10 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
     budget: args.sims ? { sims: args.sims } : undefined,
     command: experimentCommandLine(args),
   };
+  if (args.keepComplete && await isCompleteRunOf(out, experimentSettings(options, model))) {
+    console.log(`${out} holds this experiment's complete run already; kept as it is`);
+    return;
+  }
   // Before the GPU (or the cluster): a folder this run may not write into is refused at once.
   const previous = await checkExperimentFolder(options, model);
   if (args.cluster !== undefined) return await submitExperiment(args, options, config);

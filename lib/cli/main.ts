@@ -218,6 +218,7 @@ export function buildProgram(): Command {
     )
     .option("--out <dir>", "run folder (served by `deno task serve --runs` its parent); not with --dry-run")
     .option("--dry-run", "print the networks each stage simulates, the time on this adapter and the disk; run nothing")
+    .option("--keep-complete", "if --out holds a complete run of these settings, keep it and succeed (else refused)")
     .option("--probe <N>", "networks simulated to measure the time per network (default 4)", positiveInt)
     .option("--sims <N>", "training simulations, in place of the size's (its checks keep their budget)", positiveInt)
     .option("--summary <name>", `summary statistic: ${Object.keys(SUMMARIES).join(", ")} (default: the experiment's)`)

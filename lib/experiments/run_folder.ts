@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { isNewOrEmpty } from "../data/atomic.ts";
 import { isLockLive, readRunLock, runInUse } from "./run_lock.ts";
 
-/** The settings that make two runs the same experiment: a resume must match all of them. */
 /** The run folder's self-contained copy of its experiment file. */
 export const CONFIG_FILE = "config.json";
 
+/** The settings that make two runs the same experiment: a resume must match all of them. */
 export const IDENTITY_FIELDS = [
   "name",
   "model",
@@ -55,14 +55,26 @@ export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<Ru
   }
   const lock = await readRunLock(dir);
   if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
-  const differences = IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(previous[field], wanted[field]))
-    .map((field) => `${field} ${JSON.stringify(previous[field])} there, ${JSON.stringify(wanted[field])} here`);
+  const differences = settingsDifferences(previous, wanted);
   if (differences.length > 0) {
     throw new Error(
       `${dir} holds another run (${differences.join("; ")}): give another --out, or the same options to resume it`,
     );
   }
   return previous;
+}
+
+/** Each identity field in which two runs' records differ, said as "field THERE there, HERE here". */
+function settingsDifferences(previous: RunRecord, wanted: RunRecord): string[] {
+  return IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(previous[field], wanted[field]))
+    .map((field) => `${field} ${JSON.stringify(previous[field])} there, ${JSON.stringify(wanted[field])} here`);
+}
+
+/** Whether `dir` holds a complete run of `wanted`'s settings (read only). */
+export async function isCompleteRunOf(dir: string, wanted: RunRecord): Promise<boolean> {
+  const previous: RunRecord | undefined = await Deno.readTextFile(join(dir, "experiment.json"))
+    .then(JSON.parse, () => undefined);
+  return previous?.status === "complete" && settingsDifferences(previous, wanted).length === 0;
 }
 
 /** `record` (a run's experiment.json) with `status` "interrupted" where it says running but its process is gone. */
