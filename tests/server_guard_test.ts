@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { cli } from "./reference/cli.ts";
 import { addBadRuns, makeSyntheticRuns } from "./reference/synthetic_runs.ts";
-import { rawRequest, startServer } from "./reference/live_server.ts";
+import { rawRequest, readUntilUrl, startServer } from "./reference/live_server.ts";
 
 const runs = await makeSyntheticRuns();
 await addBadRuns(runs);
@@ -266,14 +266,7 @@ Deno.test("report: `deno task serve --host localhost` listens and answers throug
     stderr: "piped",
   }).spawn();
   try {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/http:\/\/\S+\//.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    reader.releaseLock();
+    const text = await readUntilUrl(child.stdout);
     const port = /http:\/\/\S+:(\d+)\//.exec(text)?.[1];
     assert.ok(port, `no URL printed: ${text}`);
     const answer = await get(`http://localhost:${port}/api/runs`);

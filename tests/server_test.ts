@@ -6,7 +6,7 @@ import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { RunConditioner } from "../lib/server/run_conditioner.ts";
-import { startServer } from "./reference/live_server.ts";
+import { readUntilUrl, startServer } from "./reference/live_server.ts";
 import { makeDataFolder, makeSyntheticRuns, waveformCsv } from "./reference/synthetic_runs.ts";
 import { cli } from "./reference/cli.ts";
 import { makeTinyRcRun } from "./reference/tiny_run.ts";
@@ -389,13 +389,7 @@ conditionTest("server: `serve` binds 127.0.0.1, prints its URL and answers, cond
     stderr: "null",
   }).spawn();
   try {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/http:\/\/\S+\//.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
+    const text = await readUntilUrl(child.stdout);
     const url = /http:\/\/(\S+)\//.exec(text)?.[0];
     assert.ok(url?.startsWith("http://127.0.0.1:"), text);
     const response = await fetch(url!);
@@ -409,7 +403,6 @@ conditionTest("server: `serve` binds 127.0.0.1, prints its URL and answers, cond
     });
     assert.equal(conditioned.status, 200);
     assert.equal((await conditioned.json()).samples.length, 20);
-    reader.releaseLock();
   } finally {
     child.kill();
     await child.status;

@@ -24,3 +24,16 @@ export async function rawRequest(port: number, head: string): Promise<{ status: 
   const text = await new Response(connection.readable).text();
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), text };
 }
+
+/** The text a `serve` process prints up to and including its URL (it prints the URL once it listens). */
+export async function readUntilUrl(stdout: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/http:\/\/\S+\//.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  return text;
+}
