@@ -73,7 +73,10 @@ export function buildProgram(): Command {
         "network spec (--spec): once, or a dataset of draws from its parameters' priors (--sims)",
     )
     .option("--model <name>", `simulator: ${modelNames().join(", ")} (also ${aliasNote})`)
-    .option("--spec <json>", "an HNN network spec (docs/hnn-spec.md) or hnn-core network file, instead of a model")
+    .option(
+      "--spec <json>",
+      "an HNN network spec (docs/hnn-spec.md), hnn-core network file or HNN parameter file (.param, .json)",
+    )
     .requiredOption("--out <path>", "output: a JSON file with --theta-file or --spec, a dataset folder with --sims")
     .option("--theta-file <csv>", "CSV with a header of the prior's parameter names, one row per parameter set")
     .option("--sims <N>", "number of parameter sets to draw from the prior and simulate", positiveInt)
@@ -83,8 +86,16 @@ export function buildProgram(): Command {
     .option("--theta <values>", "with --spec: values of the spec's parameters, comma-separated", numberList)
     .option("--trial <T>", "with --spec: trial index (shifts the drives' seeds as hnn-core's trials)", integer, 0)
     .option("--record-gids <gids>", "with --spec: gids whose soma voltage to write, comma-separated", numberList)
-    .option("--dt <ms>", "with an hnn-core network file as --spec: integration step (default 0.025)", positiveNumber)
-    .option("--tstop <ms>", "with an hnn-core network file as --spec: simulated time", positiveNumber)
+    .option(
+      "--dt <ms>",
+      "with an hnn-core network or parameter file as --spec: integration step (default 0.025 or the file's)",
+      positiveNumber,
+    )
+    .option(
+      "--tstop <ms>",
+      "with an hnn-core network or parameter file as --spec: simulated time (a parameter file's by default)",
+      positiveNumber,
+    )
     .option(
       "--smooth-ms <W>",
       "with --spec: also write the dipoles smoothed with a W ms Hamming window",

@@ -11,6 +11,12 @@ import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../hnn/models.ts";
 import { SpecError, validateSpec } from "../hnn/spec.ts";
 import { specPrior } from "../hnn/spec_network.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
+import {
+  isLegacyParams,
+  type LegacyParams,
+  parseParamText,
+  specFromLegacyParams,
+} from "../hnn/network/legacy_params.ts";
 import type { ReplayResult } from "../hnn/replay.ts";
 import { simulateSpec } from "../hnn/run_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
@@ -110,11 +116,36 @@ async function simulateThetaFile(thetaFile: string, out: string, model: Simulato
   }
 }
 
-/** The spec file as a neurosbi spec (an hnn-core network converted at --dt and --tstop). */
+/**
+ * The spec file as a neurosbi spec: an hnn-core network converted at --dt and --tstop, or a legacy HNN parameter
+ * file (`.param` text or flat JSON) at its own dt and tstop unless --dt or --tstop are given.
+ */
 function readSpecFile(specFile: string, args: SimulateArgs): unknown {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(specFile);
+  } catch (error) {
+    throw new Error(`cannot read spec ${specFile}: ${(error as Error).message}`);
+  }
+  const legacy = (params: LegacyParams) => {
+    try {
+      return specFromLegacyParams(params, { dtMs: args.dt, tstopMs: args.tstop });
+    } catch (error) {
+      throw new Error(`${specFile}: ${(error as Error).message}`);
+    }
+  };
+  if (/\.param$/i.test(specFile)) {
+    let params: LegacyParams;
+    try {
+      params = parseParamText(text);
+    } catch (error) {
+      throw new Error(`${specFile}: ${(error as Error).message}`);
+    }
+    return legacy(params);
+  }
   let spec: unknown;
   try {
-    spec = JSON.parse(Deno.readTextFileSync(specFile));
+    spec = JSON.parse(text);
   } catch (error) {
     throw new Error(`cannot read spec ${specFile}: ${(error as Error).message}`);
   }
@@ -123,8 +154,9 @@ function readSpecFile(specFile: string, args: SimulateArgs): unknown {
     if (args.tstop === undefined) throw new Error(`${specFile} is an hnn-core network: give --tstop (and --dt)`);
     return specFromHnnCoreJson(spec, args.dt ?? 0.025, args.tstop);
   }
+  if (isLegacyParams(spec)) return legacy(spec);
   if (args.tstop !== undefined || args.dt !== undefined) {
-    throw new Error("--dt and --tstop apply to hnn-core network files; a neurosbi spec sets dt_ms and tstop_ms");
+    throw new Error("--dt and --tstop apply to hnn-core files; a neurosbi spec sets dt_ms and tstop_ms");
   }
   return spec;
 }

@@ -141,6 +141,7 @@ const COMMON_DRIVE_KEYS = [
   "cell_specific",
   "n_drive_cells",
   "event_seed",
+  "legacy_mode",
 ] as const;
 const TYPE_KEYS: Record<DriveSpec["type"], readonly string[]> = {
   evoked: ["mu", "sigma", "numspikes"],
@@ -183,8 +184,10 @@ export function validateDrives(input: unknown): DriveSpec[] {
     if (location === "distal" && (ampa?.L5_basket !== undefined || nmda?.L5_basket !== undefined)) {
       throw new SpecError(`${path}: L5 baskets have no distal dendrites`);
     }
-    if (raw.cell_specific !== undefined && typeof raw.cell_specific !== "boolean") {
-      throw new SpecError(`${path}.cell_specific must be true or false`);
+    for (const key of ["cell_specific", "legacy_mode"]) {
+      if (raw[key] !== undefined && typeof raw[key] !== "boolean") {
+        throw new SpecError(`${path}.${key} must be true or false`);
+      }
     }
     const optional = (key: string, check = nonNeg, rule = "a non-negative number") =>
       raw[key] === undefined ? undefined : num(raw[key], `${path}.${key}`, check, rule);
@@ -199,6 +202,7 @@ export function validateDrives(input: unknown): DriveSpec[] {
       cell_specific: raw.cell_specific as boolean | undefined,
       n_drive_cells: optional("n_drive_cells", integer, "a positive integer"),
       event_seed: optional("event_seed", (v) => Number.isInteger(v) && v >= 0, "a non-negative integer"),
+      ...(raw.legacy_mode === undefined ? {} : { legacy_mode: raw.legacy_mode as boolean }),
     };
     if (type === "evoked") {
       return {

@@ -22,6 +22,11 @@ interface DriveCommon {
   n_drive_cells?: number;
   /** Seed of the drive's event times; each drive cell adds its offset (hnn-core's default 2). */
   event_seed?: number;
+  /**
+   * hnn-core's `legacy_mode`: a cell-specific drive has a drive cell for every cell of the network, targeted or not,
+   * so the event seeds of the targeted cells are those of HNN's parameter files.
+   */
+  legacy_mode?: boolean;
 }
 
 export interface EvokedDriveSpec extends DriveCommon {
@@ -69,10 +74,15 @@ function isCellSpecific(drive: DriveSpec): boolean {
   return drive.cell_specific ?? drive.type !== "bursty";
 }
 
+/** The cell types a cell-specific drive has drive cells for: its targets, or every type in legacy mode. */
+function driveCellTypes(drive: DriveSpec): CellType[] {
+  return drive.legacy_mode ? [...CELL_TYPES] : driveTargets(drive);
+}
+
 /** Number of artificial cells of a drive. */
 export function driveCellCount(drive: DriveSpec, layout: Layout): number {
   if (drive.type === "replay") return drive.spike_times_ms.length;
-  if (isCellSpecific(drive)) return driveTargets(drive).reduce((n, t) => n + layout.positions[t].length, 0);
+  if (isCellSpecific(drive)) return driveCellTypes(drive).reduce((n, t) => n + layout.positions[t].length, 0);
   return drive.n_drive_cells ?? 1;
 }
 
@@ -93,7 +103,7 @@ export function driveConnections(drives: DriveSpec[], layout: Layout): DriveConn
     const [start, stop] = ranges[k];
     const gids = Array.from({ length: stop - start }, (_, i) => start + i);
     const cellSpecific = isCellSpecific(drive);
-    const offsets = cellSpecificOffsets(layout, driveTargets(drive));
+    const offsets = cellSpecificOffsets(layout, driveCellTypes(drive));
     const lamtha = drive.space_constant ?? (drive.type === "evoked" ? 3 : 100);
     return driveTargets(drive).flatMap((target) => {
       const delays = drive.synaptic_delays ?? 0.1;
@@ -177,7 +187,7 @@ function burstyTimes(d: BurstyDriveSpec, prng: NumpyRandomState, prng2: NumpyRan
 }
 
 function targetOfCellSpecific(drive: DriveSpec, offset: number, layout: Layout): CellType {
-  for (const [type, start] of cellSpecificOffsets(layout, driveTargets(drive))) {
+  for (const [type, start] of cellSpecificOffsets(layout, driveCellTypes(drive))) {
     if (offset >= start && offset < start + layout.positions[type].length) return type;
   }
   throw new Error(`drive ${drive.name}: drive cell ${offset} has no target`);
