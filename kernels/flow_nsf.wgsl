@@ -58,6 +58,30 @@ fn spline_base(r: u32, t: u32) -> u32 {
   return arg(3u) + (r * arg(9u) + t) * per;
 }
 
+// The bin of one spline (parameters at `base`) that holds `value`, searched among the input knots or, for the
+// inverse, the output knots: its index, width, height, slope and end derivatives. The knots and probabilities of
+// both sides stay in xe, ye, px and py for the caller (the backward pass needs them).
+struct SplineBin { k: u32, w: f32, h: f32, s: f32, d0: f32, d1: f32 }
+
+fn spline_bin(
+  base: u32,
+  value: f32,
+  from_output: bool,
+  xe: ptr<function, array<f32, 65>>,
+  ye: ptr<function, array<f32, 65>>,
+  px: ptr<function, array<f32, 64>>,
+  py: ptr<function, array<f32, 64>>,
+) -> SplineBin {
+  let bins = arg(5u);
+  knots(base, xe, px);
+  knots(base + bins, ye, py);
+  var k: u32;
+  if (from_output) { k = find_bin(value, ye); } else { k = find_bin(value, xe); }
+  let w = (*xe)[k + 1u] - (*xe)[k];
+  let h = (*ye)[k + 1u] - (*ye)[k];
+  return SplineBin(k, w, h, h / w, derivative(base + 2u * bins, k), derivative(base + 2u * bins, k + 1u));
+}
+
 @compute @workgroup_size(64)
 fn coupling_split(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
@@ -73,7 +97,6 @@ fn spline_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
   let d = arg(0u);
-  let bins = arg(5u);
   let bound = argf(6u);
   for (var k = 0u; k < arg(11u); k++) {
     let c = column(10u, k);
@@ -82,21 +105,21 @@ fn spline_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   var log_det = 0.0;
   var xe: array<f32, 65>;
   var ye: array<f32, 65>;
-  var p: array<f32, 64>;
+  var px: array<f32, 64>;
+  var py: array<f32, 64>;
   for (var t = 0u; t < arg(9u); t++) {
     let c = column(8u, t);
     let value = acts[arg(1u) + r * d + c];
     var out = value;
     if (bound - abs(value) > 0.0) {
       let base = spline_base(r, t);
-      knots(base, &xe, &p);
-      knots(base + bins, &ye, &p);
-      let k = find_bin(value, &xe);
-      let w = xe[k + 1u] - xe[k];
-      let h = ye[k + 1u] - ye[k];
-      let d0 = derivative(base + 2u * bins, k);
-      let d1 = derivative(base + 2u * bins, k + 1u);
-      let s = h / w;
+      let bin = spline_bin(base, value, false, &xe, &ye, &px, &py);
+      let k = bin.k;
+      let w = bin.w;
+      let h = bin.h;
+      let d0 = bin.d0;
+      let d1 = bin.d1;
+      let s = bin.s;
       let u = (value - xe[k]) / w;
       let q = u * (1.0 - u);
       let numerator = h * (s * u * u + d0 * q);
@@ -144,14 +167,13 @@ fn spline_backward(@builtin(global_invocation_id) id: vec3<u32>) {
       acts[arg(15u) + r * d + c] = g_out;
       continue;
     }
-    knots(base, &xe, &px);
-    knots(base + bins, &ye, &py);
-    let k = find_bin(value, &xe);
-    let w = xe[k + 1u] - xe[k];
-    let h = ye[k + 1u] - ye[k];
-    let d0 = derivative(base + 2u * bins, k);
-    let d1 = derivative(base + 2u * bins, k + 1u);
-    let s = h / w;
+    let bin = spline_bin(base, value, false, &xe, &ye, &px, &py);
+    let k = bin.k;
+    let w = bin.w;
+    let h = bin.h;
+    let d0 = bin.d0;
+    let d1 = bin.d1;
+    let s = bin.s;
     let u = (value - xe[k]) / w;
     let q = u * (1.0 - u);
     let numerator = h * (s * u * u + d0 * q);
@@ -208,7 +230,6 @@ fn spline_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
   let d = arg(0u);
-  let bins = arg(5u);
   let bound = argf(6u);
   for (var k = 0u; k < arg(11u); k++) {
     let c = column(10u, k);
@@ -216,21 +237,21 @@ fn spline_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
   }
   var xe: array<f32, 65>;
   var ye: array<f32, 65>;
-  var p: array<f32, 64>;
+  var px: array<f32, 64>;
+  var py: array<f32, 64>;
   for (var t = 0u; t < arg(9u); t++) {
     let c = column(8u, t);
     let value = acts[arg(2u) + r * d + c];
     var out = value;
     if (bound - abs(value) > 0.0) {
       let base = spline_base(r, t);
-      knots(base, &xe, &p);
-      knots(base + bins, &ye, &p);
-      let k = find_bin(value, &ye);
-      let w = xe[k + 1u] - xe[k];
-      let h = ye[k + 1u] - ye[k];
-      let d0 = derivative(base + 2u * bins, k);
-      let d1 = derivative(base + 2u * bins, k + 1u);
-      let s = h / w;
+      let bin = spline_bin(base, value, true, &xe, &ye, &px, &py);
+      let k = bin.k;
+      let w = bin.w;
+      let h = bin.h;
+      let d0 = bin.d0;
+      let d1 = bin.d1;
+      let s = bin.s;
       let dy = value - ye[k];
       let curvature = d0 + d1 - 2.0 * s;
       let a = h * (s - d0) + dy * curvature;
