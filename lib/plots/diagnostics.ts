@@ -88,49 +88,43 @@ export function sbcEcdfPlots(sbc: SbcRecord & { ranks: ArrayLike<number> }): str
   });
 }
 
+/** Coverage against credibility level on the unit square, with the diagonal a calibrated posterior follows. */
+function coverageFrame(title: string, marks: Plot.Markish[]): string {
+  return plotSvg({
+    title,
+    width: 360,
+    height: 320,
+    x: { label: "credibility level", domain: [0, 1] },
+    y: { label: "empirical coverage", domain: [0, 1], grid: true },
+    marks: [
+      Plot.line([{ level: 0, coverage: 0 }, { level: 1, coverage: 1 }], {
+        x: "level",
+        y: "coverage",
+        stroke: "#aaa",
+        strokeDasharray: "4,3",
+      }),
+      ...marks,
+    ],
+  });
+}
+
 /** Each parameter's coverage of its central credible intervals against their level (the diagonal when calibrated). */
 export function marginalCoveragePlot(parameters: string[], levels: number[], coverage: number[][]): string {
   const rows = parameters.flatMap((parameter, j) =>
     levels.map((level, k) => ({ parameter, level, coverage: coverage[j][k] }))
   );
-  return plotSvg({
-    title: "coverage of each parameter's central intervals",
-    width: 360,
-    height: 320,
-    x: { label: "credibility level", domain: [0, 1] },
-    y: { label: "empirical coverage", domain: [0, 1], grid: true },
-    marks: [
-      ...inlineLegend(parameters),
-      Plot.line([{ level: 0, coverage: 0 }, { level: 1, coverage: 1 }], {
-        x: "level",
-        y: "coverage",
-        stroke: "#aaa",
-        strokeDasharray: "4,3",
-      }),
-      Plot.line(rows, { x: "level", y: "coverage", stroke: "parameter", strokeWidth: 1.5 }),
-    ],
-  });
+  return coverageFrame("coverage of each parameter's central intervals", [
+    ...inlineLegend(parameters),
+    Plot.line(rows, { x: "level", y: "coverage", stroke: "parameter", strokeWidth: 1.5 }),
+  ]);
 }
 
 export function coveragePlot(curve: CoverageCurve): string {
   const points = curve.levels.map((level, k) => ({ level, coverage: curve.coverage[k] }));
-  return plotSvg({
-    title: `expected coverage (max deviation ${curve.maxDeviation.toFixed(3)})`,
-    width: 360,
-    height: 320,
-    x: { label: "credibility level", domain: [0, 1] },
-    y: { label: "empirical coverage", domain: [0, 1], grid: true },
-    marks: [
-      Plot.line([{ level: 0, coverage: 0 }, { level: 1, coverage: 1 }], {
-        x: "level",
-        y: "coverage",
-        stroke: "#aaa",
-        strokeDasharray: "4,3",
-      }),
-      Plot.line(points, { x: "level", y: "coverage", stroke: "steelblue", strokeWidth: 2 }),
-      Plot.dot(points, { x: "level", y: "coverage", fill: "steelblue", r: 2 }),
-    ],
-  });
+  return coverageFrame(`expected coverage (max deviation ${curve.maxDeviation.toFixed(3)})`, [
+    Plot.line(points, { x: "level", y: "coverage", stroke: "steelblue", strokeWidth: 2 }),
+    Plot.dot(points, { x: "level", y: "coverage", fill: "steelblue", r: 2 }),
+  ]);
 }
 
 export interface TrainingLog {
