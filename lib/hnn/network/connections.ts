@@ -2,7 +2,7 @@
  * Cell-to-cell connection rules and drives' synaptic targets, turned into NetCons exactly as hnn-core builds them
  * (`cell.py::_get_gaussian_connection`): weight = gain·A·exp(−d²/λ²), delay = D/exp(−d²/λ²), d the xy distance.
  */
-import { CELL_TYPES, type CellType } from "../spec.ts";
+import { CELL_TYPES, type CellType } from "../spec/types.ts";
 import type { Layout, Position } from "./positions.ts";
 
 export const RECEPTORS = ["ampa", "nmda", "gabaa", "gabab"] as const;

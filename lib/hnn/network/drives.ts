@@ -2,7 +2,7 @@
  * External drives as hnn-core defines them (`network.py::add_*_drive`, `drives.py`): blocks of artificial cells at
  * the grid's origin whose spikes are synaptic events, with event times drawn per drive cell and trial.
  */
-import { CELL_TYPES, type CellType } from "../spec.ts";
+import { CELL_TYPES, type CellType } from "../spec/types.ts";
 import { cellSpecificOffsets, type DriveConnection, type Location, type Receptor } from "./connections.ts";
 import type { Layout } from "./positions.ts";
 import { NumpyRandomState } from "./numpy_random.ts";

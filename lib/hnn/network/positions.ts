@@ -1,5 +1,5 @@
 /** hnn-core's cell grid (`network.py::_create_cell_coords`): positions per cell type, gid blocks, drive origin. */
-import { CELL_TYPES, type CellType } from "../spec.ts";
+import { CELL_TYPES, type CellType } from "../spec/types.ts";
 
 export type Position = [x: number, y: number, z: number];
 

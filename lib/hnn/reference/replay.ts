@@ -3,13 +3,13 @@
  * cells) from their biases; network fixtures from their NetCons as built, with the drive cells' recorded spikes
  * replayed as events.
  */
-import type { GpuRuntime } from "../gpu/runtime.ts";
-import { type CompiledNetwork, compileNetwork } from "./compile.ts";
-import type { NetconSource } from "./connectivity.ts";
-import { renormalizeDipole } from "./dipole.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import { type CompiledNetwork, compileNetwork } from "../lowering/compile.ts";
+import type { NetconSource } from "../lowering/connectivity.ts";
+import { renormalizeDipole } from "../output/dipole.ts";
 import { fixtureDriveEvents, fixtureNetcons, type HnnFixture, readFixture, specFromFixture } from "./fixture.ts";
-import { type NetworkOutput, simulateNetwork } from "./simulate.ts";
-import { CELL_TYPES, validateSpec } from "./spec.ts";
+import { type NetworkOutput, simulateNetwork } from "../gpu/simulate.ts";
+import { CELL_TYPES, validateSpec } from "../spec/types.ts";
 
 export interface ReplayResult {
   times_ms: number[];

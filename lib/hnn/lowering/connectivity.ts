@@ -3,12 +3,12 @@
  * its rows packed as kernels/hnn_events.wgsl reads them, and the epoch length (steps between spike exchanges).
  */
 import type { CompiledPopulation } from "./compile.ts";
-import { buildNetcons, type NetconTable } from "./network/connections.ts";
-import { driveConnections, driveGidRanges } from "./network/drives.ts";
-import { cellLayout } from "./network/positions.ts";
-import { type SynapseSlot, synapseSlots } from "./network/synapses.ts";
-import { buildWiring, type Wiring } from "./network/wiring.ts";
-import type { ResolvedSpec } from "./spec.ts";
+import { buildNetcons, type NetconTable } from "../network/connections.ts";
+import { driveConnections, driveGidRanges } from "../network/drives.ts";
+import { cellLayout } from "../network/positions.ts";
+import { type SynapseSlot, synapseSlots } from "../cells/synapses.ts";
+import { buildWiring, type Wiring } from "./wiring.ts";
+import type { ResolvedSpec } from "../spec/types.ts";
 
 /** Words per NetCon row in the GPU's table (kernels/hnn_events.wgsl ROW). */
 export const ROW_WORDS = 6;

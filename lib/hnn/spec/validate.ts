@@ -2,10 +2,10 @@
  * The network part of the spec: connection rules, drives, and the parameters (θ) that set their fields per
  * network. Validated here, once, at the boundary; documented in docs/hnn-spec.md.
  */
-import { type ConnectionSpec, LOCATIONS, RECEPTORS } from "./network/connections.ts";
-import type { DriveSpec } from "./network/drives.ts";
-import { boundsProblem, type ParameterSpec, Prior, type Scale } from "../prior.ts";
-import { CELL_TYPES, type CellType, SpecError } from "./spec.ts";
+import { type ConnectionSpec, LOCATIONS, RECEPTORS } from "../network/connections.ts";
+import type { DriveSpec } from "../network/drives.ts";
+import { boundsProblem, type ParameterSpec, Prior, type Scale } from "../../prior.ts";
+import { CELL_TYPES, type CellType, SpecError } from "./types.ts";
 
 /** Drive fields a parameter may set (numbers that change event times, not the drive's structure). */
 export const DRIVE_TIMING_FIELDS = [

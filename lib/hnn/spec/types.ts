@@ -4,9 +4,9 @@
  * Documented field by field in docs/hnn-spec.md.
  */
 
-import type { ConnectionSpec } from "./network/connections.ts";
-import type { DriveSpec } from "./network/drives.ts";
-import { type NetworkParameter, validateConnections, validateDrives, validateParameters } from "./spec_network.ts";
+import type { ConnectionSpec } from "../network/connections.ts";
+import type { DriveSpec } from "../network/drives.ts";
+import { type NetworkParameter, validateConnections, validateDrives, validateParameters } from "./validate.ts";
 
 /** hnn-core's cell types, in its gid order. */
 export const CELL_TYPES = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"] as const;
