@@ -5,7 +5,8 @@
 import type { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { GpuPopulation, uploadTables } from "../lib/hnn/gpu/cells.ts";
 import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec/types.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import type { BenchRow } from "./report.ts";
 
 export async function benchHnnCells(runtime: GpuRuntime, batches = [1, 64, 1024], steps = 1000): Promise<BenchRow[]> {

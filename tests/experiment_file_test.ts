@@ -12,7 +12,7 @@ import { loadRecording, type Recording } from "../lib/experiments/recordings.ts"
 import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
 import { fixturePath } from "../lib/hnn/reference/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
-import { validateSpec } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
 import { Prior } from "../lib/prior.ts";

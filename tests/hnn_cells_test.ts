@@ -9,8 +9,10 @@ import { renormalizeDipole } from "../lib/hnn/output/dipole.ts";
 import { fixturePath, type HnnFixture, readFixture, readGzipJson } from "../lib/hnn/reference/fixture.ts";
 import { ION, segmentMechs, tadjMainen } from "../lib/hnn/cells/mechanisms.ts";
 import { simulateReference } from "../lib/hnn/reference/cells_float64.ts";
-import { replayFixture, type ReplayResult } from "../lib/hnn/reference/replay.ts";
-import { cellCounts, SpecError, validateSpec } from "../lib/hnn/spec/types.ts";
+import type { ReplayResult } from "../lib/hnn/output/report.ts";
+import { replayFixture } from "../lib/hnn/reference/replay.ts";
+import { cellCounts } from "../lib/hnn/network/positions.ts";
+import { SpecError, validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const runtime = await GpuRuntime.acquire();

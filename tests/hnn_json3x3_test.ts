@@ -14,7 +14,8 @@ import { specFromHnnCoreJson } from "../lib/hnn/network/hnncore_json.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
 import { simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec/types.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson } from "./reference/metrics.ts";
 
 const json = await readGzipJson(fixturePath("hnncore", "neymotin2020_3x3_drives.json.gz"));

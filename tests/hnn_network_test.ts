@@ -10,9 +10,11 @@ import { fixturePath, type HnnFixture, readFixture } from "../lib/hnn/reference/
 import { hnnErpSpec } from "../lib/models/hnn.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
-import { replayLoaded, type ReplayResult } from "../lib/hnn/reference/replay.ts";
+import type { ReplayResult } from "../lib/hnn/output/report.ts";
+import { replayLoaded } from "../lib/hnn/reference/replay.ts";
 import { simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec/types.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const runtime = await GpuRuntime.acquire();

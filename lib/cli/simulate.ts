@@ -8,8 +8,7 @@ import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
 import { basename } from "node:path";
 import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../models/hnn.ts";
-import { SpecError, validateSpec } from "../hnn/spec/types.ts";
-import { specPrior } from "../hnn/spec/validate.ts";
+import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import {
   isLegacyParams,
@@ -17,7 +16,7 @@ import {
   parseParamText,
   specFromLegacyParams,
 } from "../hnn/network/legacy_params.ts";
-import type { ReplayResult } from "../hnn/reference/replay.ts";
+import type { ReplayResult } from "../hnn/output/report.ts";
 import { simulateSpec } from "../hnn/simulate_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
 import { createProgress } from "./progress.ts";

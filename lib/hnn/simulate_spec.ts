@@ -2,9 +2,9 @@
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { compileNetwork } from "./lowering/compile.ts";
 import { networkInstance } from "./network/instance.ts";
-import { networkReport, type ReplayResult } from "./reference/replay.ts";
+import { networkReport, type ReplayResult } from "./output/report.ts";
 import { simulateNetwork } from "./gpu/simulate.ts";
-import { validateSpec } from "./spec/types.ts";
+import { validateSpec } from "./spec/validate.ts";
 
 export interface SpecRunOptions {
   /** Values of the spec's declared parameters, in their order. */

@@ -12,7 +12,8 @@ import { renormalizeDipole } from "../hnn/output/dipole.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../hnn/network/jones2009.ts";
 import { networkInstance } from "../hnn/network/instance.ts";
 import { bytesPerNetwork, simulateNetwork } from "../hnn/gpu/simulate.ts";
-import { type NetworkSpec, type ResolvedSpec, validateSpec } from "../hnn/spec/types.ts";
+import type { NetworkSpec, ResolvedSpec } from "../hnn/spec/types.ts";
+import { validateSpec } from "../hnn/spec/validate.ts";
 
 /** x's smoothing window (the paper's), ms. */
 export const SMOOTH_WINDOW_MS = 20;

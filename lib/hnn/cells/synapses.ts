@@ -3,8 +3,7 @@
  * peak-normalising factor so that a weight w gives a peak conductance of w µS.
  */
 import type { CellTree } from "./morphology.ts";
-import type { CellType } from "../spec/types.ts";
-import type { Receptor } from "../network/connections.ts";
+import type { CellType, Receptor } from "../spec/types.ts";
 
 export interface ReceptorKinetics {
   /** Reversal potential, mV. */

@@ -18,7 +18,8 @@ import {
   STATES_PER_COMPARTMENT,
   tadjMainen,
 } from "../cells/mechanisms.ts";
-import { CELL_TYPES, cellCounts, type CellType, type ResolvedSpec } from "../spec/types.ts";
+import { CELL_TYPES, type CellType, type ResolvedSpec } from "../spec/types.ts";
+import { cellCounts } from "../network/positions.ts";
 
 /** Per-node constants, NODE_FIELDS values per node (see NODE). */
 export const NODE_FIELDS = 16;

@@ -1,12 +1,10 @@
 /**
- * The HNN network spec: plain JSON that users write, store and send, validated once at the boundary.
- * Like hnn-core's `Network`, it describes what to simulate; `compile.ts` turns it into GPU arrays.
- * Documented field by field in docs/hnn-spec.md.
+ * The HNN network spec's types: plain JSON that users write, store and send, checked once at the boundary by
+ * `validate.ts`. Like hnn-core's `Network`, it describes what to simulate; `lowering/compile.ts` turns it into GPU
+ * arrays. Documented field by field in docs/hnn-spec.md.
  */
 
-import type { ConnectionSpec } from "../network/connections.ts";
-import type { DriveSpec } from "../network/drives.ts";
-import { type NetworkParameter, validateConnections, validateDrives, validateParameters } from "./validate.ts";
+import type { Scale } from "../../prior.ts";
 
 /** hnn-core's cell types, in its gid order. */
 export const CELL_TYPES = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"] as const;
@@ -46,85 +44,119 @@ export type ResolvedSpec = Required<Omit<NetworkSpec, "tonic_biases">> & {
   tonic_biases: Partial<Record<CellType, Required<TonicBiasSpec>>>;
 };
 
-export class SpecError extends Error {
-  override name = "SpecError";
+export const RECEPTORS = ["ampa", "nmda", "gabaa", "gabab"] as const;
+export type Receptor = typeof RECEPTORS[number];
+export const LOCATIONS = ["proximal", "distal", "soma"] as const;
+export type Location = typeof LOCATIONS[number];
+
+/** Where and how strongly a source's spikes act on every cell of a target type. */
+export interface SynapticTarget {
+  target: CellType;
+  location: Location;
+  receptor: Receptor;
+  /** A_weight, µS at zero distance. */
+  weight_uS: number;
+  /** A_delay, ms at zero distance. */
+  delay_ms: number;
+  /** Space constant λ of the Gaussian fall-off, in grid units. */
+  lamtha: number;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
+export interface ConnectionSpec extends SynapticTarget {
+  source: CellType;
+  /** Whether a cell connects to itself when source and target types agree (hnn-core's default: true). */
+  allow_autapses?: boolean;
 }
 
-function finite(x: unknown, path: string, check: (v: number) => boolean, rule: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x) || !check(x)) {
-    throw new SpecError(`${path} must be ${rule}, got ${JSON.stringify(x)}`);
-  }
-  return x;
+export interface DriveCommon {
+  name: string;
+  location: Location;
+  /** AMPA weight (µS at zero distance) per target type; a target type is one named here or in `weights_nmda`. */
+  weights_ampa?: Partial<Record<CellType, number>>;
+  weights_nmda?: Partial<Record<CellType, number>>;
+  /** Synaptic delay (ms at zero distance), one for all targets or per target type; hnn-core's default 0.1. */
+  synaptic_delays?: number | Partial<Record<CellType, number>>;
+  /** λ of the distance fall-off: hnn-core's default is 3 for evoked drives, 100 otherwise. */
+  space_constant?: number;
+  /** One drive cell per target cell (evoked, Poisson default) or `n_drive_cells` feeding every target (bursty). */
+  cell_specific?: boolean;
+  n_drive_cells?: number;
+  /** Seed of the drive's event times; each drive cell adds its offset (hnn-core's default 2). */
+  event_seed?: number;
+  /**
+   * hnn-core's `legacy_mode`: a cell-specific drive has a drive cell for every cell of the network, targeted or not,
+   * so the event seeds of the targeted cells are those of HNN's parameter files.
+   */
+  legacy_mode?: boolean;
 }
 
-function noExtraKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw new SpecError(`${path}: unknown field "${k}" (allowed: ${allowed.join(", ")})`);
-  }
+export interface EvokedDriveSpec extends DriveCommon {
+  type: "evoked";
+  mu: number;
+  sigma: number;
+  numspikes: number;
 }
 
-/** Check untrusted JSON and return a spec with defaults filled in; throws SpecError naming the bad field. */
-export function validateSpec(input: unknown): ResolvedSpec {
-  if (!isRecord(input)) throw new SpecError("spec must be a JSON object");
-  noExtraKeys(input, [
-    "mesh_shape",
-    "dt_ms",
-    "tstop_ms",
-    "celsius",
-    "threshold_mV",
-    "tonic_biases",
-    "drives",
-    "connections",
-    "parameters",
-  ], "spec");
-  const mesh = input.mesh_shape;
-  if (!Array.isArray(mesh) || mesh.length !== 2) throw new SpecError("mesh_shape must be [n_x, n_y]");
-  const meshShape = mesh.map((n, i) =>
-    finite(n, `mesh_shape[${i}]`, (v) => Number.isInteger(v) && v >= 1, "a positive integer")
-  ) as [number, number];
-  const dt = finite(input.dt_ms, "dt_ms", (v) => v > 0 && v <= 1, "a number in (0, 1]");
-  const tstop = finite(input.tstop_ms, "tstop_ms", (v) => v >= dt, "a number of at least dt_ms");
-  const celsius = finite(input.celsius ?? 37, "celsius", (v) => v > -273.15 && v < 100, "a temperature in °C");
-  const threshold = finite(input.threshold_mV ?? 0, "threshold_mV", () => true, "a number");
-  const biases: ResolvedSpec["tonic_biases"] = {};
-  const rawBiases = input.tonic_biases ?? {};
-  if (!isRecord(rawBiases)) throw new SpecError("tonic_biases must map cell types to biases");
-  for (const [type, raw] of Object.entries(rawBiases)) {
-    const path = `tonic_biases.${type}`;
-    if (!(CELL_TYPES as readonly string[]).includes(type)) {
-      throw new SpecError(`${path}: unknown cell type (known: ${CELL_TYPES.join(", ")})`);
-    }
-    if (!isRecord(raw)) throw new SpecError(`${path} must be an object`);
-    noExtraKeys(raw, ["amplitude_nA", "t0_ms", "tstop_ms"], path);
-    const amplitude = finite(raw.amplitude_nA, `${path}.amplitude_nA`, () => true, "a number");
-    const t0 = finite(raw.t0_ms, `${path}.t0_ms`, (v) => v >= 0, "a non-negative number");
-    const t1 = finite(raw.tstop_ms ?? tstop, `${path}.tstop_ms`, (v) => v >= t0, "a number of at least t0_ms");
-    biases[type as CellType] = { amplitude_nA: amplitude, t0_ms: t0, tstop_ms: t1 };
-  }
-  const connections = validateConnections(input.connections);
-  const drives = validateDrives(input.drives);
-  return {
-    mesh_shape: meshShape,
-    dt_ms: dt,
-    tstop_ms: tstop,
-    celsius,
-    threshold_mV: threshold,
-    tonic_biases: biases,
-    connections,
-    drives,
-    parameters: validateParameters(input.parameters, connections, drives),
-  };
+export interface PoissonDriveSpec extends DriveCommon {
+  type: "poisson";
+  tstart?: number;
+  tstop?: number;
+  /** Hz, one for all targets or per target type. */
+  rate_constant: number | Partial<Record<CellType, number>>;
 }
 
-/** network.py::_create_cell_coords: cells of each type, in gid order, for a mesh. */
-export function cellCounts(meshShape: [number, number]): Record<CellType, number> {
-  const [nx, ny] = meshShape;
-  // Baskets sit at x ≡ 0 (mod 3), y even and x ≡ 1 (mod 3), y odd.
-  const count = (x0: number, y0: number) => Math.ceil((nx - x0) / 3) * Math.max(0, Math.ceil((ny - y0) / 2));
-  const baskets = count(0, 0) + (nx > 1 ? count(1, 1) : 0);
-  return { L2_basket: baskets, L2_pyramidal: nx * ny, L5_basket: baskets, L5_pyramidal: nx * ny };
+export interface BurstyDriveSpec extends DriveCommon {
+  type: "bursty";
+  tstart?: number;
+  tstart_std?: number;
+  tstop?: number;
+  burst_rate: number;
+  burst_std?: number;
+  numspikes?: number;
+  spike_isi?: number;
+}
+
+/** Given spike trains, one per drive cell (e.g. recorded, or a fixture's drive spikes). */
+export interface ReplayDriveSpec extends DriveCommon {
+  type: "replay";
+  spike_times_ms: number[][];
+}
+
+export type DriveSpec = EvokedDriveSpec | PoissonDriveSpec | BurstyDriveSpec | ReplayDriveSpec;
+
+/** Drive fields a parameter may set (numbers that change event times, not the drive's structure). */
+export const DRIVE_TIMING_FIELDS = [
+  "mu",
+  "sigma",
+  "tstart",
+  "tstart_std",
+  "tstop",
+  "burst_rate",
+  "burst_std",
+  "spike_isi",
+  "rate_constant",
+] as const;
+export type DriveTimingField = typeof DRIVE_TIMING_FIELDS[number];
+
+/** What one component of θ sets. */
+export type ParameterTarget =
+  /** The weight (µS at zero distance) of connection rule `connection` (index into `connections`). */
+  | { connection: number }
+  /** A timing field of the named drive, set to θ + offset (e.g. a latency after a fixed time). */
+  | { drive: string; field: DriveTimingField; offset?: number }
+  /** The named drive's AMPA or NMDA weight onto one target type. */
+  | { drive: string; weight: "ampa" | "nmda"; target: CellType };
+
+/** A parameter's prior: uniform between its bounds on its scale (lib/prior.ts), in the units of what it sets. */
+export interface ParameterPrior {
+  low: number;
+  high: number;
+  scale: Scale;
+  unit?: string;
+}
+
+export interface NetworkParameter extends Partial<ParameterPrior> {
+  name: string;
+  /** Every field this parameter sets (usually one). */
+  sets: ParameterTarget[];
 }
