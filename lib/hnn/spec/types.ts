@@ -68,7 +68,7 @@ export interface ConnectionSpec extends SynapticTarget {
   allow_autapses?: boolean;
 }
 
-export interface DriveCommon {
+interface DriveCommon {
   name: string;
   location: Location;
   /** AMPA weight (µS at zero distance) per target type; a target type is one named here or in `weights_nmda`. */
