@@ -40,22 +40,15 @@ export function gridFor(limits: GridLimits, invocations: number, workgroupSize =
   return [x, y, z];
 }
 
-/**
- * `grid` itself, or a one-line error naming `what` (and what to do: `advice`) when a dimension exceeds the adapter's
- * limit.
- */
+/** `grid` itself, or the error `message(workgroups, limit)` says when a dimension exceeds the adapter's limit. */
 export function checkGrid(
   limits: GridLimits,
   grid: readonly number[],
-  what: string,
-  advice?: string,
+  message: (workgroups: number, limit: number) => string,
 ): readonly number[] {
   const most = limits.maxComputeWorkgroupsPerDimension;
   const over = grid.find((n) => n > most);
-  if (over !== undefined) {
-    const message = `${what} would need ${over} workgroups in one dimension, over this adapter's ${most}`;
-    throw new RangeError(advice ? `${message}: ${advice}` : message);
-  }
+  if (over !== undefined) throw new RangeError(message(over, most));
   return grid;
 }
 

@@ -23,7 +23,11 @@ export async function matmulGpu(runtime: GpuRuntime, a: Dense, b: Dense, transpo
   const [m, k] = transposeA ? [a.cols, a.rows] : [a.rows, a.cols];
   if (k !== b.rows) throw new Error(`cannot multiply ${m}×${k} by ${b.rows}×${b.cols}`);
   const n = b.cols;
-  const grid = checkGrid(runtime.device.limits, [Math.ceil(n / TILE), Math.ceil(m / TILE)], `product ${m}×${n}`);
+  const grid = checkGrid(
+    runtime.device.limits,
+    [Math.ceil(n / TILE), Math.ceil(m / TILE)],
+    (most, limit) => `product ${m}×${n} would need ${most} workgroups in one dimension, over this adapter's ${limit}`,
+  );
   const pipeline = runtime.pipeline(await kernelSource(MATMUL_KERNEL), transposeA ? "atb" : "ab");
   const buffers = [
     runtime.uniform(MATMUL_DIMS.pack({ m, n, k })),

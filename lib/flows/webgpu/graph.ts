@@ -157,7 +157,13 @@ export class GraphBuilder {
   ): { dispatch: Dispatch; uniform: GPUBuffer } {
     if (args.length > ARG_WORDS) throw new Error(`${entry}: too many arguments`);
     const runtime = this.pipelines.runtime;
-    checkGrid(runtime.device.limits, groups(this.rowsCap), `${entry} for ${this.rowsCap} rows`, "use a smaller batch");
+    checkGrid(
+      runtime.device.limits,
+      groups(this.rowsCap),
+      (most, limit) =>
+        `${entry} would need ${most} workgroups for ${this.rowsCap} rows, over this adapter's ${limit}: ` +
+        `use a smaller batch`,
+    );
     const words = new Array<number>(ARG_WORDS).fill(0);
     args.forEach((value, i) => {
       if (!Number.isInteger(value) || value < 0 || value > NONE) throw new Error(`${entry}: bad argument ${value}`);
