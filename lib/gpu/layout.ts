@@ -78,7 +78,19 @@ export class StructLayout<M extends Members = Members> {
   /** `values` packed at their offsets into `uniformBytes` bytes; every member must be given, and fit its type. */
   pack(values: Values<M>): Uint8Array {
     const bytes = new Uint8Array(this.uniformBytes);
+    this.#write(new DataView(bytes.buffer), 0, values);
+    return bytes;
+  }
+
+  /** `records` packed as a WGSL `array<Name>` (a structured storage buffer): record i at i · size. */
+  packArray(records: readonly Values<M>[]): Uint8Array {
+    const bytes = new Uint8Array(records.length * this.size);
     const view = new DataView(bytes.buffer);
+    records.forEach((record, i) => this.#write(view, i * this.size, record));
+    return bytes;
+  }
+
+  #write(view: DataView, base: number, values: Values<M>): void {
     const given = values as Record<string, number | ArrayLike<number>>;
     for (const name of Object.keys(given)) {
       if (!this.fields.some((f) => f.name === name)) throw new Error(`${this.name} has no member ${name}`);
@@ -91,11 +103,10 @@ export class StructLayout<M extends Members = Members> {
         throw new Error(`${this.name}.${field.name} needs ${expected} value${expected > 1 ? "s" : ""}`);
       }
       for (let i = 0; i < expected; i++) {
-        const at = field.offset + Math.floor(i / field.components) * field.stride + (i % field.components) * 4;
+        const at = base + field.offset + Math.floor(i / field.components) * field.stride + (i % field.components) * 4;
         writeScalar(view, at, field.scalar, flat[i], `${this.name}.${field.name}`);
       }
     }
-    return bytes;
   }
 }
 
