@@ -217,10 +217,8 @@ export class GraphBuilder {
     this.#partialFloats = Math.max(this.#partialFloats, blocks * count);
     args.push(partials);
     const direct = (rows: number) => threads(rows <= ROW_BLOCK ? count : 0);
-    const split = (
-      rows: number,
-    ): [number, number] => [threads(rows > ROW_BLOCK ? count : 0)[0], Math.ceil(rows / ROW_BLOCK)];
     const reduce = (rows: number) => threads(rows > ROW_BLOCK ? count : 0);
+    const split = (rows: number): [number, number] => [reduce(rows)[0], Math.ceil(rows / ROW_BLOCK)];
     const out = [
       this.dispatch("flow_dense", "backward_weight", args, direct),
       ...(blocks > 1

@@ -2,7 +2,7 @@
  * The flow kernels' pipelines: every kernel shares one explicit bind-group layout (the model's buffers in group 0,
  * a dispatch's arguments in group 1), so one bind group per dataset serves all of a step's dispatches.
  */
-import { kernelSource } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
 import { array, struct } from "../../gpu/layout.ts";
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 
@@ -22,9 +22,10 @@ export const FLOW_STEP = struct("Step", {
   bias2: "f32", // Adam's 1 / (1 - β₂ᵗ)
 });
 
-/** One dispatch's arguments (flow_common.wgsl's `args`): 32 u32 words, read by position (`arg(i)`). */
-export const FLOW_ARGS = struct("Args", { a: array("vec4<u32>", 8) });
-export const ARG_WORDS = 32;
+/** One dispatch's arguments (flow_common.wgsl's `args`): u32 words read by position (`arg(i)`), four per vector. */
+const ARG_VECTORS = 8;
+export const FLOW_ARGS = struct("Args", { a: array("vec4<u32>", ARG_VECTORS) });
+export const ARG_WORDS = 4 * ARG_VECTORS;
 
 /** "Nothing here" for an optional offset argument. */
 export const NONE = 0xffffffff;
@@ -54,7 +55,7 @@ const HEADER = {
 };
 
 /** The kernel spec of `kernels/<file>.wgsl`. */
-export function flowKernel(file: FlowKernelFile) {
+export function flowKernel(file: FlowKernelFile): KernelSpec {
   return { file, ...HEADER };
 }
 
