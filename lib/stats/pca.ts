@@ -112,12 +112,9 @@ export async function transformPca(runtime: GpuRuntime, model: PcaModel, x: Floa
     })
   );
   const out = new Float32Array(n * k);
-  for (
-    const { start, count } of chunks(
-      n,
-      Math.min(runtime.itemsPerBinding(t * 4), TILE * runtime.device.limits.maxComputeWorkgroupsPerDimension),
-    )
-  ) {
+  // Rows per product: what one binding holds and matmul's grid of TILE-row workgroups reaches.
+  const maxRows = TILE * runtime.device.limits.maxComputeWorkgroupsPerDimension;
+  for (const { start, count } of chunks(n, Math.min(runtime.itemsPerBinding(t * 4), maxRows))) {
     const part = await matmulGpu(
       runtime,
       { rows: count, cols: t, data: x.subarray(start * t, (start + count) * t) },
