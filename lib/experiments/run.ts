@@ -23,6 +23,7 @@ import { jitterTheta } from "../train/jitter.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
+import type { ExperimentStage } from "./types.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
 import { ProgressLog } from "./progress_log.ts";
 import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
@@ -51,6 +52,10 @@ export interface ExperimentOptions {
   command?: string;
   /** Called as the training set is simulated (after each batch) with networks done and in all. */
   onSimulate?: (done: number, total: number) => void;
+  /** Stop, resumable, once this stage is done: the training set, or the trained posterior (two-machine runs). */
+  until?: ExperimentStage;
+  /** Rows per dataset shard, the unit of resuming a simulation (default: the dataset's own, else datasets.md's). */
+  shardSize?: number;
 }
 
 /** The budget of `size`, which the experiment's file must give. */
@@ -139,7 +144,7 @@ export function experimentModel(
 
 /** The training set an experiment simulates first: its generative model, size, seed and folder. */
 export function experimentDataset(
-  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget" | "shardSize">,
 ): DatasetRequest {
   const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
   return {
@@ -147,6 +152,7 @@ export function experimentDataset(
     n: budget.sims,
     seed: (options.seed ?? 0) * 100 + STREAM.dataset,
     dir: join(options.out, "dataset"),
+    shardSize: options.shardSize,
   };
 }
 
@@ -184,6 +190,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   };
   const writeExperiment = () =>
     writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
+  // Left as `running` without its lock, the run reads as interrupted and resumes with its command.
+  const pause = async (stage: ExperimentStage) => {
+    await log.write("pause", {
+      message: `stopped after the ${stage} as asked; the command in experiment.json resumes the run`,
+    });
+    return experiment;
+  };
   try {
     await writeExperiment();
     // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
@@ -200,6 +213,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         if (done === total) log.write("simulate", { done, total });
       },
     });
+    if (options.until === "dataset") return await pause("dataset");
     const coords = flowCoordinates(model.prior.parameters);
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
@@ -216,6 +230,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       flowKind,
       seed,
     });
+    if (options.until === "training") {
+      posterior.dispose();
+      return await pause("training");
+    }
 
     const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
