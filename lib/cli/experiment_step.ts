@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RUN_LOCK } from "../experiments/run_files.ts";
+import { EXPERIMENT_RECORD, RUN_LOCK } from "../experiments/run_files.ts";
 import { readRunLock } from "../experiments/run_lock.ts";
 import { describeRunProgress, readRunProgress } from "../experiments/run_progress.ts";
 
@@ -53,6 +53,10 @@ export async function experimentStep(args: string[], out: string, seconds: numbe
   // The stopped child had no time to release its lock. It is gone, which a later step cannot always tell (reading
   // /proc takes --allow-all), so its lock goes now: the next step resumes at once.
   if (stopped && (await readRunLock(out))?.pid === child.pid) await Deno.remove(join(out, RUN_LOCK));
+  if (stopped && !(await Deno.stat(join(out, EXPERIMENT_RECORD)).then(() => true, () => false))) {
+    console.log(`time budget of ${seconds} s spent before the run began: the same command starts it`);
+    return MORE_STEPS_EXIT;
+  }
   const progress = await readRunProgress(out);
   console.log(
     stopped

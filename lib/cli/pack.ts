@@ -28,7 +28,7 @@ export async function packCommand(run: string, args: PackArgs): Promise<void> {
   const total = manifest.parts.reduce((sum, p) => sum + p.bytes, 0);
   console.log(
     `packed ${manifest.files} files of ${run} (${formatBytes(manifest.bytes)}) into ${manifest.parts.length} ` +
-      `parts of ${formatBytes(total)} in all, and pack.json, in ${args.out}`,
+      `part${manifest.parts.length === 1 ? "" : "s"} of ${formatBytes(total)} in all, and pack.json, in ${args.out}`,
   );
   if (manifest.left_behind.length) {
     const bytes = manifest.left_behind.reduce((sum, f) => sum + f.bytes, 0);
