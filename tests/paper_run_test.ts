@@ -233,3 +233,42 @@ Deno.test("pack: the dataset's arrays stay behind when the run does not fit othe
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("paper run: bad input is refused with one line and nothing written", async () => {
+  const root = await Deno.makeTempDir({ prefix: "neurosbi-paper-bad-" });
+  try {
+    const out = join(root, "erp-paper");
+    const both = await cli(
+      "experiment",
+      "--name",
+      "erp",
+      "--size",
+      "paper",
+      "--out",
+      out,
+      "--time-budget",
+      "60",
+      "--cluster",
+      "slurm",
+      "--tasks",
+      "2",
+    );
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /--time-budget and --cluster exclude each other/);
+    const stage = await cli("experiment", "--name", "erp", "--out", out, "--until", "checks");
+    assert.notEqual(stage.code, 0);
+    assert.match(stage.stderr, /--until.*dataset, training/);
+    const notRun = await cli("pack", root, "--out", join(root, "pack"));
+    assert.equal(notRun.code, 1);
+    assert.match(notRun.stderr, /is not a run folder \(no experiment\.json\)/);
+    const noPack = await cli("unpack", root, "--runs", join(root, "runs"));
+    assert.equal(noPack.code, 1);
+    assert.match(noPack.stderr, /holds no readable pack\.json/);
+    assert.deepEqual(await filesUnder(root), []);
+    const script1 = await script("--budget", "soon");
+    assert.equal(script1.code, 2);
+    assert.match(script1.stderr, /--budget must be whole seconds/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
