@@ -13,7 +13,8 @@ usage: bench/paper-run.sh [options] [EXPERIMENT ...]     (default: erp beta)
   --runs DIR         where the run folders NAME-SIZE are (default runs)
   --until STAGE      stop each run after `dataset` or `training` (two-machine runs)
   --shard-size R     rows per dataset shard, the unit of resuming (default 1000; fixed when a dataset begins)
-  --pack DIR         then pack each run into DIR/NAME-SIZE, all packs together at most 8 files of 16 MiB
+  --pack DIR         then pack each run into DIR/NAME-SIZE: all packs together at most 8 files of at most
+                     16 MiB, 64 MiB in all (what a lent GPU machine hands back)
   --results DIR      then copy each complete run's result files into DIR/NAME-SIZE (docs/RESULTS.md)
   --device           first unpack .device/ (bench/device-pack.sh) on a bare GPU machine
   -- ARGS            more options for every `experiment` (--seed, --backend, --max-epochs, ...)
@@ -77,12 +78,14 @@ done
 if [ -n "$pack" ]; then
   files=$((8 / ${#experiments[@]}))
   [ $files -ge 2 ] || { echo "error: --pack takes at most 4 experiments (8 files, 2 each at least)" >&2; exit 2; }
+  # Parts share 64 MiB, pack.json files aside, at most 16 MiB each.
+  part_mib=$(awk -v n=$((${#experiments[@]} * (files - 1))) 'BEGIN { m = 63 / n; print (m > 16 ? 16 : m) }')
   mkdir -p "$pack"
   for exp in "${experiments[@]}"; do
     out=$(folder "$exp")
     [ -f "$out/experiment.json" ] || continue
     rm -rf "${pack:?}/${out##*/}"
-    "${cli[@]}" pack "$out" --out "$pack/${out##*/}" --max-files $files --part-mib 16 || exit $?
+    "${cli[@]}" pack "$out" --out "$pack/${out##*/}" --max-files $files --part-mib "$part_mib" || exit $?
   done
 fi
 if [ -n "$results" ]; then
