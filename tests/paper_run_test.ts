@@ -1,7 +1,8 @@
 /**
  * The paper-size run's machinery at a tiny size on this machine's adapter (docs/paper-runs.md): a time-budgeted step
  * stops and resumes, the two-machine flow (simulate, pack, train elsewhere, check without the dataset's arrays) ends
- * in a complete run, which packs, unpacks and is served; and packs keep to their file limits and refuse damaged parts.
+ * in a complete run, which packs, unpacks and is served; a run resumed after training keeps the checks it wrote and
+ * resumes the recovery grid; and packs keep to their file limits and refuse damaged parts.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { type PackManifest, packRun } from "../lib/pack/pack.ts";
 import { unpackRun } from "../lib/pack/unpack.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { cli } from "./reference/cli.ts";
+import { makeTinyRcRun } from "./reference/tiny_run.ts";
 
 const SCRIPT = new URL("../bench/paper-run.sh", import.meta.url).pathname;
 const RUN = "erp-tiny-small";
@@ -271,4 +273,52 @@ Deno.test("paper run: bad input is refused with one line and nothing written", a
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "paper run: a run resumed after training keeps the checks it wrote and resumes the recovery grid",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "neurosbi-paper-checks-" });
+    try {
+      const out = join(root, "rc-tiny");
+      await makeTinyRcRun(out);
+      const read = (path: string) => readJson(join(out, path));
+      const write = (path: string, value: unknown) => Deno.writeTextFile(join(out, path), JSON.stringify(value));
+      const recovery = await read("diagnostics/recovery.json");
+      const [first, second] = EXPERIMENTS.rc.observations.map((o) => o.id);
+      const secondRecord = await read(`observations/${second}.json`);
+      // As if stopped during the grid: SBC and the first observation written (marked, to see them kept), the grid
+      // three points in (its first point marked), the second observation not yet written.
+      await write("experiment.json", { ...(await read("experiment.json")), status: "running" });
+      const sbc = await read("diagnostics/sbc.json");
+      sbc.ks[0].pValue = 0.123456;
+      await write("diagnostics/sbc.json", sbc);
+      await write(`observations/${first}.json`, { ...(await read(`observations/${first}.json`)), label: "kept" });
+      const points = [0, 1, 2].map((i) => ({
+        error: i === 0 ? [0.5, 0.5, 0.5] : recovery.recovery_error[i],
+        q025: recovery.posterior_q025[i],
+        median: recovery.posterior_median[i],
+        q975: recovery.posterior_q975[i],
+        rmse: recovery.predictive_rmse[i],
+      }));
+      await write("diagnostics/recovery.partial.json", { points });
+      await Deno.remove(join(out, "diagnostics", "recovery.json"));
+      await Deno.remove(join(out, `observations/${second}.json`));
+
+      const resumed = await makeTinyRcRun(out);
+      assert.equal(resumed.status, "complete");
+      assert.equal((await read("diagnostics/sbc.json")).ks[0].pValue, 0.123456, "SBC kept, not rerun");
+      assert.equal((await read(`observations/${first}.json`)).label, "kept");
+      const grid = await read("diagnostics/recovery.json");
+      assert.deepEqual(grid.recovery_error[0], [0.5, 0.5, 0.5], "the grid's kept points are not recomputed");
+      assert.deepEqual(grid.recovery_error.slice(1), recovery.recovery_error.slice(1), "the rest as in one go");
+      assert.deepEqual(grid.predictive_rmse, recovery.predictive_rmse);
+      assert.equal(await exists(join(out, "diagnostics", "recovery.partial.json")), false);
+      assert.deepEqual((await read(`observations/${second}.json`)).samples, secondRecord.samples);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });

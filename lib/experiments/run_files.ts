@@ -13,6 +13,8 @@ export const DATASET_DIR = "dataset";
 export const DATASET_MANIFEST = "dataset/manifest.json";
 export const DIAGNOSTICS_DIR = "diagnostics";
 export const OBSERVATIONS_DIR = "observations";
+/** The recovery grid's points checked so far, while the grid runs: a stopped run resumes after them. */
+export const GRID_PROGRESS = "diagnostics/recovery.partial.json";
 
 /** The dataset's raw arrays, final or sharded: most of a paper-size run's bytes, and not needed by the report. */
 export function isDatasetArray(path: string): boolean {
@@ -25,5 +27,5 @@ export function isDatasetArray(path: string): boolean {
  */
 export function isResultFile(path: string): boolean {
   return path === EXPERIMENT_RECORD || path === TRAINING_RECORD || path === DATASET_MANIFEST ||
-    /^(diagnostics|observations)\/[^/]+\.json$/.test(path);
+    /^diagnostics\/[^/.]+\.json$/.test(path) || /^observations\/[^/]+\.json$/.test(path);
 }

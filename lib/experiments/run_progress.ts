@@ -9,6 +9,7 @@ import {
   DATASET_DIR,
   DIAGNOSTICS_DIR,
   EXPERIMENT_RECORD,
+  GRID_PROGRESS,
   OBSERVATIONS_DIR,
   TRAINING_CHECKPOINT,
   TRAINING_RECORD,
@@ -24,6 +25,8 @@ export interface RunProgress {
   training: "not started" | "checkpointed" | "done";
   checksDone: string[];
   checksLeft: string[];
+  /** Points of the recovery grid checked so far, while it runs. */
+  gridPointsDone: number | undefined;
   observations: number;
 }
 
@@ -52,6 +55,8 @@ export async function readRunProgress(dir: string): Promise<RunProgress> {
     ? "checkpointed"
     : "not started";
   const done = await Promise.all(CHECKS.map((c) => exists(join(DIAGNOSTICS_DIR, `${c}.json`))));
+  const gridPointsDone = await Deno.readTextFile(join(dir, GRID_PROGRESS))
+    .then((text) => (JSON.parse(text) as { points: unknown[] }).points.length, () => undefined);
   let observations = 0;
   try {
     for await (const entry of Deno.readDir(join(dir, OBSERVATIONS_DIR))) {
@@ -66,6 +71,7 @@ export async function readRunProgress(dir: string): Promise<RunProgress> {
     training,
     checksDone: CHECKS.filter((_, i) => done[i]),
     checksLeft: CHECKS.filter((_, i) => !done[i]),
+    gridPointsDone,
     observations,
   };
 }
@@ -92,7 +98,9 @@ export function describeRunProgress(p: RunProgress): string[] {
     `status: ${p.status}`,
     `dataset: ${dataset}`,
     `training: ${training}`,
-    `checks: ${p.checksDone.length ? p.checksDone.join(", ") : "none"} written; ${p.observations} observations`,
+    `checks: ${p.checksDone.length ? p.checksDone.join(", ") : "none"} written` +
+    (p.gridPointsDone === undefined ? "" : ` (the recovery grid: ${n(p.gridPointsDone)} points so far)`) +
+    `; ${p.observations} observations`,
     `left: ${left}`,
   ];
 }
