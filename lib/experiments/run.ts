@@ -23,7 +23,18 @@ import { jitterTheta } from "../train/jitter.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
-import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
+import type { ExperimentStage } from "./types.ts";
+import {
+  calibrate,
+  type Context,
+  gridCheck,
+  type GridPoint,
+  sampleAt,
+  seedsFor,
+  STREAM,
+  withObservationNoise,
+} from "./checks.ts";
+import { GRID_PROGRESS } from "./run_files.ts";
 import { ProgressLog } from "./progress_log.ts";
 import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
@@ -51,6 +62,10 @@ export interface ExperimentOptions {
   command?: string;
   /** Called as the training set is simulated (after each batch) with networks done and in all. */
   onSimulate?: (done: number, total: number) => void;
+  /** Stop, resumable, once this stage is done: the training set, or the trained posterior (two-machine runs). */
+  until?: ExperimentStage;
+  /** Rows per dataset shard, the unit of resuming a simulation (default: the dataset's own, else datasets.md's). */
+  shardSize?: number;
 }
 
 /** The budget of `size`, which the experiment's file must give. */
@@ -139,7 +154,7 @@ export function experimentModel(
 
 /** The training set an experiment simulates first: its generative model, size, seed and folder. */
 export function experimentDataset(
-  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget" | "shardSize">,
 ): DatasetRequest {
   const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
   return {
@@ -147,6 +162,7 @@ export function experimentDataset(
     n: budget.sims,
     seed: (options.seed ?? 0) * 100 + STREAM.dataset,
     dir: join(options.out, "dataset"),
+    shardSize: options.shardSize,
   };
 }
 
@@ -184,6 +200,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
   };
   const writeExperiment = () =>
     writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
+  // Left as `running` without its lock, the run reads as interrupted and resumes with its command.
+  const pause = async (stage: ExperimentStage) => {
+    await log.write("pause", {
+      message: `stopped after the ${stage} as asked; the command in experiment.json resumes the run`,
+    });
+    return experiment;
+  };
   try {
     await writeExperiment();
     // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
@@ -200,6 +223,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         if (done === total) log.write("simulate", { done, total });
       },
     });
+    if (options.until === "dataset") return await pause("dataset");
     const coords = flowCoordinates(model.prior.parameters);
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
@@ -216,18 +240,39 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       flowKind,
       seed,
     });
+    if (options.until === "training") {
+      posterior.dispose();
+      return await pause("training");
+    }
 
     const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
+    // A run resumed after its training had finished keeps the checks it wrote: the same posterior, budget and seeds
+    // made them. Each is a step a long run can stop after.
+    const kept = async <T>(path: string): Promise<T | undefined> =>
+      trained
+        ? await Deno.readTextFile(join(out, path)).then((text) => JSON.parse(text) as T, () => undefined)
+        : undefined;
 
     // 4. SBC and expected coverage on fresh draws from the prior.
-    const calibration = await calibrate(context, budget.sbcPairs, budget.sbcSamples);
+    type Calibration = Awaited<ReturnType<typeof calibrate>>;
+    const keptSbc = await kept<Calibration["sbc"]>("diagnostics/sbc.json");
+    const keptCoverage = await kept<Calibration["coverage"]>("diagnostics/coverage.json");
+    const calibration = keptSbc && keptCoverage
+      ? { sbc: keptSbc, coverage: keptCoverage }
+      : await calibrate(context, budget.sbcPairs, budget.sbcSamples);
     await writeFileAtomic(join(out, "diagnostics", "sbc.json"), JSON.stringify(calibration.sbc) + "\n");
     await writeFileAtomic(join(out, "diagnostics", "coverage.json"), JSON.stringify(calibration.coverage) + "\n");
 
-    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth.
-    const grid = await gridCheck(context, budget);
+    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth, its progress kept as it goes.
+    const gridProgress = join(out, GRID_PROGRESS);
+    const grid = await kept<Awaited<ReturnType<typeof gridCheck>>>("diagnostics/recovery.json") ??
+      await gridCheck(context, budget, {
+        done: (await kept<{ points: GridPoint[] }>(GRID_PROGRESS))?.points ?? [],
+        save: (points) => writeFileAtomic(gridProgress, JSON.stringify({ points }) + "\n"),
+      });
     await writeFileAtomic(join(out, "diagnostics", "recovery.json"), JSON.stringify(grid) + "\n");
+    await Deno.remove(gridProgress).catch(() => {});
 
     // 6. The paper's conditioning points, and the overlap of their posteriors.
     await Deno.mkdir(join(out, "observations"), { recursive: true });
@@ -235,7 +280,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // Simulated points are drawn like the recordings: HNN's dipoles in nAm on its scale.
     const axis = waveformAxis(simulator, config.recordingUnits);
     for (const [index, obs] of config.observations.entries()) {
-      const record = await conditionOn(context, obs, index, budget, axis);
+      const record = await kept<Awaited<ReturnType<typeof conditionOn>>>(`observations/${obs.id}.json`) ??
+        await conditionOn(context, obs, index, budget, axis);
       await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
       conditioned.push(record);
     }
@@ -244,7 +290,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 7. The recorded data, conditioned on like the paper's points, and the overlap of their posteriors.
     const recorded: Awaited<ReturnType<typeof conditionOnRecording>>[] = [];
     for (const [k, recording] of recordings.entries()) {
-      const record = await conditionOnRecording(context, recording, config.observations.length + k, budget);
+      const record =
+        await kept<Awaited<ReturnType<typeof conditionOnRecording>>>(`observations/${recording.id}.json`) ??
+          await conditionOnRecording(context, recording, config.observations.length + k, budget);
       await writeFileAtomic(join(out, "observations", `${recording.id}.json`), JSON.stringify(record) + "\n");
       recorded.push(record);
     }
