@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { flowCoordinates } from "../lib/posterior/coordinates.ts";
+import { Prior } from "../lib/prior/prior.ts";
 import { jitterTheta } from "../lib/train/jitter.ts";
 
 // The hnn-rc prior: two log10-uniform weights on [1e-4, 1e-3] µS (one decade) and a latency on [-75, 75] ms.
-const coords = flowCoordinates([
+const prior = new Prior([
   { name: "prox", low: 1e-4, high: 1e-3, scale: "log10" },
   { name: "dist", low: 1e-4, high: 1e-3, scale: "log10" },
   { name: "latency", low: -75, high: 75, scale: "linear" },
@@ -12,7 +12,7 @@ const coords = flowCoordinates([
 Deno.test("θ jitter: sd 0.01 on the unit scale is 0.01 decade for log10 weights and 1.5 ms for the latency", () => {
   const n = 40_000;
   const theta = new Float32Array(n * 3).map((_, i) => [-3.5, -3.2, 10][i % 3]);
-  const jittered = jitterTheta(theta, coords.support, 0.01, 3);
+  const jittered = jitterTheta(theta, prior, 0.01, 3);
   const expectedSd = [0.01, 0.01, 1.5];
   for (let j = 0; j < 3; j++) {
     let sum = 0, sumSq = 0;
@@ -26,17 +26,23 @@ Deno.test("θ jitter: sd 0.01 on the unit scale is 0.01 decade for log10 weights
     assert.ok(Math.abs(mean) < 4 * expectedSd[j] / Math.sqrt(n), `column ${j}: mean ${mean}`);
     assert.ok(Math.abs(sd / expectedSd[j] - 1) < 0.015, `column ${j}: sd ${sd}, expected ${expectedSd[j]}`);
   }
-  assert.deepEqual(jitterTheta(theta, coords.support, 0.01, 3), jittered, "the same seed gives the same jitter");
+  assert.deepEqual(jitterTheta(theta, prior, 0.01, 3), jittered, "the same seed gives the same jitter");
 });
 
 Deno.test("θ jitter: zero leaves θ alone; bad sd, shape or prior is a clear error", () => {
   const theta = Float32Array.from([-3.5, -3.2, 10]);
-  assert.equal(jitterTheta(theta, coords.support, 0, 1), theta);
-  assert.throws(() => jitterTheta(theta, coords.support, -0.1, 1), /finite sd ≥ 0/);
-  assert.throws(() => jitterTheta(theta, coords.support, NaN, 1), /finite sd ≥ 0/);
-  assert.throws(() => jitterTheta(theta.subarray(0, 2), coords.support, 0.01, 1), /not a multiple of its 3/);
+  assert.equal(jitterTheta(theta, prior, 0, 1), theta);
+  assert.throws(() => jitterTheta(theta, prior, -0.1, 1), /finite sd ≥ 0/);
+  assert.throws(() => jitterTheta(theta, prior, NaN, 1), /finite sd ≥ 0/);
+  assert.throws(() => jitterTheta(theta.subarray(0, 2), prior, 0.01, 1), /not a multiple of its 3/);
   assert.throws(
-    () => jitterTheta(theta, { kind: "normal", names: ["a", "b", "c"], mean: [0, 0, 0], variance: [1, 1, 1] }, 0.01, 1),
+    () =>
+      jitterTheta(
+        theta,
+        new Prior(["a", "b", "c"].map((name) => ({ name, mean: 0, variance: 1, scale: "linear" }))),
+        0.01,
+        1,
+      ),
     /box prior/,
   );
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ConditionalFlow, flowConfig } from "../lib/flows/flow.ts";
 import { loadPosterior, savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
-import type { PriorSpec } from "../lib/posterior/support.ts";
+import { Prior } from "../lib/prior/prior.ts";
 import { sampleCommand } from "../lib/cli/sample.ts";
 import { useBackend } from "../lib/tf/backend.ts";
 
@@ -11,7 +11,10 @@ await useBackend("wasm");
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-posterior-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
-const box: PriorSpec = { kind: "box", names: ["a", "b"], low: [-1, -1], high: [1, 1] };
+const box = new Prior([
+  { name: "a", low: -1, high: 1, scale: "linear" },
+  { name: "b", low: -1, high: 1, scale: "linear" },
+]);
 const standardization = { thetaMean: [0, 0], thetaStd: [0.5, 0.5], xMean: [0, 0, 0], xStd: [1, 1, 1] };
 
 function smallPosterior(kind: "maf" | "nsf", prior = box): Posterior {
@@ -53,7 +56,10 @@ Deno.test("posterior: samples lie in the prior's support; log-prob is -Infinity 
 });
 
 Deno.test("posterior: a collapsed acceptance rate is an error, not a hang", async () => {
-  const far: PriorSpec = { kind: "box", names: ["a", "b"], low: [50, 50], high: [51, 51] };
+  const far = new Prior([
+    { name: "a", low: 50, high: 51, scale: "linear" },
+    { name: "b", low: 50, high: 51, scale: "linear" },
+  ]);
   const posterior = smallPosterior("maf", far);
   await assert.rejects(
     posterior.sample(10, [0, 0, 0]),

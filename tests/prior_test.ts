@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Prior } from "../lib/prior.ts";
+import { Prior } from "../lib/prior/prior.ts";
 import { seededUniform } from "../lib/random.ts";
 
 const prior = new Prior([

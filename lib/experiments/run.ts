@@ -15,7 +15,6 @@ import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { predictiveBands } from "../plots/posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
@@ -200,7 +199,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         if (done === total) log.write("simulate", { done, total });
       },
     });
-    const coords = flowCoordinates(model.prior.parameters);
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
     const trained = previous && await loadTrained(out);
@@ -209,7 +207,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       runtime,
       log,
       model,
-      coords,
       manifest,
       options,
       summaryName,
@@ -217,7 +214,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       seed,
     });
 
-    const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
+    const context: Context = { model, simulator, runtime, summary, posterior, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
 
     // 4. SBC and expected coverage on fresh draws from the prior.
@@ -315,14 +312,13 @@ async function fitAndTrain(a: {
   runtime: GpuRuntime;
   log: ProgressLog;
   model: Simulator;
-  coords: ReturnType<typeof flowCoordinates>;
   manifest: DatasetManifest;
   options: ExperimentOptions;
   summaryName: string;
   flowKind: FlowKind;
   seed: number;
 }): Promise<Trained> {
-  const { out, runtime, log, model, coords, manifest, options, flowKind, seed } = a;
+  const { out, runtime, log, model, manifest, options, flowKind, seed } = a;
   const dataset = await loadDataset(join(out, "dataset"));
   const x = dataset.x.data;
   const summary = await fitSummary(runtime, SUMMARIES[a.summaryName], x, manifest.times_ms);
@@ -330,11 +326,11 @@ async function fitAndTrain(a: {
   const features = await computeSummary(runtime, summary, x);
   await log.write("summary", { message: `${a.summaryName}: ${summary.names.length} features` });
 
-  // In the prior's own coordinates (log10 for log-scaled parameters).
+  // The flow learns θ in the prior's flow coordinates (log10 for log-scaled parameters).
   const f = summary.names.length, d = model.prior.dim;
   const theta = jitterTheta(
-    coords.toFlow(dataset.theta.data),
-    coords.support,
+    model.prior.toFlow(dataset.theta.data),
+    model.prior,
     options.thetaJitter ?? 0,
     seed * 100 + STREAM.jitter,
   );
@@ -351,12 +347,12 @@ async function fitAndTrain(a: {
         }),
     },
   );
-  const posterior = new Posterior(training.flow, coords.support);
+  const posterior = new Posterior(training.flow, model.prior);
   await savePosterior(join(out, "posterior"), posterior, {
     epochs: training.epochs,
     best_epoch: training.bestEpoch,
     seconds: training.seconds,
-  }, model.prior.toJSON());
+  });
   // Written last: a resumed run that finds it keeps this summary and posterior.
   await writeFileAtomic(
     join(out, "training.json"),

@@ -5,7 +5,7 @@
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { SimulateOptions, Simulator } from "../models/model.ts";
-import { Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
 import { smoothRowsGpu } from "../stats/smooth.ts";
 import { type CompiledNetwork, compileNetwork } from "./compile.ts";
 import { renormalizeDipole } from "./dipole.ts";

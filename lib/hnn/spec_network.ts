@@ -4,7 +4,8 @@
  */
 import { type ConnectionSpec, LOCATIONS, RECEPTORS } from "./network/connections.ts";
 import type { DriveSpec } from "./network/drives.ts";
-import { boundsProblem, type ParameterSpec, Prior, type Scale } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
+import { boundsProblem, type BoxParameter, type Scale } from "../prior/schema.ts";
 import { CELL_TYPES, type CellType, SpecError } from "./spec.ts";
 
 /** Drive fields a parameter may set (numbers that change event times, not the drive's structure). */
@@ -30,7 +31,7 @@ export type ParameterTarget =
   /** The named drive's AMPA or NMDA weight onto one target type. */
   | { drive: string; weight: "ampa" | "nmda"; target: CellType };
 
-/** A parameter's prior: uniform between its bounds on its scale (lib/prior.ts), in the units of what it sets. */
+/** A parameter's prior: uniform between its bounds on its scale (lib/prior/), in the units of what it sets. */
 export interface ParameterPrior {
   low: number;
   high: number;
@@ -47,7 +48,7 @@ export interface NetworkParameter extends Partial<ParameterPrior> {
 /** The prior of a spec whose parameters all give their bounds; throws naming the first that does not. */
 export function specPrior(parameters: NetworkParameter[], where = "parameters"): Prior {
   if (parameters.length === 0) throw new SpecError(`${where}: the spec declares no parameters to draw`);
-  return new Prior(parameters.map((p, i): ParameterSpec => {
+  return new Prior(parameters.map((p, i): BoxParameter => {
     if (p.low === undefined || p.high === undefined) {
       throw new SpecError(`${where}[${i}] (${p.name}): no prior: give low and high (and scale, unit)`);
     }

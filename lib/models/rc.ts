@@ -1,7 +1,7 @@
 /** The seed paper's simplified example: an RC circuit driven by two square current pulses. */
 import { chunks, type GpuRuntime } from "../gpu/runtime.ts";
 import { loadKernel } from "../gpu/kernels.ts";
-import { Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
 import type { SimulateOptions, Simulator } from "./model.ts";
 
 /** Circuit constants and the output time base of the paper's example. */
