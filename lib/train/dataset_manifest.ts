@@ -11,7 +11,20 @@ export function assertTrainableManifest(manifest: DatasetManifest, path: string)
   const { n, prior, theta_names: names, times_ms: times } = manifest;
   if (!Number.isSafeInteger(n) || n < 0) throw fail("n", `must be a count of rows, got ${JSON.stringify(n)}`);
   if (!Array.isArray(prior) || prior.length === 0) throw fail("prior", "must list at least one parameter");
-  Prior.fromJSON(prior, `${path}: prior`);
+  prior.forEach((p, i) => {
+    if (typeof p?.name !== "string" || p.name === "") throw fail(`prior[${i}].name`, "must be a non-empty string");
+    if (typeof p.low !== "number" || typeof p.high !== "number") {
+      throw fail(`prior[${i}] (${p.name})`, "needs numeric low and high");
+    }
+    if (p.scale !== "linear" && p.scale !== "log10") {
+      throw fail(`prior[${i}].scale`, `must be "linear" or "log10", got ${JSON.stringify(p.scale)}`);
+    }
+  });
+  try {
+    new Prior(prior);
+  } catch (error) {
+    throw fail("prior", (error as Error).message);
+  }
   const priorNames = prior.map((p) => p.name);
   if (!Array.isArray(names) || names.length !== priorNames.length || names.some((name, i) => name !== priorNames[i])) {
     throw fail("theta_names", `must name θ's columns as the prior does (${priorNames.join(", ")})`);
