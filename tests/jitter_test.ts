@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Prior } from "../lib/prior/prior.ts";
 import { jitterTheta } from "../lib/train/jitter.ts";
+import { flowPairs } from "../lib/train/pairs.ts";
 
 // The hnn-rc prior: two log10-uniform weights on [1e-4, 1e-3] µS (one decade) and a latency on [-75, 75] ms.
 const prior = new Prior([
@@ -45,4 +46,15 @@ Deno.test("θ jitter: zero leaves θ alone; bad sd, shape or prior is a clear er
       ),
     /box prior/,
   );
+});
+
+Deno.test("flow pairs: θ in the prior's units becomes its flow coordinates, jittered as jitterTheta does", () => {
+  const theta = Float32Array.from([1e-4, 1e-3, 10, 3e-4, 5e-4, -20]);
+  const x = Float32Array.from([1, 2, 3, 4]);
+  const plain = flowPairs(prior, theta, x, 2);
+  assert.deepEqual(plain, { theta: prior.toFlow(theta), x, rows: 2, thetaDim: 3, xDim: 2 });
+  assert.ok(Math.abs(plain.theta[0] + 4) < 1e-6 && Math.abs(plain.theta[1] + 3) < 1e-6 && plain.theta[2] === 10);
+  const jittered = flowPairs(prior, theta, x, 2, { sd: 0.01, seed: 4 });
+  assert.deepEqual(jittered.theta, jitterTheta(prior.toFlow(theta), prior, 0.01, 4));
+  assert.throws(() => flowPairs(prior, theta, x.subarray(1), 2), /not rows of 3 and 2/);
 });

@@ -11,6 +11,7 @@ import { Prior } from "../prior/prior.ts";
 import { useBackend } from "../tf/backend.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
 import { assertTrainableManifest } from "../train/dataset_manifest.ts";
+import { flowPairs } from "../train/pairs.ts";
 import { trainNpe } from "../train/trainer.ts";
 import { type NpeArgs, printEpoch, trainingOptions } from "./npe.ts";
 
@@ -61,10 +62,9 @@ export async function trainCommand(args: TrainArgs): Promise<void> {
   const embedding = args.embeddingDim ? { hidden: 100, outFeatures: args.embeddingDim } : undefined;
   const config = flowConfig(args.flow, theta.cols, x.cols, { seed: args.seed, embedding });
   const checkpointPath = join(args.out, CHECKPOINT_FILE);
-  // The flow learns θ in the prior's flow coordinates: log10-scaled parameters as their log10.
   const prior = new Prior(manifest.prior);
   const result = await trainNpe(
-    { theta: prior.toFlow(theta.data), x: x.data, rows: theta.rows, thetaDim: theta.cols, xDim: x.cols },
+    flowPairs(prior, theta.data, x.data, x.cols),
     config,
     trainingOptions(args),
     { checkpointPath, onEpoch: printEpoch, log: (m) => console.error(m) },

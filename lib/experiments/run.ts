@@ -18,7 +18,7 @@ import { predictiveBands } from "../plots/posterior.ts";
 import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
-import { jitterTheta } from "../train/jitter.ts";
+import { flowPairs } from "../train/pairs.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
@@ -326,16 +326,10 @@ async function fitAndTrain(a: {
   const features = await computeSummary(runtime, summary, x);
   await log.write("summary", { message: `${a.summaryName}: ${summary.names.length} features` });
 
-  // The flow learns θ in the prior's flow coordinates (log10 for log-scaled parameters).
   const f = summary.names.length, d = model.prior.dim;
-  const theta = jitterTheta(
-    model.prior.toFlow(dataset.theta.data),
-    model.prior,
-    options.thetaJitter ?? 0,
-    seed * 100 + STREAM.jitter,
-  );
+  const jitter = { sd: options.thetaJitter ?? 0, seed: seed * 100 + STREAM.jitter };
   const training = await trainNpe(
-    { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+    flowPairs(model.prior, dataset.theta.data, features, f, jitter),
     flowConfig(flowKind, d, f, { seed }),
     { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
     {
