@@ -4,8 +4,9 @@
  */
 export { chunks, GpuRuntime, GpuUnavailableError } from "./lib/gpu/runtime.ts";
 export type { AcquireOptions, AdapterSummary } from "./lib/gpu/runtime.ts";
-export { Prior } from "./lib/prior.ts";
-export type { ParameterSpec, Scale } from "./lib/prior.ts";
+export { Prior } from "./lib/prior/prior.ts";
+export { PriorSchema } from "./lib/prior/schema.ts";
+export type { BoxParameter, NormalParameter, ParameterSpec, Scale } from "./lib/prior/schema.ts";
 export { seededUniform } from "./lib/random.ts";
 export type { Uniform } from "./lib/random.ts";
 export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
@@ -55,8 +56,8 @@ export { overlapCoefficient } from "./lib/diagnostics/overlap.ts";
 export { flowConfig } from "./lib/flows/flow.ts";
 export { trainNpe } from "./lib/train/trainer.ts";
 export { Posterior } from "./lib/posterior/posterior.ts";
+export type { LogProbOptions, PosteriorSamples, SampleOptions } from "./lib/posterior/posterior.ts";
 export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
-export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
 export {
   checkRecordings,

@@ -15,7 +15,7 @@ import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
-import { Prior } from "../lib/prior.ts";
+import { Prior } from "../lib/prior/prior.ts";
 import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";
 

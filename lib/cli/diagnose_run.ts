@@ -8,7 +8,6 @@ import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { calibrate, type Context, gridCheck, withObservationNoise } from "../experiments/checks.ts";
 import { loadRunPosterior } from "../experiments/condition.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
 export type RunCheck = "sbc" | "coverage" | "recovery";
@@ -44,7 +43,6 @@ export async function diagnoseRunCommand<C extends RunCheck>(check: C, args: Che
     runtime,
     summary: run.summary,
     posterior: run.posterior,
-    coords: flowCoordinates(run.parameters),
     log: { write: (stage, f = {}) => Promise.resolve(console.error(`${stage} ${f.done ?? ""}/${f.total ?? ""}`)) },
     seed: args.seed,
   };

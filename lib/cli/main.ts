@@ -10,6 +10,7 @@ import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { EXPERIMENT_STAGES } from "../experiments/types.ts";
 import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
+import { describeParameter } from "../prior/schema.ts";
 import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
@@ -394,9 +395,7 @@ export function buildProgram(): Command {
       for (const name of modelNames()) {
         const model = getModel(name);
         console.log(`\nmodel ${name}: ${model.description}`);
-        for (const p of model.prior.parameters) {
-          console.log(`  ${p.name}: [${p.low}, ${p.high}]${p.unit ? ` ${p.unit}` : ""} (${p.scale})`);
-        }
+        for (const p of model.prior.parameters) console.log(`  ${describeParameter(p)}`);
       }
     });
   return program;

@@ -8,7 +8,6 @@ import { marginalQuantiles, predictiveRmse, recoveryError, unitGrid } from "../d
 import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
-import type { flowCoordinates } from "../posterior/coordinates.ts";
 import type { Posterior } from "../posterior/posterior.ts";
 import { seededUniform } from "../random.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
@@ -26,7 +25,6 @@ export interface Context {
   runtime: GpuRuntime;
   summary: FittedSummary;
   posterior: Posterior;
-  coords: ReturnType<typeof flowCoordinates>;
   log: Pick<ProgressLog, "write">;
   seed: number;
 }
@@ -65,9 +63,8 @@ export function addObservationNoise(
 }
 
 /** Posterior samples (prior units) for one summary row. */
-export async function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
-  const { samples, acceptanceRate } = await c.posterior.sample(n, features, { seed });
-  return { samples: c.coords.fromFlow(samples), flowSamples: samples, acceptanceRate };
+export function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
+  return c.posterior.sample(n, features, { seed });
 }
 
 /** Seeds of a simulator's per-row randomness: one disjoint range per stream, so no two simulations share one. */
@@ -87,18 +84,18 @@ export async function calibrate(c: Context, pairs: number, samples: number) {
   const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
   // SBC and coverage hold only for observations drawn from the generative model itself: noise included.
   const { features } = await simulateSummaries(c, c.model, theta, STREAM.sbc);
-  const truthFlow = c.coords.toFlow(theta);
+  // HPD regions are ranked by the density on the prior's scale (log10 for log10 parameters), where a box is flat.
+  const density = { density: "flow" } as const;
   const sets: Float64Array[] = [], levels: number[] = [];
   for (let i = 0; i < pairs; i++) {
     const row = features.subarray(i * f, (i + 1) * f);
-    const { flowSamples } = await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i);
-    sets.push(Float64Array.from(flowSamples));
-    const truthRow = truthFlow.subarray(i * d, (i + 1) * d);
-    const [truthLogProb] = await c.posterior.logProb(truthRow, row);
-    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(flowSamples, row)));
+    const draws = (await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i)).samples;
+    sets.push(Float64Array.from(draws));
+    const [truthLogProb] = await c.posterior.logProb(theta.subarray(i * d, (i + 1) * d), row, density);
+    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(draws, row, density)));
     if ((i + 1) % 25 === 0 || i + 1 === pairs) await c.log.write("sbc", { done: i + 1, total: pairs });
   }
-  const ranks = sbcRanks(Float64Array.from(truthFlow), sets, d);
+  const ranks = sbcRanks(Float64Array.from(theta), sets, d);
   const sbc = sbcCheck(ranks, c.model.prior.names, samples);
   return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
 }

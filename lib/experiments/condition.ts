@@ -9,10 +9,8 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import type { Posterior } from "../posterior/posterior.ts";
-import type { ParameterSpec } from "../prior.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
@@ -22,9 +20,8 @@ import { CONFIG_FILE } from "./run_folder.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
+  /** The trained posterior and its prior; samples come back in the parameters' units. */
   posterior: Posterior;
-  /** The prior's parameters; samples come back in their units. */
-  parameters: ParameterSpec[];
   summary: FittedSummary;
   /** The run's noise-free simulator, as the run's own predictive checks use it. */
   simulator: Simulator;
@@ -61,14 +58,9 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
   const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
   const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
-  const { posterior, manifest: saved } = await loadPosterior(join(dir, "posterior"));
-  if (!saved.parameters) {
-    posterior.dispose();
-    throw new Error(`${dir}/posterior was not trained by the experiment runner (it names no prior parameters)`);
-  }
+  const { posterior } = await loadPosterior(join(dir, "posterior"));
   return {
     posterior,
-    parameters: saved.parameters,
     summary,
     simulator: config.simulator(manifest.dt_ms),
     units: config.recordingUnits,
@@ -102,16 +94,15 @@ export async function conditionRun(
   signal?: AbortSignal,
   units: RecordingUnits = run.units,
 ): Promise<ConditionedWaveform> {
-  const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
+  const times = Array.from(run.simulator.timesMs), d = run.posterior.prior.dim;
   if (x.length !== times.length) {
     throw new Error(`${label} has ${x.length} samples, the model's time base ${times.length}`);
   }
   signal?.throwIfAborted();
   const features = await computeSummary(runtime, run.summary, x);
   signal?.throwIfAborted();
-  const draws = await run.posterior.sample(options.samples, features, { seed: options.seed });
+  const { samples, acceptanceRate } = await run.posterior.sample(options.samples, features, { seed: options.seed });
   signal?.throwIfAborted();
-  const samples = flowCoordinates(run.parameters).fromFlow(draws.samples);
   const sims = Math.min(options.predictiveSims, options.samples);
   const predictive = await run.simulator.simulate(runtime, samples.subarray(0, sims * d), {
     seeds: Float64Array.from({ length: sims }, (_, i) => options.seed * 1e6 + i),
@@ -123,7 +114,7 @@ export async function conditionRun(
     times_ms: times,
     x: Array.from(x),
     samples: Array.from({ length: options.samples }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d))),
-    acceptance_rate: draws.acceptanceRate,
+    acceptance_rate: acceptanceRate,
     predictive: predictiveBands(predictive, times),
     waveform_axis: waveformAxis(run.simulator, units),
   };

@@ -16,7 +16,8 @@ import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";
 import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
-import { boundsProblem, Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
+import { boundsProblem } from "../prior/schema.ts";
 import { type AnyRecording, isEventRecording, loadRecording } from "./recordings.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./types.ts";
 

@@ -15,11 +15,10 @@ import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { predictiveBands } from "../plots/posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
-import { jitterTheta } from "../train/jitter.ts";
+import { flowPairs } from "../train/pairs.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
@@ -224,7 +223,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       },
     });
     if (options.until === "dataset") return await pause("dataset");
-    const coords = flowCoordinates(model.prior.parameters);
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
     const trained = previous && await loadTrained(out);
@@ -233,7 +231,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       runtime,
       log,
       model,
-      coords,
       manifest,
       options,
       summaryName,
@@ -245,7 +242,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       return await pause("training");
     }
 
-    const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
+    const context: Context = { model, simulator, runtime, summary, posterior, log, seed };
     await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
     // A run resumed after its training had finished keeps the checks it wrote: the same posterior, budget and seeds
     // made them. Each is a step a long run can stop after.
@@ -363,14 +360,13 @@ async function fitAndTrain(a: {
   runtime: GpuRuntime;
   log: ProgressLog;
   model: Simulator;
-  coords: ReturnType<typeof flowCoordinates>;
   manifest: DatasetManifest;
   options: ExperimentOptions;
   summaryName: string;
   flowKind: FlowKind;
   seed: number;
 }): Promise<Trained> {
-  const { out, runtime, log, model, coords, manifest, options, flowKind, seed } = a;
+  const { out, runtime, log, model, manifest, options, flowKind, seed } = a;
   const dataset = await loadDataset(join(out, "dataset"));
   const x = dataset.x.data;
   const summary = await fitSummary(runtime, SUMMARIES[a.summaryName], x, manifest.times_ms);
@@ -378,16 +374,10 @@ async function fitAndTrain(a: {
   const features = await computeSummary(runtime, summary, x);
   await log.write("summary", { message: `${a.summaryName}: ${summary.names.length} features` });
 
-  // In the prior's own coordinates (log10 for log-scaled parameters).
   const f = summary.names.length, d = model.prior.dim;
-  const theta = jitterTheta(
-    coords.toFlow(dataset.theta.data),
-    coords.support,
-    options.thetaJitter ?? 0,
-    seed * 100 + STREAM.jitter,
-  );
+  const jitter = { sd: options.thetaJitter ?? 0, seed: seed * 100 + STREAM.jitter };
   const training = await trainNpe(
-    { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+    flowPairs(model.prior, dataset.theta.data, features, f, jitter),
     flowConfig(flowKind, d, f, { seed }),
     { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
     {
@@ -399,12 +389,12 @@ async function fitAndTrain(a: {
         }),
     },
   );
-  const posterior = new Posterior(training.flow, coords.support);
+  const posterior = new Posterior(training.flow, model.prior);
   await savePosterior(join(out, "posterior"), posterior, {
     epochs: training.epochs,
     best_epoch: training.bestEpoch,
     seconds: training.seconds,
-  }, model.prior.toJSON());
+  });
   // Written last: a resumed run that finds it keeps this summary and posterior.
   await writeFileAtomic(
     join(out, "training.json"),

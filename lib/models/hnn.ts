@@ -5,7 +5,7 @@
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { SimulateOptions, Simulator } from "./model.ts";
-import { Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
 import { smoothRowsGpu } from "../stats/smooth.ts";
 import { type CompiledNetwork, compileNetwork } from "../hnn/lowering/compile.ts";
 import { renormalizeDipole } from "../hnn/output/dipole.ts";

@@ -2,7 +2,7 @@
 import { chunks, type GpuRuntime } from "../gpu/runtime.ts";
 import { kernelSource, type KernelSpec } from "../gpu/kernels.ts";
 import { struct } from "../gpu/layout.ts";
-import { Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
 import type { SimulateOptions, Simulator } from "./model.ts";
 
 /** Circuit constants and the output time base of the paper's example. */

@@ -7,7 +7,7 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import { npyHeader } from "../data/npy.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import { marginalCoverage } from "../diagnostics/sbc_ecdf.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import type { ObservationRecord } from "../server/observations.ts";
 import {
   COVERAGE,
@@ -155,7 +155,7 @@ function slug(name: string): string {
 }
 
 /** The pair plot as one SVG: the cells nested at their places in the grid the pages lay out. */
-export function pairPlotSvg(prior: ParameterSpec[], samples: number[][], truth?: number[], bounds?: PairBounds) {
+export function pairPlotSvg(prior: BoxParameter[], samples: number[][], truth?: number[], bounds?: PairBounds) {
   const d = prior.length, size = PAIR_CELL + 10;
   const cells = pairPlotCells(prior, samples, truth, bounds).map((svg, k) =>
     svg.replace(/^<svg /, `<svg x="${(k % d) * size}" y="${Math.floor(k / d) * size}" `)
@@ -260,6 +260,6 @@ export function runFigures(r: RunReport, bounds: PairBounds = "samples"): Figure
 }
 
 /** Posterior samples as CSV: a header of the prior's parameter names (as `--theta-file` reads), one row per sample. */
-export function samplesCsv(prior: ParameterSpec[], samples: number[][]): string {
+export function samplesCsv(prior: BoxParameter[], samples: number[][]): string {
   return [prior.map((p) => p.name).join(","), ...samples.map((s) => s.join(","))].join("\n") + "\n";
 }

@@ -4,7 +4,8 @@
  * their log scale), as the experiment runner computes it.
  */
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
-import { type ParameterSpec, Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { type ObservationRecord, readObservation } from "./observations.ts";
 import { BadRequest } from "./route.ts";
 import { BadRun, type RunStore } from "./runs.ts";
@@ -14,7 +15,7 @@ export interface CompareSide {
   ref: string;
   run: string;
   observation: ObservationRecord;
-  prior: ParameterSpec[];
+  prior: BoxParameter[];
 }
 
 export interface Choice {
@@ -78,7 +79,7 @@ export async function loadSide(store: RunStore, ref: string): Promise<CompareSid
 
 export interface Comparison {
   /** a's parameters; both sides' samples are rows in this order. */
-  parameters: ParameterSpec[];
+  parameters: BoxParameter[];
   a: number[][];
   b: number[][];
   /** Overlap coefficient per parameter, in [0, 1]. */

@@ -1,7 +1,7 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
 import type { WaveformAxis } from "../experiments/recordings.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { DATASET_MANIFEST, observationRecord } from "./run_records.ts";
 import { NotFound, type RouteContext } from "./route.ts";
 import type { RunStore } from "./runs.ts";
@@ -31,7 +31,7 @@ export interface ObservationView {
   ids: string[];
   id?: string;
   observation?: ObservationRecord;
-  prior?: ParameterSpec[];
+  prior?: BoxParameter[];
 }
 
 /** Observation `id` of `run` (the first one when not given); NotFound for an id the run does not have. */

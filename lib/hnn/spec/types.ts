@@ -4,7 +4,7 @@
  * arrays. Documented field by field in docs/hnn-spec.md.
  */
 
-import type { Scale } from "../../prior.ts";
+import type { Scale } from "../../prior/schema.ts";
 
 /** hnn-core's cell types, in its gid order. */
 export const CELL_TYPES = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"] as const;
@@ -147,7 +147,7 @@ export type ParameterTarget =
   /** The named drive's AMPA or NMDA weight onto one target type. */
   | { drive: string; weight: "ampa" | "nmda"; target: CellType };
 
-/** A parameter's prior: uniform between its bounds on its scale (lib/prior.ts), in the units of what it sets. */
+/** A parameter's prior: uniform between its bounds on its scale (lib/prior/), in the units of what it sets. */
 export interface ParameterPrior {
   low: number;
   high: number;

@@ -2,7 +2,8 @@
  * Checks a spec (`types.ts`) once, at the boundary: its grid and timing, tonic biases, connection rules, drives, and
  * the parameters (θ) that set their fields per network. Documented in docs/hnn-spec.md.
  */
-import { boundsProblem, type ParameterSpec, Prior } from "../../prior.ts";
+import { Prior } from "../../prior/prior.ts";
+import { boundsProblem, type BoxParameter } from "../../prior/schema.ts";
 import {
   CELL_TYPES,
   type CellType,
@@ -24,7 +25,7 @@ export class SpecError extends Error {
 /** The prior of a spec whose parameters all give their bounds; throws naming the first that does not. */
 export function specPrior(parameters: NetworkParameter[], where = "parameters"): Prior {
   if (parameters.length === 0) throw new SpecError(`${where}: the spec declares no parameters to draw`);
-  return new Prior(parameters.map((p, i): ParameterSpec => {
+  return new Prior(parameters.map((p, i): BoxParameter => {
     if (p.low === undefined || p.high === undefined) {
       throw new SpecError(`${where}[${i}] (${p.name}): no prior: give low and high (and scale, unit)`);
     }
