@@ -205,7 +205,7 @@ Deno.test("cli: θ outside the erp-meg prior is one line, exit ≠ 0, nothing wr
   }
 });
 
-Deno.test("experiment files: smooth_ms and dipole_scale are for networks; a weight factor must be positive", () => {
+Deno.test("experiment files: smooth_ms and dipole_scale are for networks and kept by a window; factors are positive", () => {
   const budgets = {
     small: {
       sims: 1,
@@ -221,6 +221,9 @@ Deno.test("experiment files: smooth_ms and dipole_scale are for networks; a weig
     message: "f.json: dipole_scale: the rc model is not a network: its x has no dipole",
   });
   const file = JSON.parse(Deno.readTextFileSync(experimentFilePath("erp-meg")));
+  // A window keeps x's smoothing and scale among the settings that identify a dataset.
+  const windowed = experimentFromJson({ ...file, window_ms: [50, 170] }, experimentFilePath("erp-meg"));
+  assert.deepEqual(windowed.simulator(0.5).settings, { smooth_ms: 30, dipole_scale: 3000 });
   const parameters = structuredClone(file.parameters);
   parameters[2].sets[0].factor = 0;
   assert.throws(() => experimentFromJson({ ...file, parameters }, experimentFilePath("erp-meg")), {
