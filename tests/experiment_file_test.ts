@@ -116,6 +116,7 @@ Deno.test("experiment files: every shipped file validates, and its network is th
     "hnn-rc",
     "hnn-beta",
     "hnn-erp",
+    "hnn-erp-meg",
   ]);
 });
 

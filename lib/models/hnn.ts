@@ -66,8 +66,23 @@ const betaPrior = new Prior([
   { name: "prox_var", low: 0, high: 40, scale: "linear", unit: "ms" },
 ]);
 
+/** How the aggregate dipole becomes x: smoothed (Hamming window, ms) then scaled, as hnn-core's `smooth`, `scale`. */
+export interface DipoleProcessing {
+  /** Hamming window, ms (default SMOOTH_WINDOW_MS). */
+  smoothMs?: number;
+  /** hnn-core's `dipole_scalefctr`: networks per recorded source (default 1, one network's nAm). */
+  scale?: number;
+}
+
 /** A Simulator over a network spec whose parameters are the prior's, in order. */
-export function hnnSimulator(name: string, description: string, prior: Prior, input: NetworkSpec): Simulator {
+export function hnnSimulator(
+  name: string,
+  description: string,
+  prior: Prior,
+  input: NetworkSpec,
+  processing: DipoleProcessing = {},
+): Simulator {
+  const smoothMs = processing.smoothMs ?? SMOOTH_WINDOW_MS, scale = processing.scale ?? 1;
   const spec = validateSpec(input);
   const names = spec.parameters.map((p) => p.name);
   if (names.join() !== prior.names.join()) throw new Error(`${name}: spec parameters ${names}, prior ${prior.names}`);
@@ -90,7 +105,9 @@ export function hnnSimulator(name: string, description: string, prior: Prior, in
     xUnit: "nAm",
     dtMs: spec.dt_ms,
     requiredLimits: HNN_REQUIRED_LIMITS,
-    simulate: (runtime, theta, options) => simulateSpec(runtime, spec, compile, theta, options),
+    // Recorded in dataset manifests only where they differ from the defaults, so earlier datasets still match.
+    ...(smoothMs !== SMOOTH_WINDOW_MS || scale !== 1 ? { settings: { smooth_ms: smoothMs, dipole_scale: scale } } : {}),
+    simulate: (runtime, theta, options) => simulateSpec(runtime, spec, compile, theta, { smoothMs, scale }, options),
   };
 }
 
@@ -108,6 +125,7 @@ async function simulateSpec(
   spec: ResolvedSpec,
   compile: (batch: number) => CompiledNetwork,
   theta: Float32Array,
+  processing: Required<DipoleProcessing>,
   options: SimulateOptions = {},
 ): Promise<Float32Array> {
   const d = spec.parameters.length;
@@ -134,10 +152,11 @@ async function simulateSpec(
         // Spikes beyond the log lost their synaptic effect: no valid x (the trainer drops NaN rows).
         agg.fill(NaN, b * samples, (b + 1) * samples);
       } else {
-        agg.set(renormalizeDipole(o.rawL2, o.rawL5, net.tAccum, net.nPyramidal).agg, b * samples);
+        const dipole = renormalizeDipole(o.rawL2, o.rawL5, net.tAccum, net.nPyramidal).agg;
+        for (let i = 0; i < samples; i++) agg[b * samples + i] = dipole[i] * processing.scale;
       }
     });
-    out.set(await smoothRowsGpu(runtime, agg, samples, SMOOTH_WINDOW_MS, spec.dt_ms), start * samples);
+    out.set(await smoothRowsGpu(runtime, agg, samples, processing.smoothMs, spec.dt_ms), start * samples);
     options.onProgress?.(start + count);
   }
   return out;

@@ -28,12 +28,12 @@ export function applyParameters(spec: ResolvedSpec, theta: ArrayLike<number>): R
   spec.parameters.forEach((p, i) => {
     for (const target of p.sets) {
       if ("connection" in target) {
-        out.connections[target.connection].weight_uS = theta[i];
+        out.connections[target.connection].weight_uS = theta[i] * (target.factor ?? 1);
         continue;
       }
       const drive = out.drives.find((d) => d.name === target.drive)! as DriveSpec & Record<string, unknown>;
       if ("field" in target) drive[target.field] = theta[i] + (target.offset ?? 0);
-      else drive[`weights_${target.weight}`]![target.target] = theta[i];
+      else drive[`weights_${target.weight}`]![target.target] = theta[i] * (target.factor ?? 1);
     }
   });
   return out;

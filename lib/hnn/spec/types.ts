@@ -140,12 +140,15 @@ export type DriveTimingField = typeof DRIVE_TIMING_FIELDS[number];
 
 /** What one component of θ sets. */
 export type ParameterTarget =
-  /** The weight (µS at zero distance) of connection rule `connection` (index into `connections`). */
-  | { connection: number }
+  /** The weight (µS at zero distance) of connection rule `connection` (index into `connections`), θ · factor. */
+  | { connection: number; factor?: number }
   /** A timing field of the named drive, set to θ + offset (e.g. a latency after a fixed time). */
   | { drive: string; field: DriveTimingField; offset?: number }
-  /** The named drive's AMPA or NMDA weight onto one target type. */
-  | { drive: string; weight: "ampa" | "nmda"; target: CellType };
+  /**
+   * The named drive's AMPA or NMDA weight onto one target type, θ · factor: with factor = a default weight, θ is a
+   * gain that scales several weights together and keeps their ratios.
+   */
+  | { drive: string; weight: "ampa" | "nmda"; target: CellType; factor?: number };
 
 /** A parameter's prior: uniform between its bounds on its scale (lib/prior/), in the units of what it sets. */
 export interface ParameterPrior {

@@ -216,6 +216,12 @@ export function validateDrives(input: unknown): DriveSpec[] {
   });
 }
 
+/** A weight target's optional `factor` (θ · factor is the weight), checked. */
+function weightFactor(t: Record<string, unknown>, where: string): { factor?: number } {
+  if (t.factor === undefined) return {};
+  return { factor: num(t.factor, `${where}.factor`, (v) => v > 0, "a positive number") };
+}
+
 export function validateParameters(
   input: unknown,
   connections: ConnectionSpec[],
@@ -234,10 +240,10 @@ export function validateParameters(
       const where = `${path}.sets[${j}]`;
       if (!isRecord(t)) throw new SpecError(`${where} must be an object`);
       if (t.connection !== undefined) {
-        keys(t, ["connection"], where);
+        keys(t, ["connection", "factor"], where);
         const index = num(t.connection, `${where}.connection`, (v) => Number.isInteger(v) && v >= 0, "an index");
         if (index >= connections.length) throw new SpecError(`${where}.connection: no connection ${index}`);
-        return { connection: index };
+        return { connection: index, ...weightFactor(t, where) };
       }
       const drive = drives.find((d) => d.name === t.drive);
       if (!drive) throw new SpecError(`${where}.drive: no drive named ${JSON.stringify(t.drive)}`);
@@ -251,14 +257,14 @@ export function validateParameters(
           ? { drive: drive.name, field }
           : { drive: drive.name, field, offset: num(t.offset, `${where}.offset`) };
       }
-      keys(t, ["drive", "weight", "target"], where);
+      keys(t, ["drive", "weight", "target", "factor"], where);
       const weight = oneOf(t.weight, ["ampa", "nmda"] as const, `${where}.weight`);
       const target = oneOf(t.target, CELL_TYPES, `${where}.target`);
       if (drive[`weights_${weight}`]?.[target] === undefined) {
         // Setting a weight the drive does not have would add NetCons: the structure is fixed at compile time.
         throw new SpecError(`${where}: drive ${drive.name} has no ${weight} weight onto ${target}`);
       }
-      return { drive: drive.name, weight, target };
+      return { drive: drive.name, weight, target, ...weightFactor(t, where) };
     });
     if (sets.length === 0) throw new SpecError(`${path}.sets must name at least one field`);
     return { name: raw.name, sets, ...parameterPrior(raw, path) };
