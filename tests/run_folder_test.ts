@@ -5,15 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertWritableFile } from "../lib/data/atomic.ts";
-import { checkRunFolder, withLiveStatus } from "../lib/experiments/run_folder.ts";
-import {
-  isLockLive,
-  LOCK_FILE,
-  readRunLock,
-  RunLock,
-  type RunLockRecord,
-  STALE_MS,
-} from "../lib/experiments/run_lock.ts";
+import { checkRunFolder, withLiveStatus } from "../lib/runs/folder.ts";
+import { isLockLive, readRunLock, RunLock, STALE_MS } from "../lib/runs/lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
+import type { RunLockRecord } from "../lib/runs/records.ts";
 
 const SETTINGS = {
   name: "rc",

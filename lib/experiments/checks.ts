@@ -13,7 +13,7 @@ import type { Posterior } from "../posterior/posterior.ts";
 import { seededUniform } from "../random.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import type { Budget } from "./configs.ts";
-import type { ProgressLog } from "./progress_log.ts";
+import type { ProgressLog } from "../runs/progress.ts";
 
 /** Seeds of the independent streams an experiment draws from. */
 export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6, jitter: 7 } as const;

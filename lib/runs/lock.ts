@@ -3,22 +3,15 @@
  * process refreshes while it runs. A reader tells a live run from a killed one by it, and a second experiment into
  * the same folder is refused while the first one lives.
  */
-import { join } from "node:path";
-import { writeFileAtomic } from "../data/atomic.ts";
+import { LOCK_FILE, runPath } from "./paths.ts";
+import { readRecord } from "./read.ts";
+import { RUN_LOCK, RUN_RECORD_VERSION, type RunLockRecord } from "./records.ts";
+import { recordText, writeRecord } from "./write.ts";
 
-export const LOCK_FILE = "run.lock";
 /** How often a running experiment refreshes its heartbeat. */
 export const HEARTBEAT_MS = 30_000;
 /** On another host (or without /proc), a heartbeat older than this means the process is gone or hung. */
 export const STALE_MS = 10 * 60_000;
-
-export interface RunLockRecord {
-  pid: number;
-  /** Absent where the process could not read its host name (then only the heartbeat tells). */
-  host?: string;
-  started: string;
-  heartbeat: string;
-}
 
 /** This machine's name, or undefined without the permission to read it (`--allow-sys=hostname`; never prompts). */
 export function thisHost(): string | undefined {
@@ -28,12 +21,7 @@ export function thisHost(): string | undefined {
 
 /** The folder's lock, or undefined when there is none (or it is not readable as one). */
 export async function readRunLock(dir: string): Promise<RunLockRecord | undefined> {
-  try {
-    const lock = JSON.parse(await Deno.readTextFile(join(dir, LOCK_FILE)));
-    return Number.isInteger(lock?.pid) && typeof lock.heartbeat === "string" ? lock : undefined;
-  } catch {
-    return undefined;
-  }
+  return await readRecord(dir, RUN_LOCK).catch(() => undefined);
 }
 
 /**
@@ -88,11 +76,17 @@ export class RunLock {
   /** Take the folder's lock (the folder must exist); a live holder is an error, a dead one's lock is taken over. */
   static async acquire(dir: string): Promise<RunLock> {
     const now = new Date().toISOString();
-    const record: RunLockRecord = { pid: Deno.pid, host: thisHost(), started: now, heartbeat: now };
-    const path = join(dir, LOCK_FILE);
+    const record: RunLockRecord = {
+      version: RUN_RECORD_VERSION,
+      pid: Deno.pid,
+      host: thisHost(),
+      started: now,
+      heartbeat: now,
+    };
+    const path = runPath(dir, LOCK_FILE);
     for (let attempt = 0;; attempt++) {
       try {
-        await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { createNew: true });
+        await Deno.writeTextFile(path, recordText(RUN_LOCK, record), { createNew: true });
         return new RunLock(dir, record);
       } catch (error) {
         if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -109,14 +103,14 @@ export class RunLock {
   async release(): Promise<void> {
     clearInterval(this.#timer);
     await this.#pending;
-    await Deno.remove(join(this.dir, LOCK_FILE)).catch(() => {});
+    await Deno.remove(runPath(this.dir, LOCK_FILE)).catch(() => {});
   }
 
   #beat() {
     this.record.heartbeat = new Date().toISOString();
-    const text = JSON.stringify(this.record) + "\n";
+    const record = { ...this.record };
     // Writes queue up so that release() waits for the last one and no late rename revives a removed lock.
-    this.#pending = this.#pending.then(() => writeFileAtomic(join(this.dir, LOCK_FILE), text)).catch(() => {});
+    this.#pending = this.#pending.then(() => writeRecord(this.dir, RUN_LOCK, record)).catch(() => {});
   }
 }
 
