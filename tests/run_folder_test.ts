@@ -8,7 +8,7 @@ import { assertWritableFile } from "../lib/data/atomic.ts";
 import { checkRunFolder, withLiveStatus } from "../lib/runs/folder.ts";
 import { isLockLive, readRunLock, RunLock, STALE_MS } from "../lib/runs/lock.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";
-import type { RunLockRecord } from "../lib/runs/records.ts";
+import type { RunLockRecord } from "../lib/runs/types.ts";
 
 const SETTINGS = {
   name: "rc",

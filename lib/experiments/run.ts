@@ -32,7 +32,6 @@ import { readRecord } from "../runs/read.ts";
 import {
   COVERAGE,
   EXPERIMENT,
-  type ExperimentRecord,
   observationRecord,
   OVERLAP,
   RECOVERY,
@@ -41,6 +40,7 @@ import {
   SUMMARY,
   TRAINING,
 } from "../runs/records.ts";
+import type { ExperimentRecord } from "../runs/types.ts";
 import { writeRecord } from "../runs/write.ts";
 
 export interface ExperimentOptions {

@@ -12,13 +12,13 @@ import { DATASET_DIR, runPath } from "../runs/paths.ts";
 import {
   COVERAGE,
   DATASET_MANIFEST,
-  type ObservationRecord,
   observationRecord,
   RECOVERY,
   type RunRecord,
   SBC,
   TRAINING,
 } from "../runs/records.ts";
+import type { ObservationRecord } from "../runs/types.ts";
 import type { RunStore } from "../server/runs.ts";
 import {
   coveragePlot,

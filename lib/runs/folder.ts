@@ -8,7 +8,8 @@ import { isDeepStrictEqual } from "node:util";
 import { isNewOrEmpty } from "../data/atomic.ts";
 import { isLockLive, readRunLock, runInUse } from "./lock.ts";
 import { BadRun, readRecord } from "./read.ts";
-import { EXPERIMENT, type ExperimentRecord } from "./records.ts";
+import { EXPERIMENT } from "./records.ts";
+import type { ExperimentRecord } from "./types.ts";
 
 /** The settings that make two runs the same experiment: a resume must match all of them. */
 export const IDENTITY_FIELDS = [

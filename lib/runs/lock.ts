@@ -5,7 +5,8 @@
  */
 import { LOCK_FILE, runPath } from "./paths.ts";
 import { readRecord } from "./read.ts";
-import { RUN_LOCK, RUN_RECORD_VERSION, type RunLockRecord } from "./records.ts";
+import { RUN_LOCK } from "./records.ts";
+import { RUN_RECORD_VERSION, type RunLockRecord } from "./types.ts";
 import { recordText, writeRecord } from "./write.ts";
 
 /** How often a running experiment refreshes its heartbeat. */

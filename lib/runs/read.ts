@@ -1,5 +1,6 @@
 /** Validated reading of a run folder's records: a record reads as its schema says, or BadRun names file and reason. */
-import { firstIssue, RUN_RECORD_VERSION, type RunRecord } from "./records.ts";
+import { firstIssue, type RunRecord } from "./records.ts";
+import { RUN_RECORD_VERSION } from "./types.ts";
 import { NAME_PATTERN, OBSERVATIONS_DIR, runPath } from "./paths.ts";
 
 /** A run's file that cannot be read as its record: the message names the run, the file and the reason. */

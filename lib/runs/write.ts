@@ -6,7 +6,8 @@ import { dirname } from "node:path";
 import { writeFileAtomic } from "../data/atomic.ts";
 import { runPath } from "./paths.ts";
 import { BadRun, checkRecord } from "./read.ts";
-import { RUN_RECORD_VERSION, type RunRecord } from "./records.ts";
+import type { RunRecord } from "./records.ts";
+import { RUN_RECORD_VERSION } from "./types.ts";
 
 /** The file's text of `value` as `record` (version first where the record has one); `path` names it in errors. */
 export function recordText<T>(record: RunRecord<T>, value: T, path = record.file): string {

@@ -6,7 +6,7 @@
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { type ParameterSpec, Prior } from "../prior.ts";
 import { BadRun } from "../runs/read.ts";
-import type { ObservationRecord } from "../runs/records.ts";
+import type { ObservationRecord } from "../runs/types.ts";
 import { BadRequest } from "./errors.ts";
 import { readObservation } from "./observations.ts";
 import type { RunStore } from "./runs.ts";

@@ -1,6 +1,7 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
 import type { ParameterSpec } from "../prior.ts";
-import { DATASET_MANIFEST, type ObservationRecord, observationRecord } from "../runs/records.ts";
+import { DATASET_MANIFEST, observationRecord } from "../runs/records.ts";
+import type { ObservationRecord } from "../runs/types.ts";
 import { NotFound } from "./errors.ts";
 import type { RouteContext } from "./route.ts";
 import type { RunStore } from "./runs.ts";

@@ -7,7 +7,7 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
 import type { FlowConfig } from "../flows/flow.ts";
 import { trainingCurves } from "../plots/diagnostics.ts";
-import type { ExperimentRecord, TrainingRecord } from "../runs/records.ts";
+import type { ExperimentRecord, TrainingRecord } from "../runs/types.ts";
 import type { FittedSummary } from "../stats/summary.ts";
 import { Svg } from "./layout.tsx";
 

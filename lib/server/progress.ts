@@ -1,10 +1,11 @@
 /**
  * Live progress of a running experiment as server-sent events: the runner appends JSON lines to the run's
- * `progress.jsonl`; each line becomes one `progress` event. The stream ends once `experiment.json` says the run
+ * `progress.jsonl`; each line that is a progress record becomes one `progress` event. The stream ends once `experiment.json` says the run
  * is no longer running — finished, failed or interrupted — (with a final `status` event) or when the client goes away.
  */
 import { withLiveStatus } from "../runs/folder.ts";
 import { PROGRESS_FILE, runPath } from "../runs/paths.ts";
+import { parseProgressLine } from "../runs/progress.ts";
 import { readRecord } from "../runs/read.ts";
 import { EXPERIMENT } from "../runs/records.ts";
 
@@ -39,7 +40,8 @@ export function progressStream(dir: string, signal: AbortSignal): Response {
           }
           const lines = (pending + text).split("\n");
           pending = lines.pop() ?? "";
-          for (const line of lines) if (line.trim()) send("progress", line.trim());
+          // A line that is no progress record (a newer version's, or a torn one) is left out.
+          for (const line of lines) if (parseProgressLine(line)) send("progress", line.trim());
           if (status !== "running") {
             send("status", JSON.stringify({ status: status ?? "unknown" }));
             break;

@@ -6,7 +6,8 @@ import { join, resolve, sep } from "node:path";
 import { withLiveStatus } from "../runs/folder.ts";
 import { NAME_PATTERN as RUN_NAME } from "../runs/paths.ts";
 import { BadRun, observationIds, readRecord } from "../runs/read.ts";
-import { EXPERIMENT, type ExperimentRecord, type RunRecord } from "../runs/records.ts";
+import { EXPERIMENT, type RunRecord } from "../runs/records.ts";
+import type { ExperimentRecord } from "../runs/types.ts";
 import { RunNotFound } from "./errors.ts";
 
 export interface RunSummary {
