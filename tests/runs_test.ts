@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isTempName } from "../lib/data/atomic.ts";
 import { readRunLock } from "../lib/runs/lock.ts";
+import * as paths from "../lib/runs/paths.ts";
 import { observationFile, PROGRESS_FILE, runPath } from "../lib/runs/paths.ts";
 import { parseProgressLine, ProgressLog } from "../lib/runs/progress.ts";
 import { BadRun, observationIds, readRecord, requireRecord } from "../lib/runs/read.ts";
@@ -176,6 +177,25 @@ Deno.test("run records: writing is atomic; a failed write leaves the previous re
   await writeRecordFile(out, SBC, VALUES[4][1]);
   assert.deepEqual(JSON.parse(await Deno.readTextFile(out)), { version: 1, ...VALUES[4][1] });
   assert.equal(observationFile("x"), "observations/x.json");
+});
+
+Deno.test("docs/runs.md names every file of lib/runs/paths.ts and every field each record's schema checks", async () => {
+  const doc = await Deno.readTextFile(join(REPO, "docs/runs.md"));
+  const files: string[] = Object.values(paths).filter((v) => typeof v === "string");
+  files.push(...paths.DIAGNOSTICS.map(paths.diagnosticsFile), paths.observationFile("<id>"));
+  for (const file of files) assert.ok(doc.includes(`\`${file}`), `docs/runs.md does not name ${file}`);
+  const rows = new Map(
+    [...doc.matchAll(/^\| `([^`|]+)` +\| (`version`.*)\|$/gm)].map((m) => [m[1], m[2]]),
+  );
+  for (const [record] of VALUES) {
+    if (!record.versioned) continue;
+    const file = record.file.replace(/^observations\/a\.json$/, "observations/<id>.json");
+    const row = rows.get(file);
+    assert.ok(row, `docs/runs.md has no fields row for ${file}`);
+    for (const key of Object.keys((record.schema as unknown as { shape: object }).shape)) {
+      assert.ok(row.includes(`\`${key}\``), `docs/runs.md's ${file} row lacks ${key}`);
+    }
+  }
 });
 
 /** Each module's relative imports (static and type-only), from its source. */

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { DatasetManifest } from "../data/dataset.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
-import type { RecoveryEstimates, SbcRecord } from "../plots/diagnostics.ts";
+import type { SbcRecord } from "../plots/diagnostics.ts";
 import type { PosteriorManifest } from "../posterior/io.ts";
 import type { FittedSummary } from "../stats/summary.ts";
 import {
@@ -25,6 +25,7 @@ import {
   type ExperimentRecord,
   type ObservationRecord,
   type OverlapRecord,
+  type RecoveryRecord,
   RUN_RECORD_VERSION,
   type RunLockRecord,
   type TrainingRecord,
@@ -139,7 +140,7 @@ export const COVERAGE = record<CoverageCurve & Partial<Versioned>>(
 );
 
 /** The recovery grid; its estimates are absent in records written before the report drew the recovery scatter. */
-export const RECOVERY = record<Partial<RecoveryEstimates> & Partial<Versioned>>(
+export const RECOVERY = record<Partial<RecoveryRecord>>(
   diagnosticsFile("recovery"),
   z.looseObject({
     truth: z.array(numbers).optional(),

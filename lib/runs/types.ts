@@ -1,7 +1,7 @@
 /** The records of a run folder as their readers and writers use them (their schemas: records.ts; docs/runs.md). */
 import type { Budget, ExperimentName } from "../experiments/configs.ts";
 import type { WaveformAxis } from "../experiments/recordings.ts";
-import type { TrainingLog } from "../plots/diagnostics.ts";
+import type { RecoveryEstimates, TrainingLog } from "../plots/diagnostics.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 
 /** The version of the records this program writes, and the newest it reads. */
@@ -77,6 +77,20 @@ export interface TrainingRecord extends TrainingLog, Partial<Versioned> {
   best_epoch?: number;
   seconds?: number;
   dropped_nonfinite_rows?: number;
+}
+
+/**
+ * `diagnostics/recovery.json`: the grid of ground truths (unit cube and the prior's units), the recovery error and
+ * predictive RMSE at each, their medians, and the posterior's estimates (absent in records written before the report
+ * drew the recovery scatter).
+ */
+export interface RecoveryRecord extends Partial<RecoveryEstimates>, Partial<Versioned> {
+  parameters: string[];
+  grid_unit: number[][];
+  recovery_error: number[][];
+  predictive_rmse: number[];
+  median_error: number[];
+  median_rmse: number;
 }
 
 /** `diagnostics/overlap.json`: OVL per parameter of the simulated pair and of each pair of recordings. */
