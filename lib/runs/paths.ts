@@ -3,6 +3,7 @@
  * writes a run and every reader of it agree.
  */
 import { join } from "node:path";
+import { MANIFEST } from "../data/dataset.ts";
 
 /** The run's record: settings, status and results. */
 export const EXPERIMENT_FILE = "experiment.json";
@@ -14,14 +15,14 @@ export const LOCK_FILE = "run.lock";
 export const PROGRESS_FILE = "progress.jsonl";
 /** The simulated training set (lib/data/dataset.ts owns its files). */
 export const DATASET_DIR = "dataset";
-export const DATASET_MANIFEST_FILE = `${DATASET_DIR}/manifest.json`;
+export const DATASET_MANIFEST_FILE = `${DATASET_DIR}/${MANIFEST}`;
 /** The fitted summary statistic. */
 export const SUMMARY_FILE = "summary.json";
 /** Training's checkpoint while it trains (removed once training.json is written). */
 export const CHECKPOINT_FILE = "checkpoint.bin";
 /** The loss curves; written last by training, so its presence says training finished. */
 export const TRAINING_FILE = "training.json";
-/** The trained posterior (lib/posterior/io.ts owns its files). */
+/** The trained posterior (lib/posterior/io.ts owns its files; the report reads its manifest). */
 export const POSTERIOR_DIR = "posterior";
 export const POSTERIOR_FILE = `${POSTERIOR_DIR}/posterior.json`;
 export const OBSERVATIONS_DIR = "observations";

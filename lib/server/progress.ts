@@ -1,7 +1,8 @@
 /**
  * Live progress of a running experiment as server-sent events: the runner appends JSON lines to the run's
- * `progress.jsonl`; each line that is a progress record becomes one `progress` event. The stream ends once `experiment.json` says the run
- * is no longer running — finished, failed or interrupted — (with a final `status` event) or when the client goes away.
+ * `progress.jsonl`; each line that is a progress record becomes one `progress` event. The stream ends once
+ * `experiment.json` says the run is no longer running — finished, failed or interrupted — (with a final `status`
+ * event) or when the client goes away.
  */
 import { withLiveStatus } from "../runs/folder.ts";
 import { PROGRESS_FILE, runPath } from "../runs/paths.ts";
