@@ -26,6 +26,7 @@ import {
 } from "../lib/runs/records.ts";
 import { RUN_RECORD_VERSION } from "../lib/runs/types.ts";
 import { writeRecord, writeRecordFile } from "../lib/runs/write.ts";
+import { progressStream } from "../lib/server/progress.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 /** A real run folder, as an experiment wrote it before records carried a version. */
@@ -98,6 +99,24 @@ Deno.test("run records: progress lines are appended and read back; a line that i
   assert.equal(parseProgressLine('{"time": "t", "stage": 3}'), undefined);
   assert.equal(parseProgressLine('{"time": "t", "sta'), undefined);
   assert.equal(parseProgressLine('{"version": 2, "time": "t", "stage": "train"}'), undefined);
+});
+
+Deno.test("run records: the report streams the progress lines that are progress records, then the status", async () => {
+  const run = await newRun();
+  await writeRecord(run, EXPERIMENT, { model: "rc", status: "complete" });
+  const lines = [
+    '{"time":"t0","stage":"simulate","done":1,"total":4}',
+    "not a record",
+    '{"version":2,"time":"t1","stage":"train"}',
+    '{"version":1,"time":"t2","stage":"done"}',
+  ];
+  await Deno.writeTextFile(runPath(run, PROGRESS_FILE), lines.join("\n") + "\n");
+  const text = await progressStream(run, new AbortController().signal).text();
+  assert.equal(
+    text,
+    `event: progress\ndata: ${lines[0]}\n\nevent: progress\ndata: ${lines[3]}\n\n` +
+      `event: status\ndata: {"status":"complete"}\n\n`,
+  );
 });
 
 Deno.test("run records: a malformed record is a BadRun naming the run, the file and the reason", async () => {
