@@ -37,20 +37,15 @@ export async function readRecord<T>(dir: string, record: RunRecord<T>, run = dir
 export function checkRecord<T>(value: unknown, record: RunRecord<T>, run: string): T {
   const version = (value as { version?: unknown } | null)?.version;
   if (record.versioned && version !== undefined && version !== RUN_RECORD_VERSION) {
-    throw new BadRun(
-      run,
-      record.file,
-      `is version ${
-        JSON.stringify(version)
-      }, which this neurosbi does not read (it reads version ${RUN_RECORD_VERSION})`,
-    );
+    const reason = `is version ${JSON.stringify(version)}, which this neurosbi does not read`;
+    throw new BadRun(run, record.file, `${reason} (it reads version ${RUN_RECORD_VERSION})`);
   }
   const checked = record.schema.safeParse(value);
   if (!checked.success) throw new BadRun(run, record.file, `is not a valid record (${firstIssue(checked.error)})`);
   return (record.versioned ? { ...checked.data as object, version: RUN_RECORD_VERSION } : checked.data) as T;
 }
 
-/** Like readRecord, but a missing file is an error too: `what` says what it holds ("the fitted summary"). */
+/** Like readRecord, but a missing file is an error too: `what` says what it holds ("fitted summary"). */
 export async function requireRecord<T>(dir: string, record: RunRecord<T>, what: string, run = dir): Promise<T> {
   const value = await readRecord(dir, record, run);
   if (value === undefined) throw new BadRun(run, record.file, `is missing: the run has no ${what} yet`);
