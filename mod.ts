@@ -20,11 +20,11 @@ export { DIPOLE_COLUMNS, parseWaveform, resampleWaveform } from "./lib/data/wave
 export type { DipoleColumn, Waveform } from "./lib/data/waveform.ts";
 
 // HNN: network specs (docs/hnn-spec.md), simulation, replay of hnn-core fixtures, hnn-core JSON import.
-export { SpecError, validateSpec } from "./lib/hnn/spec.ts";
-export type { NetworkSpec, ResolvedSpec } from "./lib/hnn/spec.ts";
-export { simulateSpec } from "./lib/hnn/run_spec.ts";
-export { replayFixture } from "./lib/hnn/replay.ts";
-export type { ReplayResult } from "./lib/hnn/replay.ts";
+export { SpecError, validateSpec } from "./lib/hnn/spec/validate.ts";
+export type { NetworkSpec, ResolvedSpec } from "./lib/hnn/spec/types.ts";
+export { simulateSpec } from "./lib/hnn/simulate_spec.ts";
+export { replayFixture } from "./lib/hnn/reference/replay.ts";
+export type { ReplayResult } from "./lib/hnn/output/report.ts";
 export { specFromHnnCoreJson } from "./lib/hnn/network/hnncore_json.ts";
 export {
   hnnBetaModel,
@@ -33,7 +33,7 @@ export {
   hnnErpSimulator,
   hnnRcModel,
   hnnRcSimulator,
-} from "./lib/hnn/models.ts";
+} from "./lib/models/hnn.ts";
 
 // Spectral events in recorded trials and their averaged waveforms (docs/events.md).
 export { checkDetectInput, detectEvents, detectEventsGpu } from "./lib/events/detect.ts";

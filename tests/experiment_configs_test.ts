@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { BETA_PAPER_SUBJECT, EXPERIMENTS } from "../lib/experiments/configs.ts";
-import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
+import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
 import { jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 
 const HNN = ["hnn-rc", "erp", "beta"] as const;

@@ -10,9 +10,9 @@ import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/
 import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
 import { loadRecording, type Recording } from "../lib/experiments/recordings.ts";
 import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
-import { fixturePath } from "../lib/hnn/fixture.ts";
-import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
-import { validateSpec } from "../lib/hnn/spec.ts";
+import { fixturePath } from "../lib/hnn/reference/fixture.ts";
+import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
 import { Prior } from "../lib/prior.ts";

@@ -17,7 +17,9 @@ import {
   EXPERIMENT,
   observationRecord,
   OVERLAP,
+  PACK,
   RECOVERY,
+  RECOVERY_PROGRESS,
   RUN_CONFIG,
   RUN_LOCK,
   type RunRecord,
@@ -61,6 +63,17 @@ const VALUES: [RunRecord<unknown>, Record<string, unknown>][] = [
   [COVERAGE, { levels: [0.5, 1], coverage: [0.5, 1], maxDeviation: 0 }],
   [RECOVERY, { truth: [[0.5]], posterior_median: [[0.5]], posterior_q025: [[0]], posterior_q975: [[1]] }],
   [OVERLAP, { pairs: [{ parameter: "a", ovl: 0.5 }], recordings: [], recording_pairs: [] }],
+  [RECOVERY_PROGRESS, { points: [{ error: [0.25], q025: [0], median: [0.5], q975: [1], rmse: 0.125 }] }],
+  [PACK, {
+    format: "neurosbi-run-pack/1",
+    run: "erp-paper",
+    created: "2026-01-01T00:00:00Z",
+    parts: [{ file: "erp-paper.tar.gz.00", bytes: 3, sha256: "ab" }],
+    files: 2,
+    bytes: 9,
+    left_behind: [{ path: "dataset/x.npy", bytes: 4 }],
+    left_behind_reason: "asked to leave the dataset's arrays behind",
+  }],
   [RUN_LOCK, { pid: 7, host: "node1", started: "2026-01-01T00:00:00Z", heartbeat: "2026-01-01T00:00:30Z" }],
 ];
 
@@ -143,6 +156,17 @@ Deno.test("run records: a malformed record is a BadRun naming the run, the file 
     '{"version": 2, "levels": [], "coverage": [], "maxDeviation": 0}',
     /^is version 2, which this neurosbi does not read \(it reads version 1\)$/,
   );
+  await refused(RECOVERY_PROGRESS, '{"points": [{"error": [0.5]}]}', /^is not a valid record \(points\.0\.q025: /);
+  const pack = (fields: object) => JSON.stringify({ ...VALUES.find(([r]) => r === PACK)![1], ...fields });
+  await refused(PACK, pack({ format: "other/1" }), /^is not a valid record \(format: /);
+  await refused(PACK, pack({ run: "../elsewhere" }), /^is not a valid record \(run: not a run folder's name\)$/);
+  for (const file of ["../x.tar.gz.00", ".hidden", "a/b", ""]) {
+    await refused(
+      PACK,
+      pack({ parts: [{ file, bytes: 1, sha256: "ab" }] }),
+      /^is not a valid record \(parts\.0\.file: /,
+    );
+  }
   await Deno.mkdir(runPath(run, RECOVERY.file), { recursive: true });
   await assert.rejects(readRecord(run, RECOVERY), (e) => e instanceof BadRun && /cannot be read/.test(e.reason));
   assert.equal(await readRecord(run, OVERLAP), undefined, "an absent record is undefined");

@@ -14,6 +14,7 @@ import { seededUniform } from "../random.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import type { Budget } from "./configs.ts";
 import type { ProgressLog } from "../runs/progress.ts";
+import type { RecoveryPoint } from "../runs/types.ts";
 
 /** Seeds of the independent streams an experiment draws from. */
 export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6, jitter: 7 } as const;
@@ -103,33 +104,54 @@ export async function calibrate(c: Context, pairs: number, samples: number) {
   return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
 }
 
-export async function gridCheck(c: Context, budget: Pick<Budget, "gridPoints" | "gridSamples" | "predictiveSims">) {
+/** A grid check's points done so far, and where to keep them: a stopped run resumes after the last kept point. */
+export interface GridProgress {
+  done: RecoveryPoint[];
+  save(done: RecoveryPoint[]): Promise<void>;
+}
+
+/** Seconds between saves of a grid check's progress. */
+const GRID_SAVE_SECONDS = 30;
+
+export async function gridCheck(
+  c: Context,
+  budget: Pick<Budget, "gridPoints" | "gridSamples" | "predictiveSims">,
+  progress?: GridProgress,
+) {
   const prior = c.model.prior, d = prior.dim, f = c.summary.names.length, t = c.model.timesMs.length;
   const unit = unitGrid(d, budget.gridPoints);
   const points = unit.length / d;
   const theta = new Float32Array(prior.fromUnit(unit));
   const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
-  const errors: number[][] = [], rmse: number[] = [];
-  const estimates: { q025: number[]; median: number[]; q975: number[] }[] = [];
-  for (let i = 0; i < points; i++) {
+  // Every point draws from its own seeds, so points kept from a stopped run are those this run would compute.
+  const done: RecoveryPoint[] = progress?.done.slice(0, points) ?? [];
+  let saved = performance.now();
+  for (let i = done.length; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
-    errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
-    estimates.push(marginalQuantiles(samples, d));
     const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
       seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
     });
-    rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
+    done.push({
+      error: recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)),
+      ...marginalQuantiles(samples, d),
+      rmse: predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean,
+    });
     if ((i + 1) % 10 === 0 || i + 1 === points) await c.log.write("grid", { done: i + 1, total: points });
+    if (progress && performance.now() - saved > GRID_SAVE_SECONDS * 1000) {
+      await progress.save(done);
+      saved = performance.now();
+    }
   }
+  const errors = done.map((p) => p.error), rmse = done.map((p) => p.rmse);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   return {
     parameters: prior.names,
     grid_unit: Array.from({ length: points }, (_, i) => Array.from(unit.subarray(i * d, (i + 1) * d))),
     // Truths and posterior estimates in the prior's units, for the report's recovery scatter.
     truth: Array.from({ length: points }, (_, i) => Array.from(theta.subarray(i * d, (i + 1) * d))),
-    posterior_median: estimates.map((e) => e.median),
-    posterior_q025: estimates.map((e) => e.q025),
-    posterior_q975: estimates.map((e) => e.q975),
+    posterior_median: done.map((p) => p.median),
+    posterior_q025: done.map((p) => p.q025),
+    posterior_q975: done.map((p) => p.q975),
     recovery_error: errors,
     predictive_rmse: rmse,
     median_error: prior.names.map((_, j) => median(errors.map((e) => e[j]))),

@@ -23,10 +23,18 @@ import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
+import type { ExperimentStage } from "./types.ts";
 import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { checkRunFolder, type ExperimentSettings } from "../runs/folder.ts";
 import { RunLock } from "../runs/lock.ts";
-import { CHECKPOINT_FILE, CONFIG_FILE, DATASET_DIR, POSTERIOR_DIR, runPath } from "../runs/paths.ts";
+import {
+  CHECKPOINT_FILE,
+  CONFIG_FILE,
+  DATASET_DIR,
+  POSTERIOR_DIR,
+  RECOVERY_PROGRESS_FILE,
+  runPath,
+} from "../runs/paths.ts";
 import { ProgressLog } from "../runs/progress.ts";
 import { readRecord } from "../runs/read.ts";
 import {
@@ -35,7 +43,9 @@ import {
   observationRecord,
   OVERLAP,
   RECOVERY,
+  RECOVERY_PROGRESS,
   RUN_CONFIG,
+  type RunRecord,
   SBC,
   SUMMARY,
   TRAINING,
@@ -65,6 +75,10 @@ export interface ExperimentOptions {
   command?: string;
   /** Called as the training set is simulated (after each batch) with networks done and in all. */
   onSimulate?: (done: number, total: number) => void;
+  /** Stop, resumable, once this stage is done: the training set, or the trained posterior (two-machine runs). */
+  until?: ExperimentStage;
+  /** Rows per dataset shard, the unit of resuming a simulation (default: the dataset's own, else datasets.md's). */
+  shardSize?: number;
 }
 
 /** The budget of `size`, which the experiment's file must give. */
@@ -155,7 +169,7 @@ export function experimentModel(
 
 /** The training set an experiment simulates first: its generative model, size, seed and folder. */
 export function experimentDataset(
-  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget" | "shardSize">,
 ): DatasetRequest {
   const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
   return {
@@ -163,6 +177,7 @@ export function experimentDataset(
     n: budget.sims,
     seed: (options.seed ?? 0) * 100 + STREAM.dataset,
     dir: runPath(options.out, DATASET_DIR),
+    shardSize: options.shardSize,
   };
 }
 
@@ -199,6 +214,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     ...(previous ? { resumed: now } : {}),
   };
   const writeExperiment = () => writeRecord(out, EXPERIMENT, experiment as unknown as ExperimentRecord);
+  // Left as `running` without its lock, the run reads as interrupted and resumes with its command.
+  const pause = async (stage: ExperimentStage) => {
+    await log.write("pause", {
+      message: `stopped after the ${stage} as asked; the command in experiment.json resumes the run`,
+    });
+    return experiment;
+  };
   try {
     await writeExperiment();
     // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
@@ -215,6 +237,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         if (done === total) log.write("simulate", { done, total });
       },
     });
+    if (options.until === "dataset") return await pause("dataset");
     const coords = flowCoordinates(model.prior.parameters);
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
@@ -231,25 +254,45 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       flowKind,
       seed,
     });
+    if (options.until === "training") {
+      posterior.dispose();
+      return await pause("training");
+    }
 
     const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
+    // A run resumed after its training had finished keeps the checks it wrote: the same posterior, budget and seeds
+    // made them. Each is a step a long run can stop after.
+    const readKept = async <T>(record: RunRecord<T>): Promise<T | undefined> =>
+      trained ? await readRecord(out, record) : undefined;
 
     // 4. SBC and expected coverage on fresh draws from the prior.
-    const calibration = await calibrate(context, budget.sbcPairs, budget.sbcSamples);
-    await writeRecord(out, SBC, calibration.sbc);
-    await writeRecord(out, COVERAGE, calibration.coverage);
+    const keptSbc = await readKept(SBC);
+    const keptCoverage = await readKept(COVERAGE);
+    const calibration = keptSbc && keptCoverage
+      ? { sbc: keptSbc, coverage: keptCoverage }
+      : await calibrate(context, budget.sbcPairs, budget.sbcSamples);
+    if (!keptSbc || !keptCoverage) {
+      await writeRecord(out, SBC, calibration.sbc);
+      await writeRecord(out, COVERAGE, calibration.coverage);
+    }
 
-    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth.
-    const grid = await gridCheck(context, budget);
-    await writeRecord(out, RECOVERY, grid);
+    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth, its progress kept as it goes.
+    const keptGrid = await readKept(RECOVERY) as Awaited<ReturnType<typeof gridCheck>> | undefined;
+    const grid = keptGrid ?? await gridCheck(context, budget, {
+      done: (await readKept(RECOVERY_PROGRESS))?.points ?? [],
+      save: (points) => writeRecord(out, RECOVERY_PROGRESS, { points }),
+    });
+    if (!keptGrid) await writeRecord(out, RECOVERY, grid);
+    await Deno.remove(runPath(out, RECOVERY_PROGRESS_FILE)).catch(() => {});
 
     // 6. The paper's conditioning points, and the overlap of their posteriors.
     const conditioned: Awaited<ReturnType<typeof conditionOn>>[] = [];
     // Simulated points are drawn like the recordings: HNN's dipoles in nAm on its scale.
     const axis = waveformAxis(simulator, config.recordingUnits);
     for (const [index, obs] of config.observations.entries()) {
-      const record = await conditionOn(context, obs, index, budget, axis);
-      await writeRecord(out, observationRecord(obs.id), record);
+      const kept = await readKept(observationRecord(obs.id)) as Awaited<ReturnType<typeof conditionOn>> | undefined;
+      const record = kept ?? await conditionOn(context, obs, index, budget, axis);
+      if (!kept) await writeRecord(out, observationRecord(obs.id), record);
       conditioned.push(record);
     }
     const overlap = conditioned.length === 2 ? marginalOverlap(model, conditioned[0], conditioned[1]) : [];
@@ -257,8 +300,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 7. The recorded data, conditioned on like the paper's points, and the overlap of their posteriors.
     const recorded: Awaited<ReturnType<typeof conditionOnRecording>>[] = [];
     for (const [k, recording] of recordings.entries()) {
-      const record = await conditionOnRecording(context, recording, config.observations.length + k, budget);
-      await writeRecord(out, observationRecord(recording.id), record);
+      const kept = await readKept(observationRecord(recording.id)) as
+        | Awaited<ReturnType<typeof conditionOnRecording>>
+        | undefined;
+      const record = kept ?? await conditionOnRecording(context, recording, config.observations.length + k, budget);
+      if (!kept) await writeRecord(out, observationRecord(recording.id), record);
       recorded.push(record);
     }
     const byId = (id: string) => recorded.find((r) => r.id === id)!;

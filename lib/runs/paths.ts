@@ -27,6 +27,10 @@ export const POSTERIOR_DIR = "posterior";
 export const POSTERIOR_FILE = `${POSTERIOR_DIR}/posterior.json`;
 export const OBSERVATIONS_DIR = "observations";
 export const DIAGNOSTICS_DIR = "diagnostics";
+/** The recovery grid's points checked so far, while the grid runs: a stopped run resumes after them. */
+export const RECOVERY_PROGRESS_FILE = `${DIAGNOSTICS_DIR}/recovery.partial.json`;
+/** In a run made by `unpack`, and beside a pack's parts: what the pack holds and what it left behind (lib/pack). */
+export const PACK_FILE = "pack.json";
 
 /** The checks of diagnostics/, each in `diagnostics/<name>.json`. */
 export const DIAGNOSTICS = ["sbc", "coverage", "recovery", "overlap"] as const;
@@ -43,6 +47,21 @@ export function observationFile(id: string): string {
 /** `diagnostics/<name>.json`. */
 export function diagnosticsFile(name: DiagnosticName): string {
   return `${DIAGNOSTICS_DIR}/${name}.json`;
+}
+
+/** The dataset's raw arrays, final or sharded: most of a paper-size run's bytes, and not needed by the report. */
+export function isDatasetArray(path: string): boolean {
+  return /^dataset\/(theta\.npy|x\.npy|shards\/.*)$/.test(path);
+}
+
+/**
+ * A run's results as committed under docs/results/NAME/ (docs/RESULTS.md): the record, the training log, the
+ * dataset's manifest, every diagnostic (not the grid's progress) and every conditioned observation; paths relative
+ * to the run folder.
+ */
+export function isResultFile(path: string): boolean {
+  return path === EXPERIMENT_FILE || path === TRAINING_FILE || path === DATASET_MANIFEST_FILE ||
+    /^diagnostics\/[^/.]+\.json$/.test(path) || /^observations\/[^/]+\.json$/.test(path);
 }
 
 /** The path of `file` (one of the names above) in the run folder `dir`. */

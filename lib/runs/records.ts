@@ -16,8 +16,11 @@ import {
   diagnosticsFile,
   EXPERIMENT_FILE,
   LOCK_FILE,
+  NAME_PATTERN,
   observationFile,
+  PACK_FILE,
   POSTERIOR_FILE,
+  RECOVERY_PROGRESS_FILE,
   SUMMARY_FILE,
   TRAINING_FILE,
 } from "./paths.ts";
@@ -25,6 +28,9 @@ import {
   type ExperimentRecord,
   type ObservationRecord,
   type OverlapRecord,
+  PACK_FORMAT,
+  type PackManifest,
+  type RecoveryProgressRecord,
   type RecoveryRecord,
   RUN_RECORD_VERSION,
   type RunLockRecord,
@@ -149,6 +155,39 @@ export const RECOVERY = record<Partial<RecoveryRecord>>(
     posterior_q975: z.array(numbers).optional(),
   }),
   { versioned: true },
+);
+
+/** The recovery grid's progress while it runs; `rmse` is null where a point's predictive simulations were not finite. */
+export const RECOVERY_PROGRESS = record<RecoveryProgressRecord>(
+  RECOVERY_PROGRESS_FILE,
+  z.looseObject({
+    points: z.array(
+      z.looseObject({ error: numbers, q025: numbers, median: numbers, q975: numbers, rmse: z.number().nullable() }),
+    ),
+  }),
+  { versioned: true },
+);
+
+/** `pack.json`: its own `format` names its version. Parts are plain file names beside it. */
+export const PACK = record<PackManifest>(
+  PACK_FILE,
+  z.looseObject({
+    format: z.literal(PACK_FORMAT),
+    run: z.string().regex(NAME_PATTERN, "not a run folder's name"),
+    created: z.string(),
+    parts: z.array(
+      z.looseObject({
+        file: z.string().regex(/^[^./][^/]*$/, "not a file name"),
+        bytes: z.int().nonnegative(),
+        sha256: z.string(),
+      }),
+    ).min(1),
+    files: z.int(),
+    bytes: z.number(),
+    left_behind: z.array(z.looseObject({ path: z.string(), bytes: z.number() })),
+    left_behind_reason: z.string().optional(),
+  }),
+  { indented: true },
 );
 
 /** The run's own experiment file (lib/experiments/experiment_file.ts checks it); runs made before it was kept have none. */

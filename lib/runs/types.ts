@@ -93,6 +93,20 @@ export interface RecoveryRecord extends Partial<RecoveryEstimates>, Partial<Vers
   median_rmse: number;
 }
 
+/** One ground truth of the recovery grid checked: recovery error, the posterior's quantiles, the predictive RMSE. */
+export interface RecoveryPoint {
+  error: number[];
+  q025: number[];
+  median: number[];
+  q975: number[];
+  rmse: number;
+}
+
+/** `diagnostics/recovery.partial.json`: the grid's points so far, in order; removed once recovery.json is written. */
+export interface RecoveryProgressRecord extends Partial<Versioned> {
+  points: RecoveryPoint[];
+}
+
 /** `diagnostics/overlap.json`: OVL per parameter of the simulated pair and of each pair of recordings. */
 export interface OverlapRecord extends Partial<Versioned> {
   pairs: { parameter: string; ovl: number }[];
@@ -131,4 +145,23 @@ export interface ObservationRecord extends Partial<Versioned> {
     detection?: Record<string, unknown>;
     trough_ms?: number;
   };
+}
+
+/** The format a pack's `pack.json` declares (lib/pack). */
+export const PACK_FORMAT = "neurosbi-run-pack/1";
+
+/** `pack.json`: a packed run (beside its parts), and the run unpacked from it. */
+export interface PackManifest {
+  format: typeof PACK_FORMAT;
+  /** The run folder's name: the archive's top folder, and the folder unpack makes. */
+  run: string;
+  created: string;
+  /** The parts, in order: their concatenation is one gzip-compressed tar. */
+  parts: { file: string; bytes: number; sha256: string }[];
+  files: number;
+  /** Bytes of the packed files before compression. */
+  bytes: number;
+  /** Files of the run not in the archive, with why. */
+  left_behind: { path: string; bytes: number }[];
+  left_behind_reason?: string;
 }

@@ -3,8 +3,8 @@
  * follow from the spec, one θ row (the spec's `parameters`) and a trial index that offsets the drives' seeds as
  * hnn-core's trials do.
  */
-import type { ResolvedSpec } from "../spec.ts";
-import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "./drives.ts";
+import type { DriveSpec, ResolvedSpec } from "../spec/types.ts";
+import { driveCellEventTimes, driveConnections, driveGidRanges } from "./drives.ts";
 import { cellLayout } from "./positions.ts";
 
 export interface NetworkInstance {

@@ -4,7 +4,7 @@
  * float64 reference only ever see these arrays.
  */
 import { compileConnectivity, type CompiledConnectivity, type NetconSource, specNetcons } from "./connectivity.ts";
-import { buildTree, type CellTree } from "./morphology.ts";
+import { buildTree, type CellTree } from "../cells/morphology.ts";
 import {
   buildRateTables,
   ION,
@@ -17,8 +17,9 @@ import {
   segmentMechs,
   STATES_PER_COMPARTMENT,
   tadjMainen,
-} from "./mechanisms.ts";
-import { CELL_TYPES, cellCounts, type CellType, type ResolvedSpec } from "./spec.ts";
+} from "../cells/mechanisms.ts";
+import { CELL_TYPES, type CellType, type ResolvedSpec } from "../spec/types.ts";
+import { cellCounts } from "../network/positions.ts";
 
 /** Per-node constants, NODE_FIELDS values per node (see NODE). */
 export const NODE_FIELDS = 16;

@@ -3,7 +3,7 @@
  * synapse slot they drive, the delivery delay in steps, and the index of the rule whose per-instance weight scales
  * them. NetCons whose events could only arrive after tstop are dropped.
  */
-import type { NetconTable } from "./connections.ts";
+import type { NetconTable } from "../network/connections.ts";
 
 export interface Wiring {
   /** Incoming NetCons of target gid g are rows offsets[g] .. offsets[g + 1] − 1. */

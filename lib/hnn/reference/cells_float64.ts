@@ -2,8 +2,15 @@
  * Float64 CPU reference of one cell instance, step for step what kernels/hnn_cells.wgsl does (NEURON's fixed
  * step, hnn-model.md §6 and Appendix A). A debugging oracle for the float32 kernel, not the product.
  */
-import { type CompiledNetwork, type CompiledPopulation, NO_COMPARTMENT, NODE, NODE_FIELDS, SLOT } from "./compile.ts";
-import { kcaRates, lookup } from "./mechanisms.ts";
+import {
+  type CompiledNetwork,
+  type CompiledPopulation,
+  NO_COMPARTMENT,
+  NODE,
+  NODE_FIELDS,
+  SLOT,
+} from "../lowering/compile.ts";
+import { kcaRates, lookup } from "../cells/mechanisms.ts";
 
 export interface ReferenceTrace {
   /** Soma centre voltage per sample (nSteps + 1), mV. */

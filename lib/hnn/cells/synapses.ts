@@ -2,9 +2,8 @@
  * Exp2Syn synapses as hnn-core places them: one per (section, receptor) at the section's middle, with NEURON's
  * peak-normalising factor so that a weight w gives a peak conductance of w µS.
  */
-import type { CellTree } from "../morphology.ts";
-import type { CellType } from "../spec.ts";
-import type { Receptor } from "./connections.ts";
+import type { CellTree } from "./morphology.ts";
+import type { CellType, Receptor } from "../spec/types.ts";
 
 export interface ReceptorKinetics {
   /** Reversal potential, mV. */

@@ -3,7 +3,7 @@
  * into a tree of nodes: one node per segment centre (membrane), one zero-area node at each section's x = 1
  * end, and a zero-area root at the soma's x = 0 end (treeset.cpp::nrn_area_ri).
  */
-import type { CellType } from "./spec.ts";
+import type { CellType } from "../spec/types.ts";
 
 type Point = readonly [number, number, number];
 

@@ -1,7 +1,7 @@
 /** Host side of kernels/hnn_layer_sum.wgsl: per network, the sum of a population's cell dipoles per step. */
-import type { GpuRuntime } from "../gpu/runtime.ts";
-import { loadKernel } from "../gpu/kernels.ts";
-import type { CompiledPopulation } from "./compile.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import { loadKernel } from "../../gpu/kernels.ts";
+import type { CompiledPopulation } from "../lowering/compile.ts";
 
 const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;

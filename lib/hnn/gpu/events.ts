@@ -2,12 +2,12 @@
  * Host side of kernels/hnn_events.wgsl: uploads the batch's wiring, rule weights and drive events once, then fills
  * one population's events buffer per epoch from the spike log.
  */
-import type { GpuRuntime } from "../gpu/runtime.ts";
-import { loadKernel } from "../gpu/kernels.ts";
-import type { GpuPopulation } from "./cells_gpu.ts";
-import type { CompiledNetwork } from "./compile.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import { loadKernel } from "../../gpu/kernels.ts";
+import type { GpuPopulation } from "./cells.ts";
+import type { CompiledNetwork } from "../lowering/compile.ts";
 import { DispatchList } from "./dispatch.ts";
-import type { NetworkInstance } from "./network/instance.ts";
+import type { NetworkInstance } from "../network/instance.ts";
 
 const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;

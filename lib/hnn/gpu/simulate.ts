@@ -3,8 +3,8 @@
  * log (kernels/hnn_events.wgsl), advance every population by the epoch (kernels/hnn_cells.wgsl), and sum the layer
  * dipoles on the device (kernels/hnn_layer_sum.wgsl). Isolated cells are the case without NetCons.
  */
-import type { GpuRuntime } from "../gpu/runtime.ts";
-import type { CompiledNetwork } from "./compile.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import type { CompiledNetwork } from "../lowering/compile.ts";
 import {
   defaultSpikeCap,
   gateGroups,
@@ -14,11 +14,11 @@ import {
   spikeLogWords,
   unpackSpikes,
   uploadTables,
-} from "./cells_gpu.ts";
+} from "./cells.ts";
 import { DispatchList } from "./dispatch.ts";
-import { GpuEventGather, type LogLayout } from "./events_gpu.ts";
-import { sumLayer } from "./layer_sum_gpu.ts";
-import { type NetworkInstance, networkInstance } from "./network/instance.ts";
+import { GpuEventGather, type LogLayout } from "./events.ts";
+import { sumLayer } from "./layer_sum.ts";
+import { type NetworkInstance, networkInstance } from "../network/instance.ts";
 
 /** NEURON stamps a threshold crossing detected at t_n as t_n + teps (netcvode.cpp). */
 const NEURON_SPIKE_TIME_OFFSET_MS = 1e-10;

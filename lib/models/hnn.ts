@@ -4,15 +4,16 @@
  * smoothed with a 20 ms Hamming window, unscaled, at the integration step.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import type { SimulateOptions, Simulator } from "../models/model.ts";
+import type { SimulateOptions, Simulator } from "./model.ts";
 import { Prior } from "../prior.ts";
 import { smoothRowsGpu } from "../stats/smooth.ts";
-import { type CompiledNetwork, compileNetwork } from "./compile.ts";
-import { renormalizeDipole } from "./dipole.ts";
-import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "./network/jones2009.ts";
-import { networkInstance } from "./network/instance.ts";
-import { bytesPerNetwork, simulateNetwork } from "./simulate.ts";
-import { type NetworkSpec, type ResolvedSpec, validateSpec } from "./spec.ts";
+import { type CompiledNetwork, compileNetwork } from "../hnn/lowering/compile.ts";
+import { renormalizeDipole } from "../hnn/output/dipole.ts";
+import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../hnn/network/jones2009.ts";
+import { networkInstance } from "../hnn/network/instance.ts";
+import { bytesPerNetwork, simulateNetwork } from "../hnn/gpu/simulate.ts";
+import type { NetworkSpec, ResolvedSpec } from "../hnn/spec/types.ts";
+import { validateSpec } from "../hnn/spec/validate.ts";
 
 /** x's smoothing window (the paper's), ms. */
 export const SMOOTH_WINDOW_MS = 20;

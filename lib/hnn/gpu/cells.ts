@@ -3,12 +3,12 @@
  * synapses, advances it by chunks of steps (as many dispatches as the adapter needs) and reads traces and spikes
  * back.
  */
-import type { GpuRuntime } from "../gpu/runtime.ts";
-import { loadKernel } from "../gpu/kernels.ts";
-import { type CompiledNetwork, type CompiledPopulation, NODE_FIELDS } from "./compile.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
+import { loadKernel } from "../../gpu/kernels.ts";
+import { type CompiledNetwork, type CompiledPopulation, NODE_FIELDS } from "../lowering/compile.ts";
 import { DispatchList } from "./dispatch.ts";
-import type { RateTable, RateTables } from "./mechanisms.ts";
-import type { SynapseSlot } from "./network/synapses.ts";
+import type { RateTable, RateTables } from "../cells/mechanisms.ts";
+import type { SynapseSlot } from "../cells/synapses.ts";
 
 const WORKGROUP = 64;
 const MAX_WORKGROUPS_X = 65535;

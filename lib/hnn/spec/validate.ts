@@ -1,47 +1,24 @@
 /**
- * The network part of the spec: connection rules, drives, and the parameters (θ) that set their fields per
- * network. Validated here, once, at the boundary; documented in docs/hnn-spec.md.
+ * Checks a spec (`types.ts`) once, at the boundary: its grid and timing, tonic biases, connection rules, drives, and
+ * the parameters (θ) that set their fields per network. Documented in docs/hnn-spec.md.
  */
-import { type ConnectionSpec, LOCATIONS, RECEPTORS } from "./network/connections.ts";
-import type { DriveSpec } from "./network/drives.ts";
-import { boundsProblem, type ParameterSpec, Prior, type Scale } from "../prior.ts";
-import { CELL_TYPES, type CellType, SpecError } from "./spec.ts";
+import { boundsProblem, type ParameterSpec, Prior } from "../../prior.ts";
+import {
+  CELL_TYPES,
+  type CellType,
+  type ConnectionSpec,
+  DRIVE_TIMING_FIELDS,
+  type DriveSpec,
+  LOCATIONS,
+  type NetworkParameter,
+  type ParameterPrior,
+  type ParameterTarget,
+  RECEPTORS,
+  type ResolvedSpec,
+} from "./types.ts";
 
-/** Drive fields a parameter may set (numbers that change event times, not the drive's structure). */
-export const DRIVE_TIMING_FIELDS = [
-  "mu",
-  "sigma",
-  "tstart",
-  "tstart_std",
-  "tstop",
-  "burst_rate",
-  "burst_std",
-  "spike_isi",
-  "rate_constant",
-] as const;
-export type DriveTimingField = typeof DRIVE_TIMING_FIELDS[number];
-
-/** What one component of θ sets. */
-export type ParameterTarget =
-  /** The weight (µS at zero distance) of connection rule `connection` (index into `connections`). */
-  | { connection: number }
-  /** A timing field of the named drive, set to θ + offset (e.g. a latency after a fixed time). */
-  | { drive: string; field: DriveTimingField; offset?: number }
-  /** The named drive's AMPA or NMDA weight onto one target type. */
-  | { drive: string; weight: "ampa" | "nmda"; target: CellType };
-
-/** A parameter's prior: uniform between its bounds on its scale (lib/prior.ts), in the units of what it sets. */
-export interface ParameterPrior {
-  low: number;
-  high: number;
-  scale: Scale;
-  unit?: string;
-}
-
-export interface NetworkParameter extends Partial<ParameterPrior> {
-  name: string;
-  /** Every field this parameter sets (usually one). */
-  sets: ParameterTarget[];
+export class SpecError extends Error {
+  override name = "SpecError";
 }
 
 /** The prior of a spec whose parameters all give their bounds; throws naming the first that does not. */
@@ -285,4 +262,57 @@ export function validateParameters(
     if (sets.length === 0) throw new SpecError(`${path}.sets must name at least one field`);
     return { name: raw.name, sets, ...parameterPrior(raw, path) };
   });
+}
+
+/** Check untrusted JSON and return a spec with defaults filled in; throws SpecError naming the bad field. */
+export function validateSpec(input: unknown): ResolvedSpec {
+  if (!isRecord(input)) throw new SpecError("spec must be a JSON object");
+  keys(input, [
+    "mesh_shape",
+    "dt_ms",
+    "tstop_ms",
+    "celsius",
+    "threshold_mV",
+    "tonic_biases",
+    "drives",
+    "connections",
+    "parameters",
+  ], "spec");
+  const mesh = input.mesh_shape;
+  if (!Array.isArray(mesh) || mesh.length !== 2) throw new SpecError("mesh_shape must be [n_x, n_y]");
+  const meshShape = mesh.map((n, i) =>
+    num(n, `mesh_shape[${i}]`, (v) => Number.isInteger(v) && v >= 1, "a positive integer")
+  ) as [number, number];
+  const dt = num(input.dt_ms, "dt_ms", (v) => v > 0 && v <= 1, "a number in (0, 1]");
+  const tstop = num(input.tstop_ms, "tstop_ms", (v) => v >= dt, "a number of at least dt_ms");
+  const celsius = num(input.celsius ?? 37, "celsius", (v) => v > -273.15 && v < 100, "a temperature in °C");
+  const threshold = num(input.threshold_mV ?? 0, "threshold_mV", () => true, "a number");
+  const biases: ResolvedSpec["tonic_biases"] = {};
+  const rawBiases = input.tonic_biases ?? {};
+  if (!isRecord(rawBiases)) throw new SpecError("tonic_biases must map cell types to biases");
+  for (const [type, raw] of Object.entries(rawBiases)) {
+    const path = `tonic_biases.${type}`;
+    if (!(CELL_TYPES as readonly string[]).includes(type)) {
+      throw new SpecError(`${path}: unknown cell type (known: ${CELL_TYPES.join(", ")})`);
+    }
+    if (!isRecord(raw)) throw new SpecError(`${path} must be an object`);
+    keys(raw, ["amplitude_nA", "t0_ms", "tstop_ms"], path);
+    const amplitude = num(raw.amplitude_nA, `${path}.amplitude_nA`, () => true, "a number");
+    const t0 = num(raw.t0_ms, `${path}.t0_ms`, (v) => v >= 0, "a non-negative number");
+    const t1 = num(raw.tstop_ms ?? tstop, `${path}.tstop_ms`, (v) => v >= t0, "a number of at least t0_ms");
+    biases[type as CellType] = { amplitude_nA: amplitude, t0_ms: t0, tstop_ms: t1 };
+  }
+  const connections = validateConnections(input.connections);
+  const drives = validateDrives(input.drives);
+  return {
+    mesh_shape: meshShape,
+    dt_ms: dt,
+    tstop_ms: tstop,
+    celsius,
+    threshold_mV: threshold,
+    tonic_biases: biases,
+    connections,
+    drives,
+    parameters: validateParameters(input.parameters, connections, drives),
+  };
 }

@@ -2,13 +2,13 @@
  * Lowers a network's NetCons for the GPU: the Exp2Syn slots each cell type needs, the wiring by target (CSR) and
  * its rows packed as kernels/hnn_events.wgsl reads them, and the epoch length (steps between spike exchanges).
  */
-import type { CompiledPopulation } from "./compile.ts";
-import { buildNetcons, type NetconTable } from "./network/connections.ts";
-import { driveConnections, driveGidRanges } from "./network/drives.ts";
-import { cellLayout } from "./network/positions.ts";
-import { type SynapseSlot, synapseSlots } from "./network/synapses.ts";
-import { buildWiring, type Wiring } from "./network/wiring.ts";
-import type { ResolvedSpec } from "./spec.ts";
+import { buildNetcons, type NetconTable } from "../network/connections.ts";
+import { driveConnections, driveGidRanges } from "../network/drives.ts";
+import { cellLayout } from "../network/positions.ts";
+import { type SynapseSlot, synapseSlots } from "../cells/synapses.ts";
+import { buildWiring, type Wiring } from "./wiring.ts";
+import type { CellTree } from "../cells/morphology.ts";
+import type { CellType, ResolvedSpec } from "../spec/types.ts";
 
 /** Words per NetCon row in the GPU's table (kernels/hnn_events.wgsl ROW). */
 export const ROW_WORDS = 6;
@@ -25,6 +25,16 @@ export interface NetconSource {
   nRules: number;
   /** Artificial drive cells per network; their gids follow the cells'. */
   nDriveCells: number;
+}
+
+/** What wiring needs of a population (a compiled one has these and more): its cells' type, gids and tree. */
+export interface PopulationCells {
+  cellType: CellType;
+  /** First gid of the type. */
+  gidStart: number;
+  /** Cells of this type per network. */
+  count: number;
+  tree: CellTree;
 }
 
 export interface CompiledConnectivity extends NetconSource {
@@ -52,7 +62,7 @@ export function specNetcons(spec: ResolvedSpec): NetconSource {
 }
 
 export function compileConnectivity(
-  populations: CompiledPopulation[],
+  populations: PopulationCells[],
   source: NetconSource,
   dt: number,
   tstop: number,

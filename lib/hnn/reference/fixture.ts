@@ -1,7 +1,7 @@
 /** Reading hnn-core reference runs (`data/fixtures/hnn/*.json.gz`, described in its README). */
-import { dataPath } from "../data/paths.ts";
-import type { NetconSource } from "./connectivity.ts";
-import { CELL_TYPES, type CellType, type NetworkSpec } from "./spec.ts";
+import { dataPath } from "../../data/paths.ts";
+import type { NetconSource } from "../lowering/connectivity.ts";
+import { CELL_TYPES, type CellType, type NetworkSpec } from "../spec/types.ts";
 
 /** Every NetCon as hnn-core built it: src_gid, tgt_gid, synapse, weight (µS), delay_ms, threshold_mV. */
 export interface FixtureNetcons {

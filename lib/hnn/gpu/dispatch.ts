@@ -4,7 +4,7 @@
  * adapter and a host round trip on a hardware one. Dispatches in one pass still run in order: WebGPU orders
  * storage writes between dispatches.
  */
-import type { GpuRuntime } from "../gpu/runtime.ts";
+import type { GpuRuntime } from "../../gpu/runtime.ts";
 
 export class DispatchList {
   #encoder?: GPUCommandEncoder;

@@ -3,7 +3,7 @@
  * nocmodl builds them, per-compartment biophysics of each cell type (params_default.py, cells_default.py),
  * and the physical constants NEURON uses with legacy units.
  */
-import type { CellType } from "./spec.ts";
+import type { CellType } from "../spec/types.ts";
 import type { TreeNode } from "./morphology.ts";
 
 /** NEURON defaults and legacy-unit constants (membdef.h, eion.cpp, cad.mod). */

@@ -1,10 +1,10 @@
 /** Simulate one network described by a user's JSON spec (docs/hnn-spec.md), optionally at given parameter values. */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { compileNetwork } from "./compile.ts";
+import { compileNetwork } from "./lowering/compile.ts";
 import { networkInstance } from "./network/instance.ts";
-import { networkReport, type ReplayResult } from "./replay.ts";
-import { simulateNetwork } from "./simulate.ts";
-import { validateSpec } from "./spec.ts";
+import { networkReport, type ReplayResult } from "./output/report.ts";
+import { simulateNetwork } from "./gpu/simulate.ts";
+import { validateSpec } from "./spec/validate.ts";
 
 export interface SpecRunOptions {
   /** Values of the spec's declared parameters, in their order. */
