@@ -49,8 +49,8 @@ export async function experimentStep(args: string[], out: string, seconds: numbe
   clearTimeout(stop);
   clearTimeout(killTimer);
   if (!stopped && !status.success) throw new Error(`the experiment stopped with exit status ${status.code}`);
-  // The stopped child had no time to release its lock. It is gone, which a later step cannot always tell (reading
-  // /proc takes --allow-all), so its lock goes now: the next step resumes at once.
+  // The stopped child had no time to release its lock. It is gone, which a later step on another host (a cluster
+  // node) tells only once the heartbeat is stale, so its lock goes now: the next step resumes at once, anywhere.
   if (stopped && (await readRunLock(out))?.pid === child.pid) await Deno.remove(runPath(out, LOCK_FILE));
   if (stopped && !(await Deno.stat(runPath(out, EXPERIMENT_FILE)).then(() => true, () => false))) {
     console.log(`time budget of ${seconds} s spent before the run began: the same command starts it`);

@@ -26,9 +26,9 @@ export async function readRunLock(dir: string): Promise<RunLockRecord | undefine
 }
 
 /**
- * Whether the lock's process still runs. On its own host, where /proc tells, that process must exist, not be a
- * zombie, and have started before the lock was written (else the pid was reused); a slow step that delays the
- * heartbeat does not count. Elsewhere, or without /proc, its heartbeat must be recent.
+ * Whether the lock's process still runs. On its own host, where `ps` tells, that process must exist, not be a zombie,
+ * and have started before the lock was written (else the pid was reused); a slow step that delays the heartbeat does
+ * not count. Elsewhere, or without `ps`, its heartbeat must be recent.
  */
 export async function isLockLive(lock: RunLockRecord, now = Date.now()): Promise<boolean> {
   const sameHost = lock.host !== undefined && lock.host === thisHost();
@@ -36,31 +36,38 @@ export async function isLockLive(lock: RunLockRecord, now = Date.now()): Promise
   return alive ?? now - Date.parse(lock.heartbeat) < STALE_MS;
 }
 
-/** Linux's fixed unit of process start times in /proc/PID/stat (USER_HZ). */
-const USER_HZ = 100;
-/** Leeway between the kernel's and the process's clocks. */
+/** Leeway between the kernel's and the process's clocks, and for `ps`'s whole seconds. */
 const CLOCK_SLACK_MS = 5000;
 
-/** From /proc: whether `pid` runs and started before `before` (ms); undefined where there is no /proc to ask. */
+/**
+ * From `ps`: whether `pid` runs and started before `before` (ms); undefined where `ps` cannot be asked (not allowed to
+ * run it, none on this machine, or one that does not know these options). `ps` rather than /proc: Deno reads /proc
+ * only under --allow-all, which the tasks do not grant (they grant --allow-run or --allow-run=ps).
+ */
 async function processAlive(pid: number, before: number): Promise<boolean | undefined> {
-  let stat: string, boot: string;
+  if (Deno.permissions.querySync({ name: "run", command: "ps" }).state !== "granted") return undefined;
+  let result: Deno.CommandOutput;
   try {
-    boot = await Deno.readTextFile("/proc/stat");
+    result = await new Deno.Command("ps", {
+      args: ["-o", "stat=,etimes=", "-p", String(pid)],
+      // A clean environment: with LD_LIBRARY_PATH set (module systems, Slurm), Deno runs a program only under
+      // --allow-run for all programs.
+      clearEnv: true,
+      env: { LC_ALL: "C", PATH: Deno.env.get("PATH") ?? "" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
   } catch {
     return undefined;
   }
-  try {
-    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    return undefined;
-  }
-  // Fields after the command name: state is the 3rd field of the line, start time (ticks after boot) the 22nd.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z") return false;
-  const bootSeconds = Number(/^btime (\d+)$/m.exec(boot)?.[1]);
-  const startedMs = (bootSeconds + Number(fields[19]) / USER_HZ) * 1000;
-  return Number.isFinite(startedMs) ? startedMs <= before + CLOCK_SLACK_MS : true;
+  const out = new TextDecoder().decode(result.stdout).trim();
+  // No such process: procps's ps prints nothing and fails quietly; any complaint means it did not understand us.
+  if (!result.success) return out === "" && result.stderr.length === 0 ? false : undefined;
+  const match = /^(\S+)\s+(\d+)$/.exec(out);
+  if (!match) return undefined;
+  if (match[1].startsWith("Z")) return false;
+  return Date.now() - Number(match[2]) * 1000 <= before + CLOCK_SLACK_MS;
 }
 
 /** A held lock: refreshed every HEARTBEAT_MS until released. */
