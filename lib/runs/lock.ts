@@ -11,7 +11,7 @@ import { recordText, writeRecord } from "./write.ts";
 
 /** How often a running experiment refreshes its heartbeat. */
 export const HEARTBEAT_MS = 30_000;
-/** On another host (or without /proc), a heartbeat older than this means the process is gone or hung. */
+/** On another host (or without `ps`), a heartbeat older than this means the process is gone or hung. */
 export const STALE_MS = 10 * 60_000;
 
 /** This machine's name, or undefined without the permission to read it (`--allow-sys=hostname`; never prompts). */
