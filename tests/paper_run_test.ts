@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
-import { isResultFile } from "../lib/experiments/run_files.ts";
-import { type PackManifest, packRun } from "../lib/pack/pack.ts";
+import { isResultFile } from "../lib/runs/paths.ts";
+import { packRun } from "../lib/pack/pack.ts";
+import type { PackManifest } from "../lib/runs/types.ts";
 import { unpackRun } from "../lib/pack/unpack.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { cli } from "./reference/cli.ts";
@@ -84,6 +85,9 @@ Deno.test({
         "dataset",
         "--time-budget",
         "4",
+        // The options the steps below resume it with: a step that began the run recorded them.
+        "--max-epochs",
+        "2",
       );
       assert.equal(first.code, 75, first.stderr);
       assert.match(first.stdout, /time budget of 4 s spent/);

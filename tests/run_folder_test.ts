@@ -4,16 +4,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { assertWritableFile } from "../lib/data/atomic.ts";
-import { checkRunFolder, withLiveStatus } from "../lib/experiments/run_folder.ts";
-import {
-  isLockLive,
-  LOCK_FILE,
-  readRunLock,
-  RunLock,
-  type RunLockRecord,
-  STALE_MS,
-} from "../lib/experiments/run_lock.ts";
+import { checkRunFolder, withLiveStatus } from "../lib/runs/folder.ts";
+import { isLockLive, readRunLock, RunLock, STALE_MS } from "../lib/runs/lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
+import type { RunLockRecord } from "../lib/runs/types.ts";
+
+const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
+/** Prints whether the locks it is given are live, as a process of the task's permissions sees them. */
+const LOCK_LIVE = fileURLToPath(new URL("./reference/lock_live.ts", import.meta.url));
 
 const SETTINGS = {
   name: "rc",
@@ -62,6 +62,38 @@ Deno.test("run lock: on its host the process tells, elsewhere the heartbeat", as
   // On another host only the heartbeat tells.
   assert.equal(await isLockLive(lockOf({ pid: await deadPid(), host: "elsewhere" })), true);
   assert.equal(await isLockLive(lockOf({ host: "elsewhere", heartbeat: ago(STALE_MS + 1000) })), false);
+});
+
+/** The permission flags a deno.json task gives `deno run`. */
+async function taskFlags(task: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(CONFIG)) as { tasks: Record<string, string> };
+  return config.tasks[task].split(/\s+/).filter((word) => word.startsWith("--allow-"));
+}
+
+Deno.test("run lock: under the cli and serve tasks' own permissions a killed run is dead at once", async () => {
+  const live = new Deno.Command("sleep", { args: ["60"], stdin: "null" }).spawn();
+  try {
+    const locks = [
+      lockOf({ pid: live.pid, heartbeat: ago(STALE_MS + 60_000) }),
+      lockOf({ pid: await deadPid(), heartbeat: ago(0) }),
+      lockOf({ pid: live.pid, started: ago(3_600_000), heartbeat: ago(0) }),
+    ];
+    for (const task of ["cli", "serve"]) {
+      const flags = await taskFlags(task);
+      assert.ok(flags.includes("--allow-read") && !flags.includes("--allow-all"), `${task}: ${flags.join(" ")}`);
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--config", CONFIG, ...flags, LOCK_LIVE, JSON.stringify(locks)],
+        // As on a cluster node whose modules set it: Deno runs `ps` under --allow-run=ps only without it.
+        env: { LD_LIBRARY_PATH: "/nonexistent" },
+        stdin: "null",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), [true, false, false], task);
+    }
+  } finally {
+    live.kill();
+    await live.status;
+  }
 });
 
 Deno.test("run lock: a second holder is refused while the first lives; a dead holder's lock is taken over", async () => {

@@ -15,7 +15,7 @@ import {
   runExperiment,
   sizeBudget,
 } from "../experiments/run.ts";
-import { isCompleteRunOf } from "../experiments/run_folder.ts";
+import { isCompleteRunOf } from "../runs/folder.ts";
 import type { ExperimentConfig, ExperimentStage } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";

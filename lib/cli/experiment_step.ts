@@ -4,11 +4,10 @@
  * killed run (docs/runs.md: dataset shards, the training checkpoint), and the step prints what is done and what is
  * left. The same command again takes the next step.
  */
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXPERIMENT_RECORD, RUN_LOCK } from "../experiments/run_files.ts";
-import { readRunLock } from "../experiments/run_lock.ts";
 import { describeRunProgress, readRunProgress } from "../experiments/run_progress.ts";
+import { readRunLock } from "../runs/lock.ts";
+import { EXPERIMENT_FILE, LOCK_FILE, runPath } from "../runs/paths.ts";
 
 /** Exit status of a step that stopped at its budget with work left (BSD's EX_TEMPFAIL: "try again"). */
 export const MORE_STEPS_EXIT = 75;
@@ -50,10 +49,10 @@ export async function experimentStep(args: string[], out: string, seconds: numbe
   clearTimeout(stop);
   clearTimeout(killTimer);
   if (!stopped && !status.success) throw new Error(`the experiment stopped with exit status ${status.code}`);
-  // The stopped child had no time to release its lock. It is gone, which a later step cannot always tell (reading
-  // /proc takes --allow-all), so its lock goes now: the next step resumes at once.
-  if (stopped && (await readRunLock(out))?.pid === child.pid) await Deno.remove(join(out, RUN_LOCK));
-  if (stopped && !(await Deno.stat(join(out, EXPERIMENT_RECORD)).then(() => true, () => false))) {
+  // The stopped child had no time to release its lock. It is gone, which a later step on another host (a cluster
+  // node) tells only once the heartbeat is stale, so its lock goes now: the next step resumes at once, anywhere.
+  if (stopped && (await readRunLock(out))?.pid === child.pid) await Deno.remove(runPath(out, LOCK_FILE));
+  if (stopped && !(await Deno.stat(runPath(out, EXPERIMENT_FILE)).then(() => true, () => false))) {
     console.log(`time budget of ${seconds} s spent before the run began: the same command starts it`);
     return MORE_STEPS_EXIT;
   }

@@ -12,7 +12,8 @@ import type { Posterior } from "../posterior/posterior.ts";
 import { seededUniform } from "../random.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import type { Budget } from "./configs.ts";
-import type { ProgressLog } from "./progress_log.ts";
+import type { ProgressLog } from "../runs/progress.ts";
+import type { RecoveryPoint } from "../runs/types.ts";
 
 /** Seeds of the independent streams an experiment draws from. */
 export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6, jitter: 7 } as const;
@@ -100,19 +101,10 @@ export async function calibrate(c: Context, pairs: number, samples: number) {
   return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
 }
 
-/** One ground truth of the grid checked: recovery error, the posterior's quantiles, the predictive check's RMSE. */
-export interface GridPoint {
-  error: number[];
-  q025: number[];
-  median: number[];
-  q975: number[];
-  rmse: number;
-}
-
 /** A grid check's points done so far, and where to keep them: a stopped run resumes after the last kept point. */
 export interface GridProgress {
-  done: GridPoint[];
-  save(done: GridPoint[]): Promise<void>;
+  done: RecoveryPoint[];
+  save(done: RecoveryPoint[]): Promise<void>;
 }
 
 /** Seconds between saves of a grid check's progress. */
@@ -129,7 +121,7 @@ export async function gridCheck(
   const theta = new Float32Array(prior.fromUnit(unit));
   const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
   // Every point draws from its own seeds, so points kept from a stopped run are those this run would compute.
-  const done: GridPoint[] = progress?.done.slice(0, points) ?? [];
+  const done: RecoveryPoint[] = progress?.done.slice(0, points) ?? [];
   let saved = performance.now();
   for (let i = done.length; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);

@@ -4,19 +4,19 @@
  * give the posterior-predictive bands. The report's condition API and the `condition` command both use it; the
  * caller picks the tfjs backend and owns the GPU runtime.
  */
-import { join } from "node:path";
-import type { DatasetManifest } from "../data/dataset.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import type { Posterior } from "../posterior/posterior.ts";
+import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
+import { readRecord, requireRecord } from "../runs/read.ts";
+import { DATASET_MANIFEST, EXPERIMENT, RUN_CONFIG, SUMMARY } from "../runs/records.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
-import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import { type ExperimentConfig, EXPERIMENTS } from "./configs.ts";
 import { experimentFromJson } from "./experiment_file.ts";
 import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
-import { CONFIG_FILE } from "./run_folder.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
@@ -42,23 +42,14 @@ export interface ConditionedWaveform {
   waveform_axis: WaveformAxis;
 }
 
-async function readJson<T>(dir: string, file: string, what: string): Promise<T> {
-  try {
-    return JSON.parse(await Deno.readTextFile(join(dir, file))) as T;
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "missing" : (error as Error).message;
-    throw new Error(`cannot read ${what} (${file}: ${reason})`);
-  }
-}
-
 /** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
-  const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
-  const config = await runExperimentConfig(dir) ?? EXPERIMENTS[experiment.name];
+  const experiment = await requireRecord(dir, EXPERIMENT, "experiment record");
+  const config = await runExperimentConfig(dir) ?? (experiment.name && EXPERIMENTS[experiment.name]);
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
-  const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
-  const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
-  const { posterior } = await loadPosterior(join(dir, "posterior"));
+  const manifest = await requireRecord(dir, DATASET_MANIFEST, "dataset");
+  const summary = await requireRecord(dir, SUMMARY, "fitted summary");
+  const { posterior } = await loadPosterior(runPath(dir, POSTERIOR_DIR));
   return {
     posterior,
     summary,
@@ -69,15 +60,8 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
 
 /** The run's own copy of its experiment file (runs made before it was kept have none: their name says which). */
 async function runExperimentConfig(dir: string): Promise<ExperimentConfig | undefined> {
-  const path = join(dir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  return experimentFromJson(JSON.parse(text), path);
+  const document = await readRecord(dir, RUN_CONFIG);
+  return document && experimentFromJson(document, runPath(dir, RUN_CONFIG.file));
 }
 
 /**

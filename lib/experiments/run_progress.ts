@@ -2,21 +2,19 @@
  * How far a run folder has come and what is left, read from its files alone (no GPU, no lock taken): the lines a
  * time-budgeted step (`experiment --time-budget`) prints when it stops.
  */
-import { join } from "node:path";
 import { missingShards, readManifest, shardCount } from "../data/dataset.ts";
-import { withLiveStatus } from "./run_folder.ts";
+import { withLiveStatus } from "../runs/folder.ts";
 import {
+  CHECKPOINT_FILE,
   DATASET_DIR,
-  DIAGNOSTICS_DIR,
-  EXPERIMENT_RECORD,
-  GRID_PROGRESS,
-  OBSERVATIONS_DIR,
-  TRAINING_CHECKPOINT,
-  TRAINING_RECORD,
-} from "./run_files.ts";
-
-/** The diagnostics a run writes, in the order it writes them (run.ts). */
-const CHECKS = ["sbc", "coverage", "recovery", "overlap"] as const;
+  DIAGNOSTICS,
+  diagnosticsFile,
+  EXPERIMENT_FILE,
+  runPath,
+  TRAINING_FILE,
+} from "../runs/paths.ts";
+import { observationIds, readRecord } from "../runs/read.ts";
+import { EXPERIMENT, RECOVERY_PROGRESS } from "../runs/records.ts";
 
 export interface RunProgress {
   /** experiment.json's status as the report shows it (`interrupted` for a run whose process is gone). */
@@ -31,48 +29,36 @@ export interface RunProgress {
 }
 
 export async function readRunProgress(dir: string): Promise<RunProgress> {
-  const record = await withLiveStatus(
-    dir,
-    await Deno.readTextFile(join(dir, EXPERIMENT_RECORD)).then((t) => JSON.parse(t) as { status?: string }, () => {
-      throw new Error(`${dir} holds no experiment run (no ${EXPERIMENT_RECORD})`);
-    }),
-  );
-  const exists = (path: string) => Deno.stat(join(dir, path)).then(() => true, () => false);
-  const manifest = await readManifest(join(dir, DATASET_DIR));
+  const experiment = await readRecord(dir, EXPERIMENT);
+  if (!experiment) throw new Error(`${dir} holds no experiment run (no ${EXPERIMENT_FILE})`);
+  const record = await withLiveStatus(dir, experiment);
+  const exists = (file: string) => Deno.stat(runPath(dir, file)).then(() => true, () => false);
+  const datasetDir = runPath(dir, DATASET_DIR);
+  const manifest = await readManifest(datasetDir);
   let dataset: RunProgress["dataset"];
   if (manifest) {
     const shards = shardCount(manifest);
-    const missing = manifest.status === "complete" ? [] : await missingShards(join(dir, DATASET_DIR), manifest);
+    const missing = manifest.status === "complete" ? [] : await missingShards(datasetDir, manifest);
     const rowsMissing = missing.reduce(
       (sum, s) => sum + Math.min(manifest.shard_size, manifest.n - s * manifest.shard_size),
       0,
     );
     dataset = { networks: manifest.n, done: manifest.n - rowsMissing, shards, shardsDone: shards - missing.length };
   }
-  const training = await exists(TRAINING_RECORD)
+  const training = await exists(TRAINING_FILE)
     ? "done"
-    : await exists(TRAINING_CHECKPOINT)
+    : await exists(CHECKPOINT_FILE)
     ? "checkpointed"
     : "not started";
-  const done = await Promise.all(CHECKS.map((c) => exists(join(DIAGNOSTICS_DIR, `${c}.json`))));
-  const gridPointsDone = await Deno.readTextFile(join(dir, GRID_PROGRESS))
-    .then((text) => (JSON.parse(text) as { points: unknown[] }).points.length, () => undefined);
-  let observations = 0;
-  try {
-    for await (const entry of Deno.readDir(join(dir, OBSERVATIONS_DIR))) {
-      if (entry.name.endsWith(".json")) observations++;
-    }
-  } catch {
-    // No observation conditioned yet.
-  }
+  const done = await Promise.all(DIAGNOSTICS.map((c) => exists(diagnosticsFile(c))));
   return {
-    status: record.status ?? "unknown",
+    status: record.status,
     dataset,
     training,
-    checksDone: CHECKS.filter((_, i) => done[i]),
-    checksLeft: CHECKS.filter((_, i) => !done[i]),
-    gridPointsDone,
-    observations,
+    checksDone: DIAGNOSTICS.filter((_, i) => done[i]),
+    checksLeft: DIAGNOSTICS.filter((_, i) => !done[i]),
+    gridPointsDone: (await readRecord(dir, RECOVERY_PROGRESS))?.points.length,
+    observations: (await observationIds(dir)).length,
   };
 }
 

@@ -10,27 +10,10 @@ import { createGzip } from "node:zlib";
 import * as tar from "tar-stream";
 import { isNewOrEmpty, isTempName } from "../data/atomic.ts";
 import { formatBytes } from "../format.ts";
-import { EXPERIMENT_RECORD, isDatasetArray, RUN_LOCK } from "../experiments/run_files.ts";
-
-export const PACK_FORMAT = "neurosbi-run-pack/1";
-export const PACK_MANIFEST = "pack.json";
-/** A run folder's name, as the report accepts it (lib/server/runs.ts). */
-export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-export interface PackManifest {
-  format: typeof PACK_FORMAT;
-  /** The run folder's name: the archive's top folder, and the folder unpack makes. */
-  run: string;
-  created: string;
-  /** The parts, in order: their concatenation is one gzip-compressed tar. */
-  parts: { file: string; bytes: number; sha256: string }[];
-  files: number;
-  /** Bytes of the packed files before compression. */
-  bytes: number;
-  /** Files of the run not in the archive, with why. */
-  left_behind: { path: string; bytes: number }[];
-  left_behind_reason?: string;
-}
+import { EXPERIMENT_FILE, isDatasetArray, LOCK_FILE, NAME_PATTERN } from "../runs/paths.ts";
+import { PACK } from "../runs/records.ts";
+import { PACK_FORMAT, type PackManifest } from "../runs/types.ts";
+import { writeRecord } from "../runs/write.ts";
 
 export interface PackOptions {
   /** Files the pack may take, pack.json included. */
@@ -52,9 +35,9 @@ interface RunFile {
 /** Pack the run folder `run` into the new or empty folder `out`; returns the manifest written there. */
 export async function packRun(run: string, out: string, options: PackOptions = DEFAULT_PACK): Promise<PackManifest> {
   const name = basename(resolve(run));
-  if (!RUN_NAME.test(name)) throw new Error(`${run}: a run folder's name is letters, digits, '.', '_' and '-'`);
-  await Deno.stat(join(run, EXPERIMENT_RECORD)).catch(() => {
-    throw new Error(`${run} is not a run folder (no ${EXPERIMENT_RECORD})`);
+  if (!NAME_PATTERN.test(name)) throw new Error(`${run}: a run folder's name is letters, digits, '.', '_' and '-'`);
+  await Deno.stat(join(run, EXPERIMENT_FILE)).catch(() => {
+    throw new Error(`${run} is not a run folder (no ${EXPERIMENT_FILE})`);
   });
   if (!(await isNewOrEmpty(out))) throw new Error(`${out} is not empty: give a new or empty folder for the pack`);
   const maxParts = options.maxFiles - 1;
@@ -88,7 +71,7 @@ export async function packRun(run: string, out: string, options: PackOptions = D
       };
       for (const part of parts) await Deno.rename(join(staging, part.file), join(out, part.file));
       // Written last: a folder with pack.json holds a whole pack.
-      await Deno.writeTextFile(join(out, PACK_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+      await writeRecord(out, PACK, manifest);
       return manifest;
     }
     throw new Error(
@@ -110,7 +93,7 @@ async function listRunFiles(run: string): Promise<RunFile[]> {
       if (entry.isDirectory) await walk(path);
       else if (entry.isFile && !isTempName(entry.name)) {
         const rel = relative(run, path).split("\\").join("/");
-        if (rel === RUN_LOCK) continue;
+        if (rel === LOCK_FILE) continue;
         const stat = await Deno.stat(path);
         files.push({ path: rel, bytes: stat.size, mtime: stat.mtime ?? new Date() });
       }

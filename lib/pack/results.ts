@@ -1,15 +1,15 @@
 /**
  * A run's results as plain files, for committing under docs/results/NAME/ (docs/RESULTS.md): the files
- * run_files.ts's isResultFile names, copied with their paths into a new or empty folder.
+ * lib/runs/paths.ts's isResultFile names, copied with their paths into a new or empty folder.
  */
 import { dirname, join, relative } from "node:path";
 import { isNewOrEmpty } from "../data/atomic.ts";
-import { EXPERIMENT_RECORD, isResultFile } from "../experiments/run_files.ts";
+import { EXPERIMENT_FILE, isResultFile } from "../runs/paths.ts";
 
 /** Copy the run's result files into `out`; returns their paths, relative to both folders. */
 export async function copyResults(run: string, out: string): Promise<string[]> {
-  await Deno.stat(join(run, EXPERIMENT_RECORD)).catch(() => {
-    throw new Error(`${run} is not a run folder (no ${EXPERIMENT_RECORD})`);
+  await Deno.stat(join(run, EXPERIMENT_FILE)).catch(() => {
+    throw new Error(`${run} is not a run folder (no ${EXPERIMENT_FILE})`);
   });
   if (!(await isNewOrEmpty(out))) throw new Error(`${out} is not empty: give a new or empty folder for the results`);
   const paths: string[] = [];

@@ -9,7 +9,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
-import { PACK_FORMAT, PACK_MANIFEST, type PackManifest, RUN_NAME } from "./pack.ts";
+import { PACK_FILE } from "../runs/paths.ts";
+import { BadRun, readRecord } from "../runs/read.ts";
+import { PACK } from "../runs/records.ts";
+import type { PackManifest } from "../runs/types.ts";
+import { writeRecord } from "../runs/write.ts";
 
 /** Unpack the pack in folder `pack` into `runs`/NAME; returns that run folder. */
 export async function unpackRun(pack: string, runs: string): Promise<string> {
@@ -25,7 +29,7 @@ export async function unpackRun(pack: string, runs: string): Promise<string> {
     await extract(pack, manifest, staging);
     const run = join(staging, manifest.run);
     await Deno.mkdir(run, { recursive: true });
-    await Deno.writeTextFile(join(run, PACK_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+    await writeRecord(run, PACK, manifest);
     await Deno.rename(run, target);
   } finally {
     await Deno.remove(staging, { recursive: true });
@@ -33,24 +37,16 @@ export async function unpackRun(pack: string, runs: string): Promise<string> {
   return target;
 }
 
+/** The pack's manifest, checked (its format, the run's name, plain part names), or a one-line error. */
 async function readPackManifest(pack: string): Promise<PackManifest> {
-  let manifest: PackManifest;
+  let manifest: PackManifest | undefined;
   try {
-    manifest = JSON.parse(await Deno.readTextFile(join(pack, PACK_MANIFEST)));
+    manifest = await readRecord(pack, PACK);
   } catch (error) {
-    throw new Error(`${pack} holds no readable ${PACK_MANIFEST} (${(error as Error).message}): not a run pack`);
+    if (!(error instanceof BadRun)) throw error;
+    throw new Error(`${join(pack, PACK_FILE)} ${error.reason}: not a run pack`);
   }
-  if (manifest?.format !== PACK_FORMAT || !Array.isArray(manifest.parts) || manifest.parts.length === 0) {
-    throw new Error(`${join(pack, PACK_MANIFEST)} is not a ${PACK_FORMAT} manifest`);
-  }
-  if (typeof manifest.run !== "string" || !RUN_NAME.test(manifest.run)) {
-    throw new Error(`${join(pack, PACK_MANIFEST)}: run ${JSON.stringify(manifest.run)} is not a run folder's name`);
-  }
-  for (const part of manifest.parts) {
-    if (typeof part?.file !== "string" || part.file !== posix.basename(part.file) || part.file.startsWith(".")) {
-      throw new Error(`${join(pack, PACK_MANIFEST)}: part ${JSON.stringify(part?.file)} is not a file name`);
-    }
-  }
+  if (!manifest) throw new Error(`${pack} holds no readable ${PACK_FILE}: not a run pack`);
   return manifest;
 }
 
@@ -66,10 +62,10 @@ async function checkPart(pack: string, part: PackManifest["parts"][number]): Pro
       bytes += chunk.length;
     }
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message} (the pack has ${PACK_MANIFEST}'s parts, all of them)`);
+    throw new Error(`${path}: ${(error as Error).message} (the pack has ${PACK_FILE}'s parts, all of them)`);
   }
   if (bytes !== part.bytes || hash.digest("hex") !== part.sha256) {
-    throw new Error(`${path} is not the part ${PACK_MANIFEST} names (size or SHA-256 differ): copy it again`);
+    throw new Error(`${path} is not the part ${PACK_FILE} names (size or SHA-256 differ): copy it again`);
   }
 }
 

@@ -8,7 +8,7 @@ import { npyHeader } from "../data/npy.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import { marginalCoverage } from "../diagnostics/sbc_ecdf.ts";
 import type { BoxParameter } from "../prior/schema.ts";
-import type { ObservationRecord } from "../server/observations.ts";
+import { DATASET_DIR, runPath } from "../runs/paths.ts";
 import {
   COVERAGE,
   DATASET_MANIFEST,
@@ -17,7 +17,8 @@ import {
   type RunRecord,
   SBC,
   TRAINING,
-} from "../server/run_records.ts";
+} from "../runs/records.ts";
+import type { ObservationRecord } from "../runs/types.ts";
 import type { RunStore } from "../server/runs.ts";
 import {
   coveragePlot,
@@ -66,7 +67,7 @@ const PRIOR_PREDICTIVE_ROWS = 1000;
 
 /**
  * The files a page draws from, besides the dataset manifest (always read: it holds the prior). A page reads only
- * these, so a bad file (lib/server/run_records.ts) makes only the pages that need it bad.
+ * these, so a bad file (lib/runs/records.ts) makes only the pages that need it bad.
  */
 export interface ReportParts {
   training?: boolean;
@@ -86,7 +87,7 @@ export async function loadRunReport(store: RunStore, run: string, parts?: Report
     sbc: true,
     coverage: true,
     recovery: true,
-    observations: await store.jsonNames(run, "observations"),
+    observations: await store.observationIds(run),
     priorPredictive: true,
   };
   const read = <T>(on: boolean | undefined, record: RunRecord<T>) => on ? store.read(run, record) : undefined;
@@ -103,7 +104,7 @@ export async function loadRunReport(store: RunStore, run: string, parts?: Report
     if (record) observations.push({ id, record });
   }
   const priorPredictive = want.priorPredictive && manifest &&
-    await readPriorPredictive(join(await store.dir(run), "dataset"), manifest);
+    await readPriorPredictive(runPath(await store.dir(run), DATASET_DIR), manifest);
   return {
     run,
     manifest,

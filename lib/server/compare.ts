@@ -6,9 +6,11 @@
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { Prior } from "../prior/prior.ts";
 import type { BoxParameter } from "../prior/schema.ts";
-import { type ObservationRecord, readObservation } from "./observations.ts";
-import { BadRequest } from "./route.ts";
-import { BadRun, type RunStore } from "./runs.ts";
+import { BadRun } from "../runs/read.ts";
+import type { ObservationRecord } from "../runs/types.ts";
+import { BadRequest } from "./errors.ts";
+import { readObservation } from "./observations.ts";
+import type { RunStore } from "./runs.ts";
 
 export interface CompareSide {
   /** `run:obs`, as the page's query and picker name it. */
@@ -35,7 +37,7 @@ export async function observationChoices(store: RunStore): Promise<Choice[]> {
   for (const { name } of await store.list()) {
     let ids: string[];
     try {
-      ids = await store.jsonNames(name, "observations");
+      ids = await store.observationIds(name);
     } catch (error) {
       choices.push(bad(name, error));
       continue;

@@ -12,7 +12,8 @@ import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { prepareRecording, type RecordingProcessing, type RecordingUnits } from "../experiments/recordings.ts";
 import type { BoxParameter } from "../prior/schema.ts";
 import { readObservation } from "./observations.ts";
-import { BadRequest, Busy, type RouteContext } from "./route.ts";
+import { BadRequest, Busy } from "./errors.ts";
+import type { RouteContext } from "./route.ts";
 
 /** The largest request body the server reads (the MEG trial averages are about 5 kB). */
 export const MAX_UPLOAD_BYTES = 1 << 20;

@@ -5,12 +5,11 @@
  * `interrupted`.
  */
 import { isDeepStrictEqual } from "node:util";
-import { join } from "node:path";
 import { isNewOrEmpty } from "../data/atomic.ts";
-import { isLockLive, readRunLock, runInUse } from "./run_lock.ts";
-
-/** The run folder's self-contained copy of its experiment file. */
-export const CONFIG_FILE = "config.json";
+import { isLockLive, readRunLock, runInUse } from "./lock.ts";
+import { BadRun, readRecord } from "./read.ts";
+import { EXPERIMENT } from "./records.ts";
+import type { ExperimentRecord } from "./types.ts";
 
 /** The settings that make two runs the same experiment: a resume must match all of them. */
 export const IDENTITY_FIELDS = [
@@ -27,13 +26,17 @@ export const IDENTITY_FIELDS = [
   "max_epochs",
 ] as const;
 
-export type RunRecord = Record<string, unknown> & { status?: string; command?: string };
+/** An experiment's settings as experiment.json records them (IDENTITY_FIELDS and more). */
+export type ExperimentSettings = Record<string, unknown>;
 
 /**
  * Read-only check of `dir` for an experiment with `wanted`'s settings: undefined for a new run (no folder, or an
  * empty one), the previous record for a run to resume; an error for anything else.
  */
-export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<RunRecord | undefined> {
+export async function checkRunFolder(
+  dir: string,
+  wanted: ExperimentSettings,
+): Promise<ExperimentRecord | undefined> {
   try {
     if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
   } catch (error) {
@@ -41,14 +44,15 @@ export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<Ru
     throw error;
   }
   if (await isNewOrEmpty(dir)) return undefined;
-  let previous: RunRecord;
+  let previous: ExperimentRecord | undefined;
   try {
-    previous = JSON.parse(await Deno.readTextFile(join(dir, "experiment.json")));
+    previous = await readRecord(dir, EXPERIMENT);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`${dir} is not empty and holds no experiment run: give a new or empty folder as --out`);
-    }
-    throw new Error(`${dir}/experiment.json is unreadable (${(error as Error).message}): give another --out`);
+    if (!(error instanceof BadRun)) throw error;
+    throw new Error(`${dir}/${error.file} is unreadable (it ${error.reason}): give another --out`);
+  }
+  if (!previous) {
+    throw new Error(`${dir} is not empty and holds no experiment run: give a new or empty folder as --out`);
   }
   if (previous.status === "complete") {
     throw new Error(`${dir} holds a complete run of ${previous.name}: give another --out (the run stays as it is)`);
@@ -65,15 +69,15 @@ export async function checkRunFolder(dir: string, wanted: RunRecord): Promise<Ru
 }
 
 /** Each identity field in which two runs' records differ, said as "field THERE there, HERE here". */
-function settingsDifferences(previous: RunRecord, wanted: RunRecord): string[] {
-  return IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(previous[field], wanted[field]))
-    .map((field) => `${field} ${JSON.stringify(previous[field])} there, ${JSON.stringify(wanted[field])} here`);
+function settingsDifferences(previous: ExperimentRecord, wanted: ExperimentSettings): string[] {
+  const there = previous as unknown as ExperimentSettings;
+  return IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(there[field], wanted[field]))
+    .map((field) => `${field} ${JSON.stringify(there[field])} there, ${JSON.stringify(wanted[field])} here`);
 }
 
 /** Whether `dir` holds a complete run of `wanted`'s settings (read only). */
-export async function isCompleteRunOf(dir: string, wanted: RunRecord): Promise<boolean> {
-  const previous: RunRecord | undefined = await Deno.readTextFile(join(dir, "experiment.json"))
-    .then(JSON.parse, () => undefined);
+export async function isCompleteRunOf(dir: string, wanted: ExperimentSettings): Promise<boolean> {
+  const previous = await readRecord(dir, EXPERIMENT).catch(() => undefined);
   return previous?.status === "complete" && settingsDifferences(previous, wanted).length === 0;
 }
 

@@ -3,22 +3,16 @@
  * process refreshes while it runs. A reader tells a live run from a killed one by it, and a second experiment into
  * the same folder is refused while the first one lives.
  */
-import { join } from "node:path";
-import { writeFileAtomic } from "../data/atomic.ts";
+import { LOCK_FILE, runPath } from "./paths.ts";
+import { readRecord } from "./read.ts";
+import { RUN_LOCK } from "./records.ts";
+import { RUN_RECORD_VERSION, type RunLockRecord } from "./types.ts";
+import { recordText, writeRecord } from "./write.ts";
 
-export const LOCK_FILE = "run.lock";
 /** How often a running experiment refreshes its heartbeat. */
 export const HEARTBEAT_MS = 30_000;
-/** On another host (or without /proc), a heartbeat older than this means the process is gone or hung. */
+/** On another host (or without `ps`), a heartbeat older than this means the process is gone or hung. */
 export const STALE_MS = 10 * 60_000;
-
-export interface RunLockRecord {
-  pid: number;
-  /** Absent where the process could not read its host name (then only the heartbeat tells). */
-  host?: string;
-  started: string;
-  heartbeat: string;
-}
 
 /** This machine's name, or undefined without the permission to read it (`--allow-sys=hostname`; never prompts). */
 export function thisHost(): string | undefined {
@@ -28,18 +22,13 @@ export function thisHost(): string | undefined {
 
 /** The folder's lock, or undefined when there is none (or it is not readable as one). */
 export async function readRunLock(dir: string): Promise<RunLockRecord | undefined> {
-  try {
-    const lock = JSON.parse(await Deno.readTextFile(join(dir, LOCK_FILE)));
-    return Number.isInteger(lock?.pid) && typeof lock.heartbeat === "string" ? lock : undefined;
-  } catch {
-    return undefined;
-  }
+  return await readRecord(dir, RUN_LOCK).catch(() => undefined);
 }
 
 /**
- * Whether the lock's process still runs. On its own host, where /proc tells, that process must exist, not be a
- * zombie, and have started before the lock was written (else the pid was reused); a slow step that delays the
- * heartbeat does not count. Elsewhere, or without /proc, its heartbeat must be recent.
+ * Whether the lock's process still runs. On its own host, where `ps` tells, that process must exist, not be a zombie,
+ * and have started before the lock was written (else the pid was reused); a slow step that delays the heartbeat does
+ * not count. Elsewhere, or without `ps`, its heartbeat must be recent.
  */
 export async function isLockLive(lock: RunLockRecord, now = Date.now()): Promise<boolean> {
   const sameHost = lock.host !== undefined && lock.host === thisHost();
@@ -47,31 +36,38 @@ export async function isLockLive(lock: RunLockRecord, now = Date.now()): Promise
   return alive ?? now - Date.parse(lock.heartbeat) < STALE_MS;
 }
 
-/** Linux's fixed unit of process start times in /proc/PID/stat (USER_HZ). */
-const USER_HZ = 100;
-/** Leeway between the kernel's and the process's clocks. */
+/** Leeway between the kernel's and the process's clocks, and for `ps`'s whole seconds. */
 const CLOCK_SLACK_MS = 5000;
 
-/** From /proc: whether `pid` runs and started before `before` (ms); undefined where there is no /proc to ask. */
+/**
+ * From `ps`: whether `pid` runs and started before `before` (ms); undefined where `ps` cannot be asked (not allowed to
+ * run it, none on this machine, or one that does not know these options). `ps` rather than /proc: Deno reads /proc
+ * only under --allow-all, which the tasks do not grant (they grant --allow-run or --allow-run=ps).
+ */
 async function processAlive(pid: number, before: number): Promise<boolean | undefined> {
-  let stat: string, boot: string;
+  if (Deno.permissions.querySync({ name: "run", command: "ps" }).state !== "granted") return undefined;
+  let result: Deno.CommandOutput;
   try {
-    boot = await Deno.readTextFile("/proc/stat");
+    result = await new Deno.Command("ps", {
+      args: ["-o", "stat=,etimes=", "-p", String(pid)],
+      // A clean environment: with LD_LIBRARY_PATH set (module systems, Slurm), Deno runs a program only under
+      // --allow-run for all programs.
+      clearEnv: true,
+      env: { LC_ALL: "C", PATH: Deno.env.get("PATH") ?? "" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
   } catch {
     return undefined;
   }
-  try {
-    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    return undefined;
-  }
-  // Fields after the command name: state is the 3rd field of the line, start time (ticks after boot) the 22nd.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z") return false;
-  const bootSeconds = Number(/^btime (\d+)$/m.exec(boot)?.[1]);
-  const startedMs = (bootSeconds + Number(fields[19]) / USER_HZ) * 1000;
-  return Number.isFinite(startedMs) ? startedMs <= before + CLOCK_SLACK_MS : true;
+  const out = new TextDecoder().decode(result.stdout).trim();
+  // No such process: procps's ps prints nothing and fails quietly; any complaint means it did not understand us.
+  if (!result.success) return out === "" && result.stderr.length === 0 ? false : undefined;
+  const match = /^(\S+)\s+(\d+)$/.exec(out);
+  if (!match) return undefined;
+  if (match[1].startsWith("Z")) return false;
+  return Date.now() - Number(match[2]) * 1000 <= before + CLOCK_SLACK_MS;
 }
 
 /** A held lock: refreshed every HEARTBEAT_MS until released. */
@@ -88,11 +84,17 @@ export class RunLock {
   /** Take the folder's lock (the folder must exist); a live holder is an error, a dead one's lock is taken over. */
   static async acquire(dir: string): Promise<RunLock> {
     const now = new Date().toISOString();
-    const record: RunLockRecord = { pid: Deno.pid, host: thisHost(), started: now, heartbeat: now };
-    const path = join(dir, LOCK_FILE);
+    const record: RunLockRecord = {
+      version: RUN_RECORD_VERSION,
+      pid: Deno.pid,
+      host: thisHost(),
+      started: now,
+      heartbeat: now,
+    };
+    const path = runPath(dir, LOCK_FILE);
     for (let attempt = 0;; attempt++) {
       try {
-        await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { createNew: true });
+        await Deno.writeTextFile(path, recordText(RUN_LOCK, record), { createNew: true });
         return new RunLock(dir, record);
       } catch (error) {
         if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -109,14 +111,14 @@ export class RunLock {
   async release(): Promise<void> {
     clearInterval(this.#timer);
     await this.#pending;
-    await Deno.remove(join(this.dir, LOCK_FILE)).catch(() => {});
+    await Deno.remove(runPath(this.dir, LOCK_FILE)).catch(() => {});
   }
 
   #beat() {
     this.record.heartbeat = new Date().toISOString();
-    const text = JSON.stringify(this.record) + "\n";
+    const record = { ...this.record };
     // Writes queue up so that release() waits for the last one and no late rename revives a removed lock.
-    this.#pending = this.#pending.then(() => writeFileAtomic(join(this.dir, LOCK_FILE), text)).catch(() => {});
+    this.#pending = this.#pending.then(() => writeRecord(this.dir, RUN_LOCK, record)).catch(() => {});
   }
 }
 
