@@ -10,7 +10,7 @@ export type { BoxParameter, NormalParameter, ParameterSpec, Scale } from "./lib/
 export { seededUniform } from "./lib/random.ts";
 export type { Uniform } from "./lib/random.ts";
 export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
-export { getModel, modelNames } from "./lib/models/registry.ts";
+export { getModel, modelNames } from "./lib/experiments/models.ts";
 export { RC_CONSTANTS, rcModel } from "./lib/models/rc.ts";
 export { DATASET_FORMAT, loadDataset, readManifest, simulateDataset } from "./lib/data/dataset.ts";
 export type { Dataset, DatasetManifest, SimulateDatasetOptions } from "./lib/data/dataset.ts";
