@@ -1,7 +1,5 @@
 /** C2ST classifier speed: epochs per second of one cross-validation fold (16,000 training rows), per dimension. */
-import { FIT_DEFAULTS, foldAccuracy } from "../lib/diagnostics/mlp_classifier.ts";
-import { seededUniform } from "../lib/random.ts";
-import { normalMatrix, seededNormal } from "../lib/stats/normal.ts";
+import { FIT_DEFAULTS, foldAccuracy, normalMatrix, seededNormal, seededUniform } from "../mod.ts";
 import type { BenchRow } from "./report.ts";
 
 export async function benchC2st(dims = [2, 5, 10], rows = 20_000, epochs = 20): Promise<BenchRow[]> {

@@ -7,13 +7,17 @@
  *
  * Standalone: `deno run --allow-read --allow-env bench/hnn_network_bench.ts` prints the markdown table.
  */
-import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
-import { networksPerBatch } from "../lib/models/hnn.ts";
-import { erpDrives, jones2009Connections } from "../lib/hnn/network/jones2009.ts";
-import { networkInstance } from "../lib/hnn/network/instance.ts";
-import { bytesPerNetwork, simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
-import { validateSpec } from "../lib/hnn/spec/validate.ts";
+import {
+  bytesPerNetwork,
+  compileNetwork,
+  erpDrives,
+  GpuRuntime,
+  jones2009Connections,
+  networkInstance,
+  networksPerBatch,
+  simulateNetwork,
+  validateSpec,
+} from "../mod.ts";
 import { type BenchRow, markdownReport } from "./report.ts";
 
 /** NEURON 8.2.2, one core of this 2-core machine (erp_jones2009.json.gz, neuron_wall_s_one_core). */

@@ -6,13 +6,19 @@
  *
  * Standalone: `deno run --allow-read --allow-write --allow-env bench/hnn_phase_bench.ts [batches, e.g. 64,1024] [epochs]`.
  */
-import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "../lib/hnn/gpu/cells.ts";
-import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
-import { DispatchList } from "../lib/hnn/gpu/dispatch.ts";
-import { GpuEventGather, type LogLayout } from "../lib/hnn/gpu/events.ts";
-import { HNN_REQUIRED_LIMITS } from "../lib/models/hnn.ts";
-import { networkInstance } from "../lib/hnn/network/instance.ts";
+import {
+  compileNetwork,
+  GpuEventGather,
+  GpuPopulation,
+  GpuRuntime,
+  HNN_REQUIRED_LIMITS,
+  HnnDispatchList as DispatchList,
+  type LogLayout,
+  networkInstance,
+  RECORD,
+  spikeLogWords,
+  uploadTables,
+} from "../mod.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
 /** Milliseconds per epoch for the gather, each cell type, and everything together, per batch size. */

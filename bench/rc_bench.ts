@@ -1,7 +1,5 @@
 /** RC circuit throughput: simulations per second, upload and readback included, pipeline compiled beforehand. */
-import type { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { rcModel } from "../lib/models/rc.ts";
-import { seededUniform } from "../lib/random.ts";
+import { type GpuRuntime, rcModel, seededUniform } from "../mod.ts";
 import type { BenchRow } from "./report.ts";
 
 export async function benchRc(runtime: GpuRuntime, sizes = [10_000, 100_000], repeats = 3): Promise<BenchRow[]> {

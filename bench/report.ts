@@ -1,5 +1,5 @@
 /** Benchmark rows and their markdown table, headed by the machine they were measured on. */
-import type { GpuRuntime } from "../lib/gpu/runtime.ts";
+import type { GpuRuntime } from "../mod.ts";
 
 export interface BenchRow {
   benchmark: string;

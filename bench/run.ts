@@ -5,8 +5,7 @@
  * it runs only when named in `--only`.
  */
 import { parseArgs } from "node:util";
-import type { FlowKind } from "../lib/flows/flow.ts";
-import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { type FlowKind, GpuRuntime } from "../mod.ts";
 import { benchC2st } from "./c2st_bench.ts";
 import { benchHnnCells } from "./hnn_cells_bench.ts";
 import { benchHnnNetwork } from "./hnn_network_bench.ts";

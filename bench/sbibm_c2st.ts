@@ -11,17 +11,26 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { writeFileAtomic } from "../lib/data/atomic.ts";
-import { c2st } from "../lib/diagnostics/c2st.ts";
-import { flowConfig, type FlowKind } from "../lib/flows/flow.ts";
-import { formatSamplesCsv, parseNumericCsv } from "../lib/posterior/csv.ts";
-import { loadPosterior, savePosterior } from "../lib/posterior/io.ts";
-import { Posterior } from "../lib/posterior/posterior.ts";
-import { getTask, TASK_NAMES } from "../lib/sbibm/registry.ts";
-import { loadObservation, loadReferenceSamples, sbibmDir } from "../lib/sbibm/reference.ts";
-import { simulateTask } from "../lib/sbibm/simulate.ts";
-import { useBackend } from "../lib/tf/backend.ts";
-import { DEFAULT_TRAINING, trainNpe } from "../lib/train/trainer.ts";
+import {
+  c2st,
+  DEFAULT_TRAINING,
+  flowConfig,
+  type FlowKind,
+  formatSamplesCsv,
+  getTask,
+  loadObservation,
+  loadPosterior,
+  loadReferenceSamples,
+  parseNumericCsv,
+  Posterior,
+  savePosterior,
+  sbibmDir,
+  simulateTask,
+  TASK_NAMES,
+  trainNpe,
+  useBackend,
+  writeFileAtomic,
+} from "../mod.ts";
 
 interface RunResult {
   task: string;

@@ -5,15 +5,20 @@
  * epoch of each run is timed after a one-epoch warm-up on a small set (pipelines compiled, wasm loaded).
  */
 import * as tf from "@tensorflow/tfjs";
-import { ConditionalFlow, flowConfig, type FlowKind } from "../lib/flows/flow.ts";
-import { GpuFlow } from "../lib/flows/webgpu/gpu_flow.ts";
-import type { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { gaussianLinear } from "../lib/sbibm/gaussian_linear.ts";
-import { simulateTask } from "../lib/sbibm/simulate.ts";
-import { useBackend } from "../lib/tf/backend.ts";
-import type { EngineFactory } from "../lib/train/engine.ts";
-import { DEFAULT_TRAINING, trainNpe } from "../lib/train/trainer.ts";
-import { webgpuEngine } from "../lib/train/webgpu/engine.ts";
+import {
+  ConditionalFlow,
+  DEFAULT_TRAINING,
+  type EngineFactory,
+  flowConfig,
+  type FlowKind,
+  gaussianLinear,
+  GpuFlow,
+  type GpuRuntime,
+  simulateTask,
+  trainNpe,
+  useBackend,
+  webgpuEngine,
+} from "../mod.ts";
 import type { BenchRow } from "./report.ts";
 
 export interface TrainBenchOptions {

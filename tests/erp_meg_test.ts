@@ -13,7 +13,7 @@ import { fixturePath, readFixture } from "../lib/hnn/reference/fixture.ts";
 import { erpDrives } from "../lib/hnn/network/jones2009.ts";
 import { applyParameters } from "../lib/hnn/network/instance.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
-import { getModel } from "../lib/models/registry.ts";
+import { getModel } from "../lib/experiments/models.ts";
 import { cli } from "./reference/cli.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 

@@ -14,7 +14,7 @@ import { fixturePath } from "../lib/hnn/reference/fixture.ts";
 import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
-import { getModel } from "../lib/models/registry.ts";
+import { getModel } from "../lib/experiments/models.ts";
 import { Prior } from "../lib/prior/prior.ts";
 import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";

@@ -1,7 +1,8 @@
 /**
- * How lib/hnn and lib/models import each other, read from Deno's own module graph (`deno info --json`): lib/hnn's
- * stages depend only on earlier ones (docs/hnn-spec.md, "Where the code is"), lib/models depends on lib/hnn and never
- * the reverse, no import circle joins their files, and the spec's types module imports no code.
+ * How lib/ imports itself, read from Deno's own module graph (`deno info --json`): no import circle joins any of its
+ * files, its layers point one way (docs/ARCHITECTURE.md), lib/hnn's stages depend only on earlier ones
+ * (docs/hnn-spec.md, "Where the code is"), lib/models depends on lib/hnn and never the reverse, and the spec's types
+ * module imports no code.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -24,7 +25,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
   for await (const entry of Deno.readDir(join(REPO, dir))) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory) files.push(...await sourceFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
+    else if (/\.tsx?$/.test(entry.name)) files.push(path);
   }
   return files;
 }
@@ -64,7 +65,7 @@ async function importGraph(dirs: string[]): Promise<Graph> {
   }
 }
 
-const graph = await importGraph(["lib/hnn", "lib/models"]);
+const graph = await importGraph(["lib"]);
 function imports(path: string): string[] {
   const node = graph.get(path);
   assert.ok(node, `${path} is not in the module graph`);
@@ -108,21 +109,87 @@ Deno.test("import graph: lib/models depends on lib/hnn, and nothing in lib/hnn r
   assert.deepEqual([...reached].filter((p) => p.startsWith("lib/models/") || p.startsWith("lib/experiments/")), []);
 });
 
-Deno.test("import graph: no import circle among the files of lib/hnn and lib/models", () => {
-  const files = [...graph.keys()].filter((p) => p.startsWith("lib/hnn/") || p.startsWith("lib/models/"));
+/** The import circles among `files`, each as the trail of imports that closes it. */
+function circles(files: string[]): string[] {
   const state = new Map<string, "open" | "done">();
-  const circles: string[] = [];
+  const found: string[] = [];
   const visit = (path: string, trail: string[]) => {
     state.set(path, "open");
     for (const dep of imports(path).filter((d) => files.includes(d))) {
       const open = [...trail, path];
-      if (state.get(dep) === "open") circles.push([...open.slice(open.indexOf(dep)), dep].join(" -> "));
+      if (state.get(dep) === "open") found.push([...open.slice(open.indexOf(dep)), dep].join(" -> "));
       else if (!state.has(dep)) visit(dep, open);
     }
     state.set(path, "done");
   };
   for (const f of files) if (!state.has(f)) visit(f, []);
-  assert.deepEqual(circles, []);
+  return found;
+}
+
+Deno.test("import graph: no import circle among the files of lib/", () => {
+  assert.deepEqual(circles([...graph.keys()].filter((p) => p.startsWith("lib/"))), []);
+});
+
+/** The folders (or top-level files) of lib/ that `path` belongs to: lib/hnn/gpu/cells.ts → lib/hnn. */
+function area(path: string): string {
+  return path.split("/").slice(0, 2).join("/");
+}
+
+/**
+ * The one-way layers of lib/: each area on the left imports nothing from those on the right. Simulation, data,
+ * statistics, priors, flows, training and posteriors know nothing of experiments, run folders, reports or commands;
+ * the report server knows nothing of the CLI, and plots nothing of the server.
+ */
+const UPPER = [
+  "lib/experiments",
+  "lib/fit",
+  "lib/runs",
+  "lib/plots",
+  "lib/server",
+  "lib/cli",
+  "lib/cluster",
+  "lib/pack",
+];
+const FORBIDDEN: [string[], string[]][] = [
+  [["lib/gpu"], ["lib/"]],
+  [["lib/random.ts", "lib/format.ts", "lib/shell.ts"], ["lib/"]],
+  [[
+    "lib/prior",
+    "lib/data",
+    "lib/stats",
+    "lib/hnn",
+    "lib/models",
+    "lib/events",
+    "lib/flows",
+    "lib/train",
+    "lib/tf",
+    "lib/posterior",
+    "lib/diagnostics",
+    "lib/sbibm",
+  ], UPPER],
+  [["lib/experiments", "lib/fit", "lib/runs", "lib/plots", "lib/cluster", "lib/pack"], ["lib/server", "lib/cli"]],
+  [["lib/server"], ["lib/cli"]],
+];
+
+Deno.test("import graph: lib's layers point one way", () => {
+  const wrong: string[] = [];
+  for (const [path] of graph) {
+    if (!path.startsWith("lib/")) continue;
+    const rule = FORBIDDEN.find(([areas]) => areas.includes(area(path)));
+    if (!rule) continue;
+    for (const dep of imports(path)) {
+      if (area(dep) !== area(path) && rule[1].some((f) => dep === f || dep.startsWith(f.endsWith("/") ? f : `${f}/`))) {
+        wrong.push(`${path} -> ${dep}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+Deno.test("import graph: every folder of lib/ has its place in the layers", () => {
+  const placed = new Set(FORBIDDEN.flatMap(([areas]) => areas));
+  const areas = new Set([...graph.keys()].filter((p) => p.startsWith("lib/")).map(area));
+  assert.deepEqual([...areas].filter((a) => !placed.has(a) && a !== "lib/cli").sort(), []);
 });
 
 Deno.test("import graph: lib/hnn/spec/types.ts imports types only", () => {

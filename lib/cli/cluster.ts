@@ -10,7 +10,7 @@ import { clusterStatus, formatStatus, waitForDataset } from "../cluster/status.t
 import { requireClusterState } from "../cluster/state.ts";
 import { submitDataset } from "../cluster/submit.ts";
 import { finaliseTasks, runTask } from "../cluster/worker.ts";
-import { modelNames } from "../models/registry.ts";
+import { modelNames } from "../experiments/models.ts";
 import { integer, nonNegativeInt, positiveInt } from "./arguments.ts";
 
 /** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */

@@ -2,14 +2,14 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { FLOW_KINDS } from "../flows/kinds.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { getModel, modelNames } from "../models/registry.ts";
+import { getModel, modelNames } from "../experiments/models.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { EXPERIMENT_STAGES } from "../experiments/types.ts";
-import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
+import { canonicalModelName, MODEL_ALIASES } from "../experiments/models.ts";
 import { describeParameter } from "../prior/schema.ts";
 import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";

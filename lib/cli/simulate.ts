@@ -5,7 +5,7 @@ import { writeSimulationsJson } from "../data/simulations_json.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
-import { getModel } from "../models/registry.ts";
+import { getModel } from "../experiments/models.ts";
 import { basename } from "node:path";
 import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../models/hnn.ts";
 import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";

@@ -2,7 +2,7 @@
 import { loadExperimentFile } from "../experiments/experiment_file.ts";
 import { experimentModel } from "../experiments/run.ts";
 import type { Simulator } from "../models/model.ts";
-import { getModel } from "../models/registry.ts";
+import { getModel } from "../experiments/models.ts";
 
 export type DatasetRecipe =
   /** A model of the registry, as `simulate --model` runs it. */

@@ -19,7 +19,7 @@ import {
   TRAINING,
 } from "../runs/records.ts";
 import type { ObservationRecord } from "../runs/types.ts";
-import type { RunStore } from "../server/runs.ts";
+import type { RunStore } from "../runs/store.ts";
 import {
   coveragePlot,
   marginalCoveragePlot,

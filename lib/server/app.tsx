@@ -8,10 +8,10 @@ import { DataWaveforms } from "./data_waveforms.ts";
 import { requestGuard, type ServedHosts } from "./request_guard.ts";
 import { discoverRoutes, errorPage } from "./router.ts";
 import { BadRun } from "../runs/read.ts";
-import { BadRequest, Busy, NotFound, RunNotFound } from "./errors.ts";
+import { BadRequest, Busy, NotFound } from "./errors.ts";
 import type { RouteContext } from "./route.ts";
 import { RunConditioner } from "./run_conditioner.ts";
-import { RunStore } from "./runs.ts";
+import { RunNotFound, RunStore } from "../runs/store.ts";
 
 export interface AppOptions {
   /** Folder of waveform files the condition page offers (default: the data folder's meg/, lib/data/paths.ts). */

@@ -10,7 +10,7 @@ import { BadRun } from "../runs/read.ts";
 import type { ObservationRecord } from "../runs/types.ts";
 import { BadRequest } from "./errors.ts";
 import { readObservation } from "./observations.ts";
-import type { RunStore } from "./runs.ts";
+import type { RunStore } from "../runs/store.ts";
 
 export interface CompareSide {
   /** `run:obs`, as the page's query and picker name it. */

@@ -5,11 +5,6 @@ export class NotFound extends Error {
   override name = "NotFound";
 }
 
-/** An unknown run, a plain file where a run folder would be, or a name that tries to leave the runs folder: 404. */
-export class RunNotFound extends Error {
-  override name = "RunNotFound";
-}
-
 /** Raised for bad input; the app answers 400 with the reason. */
 export class BadRequest extends Error {
   override name = "BadRequest";

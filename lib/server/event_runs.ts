@@ -5,7 +5,7 @@
  */
 import { BadRun } from "../runs/read.ts";
 import { observationRecord } from "../runs/records.ts";
-import type { RunStore } from "./runs.ts";
+import type { RunStore } from "../runs/store.ts";
 
 export interface EventPosteriors {
   run: string;

@@ -4,7 +4,7 @@ import { DATASET_MANIFEST, observationRecord } from "../runs/records.ts";
 import type { ObservationRecord } from "../runs/types.ts";
 import { NotFound } from "./errors.ts";
 import type { RouteContext } from "./route.ts";
-import type { RunStore } from "./runs.ts";
+import type { RunStore } from "../runs/store.ts";
 
 export interface ObservationView {
   ids: string[];

@@ -2,7 +2,7 @@
 import type { Child } from "hono/jsx";
 import type { DataWaveforms } from "./data_waveforms.ts";
 import type { RunConditioner } from "./run_conditioner.ts";
-import type { RunStore } from "./runs.ts";
+import type { RunStore } from "../runs/store.ts";
 
 export interface RouteContext {
   params: Record<string, string>;

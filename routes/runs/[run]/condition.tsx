@@ -11,7 +11,7 @@ import { readObservation } from "../../../lib/server/observations.ts";
 import { PairPlot, PosteriorTable, PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
 import { DATASET_MANIFEST, EXPERIMENT, POSTERIOR, RUN_CONFIG } from "../../../lib/runs/records.ts";
-import type { RunStore } from "../../../lib/server/runs.ts";
+import type { RunStore } from "../../../lib/runs/store.ts";
 
 /** The recording units conditioning uses (lib/experiments/condition.ts): the run's config.json, else its name's file. */
 async function runRecordingUnits(store: RunStore, run: string): Promise<RecordingUnits> {

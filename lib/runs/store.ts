@@ -3,12 +3,16 @@
  * resolved paths must stay inside the root, so requests cannot leave it.
  */
 import { join, resolve, sep } from "node:path";
-import { withLiveStatus } from "../runs/folder.ts";
-import { NAME_PATTERN as RUN_NAME } from "../runs/paths.ts";
-import { BadRun, observationIds, readRecord } from "../runs/read.ts";
-import { EXPERIMENT, type RunRecord } from "../runs/records.ts";
-import type { ExperimentRecord } from "../runs/types.ts";
-import { RunNotFound } from "./errors.ts";
+import { withLiveStatus } from "./folder.ts";
+import { NAME_PATTERN as RUN_NAME } from "./paths.ts";
+import { BadRun, observationIds, readRecord } from "./read.ts";
+import { EXPERIMENT, type RunRecord } from "./records.ts";
+import type { ExperimentRecord } from "./types.ts";
+
+/** An unknown run, a plain file where a run folder would be, or a name that tries to leave the runs folder. */
+export class RunNotFound extends Error {
+  override name = "RunNotFound";
+}
 
 export interface RunSummary {
   name: string;

@@ -2,8 +2,8 @@
  * The simulators the CLI knows by name: the shipped experiments' (experiments/NAME.json), so that
  * `simulate --model erp` draws from the very model `experiment --name erp` trains on.
  */
-import { EXPERIMENT_NAMES, type ExperimentName, EXPERIMENTS } from "../experiments/configs.ts";
-import type { Simulator } from "./model.ts";
+import { EXPERIMENT_NAMES, type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import type { Simulator } from "../models/model.ts";
 
 /** Earlier names of models, still accepted. */
 export const MODEL_ALIASES: Readonly<Record<string, string>> = { "hnn-erp": "erp", "hnn-beta": "beta" };
