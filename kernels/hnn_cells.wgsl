@@ -108,16 +108,12 @@ struct Look {
   theta: f32,
 }
 
-// NMODL's table lookup: clamp below the first and above the last row, else linear interpolation.
+// NMODL's table lookup: clamp below the first and above the last row, else linear interpolation. Without
+// branches (the SIMD lanes of the software adapter would take them apart): a clamped xi of 0 gives row 0 and θ = 0,
+// one of n gives row n − 1 and θ = 1, both exactly.
 fn locate(t: Table, v: f32, stride: u32) -> Look {
-  let xi = t.mfac * (v - t.vmin);
-  if (xi <= 0.0) {
-    return Look(t.off, stride, 0.0);
-  }
-  if (xi >= f32(t.n)) {
-    return Look(t.off + (t.n - 1u) * stride, stride, 1.0);
-  }
-  let i = u32(xi);
+  let xi = clamp(t.mfac * (v - t.vmin), 0.0, f32(t.n));
+  let i = min(u32(xi), t.n - 1u);
   return Look(t.off + i * stride, stride, xi - f32(i));
 }
 
@@ -160,6 +156,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let amp = stim[inst];
   let on = u32(stim[n + inst]);
   let off = u32(stim[2u * n + inst]);
+  // The mechanisms of the cell type. lib/hnn/cells_gpu.ts writes them in as constants (`cellKernel`), so that the
+  // compiler drops the blocks a cell type does not run: llvmpipe would run them under an all-off lane mask.
   let has_km = P.n_states > S_KM;
   let has_l5 = P.n_states > S_ICA;
   let log0 = P.spike_base;
