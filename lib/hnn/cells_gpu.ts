@@ -322,7 +322,7 @@ export function tablesAsUniform(runtime: GpuRuntime): boolean {
  * constants, so the compiler drops the blocks the type does not run (on llvmpipe they would run under an
  * all-off lane mask); the rate tables in a uniform binding where `uniformTables`.
  */
-export function cellKernel(code: string, variant: { uniformTables: boolean; nStates: number }): string {
+function cellKernel(code: string, variant: { uniformTables: boolean; nStates: number }): string {
   const swaps: [string, string][] = [
     ["  let has_km = P.n_states > S_KM;", `  let has_km = ${variant.nStates}u > S_KM;`],
     ["  let has_l5 = P.n_states > S_ICA;", `  let has_l5 = ${variant.nStates}u > S_ICA;`],
