@@ -108,12 +108,16 @@ struct Look {
   theta: f32,
 }
 
-// NMODL's table lookup: clamp below the first and above the last row, else linear interpolation. Without
-// branches (the SIMD lanes of the software adapter would take them apart): a clamped xi of 0 gives row 0 and θ = 0,
-// one of n gives row n − 1 and θ = 1, both exactly.
+// NMODL's table lookup: clamp below the first and above the last row, else linear interpolation.
 fn locate(t: Table, v: f32, stride: u32) -> Look {
-  let xi = clamp(t.mfac * (v - t.vmin), 0.0, f32(t.n));
-  let i = min(u32(xi), t.n - 1u);
+  let xi = t.mfac * (v - t.vmin);
+  if (xi <= 0.0) {
+    return Look(t.off, stride, 0.0);
+  }
+  if (xi >= f32(t.n)) {
+    return Look(t.off + (t.n - 1u) * stride, stride, 1.0);
+  }
+  let i = u32(xi);
   return Look(t.off + i * stride, stride, xi - f32(i));
 }
 
