@@ -1,10 +1,11 @@
 /**
  * Where an epoch of the ERP network goes: the event gather and each population's cell steps, each timed alone for
  * a few epochs (wall time, synced by a small read-back, so each figure includes one sync), then all of them in one
- * submit as `simulateNetwork` records them. Cost only: the first epochs carry few spikes, so the gather's row walk is
+ * submit as `simulateNetwork` records them, with the CPU time of the process beside (Linux). Cost only: the first epochs carry few spikes, so the gather's row walk is
  * timed, not its delivery.
  *
- * Standalone: `deno run --allow-read --allow-write --allow-env bench/hnn_phase_bench.ts [batches, e.g. 64,1024] [epochs]`.
+ * Standalone: `deno run --allow-read --allow-write --allow-env bench/hnn_phase_bench.ts [batches, e.g. 64,1024] [epochs]
+ * [dt, ms]`.
  */
 import {
   compileNetwork,
@@ -21,13 +22,20 @@ import {
 } from "../mod.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
+/** CPU seconds of this process so far (user + system), steadier than wall time on a shared machine. */
+function cpuSeconds(): number {
+  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Milliseconds per epoch for the gather, each cell type, and everything together, per batch size. */
 export async function benchHnnPhases(
   runtime: GpuRuntime,
   batches = [64],
   epochs = 5,
-): Promise<{ batch: number; epochSteps: number; ms: Record<string, number> }[]> {
-  const spec = canonicalErpSpec();
+  dt = 0.025,
+): Promise<{ batch: number; epochSteps: number; ms: Record<string, number>; cpuMs: Record<string, number> }[]> {
+  const spec = canonicalErpSpec(dt);
   const out = [];
   for (const batch of batches) {
     const net = compileNetwork(spec, { batch });
@@ -69,19 +77,26 @@ export async function benchHnnPhases(
       phase(0, list); // warm-up
       list.submit();
       await runtime.read(log, 16);
-      const began = performance.now();
+      const began = performance.now(), cpu0 = cpuSeconds();
       for (let e = 1; e <= epochs; e++) phase(e, list);
       list.submit();
       await runtime.read(log, 16);
+      cpuMs[cpuKey] = (cpuSeconds() - cpu0) * 1000 / epochs;
       return (performance.now() - began) / epochs;
     };
+    const cpuMs: Record<string, number> = {};
+    let cpuKey = "gather";
     const ms: Record<string, number> = { gather: await time(gathers) };
-    for (const [k, g] of gpus.entries()) ms[g.pop.cellType] = await time((_, list) => cells(k, list));
+    for (const [k, g] of gpus.entries()) {
+      cpuKey = g.pop.cellType;
+      ms[g.pop.cellType] = await time((_, list) => cells(k, list));
+    }
+    cpuKey = "all";
     ms.all = await time((e, list) => {
       gathers(e, list);
       gpus.forEach((_, k) => cells(k, list));
     });
-    out.push({ batch, epochSteps: m, ms });
+    out.push({ batch, epochSteps: m, ms, cpuMs });
     for (const o of owned) o.destroy();
   }
   return out;
@@ -90,9 +105,9 @@ export async function benchHnnPhases(
 if (import.meta.main) {
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
   const batches = (Deno.args[0] ?? "64").split(",").map(Number);
-  for (const r of await benchHnnPhases(runtime, batches, Number(Deno.args[1] ?? 5))) {
-    const parts = Object.entries(r.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(" | ");
-    console.log(`batch ${r.batch}, ms per epoch of ${r.epochSteps} steps: ${parts}`);
+  for (const r of await benchHnnPhases(runtime, batches, Number(Deno.args[1] ?? 5), Number(Deno.args[2] ?? 0.025))) {
+    const parts = Object.entries(r.ms).map(([k, v]) => `${k} ${v.toFixed(1)} (CPU ${r.cpuMs[k].toFixed(1)})`);
+    console.log(`batch ${r.batch}, ms per epoch of ${r.epochSteps} steps, wall (CPU): ${parts.join(" | ")}`);
   }
   runtime.destroy();
 }

@@ -160,6 +160,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let amp = stim[inst];
   let on = u32(stim[n + inst]);
   let off = u32(stim[2u * n + inst]);
+  // The mechanisms of the cell type. lib/hnn/cells_gpu.ts writes them in as constants (`cellKernel`), so that the
+  // compiler drops the blocks a cell type does not run: llvmpipe would run them under an all-off lane mask.
   let has_km = P.n_states > S_KM;
   let has_l5 = P.n_states > S_ICA;
   let log0 = P.spike_base;

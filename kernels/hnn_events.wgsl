@@ -1,7 +1,8 @@
 // Synaptic event delivery for one epoch of the network (hnn-model.md §6.1, "Net rule"), one thread per target cell
 // instance. Every cell-to-cell delay is at least the epoch's length, so all events landing in the epoch come from
 // spikes already in the log: the thread scans its cell's incoming NetCons (CSR by target gid, shared by every
-// network of the batch) and writes w·factor per step boundary and synapse into its own rows of `events`.
+// network of the batch) and adds w·factor per step boundary and synapse into its own rows of `events`, which the
+// host zeroes before the dispatch (lib/hnn/events_gpu.ts: a buffer fill costs far less than per-lane stores).
 // Cell spikes are logged as steps s (spike at t_s): delivery at boundary s + delay_steps. Drive events are times
 // held as u = (t_e − dt/2)/dt split into floor and fraction: delivery at floor(u) + floor(D/dt) + ceil(fractions).
 
@@ -40,23 +41,24 @@ fn add_event(k: i32, slot: u32, inst: u32, w: f32) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let inst = gid.x + gid.y * P.row_stride;
-  if (inst >= P.n_inst) {
+  // Threads side by side are one target cell in consecutive networks: their NetCon rows are the same words.
+  let id = gid.x + gid.y * P.row_stride;
+  if (id >= P.n_inst) {
     return;
   }
-  let net = inst / P.count;
-  let target_gid = P.gid_start + inst % P.count;
-  for (var r = 0u; r < P.epoch_steps * P.n_slots; r++) {
-    events[r * P.n_inst + inst] = 0.0;
-  }
+  let networks = P.n_inst / P.count;
+  let net = id % networks;
+  let cell = id / networks;
+  let inst = net * P.count + cell;
+  let target_gid = P.gid_start + cell;
   let first = i32(P.epoch_start);
   let end = first + i32(P.epoch_steps);
   for (var row = incoming[target_gid]; row < incoming[target_gid + 1u]; row++) {
+    // Rows whose source has nothing to deliver in the epoch cost the source and one or two more loads: the weight,
+    // slot and scale are read only for a row that delivers.
     let at = row * ROW;
     let src = rows[at];
-    let slot = rows[at + 1u];
     let delay = i32(rows[at + 2u]);
-    let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
     if (src < P.n_cells) {
       var pop = P.pops[0];
       for (var p = 1u; p < 4u; p++) {
@@ -67,7 +69,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       let sinst = net * pop.y + src - pop.x;
       let steps_at = pop.z + 2u * pop.w + sinst;
       let n = min(spikes[pop.z + pop.w + sinst], P.spike_cap);
-      // Spikes are in step order: binary-search the first one delivered after the epoch, then walk back.
+      // Spikes are in step order: none delivered in the epoch if there are none or the last lands before it.
+      if (n == 0u || i32(spikes[steps_at + (n - 1u) * pop.w]) + delay < first) {
+        continue;
+      }
+      let slot = rows[at + 1u];
+      let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
+      // Binary-search the first spike delivered after the epoch, then walk back.
       var lo = 0u;
       var hi = n;
       while (lo < hi) {
@@ -86,10 +94,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         add_event(k, slot, inst, w);
       }
     } else {
-      let frac = bitcast<f32>(rows[at + 5u]);
       let cell = net * P.n_drive + src - P.n_cells;
       var lo = drive[cell];
       var hi = drive[cell + 1u];
+      if (lo == hi) {
+        continue;
+      }
+      let frac = bitcast<f32>(rows[at + 5u]);
+      let last = P.drive_events0 + 2u * (hi - 1u);
+      if (bitcast<i32>(drive[last]) + delay + i32(ceil(bitcast<f32>(drive[last + 1u]) + frac)) < first) {
+        continue;
+      }
+      let slot = rows[at + 1u];
+      let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
       let start = lo;
       while (lo < hi) {
         let mid = (lo + hi) / 2u;

@@ -139,7 +139,9 @@ export class GpuPopulation {
     if (pop.nNodes > MAX_NODES) {
       throw new RangeError(`${pop.cellType}: ${pop.nNodes} nodes, the kernel takes ${MAX_NODES}`);
     }
-    const pipeline = runtime.pipeline(cellKernel(await loadKernel("hnn_cells"), tablesAsUniform(runtime)));
+    const pipeline = runtime.pipeline(
+      cellKernel(await loadKernel("hnn_cells"), { uniformTables: tablesAsUniform(runtime), nStates: pop.nStates }),
+    );
     const n = pop.nInst, nn = pop.nNodes;
     const owned: GPUBuffer[] = [];
     if (!links) {
@@ -315,14 +317,27 @@ export function tablesAsUniform(runtime: GpuRuntime): boolean {
   return runtime.adapterSummary.fallback;
 }
 
-function cellKernel(code: string, uniformTables: boolean): string {
-  if (!uniformTables) return code;
-  const storage = "@group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;";
-  if (!code.includes(storage)) throw new Error("hnn_cells.wgsl: the rate-table declaration changed");
-  return code.replace(
-    storage,
-    `@group(0) @binding(3) var<uniform> tables: array<vec4<f32>, ${UNIFORM_TABLE_WORDS / 4}>;`,
-  );
+/**
+ * The cell kernel for one cell type on this adapter: its mechanisms (which follow from its gating slots) as
+ * constants, so the compiler drops the blocks the type does not run (on llvmpipe they would run under an
+ * all-off lane mask); the rate tables in a uniform binding where `uniformTables`.
+ */
+function cellKernel(code: string, variant: { uniformTables: boolean; nStates: number }): string {
+  const swaps: [string, string][] = [
+    ["  let has_km = P.n_states > S_KM;", `  let has_km = ${variant.nStates}u > S_KM;`],
+    ["  let has_l5 = P.n_states > S_ICA;", `  let has_l5 = ${variant.nStates}u > S_ICA;`],
+  ];
+  if (variant.uniformTables) {
+    swaps.push([
+      "@group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;",
+      `@group(0) @binding(3) var<uniform> tables: array<vec4<f32>, ${UNIFORM_TABLE_WORDS / 4}>;`,
+    ]);
+  }
+  for (const [from, to] of swaps) {
+    if (!code.includes(from)) throw new Error(`hnn_cells.wgsl: the line "${from.trim()}" changed`);
+    code = code.replace(from, to);
+  }
+  return code;
 }
 
 /** The network's rate tables as one float32 buffer (uniform or storage, as the cell kernel binds them). */

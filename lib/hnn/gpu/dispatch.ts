@@ -34,10 +34,21 @@ export class DispatchList {
     if (params) this.#owned.push(params);
   }
 
+  /**
+   * Record zeroing `buffer` (its first `bytes`, default all) between the dispatches before and after: a fill on the
+   * device, far cheaper on the software adapter than a kernel's per-lane stores.
+   */
+  clear(buffer: GPUBuffer, bytes?: number): void {
+    this.#pass?.end();
+    this.#pass = undefined;
+    this.#encoder ??= this.runtime.device.createCommandEncoder();
+    this.#encoder.clearBuffer(buffer, 0, bytes);
+  }
+
   /** Submit what was recorded (nothing if empty); the list can be reused. */
   submit(): void {
-    if (this.#encoder && this.#pass) {
-      this.#pass.end();
+    if (this.#encoder) {
+      this.#pass?.end();
       this.runtime.device.queue.submit([this.#encoder.finish()]);
     }
     // Destroying after submit is safe: WebGPU keeps the buffers alive until the queued work is done.

@@ -95,8 +95,8 @@ export class GpuEventGather {
   }
 
   /**
-   * Fill `target`'s events buffer for the epoch of `steps` boundaries starting at `epochStart`: recorded into
-   * `list`, or submitted at once without one.
+   * Fill `target`'s events buffer for the epoch of `steps` boundaries starting at `epochStart` (zeroed first, then
+   * the kernel adds each delivery): recorded into `list`, or submitted at once without one.
    */
   gather(target: GpuPopulation, epochStart: number, steps: number, list?: DispatchList): void {
     const { runtime, net } = this;
@@ -110,6 +110,8 @@ export class GpuEventGather {
     const params = runtime.uniform(u);
     const [incoming, rows, weights, drive] = this.#buffers;
     const own = list ?? new DispatchList(runtime);
+    // The kernel only adds events: the epoch's rows start from zero.
+    own.clear(target.events, steps * target.links.slots.length * pop.nInst * 4);
     own.dispatch(
       this.pipeline,
       [params, incoming, rows, weights, this.spikeLog, drive, target.events],
