@@ -13,7 +13,8 @@ import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts
 import { type EngineFactory, preferredTrainingEngine, type TrainingEngine } from "./engine.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
-import { epochOrder, finiteRows, type Pairs, splitPairs } from "./pairs.ts";
+import { epochOrder } from "./epoch_order.ts";
+import { finiteRows, type Pairs, splitPairs } from "./pairs.ts";
 
 export interface EpochReport {
   epoch: number;
@@ -82,6 +83,8 @@ export async function trainNpe(
   const resumed = hooks.checkpointPath ? await readCheckpoint(hooks.checkpointPath, fingerprint) : undefined;
   const engine = await factory.create(flow, train, validation, options);
   const resumedAtEpoch = resumed ? resumed.state.epoch : undefined;
+  /** The epoch of the checkpoint on disk, which a failed run names so it can be resumed. */
+  let savedEpoch = resumedAtEpoch;
   try {
     if (resumed) {
       state = resumed.state;
@@ -119,9 +122,19 @@ export async function trainNpe(
           best: best ?? [],
           adam: await engine.readOptimizer(),
         });
+        savedEpoch = state.epoch;
       }
       hooks.onEpoch?.(report);
     }
+  } catch (error) {
+    if (savedEpoch === undefined) throw error;
+    // One line: what failed, and what to run again from (a lost GPU device, say, after hours of epochs).
+    const what = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+    throw new Error(
+      `${what}; the checkpoint after epoch ${savedEpoch} (${hooks.checkpointPath}) resumes this run when it is ` +
+        `started again`,
+      { cause: error },
+    );
   } finally {
     engine.dispose();
   }
