@@ -85,6 +85,20 @@ export async function trainNpe(
   const resumedAtEpoch = resumed ? resumed.state.epoch : undefined;
   /** The epoch of the checkpoint on disk, which a failed run names so it can be resumed. */
   let savedEpoch = resumedAtEpoch;
+  // A failing engine (a GPU device lost after hours of epochs, say) fails in one line naming that checkpoint.
+  const onEngine = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (savedEpoch === undefined) throw error;
+      const what = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+      throw new Error(
+        `${what}; the checkpoint after epoch ${savedEpoch} (${hooks.checkpointPath}) resumes this run when it is ` +
+          `started again`,
+        { cause: error },
+      );
+    }
+  };
   try {
     if (resumed) {
       state = resumed.state;
@@ -95,15 +109,15 @@ export async function trainNpe(
     }
     while (state.sinceImprovement < options.stopAfterEpochs && state.epoch < options.maxEpochs) {
       const epochBegan = performance.now();
-      const trainLoss = await engine.trainEpoch(state.epoch);
-      const validationLoss = await engine.validationLoss();
+      const trainLoss = await onEngine(() => engine.trainEpoch(state.epoch));
+      const validationLoss = await onEngine(() => engine.validationLoss());
       state.epoch++;
       const improved = validationLoss < state.bestValidationLoss;
       if (improved) {
         state.bestValidationLoss = validationLoss;
         state.bestEpoch = state.epoch;
         state.sinceImprovement = 0;
-        best = await engine.readWeights();
+        best = await onEngine(() => engine.readWeights());
       } else {
         state.sinceImprovement++;
       }
@@ -118,23 +132,14 @@ export async function trainNpe(
       if (hooks.checkpointPath) {
         await writeCheckpoint(hooks.checkpointPath, fingerprint, {
           state,
-          current: await engine.readWeights(),
+          current: await onEngine(() => engine.readWeights()),
           best: best ?? [],
-          adam: await engine.readOptimizer(),
+          adam: await onEngine(() => engine.readOptimizer()),
         });
         savedEpoch = state.epoch;
       }
       hooks.onEpoch?.(report);
     }
-  } catch (error) {
-    if (savedEpoch === undefined) throw error;
-    // One line: what failed, and what to run again from (a lost GPU device, say, after hours of epochs).
-    const what = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
-    throw new Error(
-      `${what}; the checkpoint after epoch ${savedEpoch} (${hooks.checkpointPath}) resumes this run when it is ` +
-        `started again`,
-      { cause: error },
-    );
   } finally {
     engine.dispose();
   }
