@@ -2,7 +2,7 @@
  * Epoch row orders written on the device (kernels/flow_order.wgsl): the permutation lib/train/epoch_order.ts
  * defines, so a training run uploads its pairs once and no order ever crosses from the host.
  */
-import { kernelSource } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
 import { struct } from "../../gpu/layout.ts";
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 import { DispatchList } from "../../gpu/dispatch_list.ts";
@@ -10,6 +10,8 @@ import { type EpochShuffle, FEISTEL_ROUNDS } from "../../train/epoch_order.ts";
 
 /** The kernel's uniform: rows to order, the network's half width, one key per round. */
 export const SHUFFLE = struct("Shuffle", { rows: "u32", half_bits: "u32", keys: `vec${FEISTEL_ROUNDS}<u32>` });
+
+export const SHUFFLE_KERNEL: KernelSpec = { file: "flow_order", structs: [SHUFFLE], constants: { FEISTEL_ROUNDS } };
 
 export class DeviceShuffle {
   readonly #uniform: GPUBuffer;
@@ -19,7 +21,7 @@ export class DeviceShuffle {
   }
 
   static async load(runtime: GpuRuntime): Promise<DeviceShuffle> {
-    const code = await kernelSource({ file: "flow_order", structs: [SHUFFLE], constants: { FEISTEL_ROUNDS } });
+    const code = await kernelSource(SHUFFLE_KERNEL);
     return new DeviceShuffle(runtime, runtime.pipeline(code, "epoch_order"));
   }
 
