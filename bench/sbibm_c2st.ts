@@ -1,6 +1,7 @@
 /**
  * `deno run --allow-read --allow-write --allow-env bench/sbibm_c2st.ts [--tasks a,b] [--sims 1000,10000]
- *  [--observations 1-10] [--flows two_moons=nsf,...] [--batch 200] [--max-epochs N] [--out runs/sbibm]`
+ *  [--observations 1-10] [--flows two_moons=nsf,...] [--batch 200] [--max-epochs N] [--backend auto|webgpu|wasm|...]
+ *  [--out runs/sbibm]`
  *
  * NPE on the sbibm tasks, scored by C2ST against the reference posteriors. One network is trained per task and
  * simulation budget and conditioned on each observation (NPE is amortised); samples land in
@@ -12,6 +13,8 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import {
+  BACKEND_NAMES,
+  type BackendName,
   c2st,
   DEFAULT_TRAINING,
   flowConfig,
@@ -61,6 +64,7 @@ const { values } = parseArgs({
     "max-epochs": { type: "string", default: String(DEFAULT_TRAINING.maxEpochs) },
     out: { type: "string", default: "runs/sbibm" },
     seed: { type: "string", default: "1" },
+    backend: { type: "string", default: "auto" },
   },
 });
 const [first, last] = values.observations.split("-").map(Number);
@@ -78,7 +82,10 @@ const resultsPath = join(values.out, "c2st.json");
 const results: RunResult[] = JSON.parse(await Deno.readTextFile(resultsPath).catch(() => "[]"));
 
 await Deno.mkdir(values.out, { recursive: true });
-const backend = await useBackend("auto");
+if (!(BACKEND_NAMES as readonly string[]).includes(values.backend)) {
+  throw new Error(`--backend must be one of ${BACKEND_NAMES.join(", ")}, not ${values.backend}`);
+}
+const backend = await useBackend(values.backend as BackendName);
 for (const sims of values.sims.split(",").map(Number)) {
   for (const name of values.tasks.split(",")) {
     const done = results.find((r) => r.task === name && r.sims === sims);

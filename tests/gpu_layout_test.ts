@@ -11,6 +11,7 @@ import { SMOOTH_KERNEL } from "../lib/stats/smooth.ts";
 import { MATMUL_KERNEL } from "../lib/stats/matmul.ts";
 import { TFR_KERNEL } from "../lib/events/tfr_gpu.ts";
 import { FLOW_KERNEL_FILES, flowKernel } from "../lib/flows/webgpu/pipelines.ts";
+import { SHUFFLE_KERNEL } from "../lib/flows/webgpu/device_shuffle.ts";
 import { kernelHeader, kernelSource, type KernelSpec } from "../lib/gpu/kernels.ts";
 import { array, struct } from "../lib/gpu/layout.ts";
 import { checkGrid, GRID_WGSL, gridFor, WORKGROUP_SIZE } from "../lib/gpu/grid.ts";
@@ -25,6 +26,7 @@ const SPECS: KernelSpec[] = [
   MATMUL_KERNEL,
   TFR_KERNEL,
   ...FLOW_KERNEL_FILES.map(flowKernel),
+  SHUFFLE_KERNEL,
 ];
 
 // ---- WGSL's layout rules, from the specification's alignment and size table ---------------------------------------

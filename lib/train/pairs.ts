@@ -50,11 +50,6 @@ export function splitPairs(pairs: Pairs, fraction: number, seed: number): { trai
   };
 }
 
-/** The minibatch order of one epoch (0-based) of training rows. */
-export function epochOrder(rows: number, seed: number, epoch: number): number[] {
-  return shuffled(rows, seed * 100_003 + epoch + 1);
-}
-
 /** 0..n-1 in a seeded random order (Fisher–Yates). */
 export function shuffled(n: number, seed: number): number[] {
   const uniform = seededUniform(seed);

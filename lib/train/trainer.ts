@@ -13,7 +13,8 @@ import { type EpochReport, type LoopState, readCheckpoint, writeCheckpoint } fro
 import { type EngineFactory, preferredTrainingEngine, type TrainingEngine } from "./engine.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
-import { epochOrder, finiteRows, type Pairs, splitPairs } from "./pairs.ts";
+import { epochOrder } from "./epoch_order.ts";
+import { finiteRows, type Pairs, splitPairs } from "./pairs.ts";
 
 export interface TrainingResult {
   flow: ConditionalFlow;
@@ -74,6 +75,22 @@ export async function trainNpe(
   const resumed = hooks.checkpointPath ? await readCheckpoint(hooks.checkpointPath, fingerprint) : undefined;
   const engine = await factory.create(flow, train, validation, options);
   const resumedAtEpoch = resumed ? resumed.state.epoch : undefined;
+  /** The epoch of the checkpoint on disk, which a failed run names so it can be resumed. */
+  let savedEpoch = resumedAtEpoch;
+  // A failing engine (a GPU device lost after hours of epochs, say) fails in one line naming that checkpoint.
+  const onEngine = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (savedEpoch === undefined) throw error;
+      const what = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+      throw new Error(
+        `${what}; the checkpoint after epoch ${savedEpoch} (${hooks.checkpointPath}) resumes this run when it is ` +
+          `started again`,
+        { cause: error },
+      );
+    }
+  };
   try {
     if (resumed) {
       state = resumed.state;
@@ -84,15 +101,15 @@ export async function trainNpe(
     }
     while (state.sinceImprovement < options.stopAfterEpochs && state.epoch < options.maxEpochs) {
       const epochBegan = performance.now();
-      const trainLoss = await engine.trainEpoch(state.epoch);
-      const validationLoss = await engine.validationLoss();
+      const trainLoss = await onEngine(() => engine.trainEpoch(state.epoch));
+      const validationLoss = await onEngine(() => engine.validationLoss());
       state.epoch++;
       const improved = validationLoss < state.bestValidationLoss;
       if (improved) {
         state.bestValidationLoss = validationLoss;
         state.bestEpoch = state.epoch;
         state.sinceImprovement = 0;
-        best = await engine.readWeights();
+        best = await onEngine(() => engine.readWeights());
       } else {
         state.sinceImprovement++;
       }
@@ -107,10 +124,11 @@ export async function trainNpe(
       if (hooks.checkpointPath) {
         await writeCheckpoint(hooks.checkpointPath, fingerprint, {
           state,
-          current: await engine.readWeights(),
+          current: await onEngine(() => engine.readWeights()),
           best: best ?? [],
-          adam: await engine.readOptimizer(),
+          adam: await onEngine(() => engine.readOptimizer()),
         });
+        savedEpoch = state.epoch;
       }
       hooks.onEpoch?.(report);
     }

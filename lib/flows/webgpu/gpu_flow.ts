@@ -11,6 +11,8 @@ import { buildFlowGraph, type FlowGraph, type OptimizerSettings } from "./flow_g
 import { type Dispatch, ParameterLayout } from "./graph.ts";
 import { DispatchList } from "../../gpu/dispatch_list.ts";
 import { FLOW_STEP, FlowPipelines, MODEL_BINDINGS } from "./pipelines.ts";
+import { DeviceShuffle } from "./device_shuffle.ts";
+import type { EpochShuffle } from "../../train/epoch_order.ts";
 
 /** Row-major θ and x of one dataset. */
 export interface GpuRows {
@@ -46,6 +48,7 @@ export class GpuFlow {
   readonly #layout: ParameterLayout;
   readonly #graph: FlowGraph;
   readonly #pipelines: FlowPipelines;
+  readonly #shuffle: DeviceShuffle;
   readonly #buffers: Record<"params" | "grads" | "acts" | "consts" | "moments", GPUBuffer>;
   readonly #step: GPUBuffer;
   readonly #datasets = new Map<string, Dataset>();
@@ -58,6 +61,7 @@ export class GpuFlow {
   private constructor(
     runtime: GpuRuntime,
     pipelines: FlowPipelines,
+    shuffle: DeviceShuffle,
     readonly flow: ConditionalFlow,
     weights: NamedArray[],
     readonly rowsCap: number,
@@ -66,6 +70,7 @@ export class GpuFlow {
   ) {
     this.#runtime = runtime;
     this.#pipelines = pipelines;
+    this.#shuffle = shuffle;
     this.#optimizer = optimizer;
     this.#layout = new ParameterLayout(weights);
     this.#graph = buildFlowGraph(pipelines, flow, this.#layout, rowsCap, optimizer);
@@ -109,11 +114,12 @@ export class GpuFlow {
   ): Promise<GpuFlow> {
     if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
     const pipelines = await FlowPipelines.load(runtime);
+    const shuffle = await DeviceShuffle.load(runtime);
     const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
     const weights = await flow.parameters.read();
     const bindingBytes = limits.bindingBytes ?? runtime.maxBindingBytes;
     const all = { bindingBytes, datasetBindingBytes: limits.datasetBindingBytes ?? bindingBytes };
-    return new GpuFlow(runtime, pipelines, flow, weights, rowsCap, settings, all);
+    return new GpuFlow(runtime, pipelines, shuffle, flow, weights, rowsCap, settings, all);
   }
 
   get parameterCount(): number {
@@ -164,19 +170,25 @@ export class GpuFlow {
     this.#datasets.delete(name);
   }
 
-  /** One epoch: Adam steps over batches of `order` (dataset row indices); returns the mean training loss. */
-  async trainEpoch(name: string, order: ArrayLike<number>, batchSize: number): Promise<number> {
+  /**
+   * One epoch: Adam steps over batches of the dataset's rows in the order `shuffle` defines, generated on the
+   * device; returns the mean training loss (the only value read back).
+   */
+  async trainEpoch(name: string, shuffle: EpochShuffle, batchSize: number): Promise<number> {
     const dataset = this.#dataset(name);
-    this.#runtime.write(dataset.order, Uint32Array.from(order));
+    if (shuffle.rows !== dataset.rows) {
+      throw new Error(`an order of ${shuffle.rows} rows for dataset ${name} of ${dataset.rows}`);
+    }
+    this.#shuffle.write(dataset.order, shuffle);
     this.#resetLoss();
     const { beta1, beta2 } = this.#optimizer;
-    for (let start = 0; start < order.length; start += batchSize) {
+    for (let start = 0; start < dataset.rows; start += batchSize) {
       this.#updates++;
-      const rows = Math.min(batchSize, order.length - start, this.rowsCap);
+      const rows = Math.min(batchSize, dataset.rows - start, this.rowsCap);
       const bias = [1 / (1 - beta1 ** this.#updates), 1 / (1 - beta2 ** this.#updates)];
       this.#run(this.#graph.train, true, dataset, rows, start, bias);
     }
-    return await this.#readLoss() / order.length;
+    return await this.#readLoss() / dataset.rows;
   }
 
   /** The mean loss over all of a dataset's rows, in steps of `rowsCap`. */
@@ -284,6 +296,7 @@ export class GpuFlow {
     for (const name of [...this.#datasets.keys()]) this.deleteDataset(name);
     for (const buffer of Object.values(this.#buffers)) buffer.destroy();
     this.#step.destroy();
+    this.#shuffle.destroy();
     this.#graph.builder.destroy();
   }
 

@@ -1,14 +1,16 @@
 /**
- * The WebGPU training engine: the training and validation pairs are uploaded once, each epoch uploads only its
- * row order (the same seeded order as the tfjs path) and runs one submission per minibatch; only the epoch's
- * losses come back, and weights when the loop asks for a snapshot or a checkpoint.
+ * The WebGPU training engine: the training and validation pairs are uploaded once, each epoch's row order (the same
+ * seeded permutation as the tfjs path) is generated on the device and each minibatch is one submission that gathers
+ * its rows by that order; only the epoch's losses come back, and weights when the loop asks for a snapshot or a
+ * checkpoint.
  */
-import { GpuFlow } from "../../flows/webgpu/gpu_flow.ts";
+import { type BindingLimits, GpuFlow } from "../../flows/webgpu/gpu_flow.ts";
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 import type { EngineFactory } from "../engine.ts";
-import { epochOrder } from "../pairs.ts";
+import { epochShuffle } from "../epoch_order.ts";
 
-export function webgpuEngine(runtime: GpuRuntime): EngineFactory {
+/** `limits` holds storage bindings below the adapter's (datasets larger than one binding are split in chunks). */
+export function webgpuEngine(runtime: GpuRuntime, limits: BindingLimits = {}): EngineFactory {
   return {
     name: "webgpu",
     create: async (flow, train, validation, options) => {
@@ -17,7 +19,7 @@ export function webgpuEngine(runtime: GpuRuntime): EngineFactory {
       const gpu = await GpuFlow.create(runtime, flow, rowsCap, {
         learningRate: options.learningRate,
         clipMaxNorm: options.clipMaxNorm,
-      });
+      }, limits);
       try {
         gpu.setDataset("train", train);
         gpu.setDataset("validation", validation);
@@ -26,7 +28,8 @@ export function webgpuEngine(runtime: GpuRuntime): EngineFactory {
         throw error;
       }
       return {
-        trainEpoch: (epoch) => gpu.trainEpoch("train", epochOrder(train.rows, options.seed, epoch), options.batchSize),
+        trainEpoch: (epoch) =>
+          gpu.trainEpoch("train", epochShuffle(train.rows, options.seed, epoch), options.batchSize),
         validationLoss: () => gpu.meanLoss("validation"),
         readWeights: () => gpu.readWeights(),
         assignWeights: (weights) => gpu.writeWeights(weights),
