@@ -70,7 +70,6 @@ export type { CompiledNetwork } from "./lib/hnn/lowering/compile.ts";
 export { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "./lib/hnn/gpu/cells.ts";
 export { GpuEventGather } from "./lib/hnn/gpu/events.ts";
 export type { LogLayout } from "./lib/hnn/gpu/events.ts";
-export { DispatchList as HnnDispatchList } from "./lib/hnn/gpu/dispatch.ts";
 export { bytesPerNetwork, simulateNetwork } from "./lib/hnn/gpu/simulate.ts";
 
 // Spectral events in recorded trials and their averaged waveforms (docs/events.md).

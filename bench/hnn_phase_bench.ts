@@ -9,11 +9,11 @@
  */
 import {
   compileNetwork,
+  DispatchList,
   GpuEventGather,
   GpuPopulation,
   GpuRuntime,
   HNN_REQUIRED_LIMITS,
-  HnnDispatchList as DispatchList,
   type LogLayout,
   networkInstance,
   RECORD,
@@ -73,13 +73,13 @@ export async function benchHnnPhases(
       gpus.forEach((g, k) => conn.slots[k].length > 0 && gather.gather(g, e * m, m, list));
     // Epoch e of a phase: record it; one submit and one read-back per phase.
     const time = async (phase: (e: number, list: DispatchList) => void): Promise<number> => {
-      const list = new DispatchList(runtime);
+      const list = new DispatchList();
       phase(0, list); // warm-up
-      list.submit();
+      list.submit(runtime.device);
       await runtime.read(log, 16);
       const began = performance.now(), cpu0 = cpuSeconds();
       for (let e = 1; e <= epochs; e++) phase(e, list);
-      list.submit();
+      list.submit(runtime.device);
       await runtime.read(log, 16);
       cpuMs[cpuKey] = (cpuSeconds() - cpu0) * 1000 / epochs;
       return (performance.now() - began) / epochs;

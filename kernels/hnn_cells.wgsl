@@ -5,48 +5,9 @@
 // Every per-instance array is instance-major ([slot][instance]) so neighbouring threads touch neighbouring
 // words. Layout and step order: docs/hnn-gpu-layout.md. The float64 twin is lib/hnn/reference/cells_float64.ts.
 
-struct Table {
-  off: u32,     // first vec4 of the table in `tables`
-  n: u32,       // rows − 1 (NMODL's WITH n)
-  vmin: f32,    // mV
-  mfac: f32,    // n / (vmax − vmin)
-}
+// Table and Params: CELL_TABLE and CELL_PARAMS in lib/hnn/gpu/cells.ts.
 
-struct Params {
-  n_inst: u32,
-  n_nodes: u32,
-  n_states: u32,      // gating slots per compartment: 3 (hh2), 4 (+km), 12 (L5 set)
-  soma_node: u32,
-  step0: u32,         // global index of this dispatch's first step
-  n_steps: u32,       // steps in this dispatch
-  record: u32,        // bit 0: soma voltage, bit 1: dipole, into `trace`
-  spike_cap: u32,     // spike steps kept per instance
-  row_stride: u32,    // threads per row of the dispatch grid
-  trace_row0: u32,    // trace row of this dispatch's first step
-  trace_rows: u32,    // rows per trace record (soma voltage rows, then dipole rows)
-  n_slots: u32,       // Exp2Syn synapses per cell
-  dt: f32,
-  ena: f32,
-  ek: f32,
-  e_cat: f32,
-  e_ar: f32,
-  cao: f32,
-  ktf_half: f32,
-  cad_drive: f32,     // mM/ms per −mA/cm² of ica
-  cainf: f32,
-  tadj: f32,          // kca's temperature factor
-  threshold: f32,
-  spike_base: u32,    // this population's first word in `spikes`
-  hh2: Table,         // fields: minf mtau hinf htau | ninf ntau
-  km: Table,          // ninf ntau
-  ca: Table,          // minf mtau hinf htau
-  catar: Table,       // cat minf mtau hinf htau | ar minf mtau
-  syn_base: u32,      // state row of the first synapse's A (then B, then the next synapse)
-  event_row0: u32,    // row of `syn_events` for this dispatch's first step
-}
-
-// Per-node constants (lib/hnn/lowering/compile.ts NODE): 16 values per node.
-const NF: u32 = 16u;
+// Per-node constants (lib/hnn/lowering/compile.ts NODE): NF values per node (from the host).
 const F_A: u32 = 0u;
 const F_B: u32 = 1u;
 const F_ZCOEF: u32 = 2u;
@@ -64,8 +25,8 @@ const F_CADK: u32 = 13u;
 const F_CADTAUR: u32 = 14u;
 const F_POINT: u32 = 15u;
 const NO_COMP: u32 = 0xffffffffu;
-const MAX_NODES: u32 = 128u;  // nodes per cell (lib/hnn/gpu/cells.ts checks)
-const MAX_SLOTS: u32 = 256u;  // synapses per cell (lib/hnn/gpu/cells.ts checks)
+// MAX_NODES nodes and MAX_SLOTS synapses per cell, N_STATES gating slots per compartment: from the host
+// (lib/hnn/gpu/cells.ts cellKernel, which checks each population against the maxima).
 
 // Gating slots inside a compartment (lowering/compile.ts SLOT), held as vec4 groups: (hh2 m, h, n, km n), (ca m, h, cad
 // cai, kca n), (cat m, h, ar m, the last ica). Fewer slots (baskets: 3) leave the group's tail as padding.
@@ -77,10 +38,10 @@ const S_ICA: u32 = 11u;
 // loads uniform words once per SIMD vector where a storage load walks the lanes one by one.
 @group(0) @binding(1) var<uniform> nodes: array<vec4<f32>, MAX_NODES * NF / 4u>;  // n_nodes × NF, padded
 @group(0) @binding(2) var<uniform> topo: array<vec4<u32>, MAX_NODES / 2u>;        // (parent, compartment) per node
-// Rate tables, each row padded to whole vec4s (lib/hnn/gpu/cells.ts tableLayout): one load fetches four fields.
-// On the software adapter lib/hnn/gpu/cells.ts swaps this declaration for a uniform binding of the same values:
-// llvmpipe loads uniform words as a vector where a storage load walks the SIMD lanes one by one.
-@group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;
+// Rate tables at binding 3, each row padded to whole vec4s (lib/hnn/gpu/cells.ts tableLayout): one load fetches
+// four fields. Declared by kernels/hnn_tables_storage.wgsl, or on the software adapter by
+// kernels/hnn_tables_uniform.wgsl: llvmpipe loads uniform words as a vector where a storage load walks the SIMD lanes
+// one by one.
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;     // V per node, then synapse A and B
 @group(0) @binding(5) var<storage, read> stim: array<f32>;            // 3 × n_inst: amp, on step, off step
 @group(0) @binding(6) var<storage, read_write> trace: array<f32>;     // 2 × trace_rows × n_inst
@@ -148,9 +109,9 @@ var<private> dx: array<f32, MAX_NODES>;
 // the SIMD lanes one by one, a private one does not).
 var<private> vv: array<f32, MAX_NODES>;
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let inst = gid.x + gid.y * P.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let inst = grid_index(gid, groups);
   let n = P.n_inst;
   if (inst >= n) {
     return;
@@ -162,8 +123,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let off = u32(stim[2u * n + inst]);
   // The mechanisms of the cell type. lib/hnn/cells_gpu.ts writes them in as constants (`cellKernel`), so that the
   // compiler drops the blocks a cell type does not run: llvmpipe would run them under an all-off lane mask.
-  let has_km = P.n_states > S_KM;
-  let has_l5 = P.n_states > S_ICA;
+  let has_km = N_STATES > S_KM;
+  let has_l5 = N_STATES > S_ICA;
   let log0 = P.spike_base;
   var above = spikes[log0 + inst] != 0u;
   var count = spikes[log0 + n + inst];

@@ -2,25 +2,11 @@
 // instance. Every cell-to-cell delay is at least the epoch's length, so all events landing in the epoch come from
 // spikes already in the log: the thread scans its cell's incoming NetCons (CSR by target gid, shared by every
 // network of the batch) and adds w·factor per step boundary and synapse into its own rows of `events`, which the
-// host zeroes before the dispatch (lib/hnn/events_gpu.ts: a buffer fill costs far less than per-lane stores).
+// host zeroes before the dispatch (lib/hnn/gpu/events.ts: a buffer fill costs far less than per-lane stores).
 // Cell spikes are logged as steps s (spike at t_s): delivery at boundary s + delay_steps. Drive events are times
 // held as u = (t_e − dt/2)/dt split into floor and fraction: delivery at floor(u) + floor(D/dt) + ceil(fractions).
 
-struct Params {
-  n_inst: u32,        // target instances: count × networks
-  count: u32,         // target cells per network
-  gid_start: u32,     // first gid of the target type
-  n_slots: u32,       // synapses per target cell
-  epoch_start: u32,   // first step boundary of the epoch
-  epoch_steps: u32,   // boundaries in the epoch
-  n_cells: u32,       // cells per network: smaller gids are cells, the others drive cells
-  n_rules: u32,       // weights per network in `weights`
-  n_drive: u32,       // drive cells per network
-  spike_cap: u32,     // spike steps kept per cell instance
-  row_stride: u32,    // threads per row of the dispatch grid
-  drive_events0: u32, // first word of the event pairs in `drive`
-  pops: array<vec4<u32>, 4>,  // per cell type: first gid, cells per network, log base, instances
-}
+// Params: EVENTS_PARAMS in lib/hnn/gpu/events.ts.
 
 // A NetCon row: source gid, synapse slot, delay steps, rule, weight scale (falloff·factor), delay fraction.
 const ROW: u32 = 6u;
@@ -39,10 +25,10 @@ fn add_event(k: i32, slot: u32, inst: u32, w: f32) {
   events[at] += w;
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   // Threads side by side are one target cell in consecutive networks: their NetCon rows are the same words.
-  let id = gid.x + gid.y * P.row_stride;
+  let id = grid_index(gid, groups);
   if (id >= P.n_inst) {
     return;
   }
@@ -61,7 +47,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let delay = i32(rows[at + 2u]);
     if (src < P.n_cells) {
       var pop = P.pops[0];
-      for (var p = 1u; p < 4u; p++) {
+      for (var p = 1u; p < LOG_TYPES; p++) {
         if (src >= P.pops[p].x) {
           pop = P.pops[p];
         }

@@ -12,6 +12,9 @@ import { MATMUL_KERNEL } from "../lib/stats/matmul.ts";
 import { TFR_KERNEL } from "../lib/events/tfr_gpu.ts";
 import { FLOW_KERNEL_FILES, flowKernel } from "../lib/flows/webgpu/pipelines.ts";
 import { SHUFFLE_KERNEL } from "../lib/flows/webgpu/device_shuffle.ts";
+import { cellKernel } from "../lib/hnn/gpu/cells.ts";
+import { EVENTS_KERNEL } from "../lib/hnn/gpu/events.ts";
+import { LAYER_SUM_KERNEL } from "../lib/hnn/gpu/layer_sum.ts";
 import { kernelHeader, kernelSource, type KernelSpec } from "../lib/gpu/kernels.ts";
 import { array, struct } from "../lib/gpu/layout.ts";
 import { checkGrid, GRID_WGSL, gridFor, WORKGROUP_SIZE } from "../lib/gpu/grid.ts";
@@ -27,6 +30,11 @@ const SPECS: KernelSpec[] = [
   TFR_KERNEL,
   ...FLOW_KERNEL_FILES.map(flowKernel),
   SHUFFLE_KERNEL,
+  // Both rate-table bindings; the basket's 3 gating slots and the L5 pyramidal cell's 12.
+  cellKernel(false, 12),
+  cellKernel(true, 3),
+  EVENTS_KERNEL,
+  LAYER_SUM_KERNEL,
 ];
 
 // ---- WGSL's layout rules, from the specification's alignment and size table ---------------------------------------
@@ -104,9 +112,10 @@ function structsOf(code: string): Map<string, WgslStruct> {
     assert.ok(!structs.has(name), `struct ${name} is declared twice`);
     let offset = 0, structAlign = 1;
     const members = splitTop(body).map((member) => {
-      const [, memberName, type] = /^(\w+)\s*:\s*(.+)$/s.exec(member)!;
+      const [, attribute, memberName, type] = /^(?:@align\((\d+)\)\s*)?(\w+)\s*:\s*(.+)$/s.exec(member)!;
       const normalized = type.replace(/\s+/g, " ").replace(/ ?([<>]) ?/g, "$1");
-      const [align, size] = alignAndSize(normalized, constants, structs);
+      const [natural, size] = alignAndSize(normalized, constants, structs);
+      const align = attribute === undefined ? natural : Number(attribute);
       offset = Math.ceil(offset / align) * align;
       structAlign = Math.max(structAlign, align);
       const out = { name: memberName, type: normalized, offset, size };
@@ -173,6 +182,42 @@ Deno.test("layout: pack writes each member at its offset and refuses bad values"
   assert.throws(() => struct("Q", { m: "f64" as "f32" }), /unsupported type f64/);
 });
 
+Deno.test("layout: a nested struct member aligns to its struct and is written member by member", () => {
+  const table = struct("Table", { off: "u32", n: "u32", vmin: "f32", mfac: "f32" });
+  const outer = struct("Outer", { a: "u32", b: "f32", first: table, c: "u32", second: table, last: "f32" });
+  // By hand: Table is 16 bytes aligned to 4, placed at multiples of 16 (@align(16), as a uniform needs), so
+  // `first` goes to 16 after a and b, `second` to 48 after c; Outer aligns to 16, its size rounds 68 up to 80.
+  const expected = [
+    ["a", "u32", 0, 4],
+    ["b", "f32", 4, 4],
+    ["first", "Table", 16, 16],
+    ["c", "u32", 32, 4],
+    ["second", "Table", 48, 16],
+    ["last", "f32", 64, 4],
+  ];
+  assert.deepEqual(outer.fields.map((f) => [f.name, f.type, f.offset, f.size]), expected);
+  assert.equal(outer.size, 80);
+  assert.match(outer.wgsl, /@align\(16\) first: Table,/);
+  const parsed = structsOf(table.wgsl + outer.wgsl).get("Outer")!;
+  assert.deepEqual(parsed.members.map((m) => [m.name, m.type, m.offset, m.size]), expected);
+  assert.equal(parsed.size, 80);
+  const bytes = outer.pack({
+    a: 1,
+    b: 2.5,
+    first: { off: 3, n: 200, vmin: -100, mfac: 0.5 },
+    c: 4,
+    second: { off: 5, n: 6, vmin: 7.5, mfac: -8 },
+    last: 9,
+  });
+  const view = new DataView(bytes.buffer);
+  const u = (at: number) => view.getUint32(at, true), f = (at: number) => view.getFloat32(at, true);
+  assert.deepEqual([u(0), f(4), u(16), u(20), f(24), f(28), u(32)], [1, 2.5, 3, 200, -100, 0.5, 4]);
+  assert.deepEqual([u(48), u(52), f(56), f(60), f(64)], [5, 6, 7.5, -8, 9]);
+  const good = { a: 0, b: 0, first: { off: 0, n: 0, vmin: 0, mfac: 0 }, c: 0, second: [0, 0, 0, 0], last: 0 };
+  assert.throws(() => outer.pack(good as never), /Outer\.second needs the members of Table/);
+  assert.throws(() => outer.pack({ ...good, second: { ...good.first, n: -1 } }), /Table\.n: -1 is not a u32/);
+});
+
 Deno.test("layout: records of a structured storage buffer sit one struct size apart", () => {
   const spike = struct("Spike", { time: "f32", cell: "u32", weight: "vec2<f32>" });
   assert.equal(spike.size, 16);
@@ -199,8 +244,10 @@ Deno.test("layout: every host's TypeScript layout matches the struct its kernel 
       assert.equal(layout.size, wgsl.size, `${spec.file}: size of ${layout.name}`);
       assert.equal(layout.align, wgsl.align, `${spec.file}: alignment of ${layout.name}`);
     }
-    // Each uniform a kernel reads is a struct its host declares (no hand-kept copy in the .wgsl file).
-    const uniforms = [...withoutComments(code).matchAll(/var<uniform>\s+\w+\s*:\s*(\w+)/g)].map((m) => m[1]);
+    // Each uniform struct a kernel reads is one its host declares (no hand-kept copy in the .wgsl file); uniform
+    // arrays of scalars or vectors have no members to place.
+    const uniforms = [...withoutComments(code).matchAll(/var<uniform>\s+\w+\s*:\s*(\w+)/g)].map((m) => m[1])
+      .filter((type) => type !== "array");
     assert.ok(uniforms.length > 0, `${spec.file} has no uniform`);
     for (const type of uniforms) {
       assert.ok(spec.structs?.some((s) => s.name === type), `${spec.file}: uniform ${type} is not a declared layout`);
@@ -211,14 +258,13 @@ Deno.test("layout: every host's TypeScript layout matches the struct its kernel 
   }
 });
 
-Deno.test("layout: every kernel file outside the HNN network is compiled through a declared spec", async () => {
+Deno.test("layout: every kernel file is compiled through a declared spec", async () => {
   const covered = new Set(SPECS.flatMap((s) => [s.file, ...(s.include ?? [])]));
   const files = [];
   for await (const entry of Deno.readDir(new URL("../kernels/", import.meta.url))) {
     if (entry.name.endsWith(".wgsl")) files.push(entry.name.replace(/\.wgsl$/, ""));
   }
-  // The HNN network kernels keep their own layouts for now (docs/gpu.md says how a host adopts these helpers).
-  const uncovered = files.filter((f) => !covered.has(f) && !f.startsWith("hnn_")).sort();
+  const uncovered = files.filter((f) => !covered.has(f)).sort();
   assert.deepEqual(uncovered, []);
 });
 
@@ -271,6 +317,60 @@ Deno.test("dispatch list: pipelines and bind groups are set only when they chang
     "group 1 b",
     "dispatch 1 1 4",
   ]);
+});
+
+Deno.test("dispatch list: a buffer fill splits the compute passes and keeps the order", () => {
+  const calls: string[] = [];
+  const pass = {
+    setPipeline: (p: { id: string }) => calls.push(`pipeline ${p.id}`),
+    setBindGroup: (i: number, g: { id: string }) => calls.push(`group ${i} ${g.id}`),
+    dispatchWorkgroups: (x: number) => calls.push(`dispatch ${x}`),
+    end: () => calls.push("end"),
+  };
+  const device = {
+    createCommandEncoder: () => ({
+      beginComputePass: () => (calls.push("pass"), pass),
+      clearBuffer: (b: { id: string }, offset: number, bytes?: number) =>
+        calls.push(`clear ${b.id} ${offset} ${bytes}`),
+      finish: () => "commands",
+    }),
+    queue: { submit: (c: unknown[]) => calls.push(`submit ${c.length}`) },
+  } as unknown as GPUDevice;
+  const [p] = [{ id: "p" }] as unknown as GPUComputePipeline[];
+  const [g] = [{ id: "g" }] as unknown as GPUBindGroup[];
+  const destroyed: string[] = [];
+  const buffer = (id: string) => ({ id, destroy: () => destroyed.push(id) }) as unknown as GPUBuffer;
+  const list = new DispatchList()
+    .clear(buffer("events"), 64)
+    .add(p, [g], [1])
+    .add(p, [g], [2])
+    .clear(buffer("more"))
+    .add(p, [g], [3])
+    .release(buffer("params"));
+  assert.throws(() => list.encode(pass as unknown as GPUComputePassEncoder), /buffer fills is encoded by submit/);
+  list.submit(device);
+  assert.deepEqual(calls, [
+    "clear events 0 64",
+    "pass",
+    "pipeline p",
+    "group 0 g",
+    "dispatch 1",
+    "dispatch 2",
+    "end",
+    "clear more 0 undefined",
+    "pass",
+    "pipeline p",
+    "group 0 g",
+    "dispatch 3",
+    "end",
+    "submit 1",
+  ]);
+  assert.deepEqual(destroyed, ["params"]);
+  // Submitted lists start empty: a second submit sends nothing.
+  assert.equal(list.length, 0);
+  calls.length = 0;
+  list.submit(device);
+  assert.deepEqual(calls, []);
 });
 
 // ---- on the adapter ----------------------------------------------------------------------------------------------------

@@ -11,11 +11,20 @@ export interface ArrayType {
   element: Scalar | Vector;
   length: number;
 }
-export type MemberType = Scalar | Vector | ArrayType;
+/**
+ * A member is a scalar, a vector, an array of either, or a declared struct (declared before its users, placed at a
+ * multiple of 16 bytes as a uniform requires).
+ */
+export type MemberType = Scalar | Vector | ArrayType | StructLayout;
 export type Members = Record<string, MemberType>;
 
-/** What a host writes for each member: a number for a scalar, every component (row-major) for a vector or array. */
-export type Values<M extends Members> = { [K in keyof M]: M[K] extends Scalar ? number : ArrayLike<number> };
+/**
+ * What a host writes for each member: a number for a scalar, every component (row-major) for a vector or array, the
+ * members' values for a nested struct.
+ */
+export type Values<M extends Members> = {
+  [K in keyof M]: M[K] extends Scalar ? number : M[K] extends StructLayout<infer N> ? Values<N> : ArrayLike<number>;
+};
 
 /** One member as WGSL lays it out. */
 export interface Field {
@@ -32,6 +41,8 @@ export interface Field {
   count: number;
   /** Bytes between array elements (the element's size for a scalar or vector). */
   stride: number;
+  /** The layout of a nested struct member. */
+  struct?: StructLayout;
 }
 
 /** `array<element, length>` as a member type. */
@@ -67,7 +78,9 @@ export class StructLayout<M extends Members = Members> {
 
   /** The WGSL declaration. */
   get wgsl(): string {
-    return `struct ${this.name} {\n${this.fields.map((f) => `  ${f.name}: ${f.type},\n`).join("")}}\n`;
+    const member = (f: Field) =>
+      `  ${f.struct && f.align > f.struct.align ? `@align(${f.align}) ` : ""}${f.name}: ${f.type},\n`;
+    return `struct ${this.name} {\n${this.fields.map(member).join("")}}\n`;
   }
 
   /** Bytes a uniform buffer of this struct takes (WebGPU binds uniforms in 16-byte units). */
@@ -97,6 +110,13 @@ export class StructLayout<M extends Members = Members> {
     }
     for (const field of this.fields) {
       const value = given[field.name];
+      if (field.struct) {
+        if (typeof value !== "object" || value === null || "length" in value) {
+          throw new Error(`${this.name}.${field.name} needs the members of ${field.struct.name}`);
+        }
+        field.struct.#write(view, base + field.offset, value as Values<Members>);
+        continue;
+      }
       const flat = typeof value === "number" ? [value] : value;
       const expected = field.components * field.count;
       if (flat === undefined || flat.length !== expected) {
@@ -116,6 +136,11 @@ export function struct<M extends Members>(name: string, members: M): StructLayou
 }
 
 function layoutOf(name: string, type: MemberType): Omit<Field, "offset"> {
+  if (type instanceof StructLayout) {
+    // A uniform places a nested struct at a multiple of 16 bytes: the member says so with @align, for every buffer.
+    const { size } = type, align = Math.max(type.align, 16);
+    return { name, type: type.name, size, align, scalar: "u32", components: 1, count: 1, stride: size, struct: type };
+  }
   if (typeof type !== "string") {
     const element = layoutOf(name, type.element);
     const stride = roundUp(element.size, element.align);

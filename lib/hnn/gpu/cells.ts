@@ -4,21 +4,60 @@
  * back.
  */
 import type { GpuRuntime } from "../../gpu/runtime.ts";
-import { loadKernel } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
+import { struct } from "../../gpu/layout.ts";
+import { DispatchList } from "../../gpu/dispatch_list.ts";
 import { type CompiledNetwork, type CompiledPopulation, NODE_FIELDS } from "../lowering/compile.ts";
-import { DispatchList } from "./dispatch.ts";
 import type { RateTable, RateTables } from "../cells/mechanisms.ts";
 import type { SynapseSlot } from "../cells/synapses.ts";
 
-const WORKGROUP = 64;
-const MAX_WORKGROUPS_X = 65535;
-const PARAM_WORDS = 44;
 /** Words per synapse in the kernel's `syn` table: node, e, exp(−dt/τ1), exp(−dt/τ2). */
 const SYN_WORDS = 4;
 const LOOP_ITERATION_BUDGET = 65_000;
 /** The kernel's MAX_NODES (private scratch per thread for the tree solve, uniform node tables) and MAX_SLOTS. */
 const MAX_NODES = 128;
 const MAX_SLOTS = 256;
+
+/** One rate table as the kernel finds it in `tables`. */
+export const CELL_TABLE = struct("Table", {
+  off: "u32", // first vec4 of the table in `tables`
+  n: "u32", // rows − 1 (NMODL's WITH n)
+  vmin: "f32", // mV
+  mfac: "f32", // n / (vmax − vmin)
+});
+
+/** kernels/hnn_cells.wgsl's uniform: one dispatch of steps. */
+export const CELL_PARAMS = struct("Params", {
+  n_inst: "u32",
+  n_nodes: "u32",
+  n_states: "u32", // gating slots per compartment: 3 (hh2), 4 (+km), 12 (L5 set)
+  soma_node: "u32",
+  step0: "u32", // global index of this dispatch's first step
+  n_steps: "u32", // steps in this dispatch
+  record: "u32", // bit 0: soma voltage, bit 1: dipole, into `trace`
+  spike_cap: "u32", // spike steps kept per instance
+  trace_row0: "u32", // trace row of this dispatch's first step
+  trace_rows: "u32", // rows per trace record (soma voltage rows, then dipole rows)
+  n_slots: "u32", // Exp2Syn synapses per cell
+  dt: "f32",
+  ena: "f32",
+  ek: "f32",
+  e_cat: "f32",
+  e_ar: "f32",
+  cao: "f32",
+  ktf_half: "f32",
+  cad_drive: "f32", // mM/ms per −mA/cm² of ica
+  cainf: "f32",
+  tadj: "f32", // kca's temperature factor
+  threshold: "f32",
+  spike_base: "u32", // this population's first word in `spikes`
+  hh2: CELL_TABLE, // fields: minf mtau hinf htau | ninf ntau
+  km: CELL_TABLE, // ninf ntau
+  ca: CELL_TABLE, // minf mtau hinf htau
+  catar: CELL_TABLE, // cat minf mtau hinf htau | ar minf mtau
+  syn_base: "u32", // state row of the first synapse's A (then B, then the next synapse)
+  event_row0: "u32", // row of `syn_events` for this dispatch's first step
+});
 
 /** vec4 groups of gating slots per compartment in the kernel's `gates` buffer. */
 export function gateGroups(nStates: number): number {
@@ -99,8 +138,8 @@ export function tableLayout(tables: RateTables): { offsets: number[]; values: Fl
   return { offsets, values };
 }
 
-function tableWords(t: RateTable, offset: number): [number, number, number, number] {
-  return [offset, t.n, t.vmin, t.n / (t.vmax - t.vmin)];
+function tableValues(t: RateTable, off: number) {
+  return { off, n: t.n, vmin: t.vmin, mfac: t.n / (t.vmax - t.vmin) };
 }
 
 /** One population on the device, advanced chunk by chunk. */
@@ -139,9 +178,7 @@ export class GpuPopulation {
     if (pop.nNodes > MAX_NODES) {
       throw new RangeError(`${pop.cellType}: ${pop.nNodes} nodes, the kernel takes ${MAX_NODES}`);
     }
-    const pipeline = runtime.pipeline(
-      cellKernel(await loadKernel("hnn_cells"), { uniformTables: tablesAsUniform(runtime), nStates: pop.nStates }),
-    );
+    const pipeline = runtime.pipeline(await kernelSource(cellKernel(tablesAsUniform(runtime), pop.nStates)));
     const n = pop.nInst, nn = pop.nNodes;
     const owned: GPUBuffer[] = [];
     if (!links) {
@@ -237,39 +274,50 @@ export class GpuPopulation {
    * Without `list` they are submitted at once.
    */
   run(steps: number, window: RunWindow, list?: DispatchList): void {
-    const own = list ?? new DispatchList(this.runtime);
+    const own = list ?? new DispatchList();
     for (let s = 0; s < steps; s += this.maxStepsPerDispatch) {
       this.#dispatch(own, Math.min(this.maxStepsPerDispatch, steps - s), window, s);
     }
-    if (!list) own.submit();
+    if (!list) own.submit(this.runtime.device);
   }
 
   #dispatch(list: DispatchList, steps: number, w: RunWindow, offset: number): void {
     const { runtime, pop, net, links } = this;
-    const groups = Math.ceil(pop.nInst / WORKGROUP);
-    const gridX = Math.min(groups, MAX_WORKGROUPS_X);
-    const words = new ArrayBuffer(PARAM_WORDS * 4);
-    const u = new Uint32Array(words), f = new Float32Array(words);
-    u.set([pop.nInst, pop.nNodes, pop.nStates, pop.somaNode, this.#step, steps, w.record, links.spikeCap]);
-    u.set([gridX * WORKGROUP, w.traceRow0 + offset, w.traceRows, links.slots.length], 8);
-    const k = net.constants;
-    f.set([net.dt, k.ena, k.ek, k.eCat, k.eAr, k.cao, k.ktfHalf, k.cadDrivePerIca, k.cainf, k.tadj, k.threshold], 12);
-    const t = net.tables;
-    [t.hh2, t.km, t.ca, t.catAr].forEach((table, j) => {
-      const [off, n, vmin, mfac] = tableWords(table, this.#tableOffsets[j]);
-      u.set([off, n], 24 + 4 * j);
-      f.set([vmin, mfac], 26 + 4 * j);
-    });
-    u[23] = links.spikeBase;
-    u.set([pop.nNodes, w.eventRow0 + offset], 40);
-    const params = runtime.uniform(new Uint8Array(words));
+    const k = net.constants, t = net.tables, off = this.#tableOffsets;
+    const params = runtime.uniform(CELL_PARAMS.pack({
+      n_inst: pop.nInst,
+      n_nodes: pop.nNodes,
+      n_states: pop.nStates,
+      soma_node: pop.somaNode,
+      step0: this.#step,
+      n_steps: steps,
+      record: w.record,
+      spike_cap: links.spikeCap,
+      trace_row0: w.traceRow0 + offset,
+      trace_rows: w.traceRows,
+      n_slots: links.slots.length,
+      dt: net.dt,
+      ena: k.ena,
+      ek: k.ek,
+      e_cat: k.eCat,
+      e_ar: k.eAr,
+      cao: k.cao,
+      ktf_half: k.ktfHalf,
+      cad_drive: k.cadDrivePerIca,
+      cainf: k.cainf,
+      tadj: k.tadj,
+      threshold: k.threshold,
+      spike_base: links.spikeBase,
+      hh2: tableValues(t.hh2, off[0]),
+      km: tableValues(t.km, off[1]),
+      ca: tableValues(t.ca, off[2]),
+      catar: tableValues(t.catAr, off[3]),
+      syn_base: pop.nNodes,
+      event_row0: w.eventRow0 + offset,
+    }));
     const [node, topo, state, stim, syn, events, gates] = this.#buffers;
-    list.dispatch(
-      this.pipeline,
-      [params, node, topo, this.tables, state, stim, w.trace, links.spikeLog, syn, events, gates],
-      [gridX, Math.ceil(groups / gridX)],
-      params,
-    );
+    const buffers = [params, node, topo, this.tables, state, stim, w.trace, links.spikeLog, syn, events, gates];
+    list.add(this.pipeline, [runtime.bind(this.pipeline, buffers)], runtime.grid(pop.nInst)).release(params);
     this.#step += steps;
   }
 
@@ -318,26 +366,23 @@ export function tablesAsUniform(runtime: GpuRuntime): boolean {
 }
 
 /**
- * The cell kernel for one cell type on this adapter: its mechanisms (which follow from its gating slots) as
- * constants, so the compiler drops the blocks the type does not run (on llvmpipe they would run under an
- * all-off lane mask); the rate tables in a uniform binding where `uniformTables`.
+ * The cell kernel for one cell type on this adapter: its gating slots as a constant, so the compiler drops the
+ * mechanisms' blocks the type does not run (on llvmpipe they would run under an all-off lane mask); the rate tables
+ * in a uniform binding where `uniformTables`.
  */
-function cellKernel(code: string, variant: { uniformTables: boolean; nStates: number }): string {
-  const swaps: [string, string][] = [
-    ["  let has_km = P.n_states > S_KM;", `  let has_km = ${variant.nStates}u > S_KM;`],
-    ["  let has_l5 = P.n_states > S_ICA;", `  let has_l5 = ${variant.nStates}u > S_ICA;`],
-  ];
-  if (variant.uniformTables) {
-    swaps.push([
-      "@group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;",
-      `@group(0) @binding(3) var<uniform> tables: array<vec4<f32>, ${UNIFORM_TABLE_WORDS / 4}>;`,
-    ]);
-  }
-  for (const [from, to] of swaps) {
-    if (!code.includes(from)) throw new Error(`hnn_cells.wgsl: the line "${from.trim()}" changed`);
-    code = code.replace(from, to);
-  }
-  return code;
+export function cellKernel(uniformTables: boolean, nStates: number): KernelSpec {
+  return {
+    file: "hnn_cells",
+    include: [uniformTables ? "hnn_tables_uniform" : "hnn_tables_storage"],
+    structs: [CELL_TABLE, CELL_PARAMS],
+    constants: {
+      N_STATES: nStates,
+      NF: NODE_FIELDS,
+      MAX_NODES,
+      MAX_SLOTS,
+      UNIFORM_TABLE_VEC4S: UNIFORM_TABLE_WORDS / 4,
+    },
+  };
 }
 
 /** The network's rate tables as one float32 buffer (uniform or storage, as the cell kernel binds them). */

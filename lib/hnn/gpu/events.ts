@@ -3,15 +3,37 @@
  * one population's events buffer per epoch from the spike log.
  */
 import type { GpuRuntime } from "../../gpu/runtime.ts";
-import { loadKernel } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
+import { array, struct } from "../../gpu/layout.ts";
+import { DispatchList } from "../../gpu/dispatch_list.ts";
 import type { GpuPopulation } from "./cells.ts";
 import type { CompiledNetwork } from "../lowering/compile.ts";
-import { DispatchList } from "./dispatch.ts";
 import type { NetworkInstance } from "../network/instance.ts";
 
-const WORKGROUP = 64;
-const MAX_WORKGROUPS_X = 65535;
-const PARAM_WORDS = 28;
+/** Cell types a spike log holds (the kernel's `pops` table). */
+const LOG_TYPES = 4;
+
+/** kernels/hnn_events.wgsl's uniform. */
+export const EVENTS_PARAMS = struct("Params", {
+  n_inst: "u32", // target instances: count × networks
+  count: "u32", // target cells per network
+  gid_start: "u32", // first gid of the target type
+  n_slots: "u32", // synapses per target cell
+  epoch_start: "u32", // first step boundary of the epoch
+  epoch_steps: "u32", // boundaries in the epoch
+  n_cells: "u32", // cells per network: smaller gids are cells, the others drive cells
+  n_rules: "u32", // weights per network in `weights`
+  n_drive: "u32", // drive cells per network
+  spike_cap: "u32", // spike steps kept per cell instance
+  drive_events0: "u32", // first word of the event pairs in `drive`
+  pops: array("vec4<u32>", LOG_TYPES), // per cell type: first gid, cells per network, log base, instances
+});
+
+export const EVENTS_KERNEL: KernelSpec = {
+  file: "hnn_events",
+  structs: [EVENTS_PARAMS],
+  constants: { LOG_TYPES },
+};
 
 /**
  * Drive events of every network for the kernel: offsets per (network, drive cell), then per event the step
@@ -83,7 +105,10 @@ export class GpuEventGather {
       weights.set(Array.from(inst.ruleWeights), b * c.nRules);
     });
     const drive = packDriveEvents(instances, c.nDriveCells, net.dt);
-    const pipeline = runtime.pipeline(await loadKernel("hnn_events"));
+    if (logLayout.length > LOG_TYPES) {
+      throw new Error(`${logLayout.length} cell types, the spike log takes ${LOG_TYPES}`);
+    }
+    const pipeline = runtime.pipeline(await kernelSource(EVENTS_KERNEL));
     const buffers = [
       runtime.storage(c.wiring.offsets),
       runtime.storage(c.rows.length > 0 ? c.rows : new Uint32Array(1)),
@@ -101,24 +126,30 @@ export class GpuEventGather {
   gather(target: GpuPopulation, epochStart: number, steps: number, list?: DispatchList): void {
     const { runtime, net } = this;
     const pop = target.pop, c = net.connectivity;
-    const groups = Math.ceil(pop.nInst / WORKGROUP);
-    const gridX = Math.min(groups, MAX_WORKGROUPS_X);
-    const u = new Uint32Array(PARAM_WORDS);
-    u.set([pop.nInst, pop.count, pop.gidStart, target.links.slots.length, epochStart, steps, c.cells, c.nRules]);
-    u.set([c.nDriveCells, this.spikeCap, gridX * WORKGROUP, this.driveEvents0], 8);
-    this.logLayout.forEach((l, p) => u.set([l.gidStart, l.count, l.spikeBase, l.nInst], 12 + 4 * p));
-    const params = runtime.uniform(u);
+    // Types the log does not hold stay zero.
+    const pops = new Uint32Array(4 * LOG_TYPES);
+    this.logLayout.forEach((l, p) => pops.set([l.gidStart, l.count, l.spikeBase, l.nInst], 4 * p));
+    const params = runtime.uniform(EVENTS_PARAMS.pack({
+      n_inst: pop.nInst,
+      count: pop.count,
+      gid_start: pop.gidStart,
+      n_slots: target.links.slots.length,
+      epoch_start: epochStart,
+      epoch_steps: steps,
+      n_cells: c.cells,
+      n_rules: c.nRules,
+      n_drive: c.nDriveCells,
+      spike_cap: this.spikeCap,
+      drive_events0: this.driveEvents0,
+      pops,
+    }));
     const [incoming, rows, weights, drive] = this.#buffers;
-    const own = list ?? new DispatchList(runtime);
+    const own = list ?? new DispatchList();
     // The kernel only adds events: the epoch's rows start from zero.
     own.clear(target.events, steps * target.links.slots.length * pop.nInst * 4);
-    own.dispatch(
-      this.pipeline,
-      [params, incoming, rows, weights, this.spikeLog, drive, target.events],
-      [gridX, Math.ceil(groups / gridX)],
-      params,
-    );
-    if (!list) own.submit();
+    const buffers = [params, incoming, rows, weights, this.spikeLog, drive, target.events];
+    own.add(this.pipeline, [runtime.bind(this.pipeline, buffers)], runtime.grid(pop.nInst)).release(params);
+    if (!list) own.submit(runtime.device);
   }
 
   destroy(): void {

@@ -1,10 +1,21 @@
 /** Host side of kernels/hnn_layer_sum.wgsl: per network, the sum of a population's cell dipoles per step. */
 import type { GpuRuntime } from "../../gpu/runtime.ts";
-import { loadKernel } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
+import { struct } from "../../gpu/layout.ts";
 import type { CompiledPopulation } from "../lowering/compile.ts";
 
-const WORKGROUP = 64;
-const MAX_WORKGROUPS_X = 65535;
+/** kernels/hnn_layer_sum.wgsl's uniform. */
+export const LAYER_SUM_PARAMS = struct("Params", {
+  n_inst: "u32", // instances per trace row: count × networks
+  count: "u32", // cells per network
+  networks: "u32",
+  rows: "u32", // trace rows to sum
+  trace_row0: "u32", // first trace row (the population's dipole rows)
+  samples: "u32", // samples per network in `layer`
+  sample0: "u32", // sample of the first row
+});
+
+export const LAYER_SUM_KERNEL: KernelSpec = { file: "hnn_layer_sum", structs: [LAYER_SUM_PARAMS] };
 
 export interface LayerSumWindow {
   /** Trace rows to sum, starting at trace row `traceRow0` (the population's dipole rows). */
@@ -23,13 +34,17 @@ export async function sumLayer(
   layer: GPUBuffer,
   w: LayerSumWindow,
 ): Promise<void> {
-  const pipeline = runtime.pipeline(await loadKernel("hnn_layer_sum"));
+  const pipeline = runtime.pipeline(await kernelSource(LAYER_SUM_KERNEL));
   const networks = pop.nInst / pop.count;
-  const groups = Math.ceil((networks * w.rows) / WORKGROUP);
-  const gridX = Math.min(groups, MAX_WORKGROUPS_X);
-  const params = runtime.uniform(
-    Uint32Array.from([pop.nInst, pop.count, networks, w.rows, w.traceRow0, w.samples, w.sample0, gridX * WORKGROUP]),
-  );
-  runtime.run(pipeline, [params, trace, layer], [gridX, Math.ceil(groups / gridX)]);
+  const params = runtime.uniform(LAYER_SUM_PARAMS.pack({
+    n_inst: pop.nInst,
+    count: pop.count,
+    networks,
+    rows: w.rows,
+    trace_row0: w.traceRow0,
+    samples: w.samples,
+    sample0: w.sample0,
+  }));
+  runtime.run(pipeline, [params, trace, layer], runtime.grid(networks * w.rows));
   params.destroy();
 }

@@ -15,7 +15,7 @@ import {
   unpackSpikes,
   uploadTables,
 } from "./cells.ts";
-import { DispatchList } from "./dispatch.ts";
+import { DispatchList } from "../../gpu/dispatch_list.ts";
 import { GpuEventGather, type LogLayout } from "./events.ts";
 import { sumLayer } from "./layer_sum.ts";
 import { type NetworkInstance, networkInstance } from "../network/instance.ts";
@@ -137,7 +137,7 @@ export async function simulateNetwork(
       for (const g of watched[k]) for (const map of somaV) map.set(g, new Float32Array(samples).fill(p.v0[p.somaNode]));
     });
     // One submit per chunk: its epochs' gathers and cell steps are recorded into one list.
-    const list = new DispatchList(runtime);
+    const list = new DispatchList();
     for (let step = 0; step < nSteps;) {
       const chunk = Math.min(rows, nSteps - step);
       for (let e = 0; e < chunk; e += m) {
@@ -152,7 +152,7 @@ export async function simulateNetwork(
           gpu.run(steps, window, list);
         });
       }
-      list.submit();
+      list.submit(runtime.device);
       for (const [k, gpu] of gpus.entries()) {
         const p = gpu.pop;
         const somaRows = watched[k].length > 0 ? rows : 0;
