@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { ConditionalFlow, flowConfig, type FlowKind } from "../lib/flows/flow.ts";
 import { GpuFlow } from "../lib/flows/webgpu/gpu_flow.ts";
 import { webgpuAccelerator } from "../lib/flows/webgpu/accelerator.ts";
-import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { GpuRuntime, GpuUnavailableError } from "../lib/gpu/runtime.ts";
+import { FlowPipelines } from "../lib/flows/webgpu/pipelines.ts";
 import { seededUniform } from "../lib/random.ts";
 import { seededNormal } from "../lib/stats/normal.ts";
 import { useBackend } from "../lib/tf/backend.ts";
@@ -76,4 +77,21 @@ Deno.test("webgpu memory: sampling through the accelerator keeps the process siz
   );
   assert.ok(perCall < BYTES_PER_STEP, `${kib(perCall)} per call of ${draws} draws`);
   flow.dispose();
+});
+
+Deno.test("webgpu memory: an adapter without storage bindings for the arguments is a clear error", async () => {
+  // A device made with WebGPU's default limits offers 8 storage buffers per stage; the flow kernels need 9.
+  const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+  try {
+    assert.equal(device.limits.maxStorageBuffersPerShaderStage, 8);
+    const defaults = { device, adapterSummary: runtime.adapterSummary } as unknown as GpuRuntime;
+    await assert.rejects(
+      FlowPipelines.load(defaults),
+      (e: Error) =>
+        e instanceof GpuUnavailableError &&
+        /maxStorageBuffersPerShaderStage = 8, the flow kernels need 9$/.test(e.message),
+    );
+  } finally {
+    device.destroy();
+  }
 });
