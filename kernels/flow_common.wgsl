@@ -1,6 +1,7 @@
 // Bindings shared by every flow kernel (kernels/flow_*.wgsl are compiled with this header in front): one bind
-// group of the model's buffers per dataset, and one small uniform of arguments per dispatch. The structs Step and
-// Args and the constants NONE, ACTIVATION_*, ROW_BLOCK and MAX_BINS are declared from lib/flows/webgpu/pipelines.ts.
+// group of the model's buffers per dataset, and one small read-only buffer of arguments per dispatch. The structs
+// Step and Args and the constants NONE, ACTIVATION_*, ROW_BLOCK and MAX_BINS are declared from
+// lib/flows/webgpu/pipelines.ts.
 
 @group(0) @binding(0) var<storage, read_write> params: array<f32>;
 @group(0) @binding(1) var<storage, read_write> grads: array<f32>;
@@ -12,7 +13,10 @@
 @group(0) @binding(7) var<storage, read> order: array<u32>;
 @group(0) @binding(8) var<uniform> step: Step;
 
-@group(1) @binding(0) var<uniform> args: Args;
+// Arguments are storage, not uniform: Mesa's software Vulkan driver (lavapipe 22.3) recompiles a kernel with its
+// loop-bounding uniform values inlined whenever a dispatch binds other uniforms, and never frees the copy (about
+// 10 MB per training step).
+@group(1) @binding(0) var<storage, read> args: Args;
 
 fn arg(i: u32) -> u32 {
   return args.a[i / 4u][i % 4u];

@@ -31,7 +31,7 @@ export interface OptimizerSettings {
 export interface FlowGraph {
   builder: GraphBuilder;
   /** Gather the batch's rows that lie in dataset rows [firstRow, firstRow + rows), z-scored. */
-  gather(ordered: boolean, firstRow: number, rows: number): { dispatch: Dispatch; uniform: GPUBuffer };
+  gather(ordered: boolean, firstRow: number, rows: number): { dispatch: Dispatch; argBuffer: GPUBuffer };
   /** One training step: loss, gradients, clipping, Adam. */
   train: Dispatch[];
   /** The batch's loss and gradients, without an update. */

@@ -147,7 +147,7 @@ export class GpuFlow {
       const theta = this.#runtime.storage(data.theta.subarray(first * thetaDim, (first + rows) * thetaDim));
       const x = this.#runtime.storage(data.x.subarray(first * xDim, (first + rows) * xDim));
       const ordered = this.#graph.gather(true, first, rows), plain = this.#graph.gather(false, first, rows);
-      dataset.buffers.push(theta, x, ordered.uniform, plain.uniform);
+      dataset.buffers.push(theta, x, ordered.argBuffer, plain.argBuffer);
       const buffers = { ...this.#buffers, theta, x, order };
       const bindGroup = this.#runtime.device.createBindGroup({
         layout: this.#pipelines.modelLayout,

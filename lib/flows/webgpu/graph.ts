@@ -1,6 +1,6 @@
 /**
  * A step of the WebGPU flow as a fixed list of dispatches: offsets into the model's buffers are laid out once per
- * batch capacity, each dispatch gets its own argument uniform and bind group, and a step only writes the small
+ * batch capacity, each dispatch gets its own argument buffer and bind group, and a step only writes the small
  * step uniform and replays the list in one compute pass.
  */
 import type { NamedArray } from "../parameters.ts";
@@ -95,7 +95,7 @@ export class GraphBuilder {
   #arena = 0;
   #partialFloats = 0;
   readonly #consts: number[] = [];
-  readonly #uniforms: GPUBuffer[] = [];
+  readonly #argBuffers: GPUBuffer[] = [];
 
   constructor(
     readonly pipelines: FlowPipelines,
@@ -143,8 +143,8 @@ export class GraphBuilder {
 
   /** One dispatch of `entry` with `args` (u32s; floats through f32Arg). */
   dispatch(file: FlowKernelFile, entry: string, args: number[], groups: Groups): Dispatch {
-    const { dispatch, uniform } = this.ownedDispatch(file, entry, args, groups);
-    this.#uniforms.push(uniform);
+    const { dispatch, argBuffer } = this.ownedDispatch(file, entry, args, groups);
+    this.#argBuffers.push(argBuffer);
     return dispatch;
   }
 
@@ -154,7 +154,7 @@ export class GraphBuilder {
     entry: string,
     args: number[],
     groups: Groups,
-  ): { dispatch: Dispatch; uniform: GPUBuffer } {
+  ): { dispatch: Dispatch; argBuffer: GPUBuffer } {
     if (args.length > ARG_WORDS) throw new Error(`${entry}: too many arguments`);
     const runtime = this.pipelines.runtime;
     checkGrid(
@@ -169,12 +169,12 @@ export class GraphBuilder {
       if (!Number.isInteger(value) || value < 0 || value > NONE) throw new Error(`${entry}: bad argument ${value}`);
       words[i] = value;
     });
-    const uniform = runtime.uniform(FLOW_ARGS.pack({ a: words }));
+    const argBuffer = runtime.storage(FLOW_ARGS.pack({ a: words }));
     const bindGroup = runtime.device.createBindGroup({
       layout: this.pipelines.argsLayout,
-      entries: [{ binding: 0, resource: { buffer: uniform } }],
+      entries: [{ binding: 0, resource: { buffer: argBuffer } }],
     });
-    return { dispatch: { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups }, uniform };
+    return { dispatch: { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups }, argBuffer };
   }
 
   /** One thread per row. */
@@ -248,7 +248,7 @@ export class GraphBuilder {
   }
 
   destroy(): void {
-    for (const uniform of this.#uniforms) uniform.destroy();
+    for (const buffer of this.#argBuffers) buffer.destroy();
   }
 
   #denseArgs(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate: boolean): number[] {

@@ -4,7 +4,7 @@
  */
 import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
 import { array, struct } from "../../gpu/layout.ts";
-import type { GpuRuntime } from "../../gpu/runtime.ts";
+import { type GpuRuntime, GpuUnavailableError } from "../../gpu/runtime.ts";
 
 export const FLOW_KERNEL_FILES = ["flow_dense", "flow_maf", "flow_nsf", "flow_loss", "flow_adam"] as const;
 export type FlowKernelFile = typeof FLOW_KERNEL_FILES[number];
@@ -67,6 +67,14 @@ export class FlowPipelines {
 
   private constructor(readonly runtime: GpuRuntime, readonly sources: Map<FlowKernelFile, string>) {
     const device = runtime.device;
+    // The model's buffers and the arguments (read-only storage; see flow_common.wgsl for why not a uniform).
+    const needed = MODEL_BINDINGS.length + 1, have = device.limits.maxStorageBuffersPerShaderStage;
+    if (have < needed) {
+      throw new GpuUnavailableError(
+        `adapter ${runtime.adapterSummary.description} offers maxStorageBuffersPerShaderStage = ${have}, ` +
+          `the flow kernels need ${needed}`,
+      );
+    }
     const storage = MODEL_BINDINGS.map((name, binding): GPUBindGroupLayoutEntry => ({
       binding,
       visibility: GPUShaderStage.COMPUTE,
@@ -76,7 +84,7 @@ export class FlowPipelines {
       entries: [...storage, { binding: storage.length, visibility: GPUShaderStage.COMPUTE, buffer: {} }],
     });
     this.argsLayout = device.createBindGroupLayout({
-      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: {} }],
+      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: "read-only-storage" } }],
     });
     this.#layout = device.createPipelineLayout({ bindGroupLayouts: [this.modelLayout, this.argsLayout] });
   }
