@@ -1,0 +1,202 @@
+/**
+ * A fit's folder (docs/fit.md): fit.json (settings, status, the command), observation.json (the x fitted), one
+ * record per finished round (rounds/NNN.json, written last, so a round without it is unfinished), each round's
+ * simulated pairs and posterior, and the final posterior (posterior/, the format of lib/posterior/io.ts). Every file
+ * is written atomically; run.lock names the live process (lib/experiments/run_lock.ts).
+ */
+import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
+import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
+import { isLockLive, readRunLock, runInUse } from "../experiments/run_lock.ts";
+import type { PredictiveBands } from "../plots/posterior.ts";
+import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
+
+export const FIT_FORMAT = "neurosbi-fit/1";
+export const FIT_FILE = "fit.json";
+export const OBSERVATION_FILE = "observation.json";
+export const SUMMARY_FILE = "summary.json";
+export const POSTERIOR_DIR = "posterior";
+export const CHECKPOINT_FILE = "checkpoint.bin";
+
+/** The settings that make two fits the same: a resume must match all of them. */
+export interface FitSettings {
+  target: { model: string; dt_ms?: number } | { task: string };
+  observation: Record<string, unknown>;
+  rounds: number;
+  sims_per_round: number;
+  initial_dataset: string | null;
+  flow: string;
+  noise: boolean;
+  seed: number;
+  max_epochs: number | null;
+  batch_size: number;
+  predictive_sims: number;
+  stop_ratio: number;
+  max_prior_draws: number;
+}
+
+export interface FitRecord {
+  format: typeof FIT_FORMAT;
+  status: "running" | "complete";
+  settings: FitSettings;
+  /** The command that made (and resumes) it. */
+  command: string;
+  label: string;
+  parameter_names: string[];
+  created: string;
+  completed?: string;
+  /** Why the rounds ended: the region stopped shrinking, or the last round was run. */
+  stopped?: "converged" | "rounds";
+}
+
+export interface ObservationRecord {
+  label: string;
+  times_ms: number[];
+  /** The observation on the simulator's time base, in x's units. */
+  x: number[];
+  x_unit?: string;
+  /** How it was made from a file (path, column, scale, ...), when it was. */
+  source: Record<string, unknown>;
+}
+
+/** An estimate of a region's prior mass by the acceptance rate of prior draws. */
+export interface VolumeEstimate {
+  volume: number;
+  se: number;
+  drawn: number;
+  accepted: number;
+}
+
+export interface RoundRecord {
+  round: number;
+  /** The prior mass of the region this round's θ were drawn from (round 1, the prior: 1). */
+  proposal: VolumeEstimate;
+  /** Simulations of this round and of all rounds so far (what this round's posterior trained on). */
+  sims: number;
+  total_sims: number;
+  training: {
+    epochs: number;
+    best_epoch: number;
+    best_validation_loss: number;
+    final_train_loss: number;
+    dropped_nonfinite_rows: number;
+    seconds: number;
+  };
+  /** The truncation region after this round: log q(θ | x_o) above the threshold, and its prior mass. */
+  region: VolumeEstimate & { threshold: number };
+  /** Posterior-predictive check at x_o: the bands of K simulations and the RMSE of their median to x_o. */
+  predictive: { rmse: number; bands: PredictiveBands };
+  seconds: number;
+}
+
+export const roundName = (round: number) => String(round).padStart(3, "0");
+export const roundDir = (dir: string, round: number) => join(dir, "rounds", roundName(round));
+const roundFile = (dir: string, round: number) => join(dir, "rounds", `${roundName(round)}.json`);
+const pairsFile = (dir: string, round: number) => join(roundDir(dir, round), "pairs.bin");
+
+const json = (value: unknown) => JSON.stringify(value) + "\n";
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${path} is corrupt (not valid JSON)`);
+  }
+}
+
+export const readFit = (dir: string) => readJson<FitRecord>(join(dir, FIT_FILE));
+export const writeFit = (dir: string, record: FitRecord) => writeFileAtomic(join(dir, FIT_FILE), json(record));
+export const readObservation = (dir: string) => readJson<ObservationRecord>(join(dir, OBSERVATION_FILE));
+export const writeObservation = (dir: string, record: ObservationRecord) =>
+  writeFileAtomic(join(dir, OBSERVATION_FILE), json(record));
+export const writeRound = (dir: string, record: RoundRecord) =>
+  writeFileAtomic(roundFile(dir, record.round), json(record));
+
+/** The finished rounds, 1, 2, ... up to the first one without its record. */
+export async function readRounds(dir: string): Promise<RoundRecord[]> {
+  const rounds: RoundRecord[] = [];
+  for (let r = 1;; r++) {
+    const record = await readJson<RoundRecord>(roundFile(dir, r));
+    if (!record) return rounds;
+    rounds.push(record);
+  }
+}
+
+export interface RoundPairs {
+  /** θ in flow coordinates and x as simulated (before any summary). */
+  theta: Float32Array;
+  x: Float32Array;
+  /** The prior mass of the region θ were drawn from. */
+  proposal: VolumeEstimate;
+}
+
+/** A round's simulated pairs, saved before training so a resumed round simulates nothing again. */
+export async function writePairs(
+  dir: string,
+  round: number,
+  theta: Float32Array,
+  x: Float32Array,
+  proposal: VolumeEstimate,
+): Promise<void> {
+  await Deno.mkdir(roundDir(dir, round), { recursive: true });
+  await writeFileAtomic(
+    pairsFile(dir, round),
+    encodeTensorFile({ format: FIT_FORMAT, proposal }, {
+      pairs: [{ name: "theta", shape: [theta.length], data: theta }, { name: "x", shape: [x.length], data: x }],
+    }),
+  );
+}
+
+export async function readPairs(dir: string, round: number): Promise<RoundPairs | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(pairsFile(dir, round));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const { meta, groups } = decodeTensorFile<{ proposal: VolumeEstimate }>(bytes, pairsFile(dir, round));
+  const find = (name: string) => groups.pairs?.find((a) => a.name === name)?.data;
+  const theta = find("theta"), x = find("x");
+  if (!theta || !x) throw new Error(`${pairsFile(dir, round)} holds no θ and x pairs`);
+  return { theta: Float32Array.from(theta), x: Float32Array.from(x), proposal: meta.proposal };
+}
+
+/**
+ * Read-only check of `dir` for a fit of `settings`: undefined for a new fit (no folder, or an empty one), the
+ * previous record for an unfinished fit of the same settings; an error for anything else.
+ */
+export async function checkFitFolder(dir: string, settings: FitSettings): Promise<FitRecord | undefined> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  if (await isNewOrEmpty(dir)) return undefined;
+  const previous = await readFit(dir);
+  if (!previous || previous.format !== FIT_FORMAT) {
+    throw new Error(`${dir} is not empty and holds no fit: give a new or empty folder as --out`);
+  }
+  if (previous.status === "complete") {
+    throw new Error(`${dir} holds a complete fit: give another --out (the fit stays as it is)`);
+  }
+  const lock = await readRunLock(dir);
+  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
+  const differences = (Object.keys(settings) as (keyof FitSettings)[])
+    .filter((key) => !isDeepStrictEqual(previous.settings[key], settings[key]))
+    .map((key) => `${key} ${JSON.stringify(previous.settings[key])} there, ${JSON.stringify(settings[key])} here`);
+  if (differences.length > 0) {
+    throw new Error(
+      `${dir} holds another fit (${differences.join("; ")}): give another --out, or the same options to resume it`,
+    );
+  }
+  return previous;
+}
