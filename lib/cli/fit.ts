@@ -43,6 +43,7 @@ export interface FitArgs extends NpeArgs {
   out: string;
   noise: boolean;
   predictiveSims: number;
+  samples: number;
   stopRatio: number;
   maxPriorDraws: number;
   dt?: number;
@@ -140,6 +141,7 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     max_epochs: args.maxEpochs ?? null,
     batch_size: args.batchSize,
     predictive_sims: args.predictiveSims,
+    samples: args.samples,
     stop_ratio: args.stopRatio,
     max_prior_draws: args.maxPriorDraws,
   };

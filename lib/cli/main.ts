@@ -240,6 +240,7 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of every draw, simulation and flow of the fit", integer, 0)
     .option("--no-noise", "with --model: leave out its experiment's observation noise on simulated x")
     .option("--predictive-sims <K>", "posterior draws simulated per round for the predictive check", integer, 50)
+    .option("--samples <N>", "samples of the final posterior kept for the report", positiveInt, 2000)
     .option(
       "--stop-ratio <V>",
       "stop once a round's region keeps more than V of the previous region's prior mass (from round 2 on)",

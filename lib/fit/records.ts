@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { isLockLive, readRunLock, runInUse } from "../experiments/run_lock.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
+import type { ParameterSpec } from "../prior.ts";
 import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
 
 export const FIT_FORMAT = "neurosbi-fit/1";
@@ -17,6 +18,8 @@ export const OBSERVATION_FILE = "observation.json";
 export const SUMMARY_FILE = "summary.json";
 export const POSTERIOR_DIR = "posterior";
 export const CHECKPOINT_FILE = "checkpoint.bin";
+/** The final posterior at the observation as the report's observation record (lib/server/observations.ts). */
+export const RESULT_FILE = "observations/fit.json";
 
 /** The settings that make two fits the same: a resume must match all of them. */
 export interface FitSettings {
@@ -31,18 +34,22 @@ export interface FitSettings {
   max_epochs: number | null;
   batch_size: number;
   predictive_sims: number;
+  /** Samples of the final posterior kept for the report. */
+  samples: number;
   stop_ratio: number;
   max_prior_draws: number;
 }
 
 export interface FitRecord {
   format: typeof FIT_FORMAT;
-  status: "running" | "complete";
+  /** As written; the report reads a running fit whose process is gone as "interrupted". */
+  status: "running" | "complete" | "interrupted";
   settings: FitSettings;
   /** The command that made (and resumes) it. */
   command: string;
   label: string;
-  parameter_names: string[];
+  /** The prior's parameters: the units samples are in (lib/fit/target.ts). */
+  parameters: ParameterSpec[];
   created: string;
   completed?: string;
   /** Why the rounds ended: the region stopped shrinking, or the last round was run. */

@@ -23,8 +23,11 @@ export interface FitTarget {
   names: string[];
   /** The prior's support in flow coordinates: what posterior samples are rejected into. */
   support: PriorSpec;
-  /** The prior's parameters, for models (saved with the posterior so samples come back in their units). */
-  parameters?: ParameterSpec[];
+  /**
+   * The prior's parameters (saved with the posterior so samples come back in their units); an sbibm task's, linear,
+   * with its box or, for a normal prior, mean ± 5 sd as the bounds the report draws.
+   */
+  parameters: ParameterSpec[];
   /** The times (ms) of x's columns; an sbibm task's x is indexed 1, 2, ... */
   timesMs: number[];
   xUnit?: string;
@@ -90,6 +93,15 @@ export function taskTarget(task: SbibmTask): FitTarget {
     label: `sbibm ${task.name}`,
     names: [...task.prior.names],
     support: task.prior,
+    parameters: task.prior.names.map((name, j) => {
+      const p = task.prior;
+      return p.kind === "box" ? { name, low: p.low[j], high: p.high[j], scale: "linear" } : {
+        name,
+        low: p.mean[j] - 5 * Math.sqrt(p.variance[j]),
+        high: p.mean[j] + 5 * Math.sqrt(p.variance[j]),
+        scale: "linear",
+      };
+    }),
     timesMs: Array.from({ length: task.xDim }, (_, i) => i + 1),
     samplePrior: (n, uniform) => task.samplePrior(n, { uniform, normal: seededNormal(uniform) }),
     simulate,

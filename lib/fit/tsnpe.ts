@@ -30,6 +30,7 @@ import {
   POSTERIOR_DIR,
   readPairs,
   readRounds,
+  RESULT_FILE,
   roundDir,
   type RoundRecord,
   SUMMARY_FILE,
@@ -89,7 +90,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
     settings,
     command: run.command,
     label: `${target.label}, ${run.observation.label}`,
-    parameter_names: target.names,
+    parameters: target.parameters,
     created: run.previous?.created ?? new Date().toISOString(),
   };
   let posterior: Posterior | undefined;
@@ -171,6 +172,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
     // The observation as the posterior sees it, so `sample --posterior DIR/posterior --x DIR/observation.csv` works.
     const names = Array.from({ length: posterior.xDim }, (_, i) => `x_${i + 1}`);
     await writeFileAtomic(join(dir, "observation.csv"), formatSamplesCsv(names, await features(xo)));
+    await writeResult(run, posterior, await features(xo), last);
     const stopped = converged(rounds, settings.stop_ratio) ? "converged" : "rounds";
     await writeFit(dir, { ...record, status: "complete", completed: new Date().toISOString(), stopped });
     return { rounds, stopped };
@@ -178,6 +180,25 @@ export async function runFit(run: FitRun): Promise<FitResult> {
     posterior?.dispose();
     await lock.release();
   }
+}
+
+/** The final posterior's samples at x_o with the last round's predictive bands, as the report's observation record. */
+async function writeResult(run: FitRun, posterior: Posterior, xoFeatures: Float32Array, last: RoundRecord) {
+  const { target, observation, settings } = run;
+  const draws = await posterior.sample(settings.samples, xoFeatures, { seed: streamSeed(settings.seed, 0, 0) });
+  const values = target.toParameterUnits(draws.samples), d = target.names.length;
+  const unit = observation.x_unit;
+  await Deno.mkdir(join(run.dir, "observations"), { recursive: true });
+  const record = {
+    label: observation.label,
+    times_ms: observation.times_ms,
+    x: observation.x,
+    samples: Array.from({ length: settings.samples }, (_, r) => Array.from(values.subarray(r * d, (r + 1) * d))),
+    acceptance_rate: draws.acceptanceRate,
+    predictive: last.predictive.bands,
+    waveform_axis: { label: unit ? `x (${unit})` : "x", unit: unit ?? "x", scale: 1 },
+  };
+  await writeFileAtomic(join(run.dir, RESULT_FILE), JSON.stringify(record) + "\n");
 }
 
 async function readSummary(dir: string): Promise<FittedSummary | undefined> {

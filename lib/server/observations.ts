@@ -1,5 +1,6 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
 import type { WaveformAxis } from "../experiments/recordings.ts";
+import { readFit } from "../fit/records.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 import type { ParameterSpec } from "../prior.ts";
 import { DATASET_MANIFEST, observationRecord } from "./run_records.ts";
@@ -43,7 +44,9 @@ export async function readObservation(store: RunStore, run: string, id?: string)
   if (!ids.includes(id)) throw new NotFound(`run ${run} has no observation ${JSON.stringify(id)}`);
   const observation = await store.read(run, observationRecord(id));
   const manifest = await store.read(run, DATASET_MANIFEST);
-  return { ids, id, observation, prior: manifest?.prior };
+  // A fit folder (lib/fit/records.ts) has no dataset: its fit.json names the prior.
+  const prior = manifest?.prior ?? (await readFit(await store.dir(run)).catch(() => undefined))?.parameters;
+  return { ids, id, observation, prior };
 }
 
 /** The observation a page shows: `?obs=<id>` or the run's first. */
