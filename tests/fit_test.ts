@@ -87,6 +87,7 @@ Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refu
   const round1 = await Deno.readTextFile(join(out, "rounds", "001.json"));
   const pairs1 = await Deno.readFile(join(out, "rounds", "001", "pairs.bin"));
 
+  // At once, as a user would: the lock's process is found gone (by ps, where Deno may not read /proc), not aged out.
   const resumed = await cli(...args);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /resuming after round 1 of 2/);
@@ -140,27 +141,50 @@ Deno.test("fit: bad input is one line with a non-zero exit, and nothing is writt
 });
 
 Deno.test("fit: a truncation region no prior draw falls in stops the fit with one line; round 1 is kept", async () => {
-  const out = join(runs, "gl-far");
-  // x far in the tails: the posterior's region lies where the prior has (almost) no mass.
-  const x = join(runs, "far.csv");
-  await Deno.writeTextFile(x, Array(10).fill(4).join(",") + "\n");
-  const args = ["--task", "gaussian_linear", "--x", x, "--rounds", "2", "--sims-per-round", "200"];
+  // gl-1 cut back to its first round, with a threshold τ no posterior density reaches: the region is empty.
+  const out = join(runs, "gl-empty");
+  await Deno.mkdir(join(out, "rounds", "001"), { recursive: true });
+  for (const file of ["observation.json", "rounds/001.json", "rounds/001/pairs.bin"]) {
+    await Deno.copyFile(join(runs, "gl-1", file), join(out, file));
+  }
+  await Deno.mkdir(join(out, "rounds", "001", "posterior"));
+  for (const file of ["posterior.json", "weights.bin"]) {
+    await Deno.copyFile(
+      join(runs, "gl-1", "rounds", "001", "posterior", file),
+      join(out, "rounds", "001", "posterior", file),
+    );
+  }
+  const fit = await readJson<FitRecord>(join(runs, "gl-1", "fit.json"));
+  fit.status = "running";
+  fit.settings.max_prior_draws = 20_000;
+  await Deno.writeTextFile(join(out, "fit.json"), JSON.stringify(fit));
+  const round1 = await readJson<RoundRecord>(join(out, "rounds", "001.json"));
+  round1.region.threshold = 1e9;
+  const round1Text = JSON.stringify(round1);
+  await Deno.writeTextFile(join(out, "rounds", "001.json"), round1Text);
+
+  const args = ["--task", "gaussian_linear", "--observation", "1", "--rounds", "2", "--sims-per-round", "500"];
   const { code, stderr } = await cli(
     "fit",
     ...args,
     ...QUICK,
     "--max-epochs",
-    "20",
+    "60",
+    "--samples",
+    "1000",
     "--max-prior-draws",
     "20000",
     "--out",
     out,
   );
   assert.equal(code, 1, stderr);
+  assert.match(stderr, /resuming after round 1 of 2/);
   const last = stderr.trim().split("\n").at(-1)!;
-  assert.match(last, /^error: the truncation region holds \d+ of 20000 prior draws \(200 needed\)/);
-  assert.ok(await exists(join(out, "rounds", "001.json")), "round 1 is kept");
+  assert.match(last, /^error: the truncation region holds 0 of 20000 prior draws \(500 needed\)/);
+  assert.equal(await Deno.readTextFile(join(out, "rounds", "001.json")), round1Text, "round 1 is kept");
+  assert.ok(!(await exists(join(out, "rounds", "002"))), "nothing of round 2 is written");
   assert.equal((await readJson<FitRecord>(join(out, "fit.json"))).status, "running");
+  assert.ok(!(await exists(join(out, LOCK_FILE))));
   await Deno.remove(out, { recursive: true });
 });
 

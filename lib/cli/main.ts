@@ -229,7 +229,7 @@ export function buildProgram(): Command {
     .addOption(offsetOption())
     .addOption(baselineOption())
     .option("--observation <K>", "with --task: its observation 1 to 10", positiveInt)
-    .option("--x <csv>", "or one row of x on the simulator's time base (no summary applied)")
+    .option("--x <csv>", "or one row of x on the simulator's time base (an sbibm task: its x)")
     .requiredOption("--rounds <R>", "at most R rounds (fewer once the region stops shrinking)", integer)
     .requiredOption("--sims-per-round <N>", "simulations per round", integer)
     .requiredOption("--out <dir>", "fit folder: new or empty, or an unfinished fit of the same options to resume")

@@ -52,8 +52,33 @@ const USER_HZ = 100;
 /** Leeway between the kernel's and the process's clocks. */
 const CLOCK_SLACK_MS = 5000;
 
-/** From /proc: whether `pid` runs and started before `before` (ms); undefined where there is no /proc to ask. */
+/**
+ * Whether `pid` runs and started before `before` (ms): from /proc, or from `ps` where Deno may not read /proc (it
+ * needs --allow-all for that; the cli task allows running programs); undefined where neither can tell.
+ */
 async function processAlive(pid: number, before: number): Promise<boolean | undefined> {
+  return await procAlive(pid, before) ?? await psAlive(pid, before);
+}
+
+/** `ps -o etimes=,stat= -p PID`: nothing for a process that is gone, else its age in seconds and its state. */
+async function psAlive(pid: number, before: number): Promise<boolean | undefined> {
+  if (Deno.permissions.querySync({ name: "run", command: "ps" }).state !== "granted") return undefined;
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("ps", { args: ["-o", "etimes=,stat=", "-p", String(pid)], stderr: "null" })
+      .output();
+  } catch {
+    return undefined;
+  }
+  const [age, state] = new TextDecoder().decode(output.stdout).trim().split(/\s+/);
+  if (age === undefined || age === "") return output.code === 1 ? false : undefined;
+  if (state?.startsWith("Z")) return false;
+  // ps counts whole seconds: a second more of leeway.
+  return Date.now() - Number(age) * 1000 <= before + CLOCK_SLACK_MS + 1000;
+}
+
+/** From /proc: whether `pid` runs and started before `before` (ms); undefined where /proc cannot be read. */
+async function procAlive(pid: number, before: number): Promise<boolean | undefined> {
   let stat: string, boot: string;
   try {
     boot = await Deno.readTextFile("/proc/stat");

@@ -13,6 +13,7 @@ export function cliCommand(...args: string[]): Deno.Command {
       "--allow-write",
       "--allow-env",
       "--allow-sys=hostname",
+      "--allow-run",
       MAIN,
       ...args,
     ],
