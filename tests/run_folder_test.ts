@@ -64,6 +64,20 @@ Deno.test("run lock: on its host the process tells, elsewhere the heartbeat", as
   assert.equal(await isLockLive(lockOf({ host: "elsewhere", heartbeat: ago(STALE_MS + 1000) })), false);
 });
 
+Deno.test("run lock: the CLI's permissions (no --allow-all, so no /proc) tell a live process from a dead one by ps", async () => {
+  const module = new URL("../lib/experiments/run_lock.ts", import.meta.url).href;
+  const ask = async (lock: RunLockRecord) => {
+    const script = `import { isLockLive } from "${module}"; console.log(await isLockLive(${JSON.stringify(lock)}));`;
+    const permissions = ["--allow-read", "--allow-env", "--allow-sys=hostname", "--allow-run"];
+    const { stdout } = await new Deno.Command(Deno.execPath(), { args: ["eval", ...permissions, script] }).output();
+    return new TextDecoder().decode(stdout).trim();
+  };
+  // Heartbeats 1 s ago: only the process itself can say it is gone.
+  assert.equal(await ask(lockOf({ pid: await deadPid() })), "false", "process gone on this host");
+  assert.equal(await ask(lockOf({ started: ago(1000) })), "true", "this test's process, running");
+  assert.equal(await ask(lockOf({ started: ago(86_400_000) })), "false", "pid reused");
+});
+
 Deno.test("run lock: a second holder is refused while the first lives; a dead holder's lock is taken over", async () => {
   const dir = await folder({});
   try {
