@@ -4,6 +4,7 @@ import { c2st } from "../lib/diagnostics/c2st.ts";
 import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
 import type { FitRecord, RoundRecord } from "../lib/fit/records.ts";
 import { converged } from "../lib/fit/tsnpe.ts";
+import { getModel } from "../lib/models/registry.ts";
 import { loadReferenceSamples } from "../lib/sbibm/reference.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { cli, cliCommand } from "./reference/cli.ts";
@@ -186,6 +187,42 @@ Deno.test("fit: a truncation region no prior draw falls in stops the fit with on
   assert.equal((await readJson<FitRecord>(join(out, "fit.json"))).status, "running");
   assert.ok(!(await exists(join(out, LOCK_FILE))));
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("fit: a model's fit of a recording keeps its preparation and conditions like a run", async () => {
+  const out = join(runs, "rc-recording");
+  const times = Array.from(getModel("rc").timesMs);
+  // A recording in µV, 5 ms longer than the model's window on each side: cut and scaled back to mV.
+  const lines = [-5, ...times, times.at(-1)! + 5].map((t) => `${t},${1000 * 0.2 * Math.exp(-(((t - 20) / 15) ** 2))}`);
+  const recording = join(runs, "rc-recording.csv");
+  await Deno.writeTextFile(recording, lines.join("\n") + "\n");
+  const fitted = await cli(
+    "fit",
+    ...["--model", "rc", "--waveform", recording, "--scale", "1000", "--rounds", "1", "--sims-per-round", "100"],
+    ...[...QUICK, "--max-epochs", "2", "--predictive-sims", "5", "--samples", "200", "--out", out],
+  );
+  assert.equal(fitted.code, 0, fitted.stderr);
+  const observation = await readJson<{ x: number[]; source: { scale: number } }>(join(out, "observation.json"));
+  assert.equal(observation.source.scale, 1000);
+  const k = times.indexOf(20);
+  assert.ok(Math.abs(observation.x[k] - 0.2) < 1e-6, `x at 20 ms: ${observation.x[k]}`);
+
+  const conditioned = join(runs, "rc-recording.json");
+  const { code, stderr } = await cli(
+    "condition",
+    ...["--run", out, "--waveform", recording, "--scale", "1000", "--samples", "100", "--predictive-sims", "5"],
+    ...["--backend", "wasm", "--out", conditioned],
+  );
+  assert.equal(code, 0, stderr);
+  const result = await readJson<{ samples: number[][]; x: number[] }>(conditioned);
+  assert.equal(result.samples.length, 100);
+  assert.deepEqual(result.x, observation.x.map((v) => Math.fround(v)));
+  const taskFit = join(runs, "task-fit");
+  await Deno.mkdir(taskFit);
+  await Deno.writeTextFile(join(taskFit, "fit.json"), JSON.stringify({ settings: { target: { task: "two_moons" } } }));
+  const task = await cli("condition", "--run", taskFit, "--waveform", recording, "--out", conditioned);
+  await Deno.remove(taskFit, { recursive: true });
+  assert.match(task.stderr, /task-fit is a fit of sbibm's two_moons: only a model's fit conditions/);
 });
 
 Deno.test("fit: the stop rule compares the last two regions' prior mass, from round 2 on", () => {

@@ -9,6 +9,7 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
+import { loadFitPosterior } from "../fit/run_posterior.ts";
 import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import type { Posterior } from "../posterior/posterior.ts";
@@ -54,8 +55,13 @@ async function readJson<T>(dir: string, file: string, what: string): Promise<T> 
   }
 }
 
-/** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
+/**
+ * The run's trained posterior, fitted summary and simulator (or a model's fit folder's, lib/fit/run_posterior.ts); an
+ * unfinished run is an error that says what is missing.
+ */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
+  const fit = await loadFitPosterior(dir);
+  if (fit) return fit;
   const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
   const config = await runExperimentConfig(dir) ?? EXPERIMENTS[experiment.name];
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
