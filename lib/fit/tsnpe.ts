@@ -139,7 +139,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
         ...training,
       }, target.parameters);
       const predictive = await predictiveCheck(run, posterior, xoFeatures, xo, round);
-      const region = await regionAfter(run, posterior, xoFeatures, round, 0);
+      const region = await regionAfter(run, posterior, xoFeatures, round);
       const roundRecord: RoundRecord = {
         round,
         proposal,
@@ -259,11 +259,12 @@ function truncationOptions(settings: FitSettings) {
 }
 
 /** The region { log q(θ | x_o) > τ } after a round, and its prior mass from a batch of prior draws. */
-async function regionAfter(run: FitRun, posterior: Posterior, xoFeatures: Float32Array, round: number, n: number) {
+async function regionAfter(run: FitRun, posterior: Posterior, xoFeatures: Float32Array, round: number) {
   const { settings, target } = run;
   const threshold = await densityThreshold(posterior, xoFeatures, streamSeed(settings.seed, round, STREAM.threshold));
+  // No draws are kept: one batch of prior draws only measures the region.
   const draws = await truncatedDraws(
-    n,
+    0,
     target.samplePrior,
     posterior,
     xoFeatures,
