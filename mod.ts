@@ -4,8 +4,9 @@
  */
 export { chunks, GpuRuntime, GpuUnavailableError } from "./lib/gpu/runtime.ts";
 export type { AcquireOptions, AdapterSummary } from "./lib/gpu/runtime.ts";
-export { Prior } from "./lib/prior.ts";
-export type { ParameterSpec, Scale } from "./lib/prior.ts";
+export { Prior } from "./lib/prior/prior.ts";
+export { PriorSchema } from "./lib/prior/schema.ts";
+export type { BoxParameter, NormalParameter, ParameterSpec, Scale } from "./lib/prior/schema.ts";
 export { seededUniform } from "./lib/random.ts";
 export type { Uniform } from "./lib/random.ts";
 export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
@@ -20,11 +21,11 @@ export { DIPOLE_COLUMNS, parseWaveform, resampleWaveform } from "./lib/data/wave
 export type { DipoleColumn, Waveform } from "./lib/data/waveform.ts";
 
 // HNN: network specs (docs/hnn-spec.md), simulation, replay of hnn-core fixtures, hnn-core JSON import.
-export { SpecError, validateSpec } from "./lib/hnn/spec.ts";
-export type { NetworkSpec, ResolvedSpec } from "./lib/hnn/spec.ts";
-export { simulateSpec } from "./lib/hnn/run_spec.ts";
-export { replayFixture } from "./lib/hnn/replay.ts";
-export type { ReplayResult } from "./lib/hnn/replay.ts";
+export { SpecError, validateSpec } from "./lib/hnn/spec/validate.ts";
+export type { NetworkSpec, ResolvedSpec } from "./lib/hnn/spec/types.ts";
+export { simulateSpec } from "./lib/hnn/simulate_spec.ts";
+export { replayFixture } from "./lib/hnn/reference/replay.ts";
+export type { ReplayResult } from "./lib/hnn/output/report.ts";
 export { specFromHnnCoreJson } from "./lib/hnn/network/hnncore_json.ts";
 export {
   hnnBetaModel,
@@ -33,7 +34,7 @@ export {
   hnnErpSimulator,
   hnnRcModel,
   hnnRcSimulator,
-} from "./lib/hnn/models.ts";
+} from "./lib/models/hnn.ts";
 
 // Spectral events in recorded trials and their averaged waveforms (docs/events.md).
 export { checkDetectInput, detectEvents, detectEventsGpu } from "./lib/events/detect.ts";
@@ -55,8 +56,8 @@ export { overlapCoefficient } from "./lib/diagnostics/overlap.ts";
 export { flowConfig } from "./lib/flows/flow.ts";
 export { trainNpe } from "./lib/train/trainer.ts";
 export { Posterior } from "./lib/posterior/posterior.ts";
+export type { LogProbOptions, PosteriorSamples, SampleOptions } from "./lib/posterior/posterior.ts";
 export { loadPosterior, savePosterior } from "./lib/posterior/io.ts";
-export { flowCoordinates } from "./lib/posterior/coordinates.ts";
 export { EXPERIMENTS } from "./lib/experiments/configs.ts";
 export {
   checkRecordings,

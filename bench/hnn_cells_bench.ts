@@ -3,9 +3,10 @@
  * nothing recorded, one warm-up chunk first. `batch` one-cell-per-type networks side by side.
  */
 import type { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { GpuPopulation, uploadTables } from "../lib/hnn/cells_gpu.ts";
-import { compileNetwork } from "../lib/hnn/compile.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { GpuPopulation, uploadTables } from "../lib/hnn/gpu/cells.ts";
+import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import type { BenchRow } from "./report.ts";
 
 export async function benchHnnCells(runtime: GpuRuntime, batches = [1, 64, 1024], steps = 1000): Promise<BenchRow[]> {

@@ -8,12 +8,12 @@
  * Standalone: `deno run --allow-read --allow-env bench/hnn_network_bench.ts` prints the markdown table.
  */
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { compileNetwork } from "../lib/hnn/compile.ts";
-import { networksPerBatch } from "../lib/hnn/models.ts";
+import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
+import { networksPerBatch } from "../lib/models/hnn.ts";
 import { erpDrives, jones2009Connections } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
-import { bytesPerNetwork, simulateNetwork } from "../lib/hnn/simulate.ts";
-import { validateSpec } from "../lib/hnn/spec.ts";
+import { bytesPerNetwork, simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { type BenchRow, markdownReport } from "./report.ts";
 
 /** NEURON 8.2.2, one core of this 2-core machine (erp_jones2009.json.gz, neuron_wall_s_one_core). */

@@ -7,11 +7,11 @@
  * Standalone: `deno run --allow-read --allow-write --allow-env bench/hnn_phase_bench.ts [batches, e.g. 64,1024] [epochs]`.
  */
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "../lib/hnn/cells_gpu.ts";
-import { compileNetwork } from "../lib/hnn/compile.ts";
-import { DispatchList } from "../lib/hnn/dispatch.ts";
-import { GpuEventGather, type LogLayout } from "../lib/hnn/events_gpu.ts";
-import { HNN_REQUIRED_LIMITS } from "../lib/hnn/models.ts";
+import { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "../lib/hnn/gpu/cells.ts";
+import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
+import { DispatchList } from "../lib/hnn/gpu/dispatch.ts";
+import { GpuEventGather, type LogLayout } from "../lib/hnn/gpu/events.ts";
+import { HNN_REQUIRED_LIMITS } from "../lib/models/hnn.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 

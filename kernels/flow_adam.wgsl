@@ -19,7 +19,7 @@ fn clip_factor(@builtin(local_invocation_id) l: vec3<u32>) {
 }
 
 // Arguments: 0 parameter count, 1 learning rate, 2 β₁, 3 β₂, 4 ε (f32s).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn adam(@builtin(global_invocation_id) id: vec3<u32>) {
   let count = arg(0u);
   let i = id.x;

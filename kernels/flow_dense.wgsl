@@ -16,7 +16,7 @@ fn input(at: u32) -> f32 {
   return activate(x, arg(14u));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let in_f = arg(0u);
   let out_f = arg(1u);
@@ -40,7 +40,7 @@ fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // dL/d(pre x) = (dL/d(pre y) (W ⊙ M)ᵀ) · act'(x).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
   let in_f = arg(0u);
   let out_f = arg(1u);
@@ -66,7 +66,6 @@ fn backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
 // thread per weight sums rows [r0, r1). A batch of at most ROW_BLOCK rows is summed by backward_weight directly;
 // a larger one in blocks of ROW_BLOCK rows (backward_weight_blocks, partial sums in `moments` from argument 15)
 // added up in a fixed order by backward_weight_reduce, so a wide GPU has weights × blocks threads to run.
-const ROW_BLOCK: u32 = 256u;
 
 fn weight_count() -> u32 {
   return (arg(0u) + 1u) * arg(1u);
@@ -105,7 +104,7 @@ fn store_weight_grad(w: u32, value: f32) {
   grads[arg(11u) + w] = g;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
   let w = id.x;
   if (!has_weight(w)) { return; }
@@ -113,7 +112,7 @@ fn backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // Workgroups: x over the weights, y over the row blocks.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn backward_weight_blocks(@builtin(global_invocation_id) id: vec3<u32>) {
   let count = weight_count();
   let w = id.x;
@@ -123,7 +122,7 @@ fn backward_weight_blocks(@builtin(global_invocation_id) id: vec3<u32>) {
   moments[arg(15u) + block * count + w] = weight_grad_sum(w, r0, min(r0 + ROW_BLOCK, step.rows));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn backward_weight_reduce(@builtin(global_invocation_id) id: vec3<u32>) {
   let count = weight_count();
   let w = id.x;

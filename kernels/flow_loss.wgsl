@@ -5,7 +5,7 @@
 // rows that fall in it. Arguments: 0 θ dim, 1 x dim, 2 z offset, 3 context offset, 4 standardisation offset
 // (consts: θ mean, θ std, x mean, x std), 5 rows come through `order` (1) or in dataset order (0), 6 the chunk's
 // first row, 7 its rows.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn gather(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -27,7 +27,7 @@ fn gather(@builtin(global_invocation_id) id: vec3<u32>) {
 // -log q per row from the base normal, the log-dets and the z-scoring's constant, and dL/dz = z / rows.
 // Arguments: 0 d, 1 z offset, 2 log-det offset, 3 loss offset, 4 dL/dz offset, 5 constant (f32:
 // -d/2 log 2π - Σ log σθ).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn base_loss(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }

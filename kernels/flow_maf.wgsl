@@ -16,7 +16,7 @@ fn permuted(j: u32) -> u32 {
   return u32(consts[arg(5u) + j]);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn maf_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -33,7 +33,7 @@ fn maf_forward(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // Each log-det term enters the loss with weight -1/rows (the loss is -mean log q).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn maf_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -52,7 +52,7 @@ fn maf_backward(@builtin(global_invocation_id) id: vec3<u32>) {
 
 // One pass of the inverse: u = (y - shift) / scale with y = z un-permuted; `d` passes from u = 0 invert exactly.
 // Argument 6 = 1 only sets u = 0.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn maf_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }

@@ -2,7 +2,7 @@
 // identity tails on [-B, B]) with its log-det and backward pass, the residual blocks' context gate, and the LU
 // linear layer that follows each coupling.
 
-// A spline has at most 64 bins (knot arrays of 65, probabilities of 64; nsf_step.ts checks).
+// A spline has at most MAX_BINS bins (knot arrays of MAX_BINS + 1, probabilities of MAX_BINS; nsf_step.ts checks).
 
 // ---- coupling -------------------------------------------------------------------------------------------------
 // Arguments: 0 d, 1 z in, 2 z out, 3 spline parameters (rows × T·(3K−1)), 4 log-det, 5 K, 6 B (f32),
@@ -16,7 +16,7 @@ fn column(list: u32, k: u32) -> u32 {
 }
 
 // Knot positions (edges[0..K]) and softmax probabilities of one side (widths or heights) of one spline.
-fn knots(at: u32, edges: ptr<function, array<f32, 65>>, probs: ptr<function, array<f32, 64>>) {
+fn knots(at: u32, edges: ptr<function, array<f32, MAX_BINS + 1>>, probs: ptr<function, array<f32, MAX_BINS>>) {
   let bins = arg(5u);
   let bound = argf(6u);
   let scale = argf(7u);
@@ -45,7 +45,7 @@ fn derivative(at: u32, j: u32) -> f32 {
 }
 
 // The bin holding v: the last k with v > edges[k] (k ≥ 1), else 0.
-fn find_bin(v: f32, edges: ptr<function, array<f32, 65>>) -> u32 {
+fn find_bin(v: f32, edges: ptr<function, array<f32, MAX_BINS + 1>>) -> u32 {
   var k = 0u;
   for (var j = 1u; j < arg(5u); j++) {
     if (v - (*edges)[j] > 0.0) { k = j; }
@@ -67,10 +67,10 @@ fn spline_bin(
   base: u32,
   value: f32,
   from_output: bool,
-  xe: ptr<function, array<f32, 65>>,
-  ye: ptr<function, array<f32, 65>>,
-  px: ptr<function, array<f32, 64>>,
-  py: ptr<function, array<f32, 64>>,
+  xe: ptr<function, array<f32, MAX_BINS + 1>>,
+  ye: ptr<function, array<f32, MAX_BINS + 1>>,
+  px: ptr<function, array<f32, MAX_BINS>>,
+  py: ptr<function, array<f32, MAX_BINS>>,
 ) -> SplineBin {
   let bins = arg(5u);
   knots(base, xe, px);
@@ -82,7 +82,7 @@ fn spline_bin(
   return SplineBin(k, w, h, h / w, derivative(base + 2u * bins, k), derivative(base + 2u * bins, k + 1u));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn coupling_split(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -92,7 +92,7 @@ fn coupling_split(@builtin(global_invocation_id) id: vec3<u32>) {
   }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn spline_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -103,10 +103,10 @@ fn spline_forward(@builtin(global_invocation_id) id: vec3<u32>) {
     acts[arg(2u) + r * d + c] = acts[arg(1u) + r * d + c];
   }
   var log_det = 0.0;
-  var xe: array<f32, 65>;
-  var ye: array<f32, 65>;
-  var px: array<f32, 64>;
-  var py: array<f32, 64>;
+  var xe: array<f32, MAX_BINS + 1>;
+  var ye: array<f32, MAX_BINS + 1>;
+  var px: array<f32, MAX_BINS>;
+  var py: array<f32, MAX_BINS>;
   for (var t = 0u; t < arg(9u); t++) {
     let c = column(8u, t);
     let value = acts[arg(1u) + r * d + c];
@@ -136,7 +136,7 @@ fn spline_forward(@builtin(global_invocation_id) id: vec3<u32>) {
 
 // dL/dz in (identity columns pass dL/dz out through; the conditioner's share is added by coupling_merge) and
 // dL/d(spline parameters), with each log-det entering the loss with weight -1/rows.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn spline_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -150,12 +150,12 @@ fn spline_backward(@builtin(global_invocation_id) id: vec3<u32>) {
     acts[arg(15u) + r * d + c] = acts[arg(14u) + r * d + c];
   }
   let g_log_det = -step.inv_rows;
-  var xe: array<f32, 65>;
-  var ye: array<f32, 65>;
-  var px: array<f32, 64>;
-  var py: array<f32, 64>;
-  var gx_edge: array<f32, 65>;
-  var gy_edge: array<f32, 65>;
+  var xe: array<f32, MAX_BINS + 1>;
+  var ye: array<f32, MAX_BINS + 1>;
+  var px: array<f32, MAX_BINS>;
+  var py: array<f32, MAX_BINS>;
+  var gx_edge: array<f32, MAX_BINS + 1>;
+  var gy_edge: array<f32, MAX_BINS + 1>;
   for (var t = 0u; t < arg(9u); t++) {
     let c = column(8u, t);
     let value = acts[arg(1u) + r * d + c];
@@ -209,10 +209,10 @@ fn spline_backward(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // Logit gradients from the interior edges' gradients: edge j = 2B·cumsum(f)[j−1] − B, f = min + (1 − K·min)·p.
-fn softmax_backward(at: u32, g_edge: ptr<function, array<f32, 65>>, probs: ptr<function, array<f32, 64>>, scale: f32) {
+fn softmax_backward(at: u32, g_edge: ptr<function, array<f32, MAX_BINS + 1>>, probs: ptr<function, array<f32, MAX_BINS>>, scale: f32) {
   let bins = arg(5u);
   let bound = argf(6u);
-  var g_f: array<f32, 64>;
+  var g_f: array<f32, MAX_BINS>;
   var suffix = 0.0;
   for (var i = bins; i > 0u; i--) {
     let m = i - 1u;
@@ -225,7 +225,7 @@ fn softmax_backward(at: u32, g_edge: ptr<function, array<f32, 65>>, probs: ptr<f
 }
 
 // Inverse: the root of the spline's quadratic in the bin found from the output side.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn spline_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -235,10 +235,10 @@ fn spline_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
     let c = column(10u, k);
     acts[arg(1u) + r * d + c] = acts[arg(2u) + r * d + c];
   }
-  var xe: array<f32, 65>;
-  var ye: array<f32, 65>;
-  var px: array<f32, 64>;
-  var py: array<f32, 64>;
+  var xe: array<f32, MAX_BINS + 1>;
+  var ye: array<f32, MAX_BINS + 1>;
+  var px: array<f32, MAX_BINS>;
+  var py: array<f32, MAX_BINS>;
   for (var t = 0u; t < arg(9u); t++) {
     let c = column(8u, t);
     let value = acts[arg(2u) + r * d + c];
@@ -266,7 +266,7 @@ fn spline_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // dL/dz in at the identity columns += the conditioner's dL/d(identity columns) (rows × I at argument 13).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn coupling_merge(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -279,14 +279,14 @@ fn coupling_merge(@builtin(global_invocation_id) id: vec3<u32>) {
 // ---- residual blocks -------------------------------------------------------------------------------------------
 // h' = h + u · g, g = sigmoid(gate(context)) already applied. Arguments: 0 width, 1 h, 2 u, 3 g, 4 h',
 // 5 dL/dh', 6 dL/du, 7 dL/d(pre g), 8 dL/dh (set to dL/dh'; the block's first layer adds its share).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn gate_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let i = id.x;
   if (i >= step.rows * arg(0u)) { return; }
   acts[arg(4u) + i] = acts[arg(1u) + i] + acts[arg(2u) + i] * acts[arg(3u) + i];
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn gate_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let i = id.x;
   if (i >= step.rows * arg(0u)) { return; }
@@ -328,7 +328,7 @@ fn lu_weight() {
   acts[arg(5u) + d * d] = log_det;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn lu_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -341,7 +341,7 @@ fn lu_forward(@builtin(global_invocation_id) id: vec3<u32>) {
   acts[arg(8u) + r] += acts[arg(5u) + d * d];
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn lu_backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }
@@ -354,7 +354,7 @@ fn lu_backward_input(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 // dL/dW [i, j] = Σ_rows dL/dy_i x_j (and the bias gradient as row d), one thread each.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn lu_backward_weight(@builtin(global_invocation_id) id: vec3<u32>) {
   let d = arg(0u);
   let i = id.x / d;
@@ -398,7 +398,7 @@ fn lu_factor_grads() {
 }
 
 // x from y by two triangular solves (L unit lower, then U).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn lu_inverse(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.x;
   if (r >= step.rows) { return; }

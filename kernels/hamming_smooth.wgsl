@@ -1,22 +1,15 @@
 // hnn-core's Dipole.smooth: np.convolve(x, hamming(M)/sum, "same") per row, one thread per output sample.
 // y[i] = Σ_m x[i + (M − 1)/2 − m]·w[m], with x = 0 outside the row (zero padding).
 
-struct Params {
-  rows: u32,
-  samples: u32,
-  taps: u32,
-  row_stride: u32,   // threads per row of the dispatch grid
-  scale: f32,        // applied after smoothing (Dipole.scale)
-}
-
+// Params, the uniform, is declared from SMOOTH_PARAMS in lib/stats/smooth.ts.
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> window: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x + gid.y * p.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = grid_index(gid, groups);
   if (id >= p.rows * p.samples) { return; }
   let row = id / p.samples;
   let i = i32(id % p.samples);

@@ -3,7 +3,7 @@
 // per dispatch. Synaptic events arrive precomputed per step (kernels/hnn_events.wgsl); spikes go to a log shared
 // by every population of the network.
 // Every per-instance array is instance-major ([slot][instance]) so neighbouring threads touch neighbouring
-// words. Layout and step order: docs/hnn-gpu-layout.md. The float64 twin is lib/hnn/reference.ts.
+// words. Layout and step order: docs/hnn-gpu-layout.md. The float64 twin is lib/hnn/reference/cells_float64.ts.
 
 struct Table {
   off: u32,     // first vec4 of the table in `tables`
@@ -45,7 +45,7 @@ struct Params {
   event_row0: u32,    // row of `syn_events` for this dispatch's first step
 }
 
-// Per-node constants (lib/hnn/compile.ts NODE): 16 values per node.
+// Per-node constants (lib/hnn/lowering/compile.ts NODE): 16 values per node.
 const NF: u32 = 16u;
 const F_A: u32 = 0u;
 const F_B: u32 = 1u;
@@ -64,10 +64,10 @@ const F_CADK: u32 = 13u;
 const F_CADTAUR: u32 = 14u;
 const F_POINT: u32 = 15u;
 const NO_COMP: u32 = 0xffffffffu;
-const MAX_NODES: u32 = 128u;  // nodes per cell (lib/hnn/cells_gpu.ts checks)
-const MAX_SLOTS: u32 = 256u;  // synapses per cell (lib/hnn/cells_gpu.ts checks)
+const MAX_NODES: u32 = 128u;  // nodes per cell (lib/hnn/gpu/cells.ts checks)
+const MAX_SLOTS: u32 = 256u;  // synapses per cell (lib/hnn/gpu/cells.ts checks)
 
-// Gating slots inside a compartment (compile.ts SLOT), held as vec4 groups: (hh2 m, h, n, km n), (ca m, h, cad
+// Gating slots inside a compartment (lowering/compile.ts SLOT), held as vec4 groups: (hh2 m, h, n, km n), (ca m, h, cad
 // cai, kca n), (cat m, h, ar m, the last ica). Fewer slots (baskets: 3) leave the group's tail as padding.
 const S_KM: u32 = 3u;
 const S_ICA: u32 = 11u;
@@ -77,8 +77,8 @@ const S_ICA: u32 = 11u;
 // loads uniform words once per SIMD vector where a storage load walks the lanes one by one.
 @group(0) @binding(1) var<uniform> nodes: array<vec4<f32>, MAX_NODES * NF / 4u>;  // n_nodes × NF, padded
 @group(0) @binding(2) var<uniform> topo: array<vec4<u32>, MAX_NODES / 2u>;        // (parent, compartment) per node
-// Rate tables, each row padded to whole vec4s (lib/hnn/cells_gpu.ts tableLayout): one load fetches four fields.
-// On the software adapter lib/hnn/cells_gpu.ts swaps this declaration for a uniform binding of the same values:
+// Rate tables, each row padded to whole vec4s (lib/hnn/gpu/cells.ts tableLayout): one load fetches four fields.
+// On the software adapter lib/hnn/gpu/cells.ts swaps this declaration for a uniform binding of the same values:
 // llvmpipe loads uniform words as a vector where a storage load walks the SIMD lanes one by one.
 @group(0) @binding(3) var<storage, read> tables: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;     // V per node, then synapse A and B

@@ -1,21 +1,13 @@
 // Peak features of each row: max, min and the times (ms) at which they first occur, one thread per row.
 
-struct Params {
-  rows: u32,
-  samples: u32,
-  row_stride: u32,
-  _pad: u32,
-  t0: f32,   // ms, time of the first sample
-  dt: f32,   // ms between samples
-}
-
+// Params, the uniform, is declared from PEAKS_PARAMS in lib/stats/peaks.ts.
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> features: array<f32>;   // rows × 4: max, min, t_max, t_min
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let row = gid.x + gid.y * p.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let row = grid_index(gid, groups);
   if (row >= p.rows) { return; }
   let base = row * p.samples;
   var hi = x[base];

@@ -2,19 +2,7 @@
 // I(t) is piecewise constant (two square pulses), so each sample interval is advanced with the exact
 // exponential solution, split at every pulse edge that falls inside it: the result is exact up to float32.
 
-struct Params {
-  n: u32,            // parameter sets in this chunk
-  samples: u32,      // output samples per set
-  row_stride: u32,   // threads per row of the dispatch grid
-  _pad: u32,
-  dt: f32,           // ms between samples
-  tau: f32,          // ms
-  e_rest: f32,       // mV
-  r: f32,            // resistance (mV per unit current)
-  pulse_on: f32,     // ms, start of the first pulse
-  pulse_off: f32,    // ms, end of the first pulse
-}
-
+// Params, the uniform, is declared from RC_PARAMS in lib/models/rc.ts.
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> theta: array<f32>;      // n × 3: amp1, amp2, latency (ms)
 @group(0) @binding(2) var<storage, read_write> x: array<f32>;    // n × samples: V (mV)
@@ -36,9 +24,9 @@ fn next_edge(t: f32, limit: f32, latency: f32) -> f32 {
   return next;
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x + gid.y * p.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = grid_index(gid, groups);
   if (id >= p.n) { return; }
   let amp1 = theta[3u * id];
   let amp2 = theta[3u * id + 1u];

@@ -2,23 +2,16 @@
 // of each row at the first `bins` DFT frequencies, one thread per (row, bin). Phases use (k·n mod N) so the
 // angle stays exact in float32 for long rows.
 
-struct Params {
-  rows: u32,
-  samples: u32,
-  bins: u32,
-  row_stride: u32,   // threads per row of the dispatch grid
-  fs: f32,           // sampling rate, Hz
-}
-
+// Params, the uniform, is declared from SPECTRUM_PARAMS in lib/stats/spectrum.ts.
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> power: array<f32>;   // rows × bins, V²/Hz
 
 const TWO_PI: f32 = 6.283185307179586;
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x + gid.y * p.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = grid_index(gid, groups);
   if (id >= p.rows * p.bins) { return; }
   let row = id / p.bins;
   let k = id % p.bins;

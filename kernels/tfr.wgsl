@@ -2,23 +2,16 @@
 // (trial, frequency, sample), convolving the trial with that frequency's wavelet over the taps that meet the trial,
 // power = 2·dt²·|y|².
 
-struct Params {
-  rows: u32,         // trials in this dispatch
-  samples: u32,      // samples per trial
-  freqs: u32,
-  row_stride: u32,   // threads per row of the dispatch grid
-  dt: f32,           // sampling interval, s
-}
-
+// Params, the uniform, is declared from TFR_PARAMS in lib/events/tfr_gpu.ts.
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> wavelet_at: array<u32>;    // per frequency: first tap, half-length h
 @group(0) @binding(2) var<storage, read> taps: array<vec2<f32>>;    // (re, im) of every wavelet, 2h + 1 each
 @group(0) @binding(3) var<storage, read> x: array<f32>;             // rows × samples
 @group(0) @binding(4) var<storage, read_write> power: array<f32>;   // rows × freqs × samples
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x + gid.y * p.row_stride;
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = grid_index(gid, groups);
   let per_row = p.freqs * p.samples;
   if (id >= p.rows * per_row) { return; }
   let row = id / per_row;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixturePath, readFixture } from "../lib/hnn/fixture.ts";
+import { fixturePath, readFixture } from "../lib/hnn/reference/fixture.ts";
 import { rcExact } from "./reference/rc_exact.ts";
 import { cli } from "./reference/cli.ts";
 import { type ExperimentArgs, experimentCommandLine } from "../lib/cli/experiment.ts";

@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
-import { flowCoordinates } from "../lib/posterior/coordinates.ts";
-import { inSupport } from "../lib/posterior/support.ts";
+import { Prior } from "../lib/prior/prior.ts";
 
 Deno.test("flow coordinates: log10 parameters are learnt as their log10 and map back (rel. 1e-6)", () => {
-  const coords = flowCoordinates([
+  const prior = new Prior([
     { name: "w", low: 1e-5, high: 10, scale: "log10", unit: "µS" },
     { name: "lat", low: -75, high: 75, scale: "linear" },
   ]);
-  assert.deepEqual(coords.support, { kind: "box", names: ["w", "lat"], low: [-5, -75], high: [1, 75] });
+  assert.deepEqual(prior.flowBounds(), { low: [-5, -75], high: [1, 75] });
   const theta = [1e-4, -30, 3.5, 74];
-  const flow = coords.toFlow(theta);
+  const flow = prior.toFlow(theta);
   assert.ok(Math.abs(flow[0] + 4) < 1e-6 && flow[1] === -30);
-  coords.fromFlow(flow).forEach((v, i) => assert.ok(Math.abs(v - theta[i]) <= 1e-6 * Math.abs(theta[i]), `${v}`));
-  assert.ok(inSupport(coords.support, flow, 1));
-  assert.ok(!inSupport(coords.support, coords.toFlow([20, 0]), 0), "20 µS lies outside [1e-5, 10]");
+  prior.fromFlow(flow).forEach((v, i) => assert.ok(Math.abs(v - theta[i]) <= 1e-6 * Math.abs(theta[i]), `${v}`));
+  assert.ok(prior.inFlowSupport(flow, 1));
+  assert.ok(!prior.inFlowSupport(prior.toFlow([20, 0]), 0), "20 µS lies outside [1e-5, 10]");
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { BETA_PAPER_SUBJECT, EXPERIMENTS } from "../lib/experiments/configs.ts";
-import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
+import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
 import { jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 
 const HNN = ["hnn-rc", "erp", "beta"] as const;
@@ -21,7 +21,7 @@ Deno.test("experiment configs: HNN runs at dt 0.5 ms, PCA-30 of the smoothed dip
 
 Deno.test("experiment configs: hnn-rc has the paper's inputs at 200 and 200 + latency ms and its prior", () => {
   const model = EXPERIMENTS["hnn-rc"].simulator(0.5);
-  assert.deepEqual(model.prior.parameters.map((p) => [p.name, p.scale, p.low, p.high]), [
+  assert.deepEqual(model.prior.box().map((p) => [p.name, p.scale, p.low, p.high]), [
     ["prox_weight", "log10", 1e-4, 1e-3],
     ["dist_weight", "log10", 1e-4, 1e-3],
     ["latency", "linear", -75, 75],
@@ -40,7 +40,7 @@ Deno.test("experiment configs: hnn-rc has the paper's inputs at 200 and 200 + la
 Deno.test("experiment configs: the ERP varies the paper's four weights onto L5 pyramidal cells", () => {
   const model = EXPERIMENTS.erp.simulator(0.5);
   assert.deepEqual(model.prior.names, ["dist_inh", "prox_inh", "dist_exc", "prox_exc"]);
-  for (const p of model.prior.parameters) assert.deepEqual([p.scale, p.low, p.high], ["log10", 1e-5, 10]);
+  for (const p of model.prior.box()) assert.deepEqual([p.scale, p.low, p.high], ["log10", 1e-5, 10]);
   const rules = jones2009Connections();
   const rule = (i: number) => [rules[i].source, rules[i].target, rules[i].location, rules[i].receptor];
   assert.deepEqual(rule(PAPER_ERP_RULES.dist_inh), ["L2_basket", "L5_pyramidal", "distal", "gabaa"]);
@@ -64,7 +64,7 @@ Deno.test("experiment configs: the ERP varies the paper's four weights onto L5 p
 
 Deno.test("experiment configs: the beta event's two bursts from 200 ms, spreads on [0, 20] and [0, 40] ms", () => {
   const model = EXPERIMENTS.beta.simulator(0.5);
-  assert.deepEqual(model.prior.parameters.map((p) => [p.name, p.scale, p.low, p.high]), [
+  assert.deepEqual(model.prior.box().map((p) => [p.name, p.scale, p.low, p.high]), [
     ["dist_var", "linear", 0, 20],
     ["prox_var", "linear", 0, 40],
   ]);

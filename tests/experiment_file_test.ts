@@ -10,12 +10,12 @@ import { checkRecordings, experimentFromJson, loadExperimentFile } from "../lib/
 import { runPlan, softwareNotice } from "../lib/experiments/plan.ts";
 import { loadRecording, type Recording } from "../lib/experiments/recordings.ts";
 import { checkExperimentFolder, experimentSettings } from "../lib/experiments/run.ts";
-import { fixturePath } from "../lib/hnn/fixture.ts";
-import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/hnn/models.ts";
-import { validateSpec } from "../lib/hnn/spec.ts";
+import { fixturePath } from "../lib/hnn/reference/fixture.ts";
+import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/models/registry.ts";
-import { Prior } from "../lib/prior.ts";
+import { Prior } from "../lib/prior/prior.ts";
 import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";
 
@@ -116,6 +116,7 @@ Deno.test("experiment files: every shipped file validates, and its network is th
     "hnn-rc",
     "hnn-beta",
     "hnn-erp",
+    "hnn-erp-meg",
   ]);
 });
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join, relative } from "node:path";
 import { createApp } from "../lib/server/app.tsx";
-import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { experimentSettings } from "../lib/experiments/run.ts";
 import { cli } from "./reference/cli.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { c2st } from "../lib/diagnostics/c2st.ts";
-import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
 import type { FitRecord, RoundRecord } from "../lib/fit/records.ts";
 import { converged } from "../lib/fit/tsnpe.ts";
 import { getModel } from "../lib/models/registry.ts";

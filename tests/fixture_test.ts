@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readFixture, readGzipJson } from "../lib/hnn/fixture.ts";
+import { readFixture, readGzipJson } from "../lib/hnn/reference/fixture.ts";
 import { cli } from "./reference/cli.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-fixture-" });

@@ -4,13 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { compileNetwork, NODE, NODE_FIELDS } from "../lib/hnn/compile.ts";
-import { renormalizeDipole } from "../lib/hnn/dipole.ts";
-import { fixturePath, type HnnFixture, readFixture, readGzipJson } from "../lib/hnn/fixture.ts";
-import { ION, segmentMechs, tadjMainen } from "../lib/hnn/mechanisms.ts";
-import { simulateReference } from "../lib/hnn/reference.ts";
-import { replayFixture, type ReplayResult } from "../lib/hnn/replay.ts";
-import { cellCounts, SpecError, validateSpec } from "../lib/hnn/spec.ts";
+import { compileNetwork, NODE, NODE_FIELDS } from "../lib/hnn/lowering/compile.ts";
+import { renormalizeDipole } from "../lib/hnn/output/dipole.ts";
+import { fixturePath, type HnnFixture, readFixture, readGzipJson } from "../lib/hnn/reference/fixture.ts";
+import { ION, segmentMechs, tadjMainen } from "../lib/hnn/cells/mechanisms.ts";
+import { simulateReference } from "../lib/hnn/reference/cells_float64.ts";
+import type { ReplayResult } from "../lib/hnn/output/report.ts";
+import { replayFixture } from "../lib/hnn/reference/replay.ts";
+import { cellCounts } from "../lib/hnn/network/positions.ts";
+import { SpecError, validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const runtime = await GpuRuntime.acquire();

@@ -5,16 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
-import { compileNetwork } from "../lib/hnn/compile.ts";
-import { HNN_REQUIRED_LIMITS } from "../lib/hnn/models.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/reference/fixture.ts";
+import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
+import { HNN_REQUIRED_LIMITS } from "../lib/models/hnn.ts";
 import { buildNetcons } from "../lib/hnn/network/connections.ts";
 import { driveConnections, driveGidRanges } from "../lib/hnn/network/drives.ts";
 import { specFromHnnCoreJson } from "../lib/hnn/network/hnncore_json.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
-import { simulateNetwork } from "../lib/hnn/simulate.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson } from "./reference/metrics.ts";
 
 const json = await readGzipJson(fixturePath("hnncore", "neymotin2020_3x3_drives.json.gz"));

@@ -6,10 +6,11 @@
 import assert from "node:assert/strict";
 import { readTextMaybeGzip } from "../lib/data/gzip.ts";
 import { dataPath } from "../lib/data/paths.ts";
-import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/reference/fixture.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { type LegacyParams, parseParamText, specFromLegacyParams } from "../lib/hnn/network/legacy_params.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { cli } from "./reference/cli.ts";
 
 const params = await readGzipJson(fixturePath("hnncore", "default.json.gz")) as LegacyParams;

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
-import { buildNetcons, type ConnectionSpec } from "../lib/hnn/network/connections.ts";
-import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "../lib/hnn/network/drives.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/reference/fixture.ts";
+import { buildNetcons } from "../lib/hnn/network/connections.ts";
+import { CELL_TYPES, type ConnectionSpec, type DriveSpec } from "../lib/hnn/spec/types.ts";
+import { driveCellEventTimes, driveConnections, driveGidRanges } from "../lib/hnn/network/drives.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES, paperBetaDrives } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { cellLayout } from "../lib/hnn/network/positions.ts";
-import { exp2synFactor, RECEPTOR_KINETICS } from "../lib/hnn/network/synapses.ts";
-import { buildWiring, cellDelaySteps } from "../lib/hnn/network/wiring.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import { exp2synFactor, RECEPTOR_KINETICS } from "../lib/hnn/cells/synapses.ts";
+import { buildWiring, cellDelaySteps } from "../lib/hnn/lowering/wiring.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 
 interface NetworkFixture {
   gid_ranges: Record<string, [number, number]>;

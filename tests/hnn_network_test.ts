@@ -5,14 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { compileNetwork } from "../lib/hnn/compile.ts";
-import { fixturePath, type HnnFixture, readFixture } from "../lib/hnn/fixture.ts";
-import { hnnErpSpec } from "../lib/hnn/models.ts";
+import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
+import { fixturePath, type HnnFixture, readFixture } from "../lib/hnn/reference/fixture.ts";
+import { hnnErpSpec } from "../lib/models/hnn.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
-import { replayLoaded, type ReplayResult } from "../lib/hnn/replay.ts";
-import { simulateNetwork } from "../lib/hnn/simulate.ts";
-import { CELL_TYPES, validateSpec } from "../lib/hnn/spec.ts";
+import type { ReplayResult } from "../lib/hnn/output/report.ts";
+import { replayLoaded } from "../lib/hnn/reference/replay.ts";
+import { simulateNetwork } from "../lib/hnn/gpu/simulate.ts";
+import { CELL_TYPES } from "../lib/hnn/spec/types.ts";
+import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
 
 const runtime = await GpuRuntime.acquire();

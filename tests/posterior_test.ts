@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { ConditionalFlow, flowConfig } from "../lib/flows/flow.ts";
 import { loadPosterior, savePosterior } from "../lib/posterior/io.ts";
 import { Posterior } from "../lib/posterior/posterior.ts";
-import type { PriorSpec } from "../lib/posterior/support.ts";
+import { Prior } from "../lib/prior/prior.ts";
+import { dataPath } from "../lib/data/paths.ts";
 import { sampleCommand } from "../lib/cli/sample.ts";
 import { useBackend } from "../lib/tf/backend.ts";
 
@@ -11,7 +12,10 @@ await useBackend("wasm");
 const dir = await Deno.makeTempDir({ prefix: "neurosbi-posterior-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
-const box: PriorSpec = { kind: "box", names: ["a", "b"], low: [-1, -1], high: [1, 1] };
+const box = new Prior([
+  { name: "a", low: -1, high: 1, scale: "linear" },
+  { name: "b", low: -1, high: 1, scale: "linear" },
+]);
 const standardization = { thetaMean: [0, 0], thetaStd: [0.5, 0.5], xMean: [0, 0, 0], xStd: [1, 1, 1] };
 
 function smallPosterior(kind: "maf" | "nsf", prior = box): Posterior {
@@ -53,7 +57,10 @@ Deno.test("posterior: samples lie in the prior's support; log-prob is -Infinity 
 });
 
 Deno.test("posterior: a collapsed acceptance rate is an error, not a hang", async () => {
-  const far: PriorSpec = { kind: "box", names: ["a", "b"], low: [50, 50], high: [51, 51] };
+  const far = new Prior([
+    { name: "a", low: 50, high: 51, scale: "linear" },
+    { name: "b", low: 50, high: 51, scale: "linear" },
+  ]);
   const posterior = smallPosterior("maf", far);
   await assert.rejects(
     posterior.sample(10, [0, 0, 0]),
@@ -90,4 +97,128 @@ Deno.test("posterior: a missing folder, a corrupt weights file or a wrong-sized 
   const lines = (await Deno.readTextFile(args.out)).trim().split("\n");
   assert.equal(lines[0], "a,b");
   assert.equal(lines.length, 11);
+});
+
+// The same flow under a prior with a log10 parameter (a in [1, 10], flow coordinate log10 a in [0, 1]) and under the
+// linear box of its flow coordinates: the first must be the second seen through θ = 10^t.
+const logBox = new Prior([
+  { name: "a", low: 1, high: 10, scale: "log10" },
+  { name: "b", low: -1, high: 1, scale: "linear" },
+]);
+const flowBox = new Prior([
+  { name: "a", low: 0, high: 1, scale: "linear" },
+  { name: "b", low: -1, high: 1, scale: "linear" },
+]);
+
+Deno.test("posterior: log10 parameters are sampled in the prior's units (θ = 10^t of the flow's draws, exact)", async () => {
+  const flow = smallPosterior("maf").flow;
+  const inUnits = new Posterior(flow, logBox), inFlow = new Posterior(flow, flowBox);
+  const x = [0.2, -0.1, 0.4];
+  const drawn = await inUnits.sample(500, x, { seed: 8 });
+  const reference = await inFlow.sample(500, x, { seed: 8 });
+  assert.equal(drawn.acceptanceRate, reference.acceptanceRate);
+  assert.deepEqual(drawn.samples, Float32Array.from(reference.samples, (v, i) => (i % 2 === 0 ? 10 ** v : v)));
+  assert.ok(drawn.samples.every((v, i) => (i % 2 === 0 ? v >= 1 && v <= 10 : v >= -1 && v <= 1)));
+  flow.dispose();
+});
+
+Deno.test("posterior: log-prob in the prior's units carries the log10 Jacobian (1e-5), and integrates like the flow's (1%)", async () => {
+  const flow = smallPosterior("maf").flow;
+  const inUnits = new Posterior(flow, logBox), inFlow = new Posterior(flow, flowBox);
+  const x = [0.2, -0.1, 0.4];
+  // Midpoint grids over the support, in the prior's units and in flow coordinates.
+  const na = 400, nb = 100;
+  const units = new Float32Array(na * nb * 2), flowGrid = new Float32Array(na * nb * 2);
+  for (let i = 0; i < na; i++) {
+    for (let k = 0; k < nb; k++) {
+      const r = 2 * (i * nb + k), b = -1 + (2 * (k + 0.5)) / nb;
+      units.set([1 + (9 * (i + 0.5)) / na, b], r);
+      flowGrid.set([(i + 0.5) / na, b], r);
+    }
+  }
+  const logq = await inUnits.logProb(units, x);
+  const logqFlow = await inFlow.logProb(Float32Array.from(units, (v, i) => (i % 2 === 0 ? Math.log10(v) : v)), x);
+  for (let r = 0; r < logq.length; r += 997) {
+    const expected = logqFlow[r] - Math.log(units[2 * r] * Math.LN10);
+    assert.ok(Math.abs(logq[r] - expected) <= 1e-5 * Math.abs(expected), `row ${r}: ${logq[r]} vs ${expected}`);
+  }
+  assert.deepEqual(await inUnits.logProb(units, x, { density: "flow" }), logqFlow);
+  const mass = (values: Float32Array, cell: number) => values.reduce((s, v) => s + Math.exp(v), 0) * cell;
+  const inUnitsMass = mass(logq, (9 / na) * (2 / nb));
+  const flowMass = mass(await inFlow.logProb(flowGrid, x), (1 / na) * (2 / nb));
+  assert.ok(Math.abs(inUnitsMass / flowMass - 1) < 0.01, `mass ${inUnitsMass} vs ${flowMass}`);
+  assert.deepEqual(Array.from(await inUnits.logProb([0.5, 0, 20, 0, -1, 0], x)), [-Infinity, -Infinity, -Infinity]);
+  flow.dispose();
+});
+
+Deno.test("posterior: posterior.json stores the prior once, in the parameters' units (format 2)", async () => {
+  const posterior = new Posterior(smallPosterior("nsf").flow, logBox);
+  const out = join(dir, "format2");
+  await savePosterior(out, posterior, {});
+  const manifest = JSON.parse(await Deno.readTextFile(join(out, "posterior.json")));
+  assert.equal(manifest.format, "neurosbi-posterior/2");
+  assert.deepEqual(manifest.prior, logBox.toJSON());
+  assert.equal(manifest.parameters, undefined);
+  const { posterior: loaded } = await loadPosterior(out);
+  assert.deepEqual(loaded.prior.toJSON(), logBox.toJSON());
+  const x = [0.3, 0.1, -0.4];
+  assert.deepEqual(
+    (await loaded.sample(50, x, { seed: 1 })).samples,
+    (await posterior.sample(50, x, { seed: 1 })).samples,
+  );
+  const bad = join(dir, "bad-prior");
+  await Deno.mkdir(bad);
+  await Deno.copyFile(join(out, "weights.bin"), join(bad, "weights.bin"));
+  await Deno.writeTextFile(
+    join(bad, "posterior.json"),
+    JSON.stringify({ ...manifest, prior: [{ name: "a", low: 1 }] }),
+  );
+  await assert.rejects(loadPosterior(bad), /posterior.json: prior\[0\]\.high: missing/);
+  posterior.dispose();
+  loaded.dispose();
+});
+
+const V1 = dataPath("fixtures", "posterior_v1");
+
+Deno.test("posterior: a previous-format folder loads, samples and scores as that version did", async () => {
+  const { posterior } = await loadPosterior(V1);
+  assert.deepEqual(posterior.prior.toJSON(), [
+    { name: "gain", low: 0.01, high: 1, scale: "log10", unit: "µS" },
+    { name: "delay", low: -1, high: 1, scale: "linear", unit: "ms" },
+  ]);
+  // The sample command's CSV, as the previous version wrote it for the same seed.
+  const out = join(dir, "v1-samples.csv");
+  await sampleCommand({ posterior: V1, x: join(V1, "x.csv"), samples: 200, out, seed: 5, backend: "wasm" });
+  assert.equal(await Deno.readTextFile(out), await Deno.readTextFile(join(V1, "samples.csv")));
+  // Its log q was of flow coordinates; now θ is given in µS and ms.
+  const old = JSON.parse(await Deno.readTextFile(join(V1, "log_prob.json")));
+  const theta = old.theta_flow.map((t: number, i: number) => (i % 2 === 0 ? 10 ** t : t));
+  const expected = old.log_prob_flow.map((v: number | null) => v ?? -Infinity);
+  const flowDensity = await posterior.logProb(theta, old.x, { density: "flow" });
+  const inUnits = await posterior.logProb(theta, old.x);
+  expected.forEach((e: number, r: number) => {
+    const withJacobian = e - Math.log(theta[2 * r] * Math.LN10);
+    for (const [got, want] of [[flowDensity[r], e], [inUnits[r], withJacobian]]) {
+      const close = want === -Infinity ? got === -Infinity : Math.abs(got - want) <= 1e-5 * Math.abs(want);
+      assert.ok(close, `row ${r}: ${got} vs ${want}`);
+    }
+  });
+  posterior.dispose();
+});
+
+Deno.test("posterior: a previous-format folder without parameters keeps its prior, linear (an sbibm normal)", async () => {
+  const out = join(dir, "v1-normal");
+  await Deno.mkdir(out);
+  await Deno.copyFile(join(V1, "weights.bin"), join(out, "weights.bin"));
+  const manifest = JSON.parse(await Deno.readTextFile(join(V1, "posterior.json")));
+  delete manifest.parameters;
+  manifest.prior = { kind: "normal", names: ["p1", "p2"], mean: [0, 1], variance: [0.1, 2] };
+  await Deno.writeTextFile(join(out, "posterior.json"), JSON.stringify(manifest));
+  const { posterior } = await loadPosterior(out);
+  assert.deepEqual(posterior.prior.toJSON(), [
+    { name: "p1", mean: 0, variance: 0.1, scale: "linear" },
+    { name: "p2", mean: 1, variance: 2, scale: "linear" },
+  ]);
+  assert.equal((await posterior.sample(100, [0, 0, 0], { seed: 2 })).acceptanceRate, 1);
+  posterior.dispose();
 });

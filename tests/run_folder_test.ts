@@ -4,16 +4,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { assertWritableFile } from "../lib/data/atomic.ts";
-import { checkRunFolder, withLiveStatus } from "../lib/experiments/run_folder.ts";
-import {
-  isLockLive,
-  LOCK_FILE,
-  readRunLock,
-  RunLock,
-  type RunLockRecord,
-  STALE_MS,
-} from "../lib/experiments/run_lock.ts";
+import { checkRunFolder, withLiveStatus } from "../lib/runs/folder.ts";
+import { isLockLive, readRunLock, RunLock, STALE_MS } from "../lib/runs/lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
+import type { RunLockRecord } from "../lib/runs/types.ts";
+
+const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
+/** Prints whether the locks it is given are live, as a process of the task's permissions sees them. */
+const LOCK_LIVE = fileURLToPath(new URL("./reference/lock_live.ts", import.meta.url));
 
 const SETTINGS = {
   name: "rc",
@@ -64,18 +64,36 @@ Deno.test("run lock: on its host the process tells, elsewhere the heartbeat", as
   assert.equal(await isLockLive(lockOf({ host: "elsewhere", heartbeat: ago(STALE_MS + 1000) })), false);
 });
 
-Deno.test("run lock: the CLI's permissions (no --allow-all, so no /proc) tell a live process from a dead one by ps", async () => {
-  const module = new URL("../lib/experiments/run_lock.ts", import.meta.url).href;
-  const ask = async (lock: RunLockRecord) => {
-    const script = `import { isLockLive } from "${module}"; console.log(await isLockLive(${JSON.stringify(lock)}));`;
-    const permissions = ["--allow-read", "--allow-env", "--allow-sys=hostname", "--allow-run"];
-    const { stdout } = await new Deno.Command(Deno.execPath(), { args: ["eval", ...permissions, script] }).output();
-    return new TextDecoder().decode(stdout).trim();
-  };
-  // Heartbeats 1 s ago: only the process itself can say it is gone.
-  assert.equal(await ask(lockOf({ pid: await deadPid() })), "false", "process gone on this host");
-  assert.equal(await ask(lockOf({ started: ago(1000) })), "true", "this test's process, running");
-  assert.equal(await ask(lockOf({ started: ago(86_400_000) })), "false", "pid reused");
+/** The permission flags a deno.json task gives `deno run`. */
+async function taskFlags(task: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(CONFIG)) as { tasks: Record<string, string> };
+  return config.tasks[task].split(/\s+/).filter((word) => word.startsWith("--allow-"));
+}
+
+Deno.test("run lock: under the cli and serve tasks' own permissions a killed run is dead at once", async () => {
+  const live = new Deno.Command("sleep", { args: ["60"], stdin: "null" }).spawn();
+  try {
+    const locks = [
+      lockOf({ pid: live.pid, heartbeat: ago(STALE_MS + 60_000) }),
+      lockOf({ pid: await deadPid(), heartbeat: ago(0) }),
+      lockOf({ pid: live.pid, started: ago(3_600_000), heartbeat: ago(0) }),
+    ];
+    for (const task of ["cli", "serve"]) {
+      const flags = await taskFlags(task);
+      assert.ok(flags.includes("--allow-read") && !flags.includes("--allow-all"), `${task}: ${flags.join(" ")}`);
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--config", CONFIG, ...flags, LOCK_LIVE, JSON.stringify(locks)],
+        // As on a cluster node whose modules set it: Deno runs `ps` under --allow-run=ps only without it.
+        env: { LD_LIBRARY_PATH: "/nonexistent" },
+        stdin: "null",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), [true, false, false], task);
+    }
+  } finally {
+    live.kill();
+    await live.status;
+  }
 });
 
 Deno.test("run lock: a second holder is refused while the first lives; a dead holder's lock is taken over", async () => {

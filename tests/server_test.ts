@@ -3,7 +3,7 @@ import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
 import { conditionRun, loadRunPosterior, type RunPosterior } from "../lib/experiments/condition.ts";
 import { CONDITION_DEFAULTS } from "../lib/experiments/condition_options.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { LOCK_FILE } from "../lib/experiments/run_lock.ts";
+import { LOCK_FILE } from "../lib/runs/paths.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { RunConditioner } from "../lib/server/run_conditioner.ts";
 import { readUntilUrl, startServer } from "./reference/live_server.ts";
@@ -111,7 +111,7 @@ Deno.test("server: posterior page shows the pair plot in the prior's units with 
 Deno.test("server: progress streams as server-sent events until the run stops running", async () => {
   await Deno.mkdir(`${runs}/live`);
   await Deno.writeTextFile(`${runs}/live/experiment.json`, JSON.stringify({ model: "rc", status: "running" }));
-  // The lock of a live run: this process, heartbeat now (lib/experiments/run_lock.ts).
+  // The lock of a live run: this process, heartbeat now (lib/runs/lock.ts).
   const now = new Date().toISOString();
   const lock = { pid: Deno.pid, host: Deno.hostname(), started: now, heartbeat: now };
   await Deno.writeTextFile(`${runs}/live/${LOCK_FILE}`, JSON.stringify(lock));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
-import { fixturePath, readGzipJson } from "../lib/hnn/fixture.ts";
+import { fixturePath, readGzipJson } from "../lib/hnn/reference/fixture.ts";
 import { hammingWindow, smoothingTaps, smoothRowsGpu, smoothWaveform } from "../lib/stats/smooth.ts";
 
 async function readFixture(name: string): Promise<Record<string, unknown>> {

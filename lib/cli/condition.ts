@@ -1,9 +1,12 @@
 /** `condition`: a finished run's posterior conditioned on a recorded waveform, written as an observation record. */
-import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
+import { basename } from "node:path";
+import { assertWritableFile } from "../data/atomic.ts";
 import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { conditionRun, loadRunPosterior } from "../experiments/condition.ts";
 import { prepareRecording, type RecordingProcessing } from "../experiments/recordings.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
+import { observationRecord } from "../runs/records.ts";
+import { writeRecordFile } from "../runs/write.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 import { readInputFile } from "./read_input.ts";
 
@@ -54,8 +57,8 @@ export async function conditionCommand(args: ConditionArgs): Promise<void> {
       offset_ms: processing.offsetMs ?? 0,
       baseline_ms: processing.baselineMs ?? null,
     };
-    const record = { ...result, recording };
-    await writeFileAtomic(args.out, JSON.stringify(record) + "\n");
+    // The run's own observation records have this format: the report and compare read either alike.
+    await writeRecordFile(args.out, observationRecord(basename(args.out, ".json")), { ...result, recording });
     console.log(
       `wrote ${args.samples} posterior samples and predictive bands to ${args.out} ` +
         `(acceptance into the prior's support ${(100 * result.acceptance_rate).toFixed(1)}%)`,

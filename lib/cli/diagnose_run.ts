@@ -3,12 +3,13 @@
  * fresh draws from the run's generative model (noise included) for SBC and coverage, the paper's grid of noise-free
  * ground truths for recovery and predictive checks — and write it as JSON.
  */
-import { join } from "node:path";
-import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableFile } from "../data/atomic.ts";
 import { calibrate, type Context, gridCheck, withObservationNoise } from "../experiments/checks.ts";
 import { loadRunPosterior } from "../experiments/condition.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
+import { BadRun, readRecord } from "../runs/read.ts";
+import { COVERAGE, EXPERIMENT, RECOVERY, SBC } from "../runs/records.ts";
+import { writeRecordFile } from "../runs/write.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
 export type RunCheck = "sbc" | "coverage" | "recovery";
@@ -28,12 +29,12 @@ export interface CheckArgs {
 }
 
 export async function diagnoseRunCommand<C extends RunCheck>(check: C, args: CheckArgs[C]): Promise<void> {
-  let noise = 0;
-  try {
-    noise = JSON.parse(await Deno.readTextFile(join(args.run, "experiment.json"))).noise ?? 0;
-  } catch (error) {
-    throw new Error(`${args.run} is not a run folder (experiment.json: ${(error as Error).message})`);
-  }
+  const experiment = await readRecord(args.run, EXPERIMENT).catch((error) => {
+    if (error instanceof BadRun) throw new Error(`${args.run} is not a run folder (${error.file} ${error.reason})`);
+    throw error;
+  });
+  if (!experiment) throw new Error(`${args.run} is not a run folder (it has no ${EXPERIMENT.file})`);
+  const noise = experiment.noise ?? 0;
   await assertWritableFile(args.out);
   await useBackend(args.backend);
   const run = await loadRunPosterior(args.run);
@@ -44,21 +45,19 @@ export async function diagnoseRunCommand<C extends RunCheck>(check: C, args: Che
     runtime,
     summary: run.summary,
     posterior: run.posterior,
-    coords: flowCoordinates(run.parameters),
     log: { write: (stage, f = {}) => Promise.resolve(console.error(`${stage} ${f.done ?? ""}/${f.total ?? ""}`)) },
     seed: args.seed,
   };
   try {
-    let result: unknown;
     if (check === "recovery") {
       const { gridPoints, gridSamples, predictiveSims } = args as CheckArgs["recovery"];
-      result = await gridCheck(context, { gridPoints, gridSamples, predictiveSims });
+      await writeRecordFile(args.out, RECOVERY, await gridCheck(context, { gridPoints, gridSamples, predictiveSims }));
     } else {
       const { pairs, samples } = args as CheckArgs["sbc"];
       const { sbc, coverage } = await calibrate(context, pairs, samples);
-      result = check === "sbc" ? sbc : coverage;
+      if (check === "sbc") await writeRecordFile(args.out, SBC, sbc);
+      else await writeRecordFile(args.out, COVERAGE, coverage);
     }
-    await writeFileAtomic(args.out, JSON.stringify(result) + "\n");
     console.log(`wrote ${check} of ${args.run} to ${args.out}`);
   } finally {
     run.posterior.dispose();

@@ -15,14 +15,15 @@ import {
   runExperiment,
   sizeBudget,
 } from "../experiments/run.ts";
-import { isCompleteRunOf } from "../experiments/run_folder.ts";
-import type { ExperimentConfig } from "../experiments/types.ts";
+import { isCompleteRunOf } from "../runs/folder.ts";
+import type { ExperimentConfig, ExperimentStage } from "../experiments/types.ts";
 import type { FlowKind } from "../flows/flow.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { shellQuote } from "../shell.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 import { clusterResources, printSubmission } from "./cluster.ts";
+import { experimentStep } from "./experiment_step.ts";
 import { createProgress, type Progress } from "./progress.ts";
 
 export interface ExperimentArgs {
@@ -51,6 +52,11 @@ export interface ExperimentArgs {
   gpusPerTask?: number;
   time?: string;
   sbatchArg?: string[];
+  /** Stop after this stage, resumable (two-machine runs, docs/paper-runs.md). */
+  until?: ExperimentStage;
+  shardSize?: number;
+  /** Seconds this invocation may take: one step of a long run, which the same command resumes. */
+  timeBudget?: number;
 }
 
 const PROBE_NETWORKS = 4;
@@ -79,6 +85,9 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   }
   if (args.out === undefined) throw new Error("give --out DIR (or --dry-run)");
   const out = args.out;
+  if (args.timeBudget !== undefined && args.cluster !== undefined) {
+    throw new Error("--time-budget and --cluster exclude each other");
+  }
   const options: Omit<ExperimentOptions, "runtime"> = {
     ...args,
     out,
@@ -95,6 +104,10 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
   // Before the GPU (or the cluster): a folder this run may not write into is refused at once.
   const previous = await checkExperimentFolder(options, model);
   if (args.cluster !== undefined) return await submitExperiment(args, options, config);
+  if (args.timeBudget !== undefined) {
+    Deno.exitCode = await experimentStep([...experimentArguments(args), ...stageArguments(args)], out, args.timeBudget);
+    return;
+  }
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   let progress: Progress | undefined;
   try {
@@ -115,6 +128,12 @@ export async function experimentCommand(args: ExperimentArgs): Promise<void> {
         if (done === total) progress.stop();
       },
     });
+    if (experiment.status !== "complete") {
+      console.log(
+        `experiment ${config.name} stopped after the ${args.until} as asked; the same command without --until resumes it`,
+      );
+      return;
+    }
     const results = experiment.results as Record<string, unknown>;
     console.log(
       `experiment ${config.name} complete in ${((performance.now() - began) / 60_000).toFixed(1)} min: ` +
@@ -165,12 +184,13 @@ async function submitExperiment(
 ): Promise<void> {
   if (args.tasks === undefined) throw new Error("give --tasks K with --cluster");
   const out = resolve(options.out);
-  const { n, seed, dir } = experimentDataset({ ...options, out });
+  const { n, seed, dir, shardSize } = experimentDataset({ ...options, out });
   const submission = await submitDataset({
     engine: getEngine(args.cluster!),
     recipe: { kind: "experiment", config: config.source, noise: options.noise !== false, dt_ms: args.dt },
     n,
     seed,
+    shardSize,
     tasks: args.tasks,
     dir,
     resources: clusterResources(args),
@@ -191,6 +211,14 @@ export function experimentCommandLine(args: ExperimentArgs): string {
   const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
   const task = [Deno.execPath(), "task", "--config", config];
   return [...task, "cli", "experiment", ...experimentArguments(args)].map(shellQuote).join(" ");
+}
+
+/** The options that stop a run early or shape its shards: given to one invocation, not recorded as its command. */
+function stageArguments(args: ExperimentArgs): string[] {
+  return [
+    ...(args.until ? ["--until", args.until] : []),
+    ...(args.shardSize ? ["--shard-size", String(args.shardSize)] : []),
+  ];
 }
 
 /** The options of `experiment` that make this run (no cluster options), with an absolute --config and --out. */

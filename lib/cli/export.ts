@@ -5,7 +5,8 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { assertWritableDir, isNewOrEmpty } from "../data/atomic.ts";
 import { loadRunReport, runFigures, samplesCsv } from "../plots/run_figures.ts";
-import { RunNotFound, RunStore } from "../server/runs.ts";
+import { RunNotFound } from "../server/errors.ts";
+import { RunStore } from "../server/runs.ts";
 
 /** File name → contents of everything a run exports. */
 export async function exportFiles(runDir: string): Promise<Map<string, string>> {

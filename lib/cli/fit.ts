@@ -17,7 +17,6 @@ import { runFit } from "../fit/tsnpe.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { canonicalModelName, getModel } from "../models/registry.ts";
 import type { Simulator } from "../models/model.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { parseNumericCsv } from "../posterior/csv.ts";
 import { getTask } from "../sbibm/registry.ts";
 import { loadObservation } from "../sbibm/reference.ts";
@@ -100,8 +99,11 @@ async function readObservation(args: FitArgs, model: Simulator | undefined, xDim
   };
 }
 
-/** A prior-simulated dataset of `model` as round 1: θ in flow coordinates, x with the model's noise (as train adds). */
-async function readInitialDataset(dir: string, model: Simulator, noise: boolean) {
+/**
+ * A prior-simulated dataset of `model` as round 1: θ in the prior's units, x with uniform noise of `halfWidth` (the
+ * model's observation noise, as train adds it).
+ */
+async function readInitialDataset(dir: string, model: Simulator, halfWidth: number) {
   const { manifest, theta, x } = await loadDataset(dir);
   const prior = model.prior.toJSON();
   const mismatch = manifest.model !== model.name
@@ -113,9 +115,8 @@ async function readInitialDataset(dir: string, model: Simulator, noise: boolean)
     : undefined;
   if (mismatch) throw new Error(`--initial-dataset ${dir} holds ${mismatch}`);
   if (theta.rows < 2) throw new Error(`--initial-dataset ${dir} holds ${theta.rows} rows; at least 2 are needed`);
-  const halfWidth = noise ? EXPERIMENTS[canonicalModelName(model.name) as keyof typeof EXPERIMENTS].noise : 0;
   if (halfWidth > 0) addObservationNoise(x.data, x.cols, halfWidth, rowSeeds(manifest.seed, manifest.n, 0, manifest.n));
-  return { theta: flowCoordinates(prior).toFlow(theta.data), x: x.data };
+  return { theta: Float32Array.from(theta.data), x: x.data };
 }
 
 export async function fitCommand(args: FitArgs): Promise<void> {
@@ -146,7 +147,11 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     max_prior_draws: args.maxPriorDraws,
   };
   const initial = model && args.initialDataset
-    ? await readInitialDataset(args.initialDataset, model, settings.noise)
+    ? await readInitialDataset(
+      args.initialDataset,
+      model,
+      settings.noise ? EXPERIMENTS[canonicalModelName(args.model!) as keyof typeof EXPERIMENTS].noise : 0,
+    )
     : undefined;
   await assertWritableDir(args.out);
   const previous = await checkFitFolder(args.out, settings);

@@ -8,7 +8,9 @@ import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
+import { EXPERIMENT_STAGES } from "../experiments/types.ts";
 import { canonicalModelName, MODEL_ALIASES } from "../models/registry.ts";
+import { describeParameter } from "../prior/schema.ts";
 import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
 import { BETA_TIME_BASE } from "../events/waveforms.ts";
@@ -295,7 +297,20 @@ export function buildProgram(): Command {
     .option("--seed <S>", "seed of every random stream of the run", integer, 0)
     .option("--max-epochs <E>", "cap on training epochs", positiveInt)
     .option("--dt <ms>", "integration step of HNN models (default: the paper's 0.5)", positiveNumber)
-    .addOption(backendOption());
+    .addOption(backendOption())
+    .addOption(
+      new Option(
+        "--until <stage>",
+        "stop after this stage, resumable: simulate on a GPU, train elsewhere (docs/paper-runs.md)",
+      )
+        .choices(EXPERIMENT_STAGES),
+    )
+    .option("--shard-size <R>", "rows per dataset shard, the unit of resuming (default: 10,000 at most)", positiveInt)
+    .option(
+      "--time-budget <s>",
+      "one step: stop after S seconds, resumable, print what is left (exit 75 when steps remain; docs/paper-runs.md)",
+      positiveNumber,
+    );
   withClusterOptions(experiment)
     .addOption(experimentClusterOption())
     .action(async (options) => (await import("./experiment.ts")).experimentCommand(options));
@@ -396,6 +411,24 @@ export function buildProgram(): Command {
 
   registerClusterCommands(program);
 
+  program.command("pack")
+    .description(
+      "pack a run folder into a few files of limited size (a tar.gz in parts and pack.json), or copy its results",
+    )
+    .argument("<run>", "run folder")
+    .requiredOption("--out <dir>", "new or empty folder for the pack (or, with --results, the result files)")
+    .option("--max-files <N>", "files the pack may take, pack.json included", positiveInt, 8)
+    .option("--part-mib <M>", "MiB each part may take", positiveNumber, 16)
+    .option("--no-dataset", "leave the dataset's arrays behind even when they fit")
+    .option("--results", "copy the run's result files (docs/RESULTS.md) as plain files instead of packing it")
+    .action(async (run, options) => (await import("./pack.ts")).packCommand(run, options));
+
+  program.command("unpack")
+    .description("unpack a run packed by `pack` into a runs folder, for `deno task serve`")
+    .argument("<pack>", "folder holding pack.json and the parts")
+    .option("--runs <dir>", "runs folder to unpack into (the run keeps its name)", "runs")
+    .action(async (pack, options) => (await import("./pack.ts")).unpackCommand(pack, options));
+
   program.command("info")
     .description("show the WebGPU adapter and the models with their priors")
     .action(async () => {
@@ -407,9 +440,7 @@ export function buildProgram(): Command {
       for (const name of modelNames()) {
         const model = getModel(name);
         console.log(`\nmodel ${name}: ${model.description}`);
-        for (const p of model.prior.parameters) {
-          console.log(`  ${p.name}: [${p.low}, ${p.high}]${p.unit ? ` ${p.unit}` : ""} (${p.scale})`);
-        }
+        for (const p of model.prior.parameters) console.log(`  ${describeParameter(p)}`);
       }
     });
   return program;

@@ -1,7 +1,8 @@
 /** What `train` and `sbibm` share: the training flags and a per-epoch progress line. */
 import { type FlowKind } from "../flows/flow.ts";
 import type { BackendName } from "../tf/backend.ts";
-import { DEFAULT_TRAINING, type EpochReport, type TrainingOptions } from "../train/trainer.ts";
+import type { EpochReport } from "../train/checkpoint.ts";
+import { DEFAULT_TRAINING, type TrainingOptions } from "../train/trainer.ts";
 
 export interface NpeArgs {
   flow: FlowKind;

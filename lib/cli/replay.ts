@@ -1,8 +1,8 @@
 /** `replay`: simulate an hnn-core reference fixture's scenario and write the result in the fixture's terms. */
 import { assertWritableFile, writeFileAtomic } from "../data/atomic.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { readFixture } from "../hnn/fixture.ts";
-import { replayLoaded } from "../hnn/replay.ts";
+import { readFixture } from "../hnn/reference/fixture.ts";
+import { replayLoaded } from "../hnn/reference/replay.ts";
 
 export async function replayCommand(args: { fixture: string; out: string }): Promise<void> {
   // Read before the GPU is acquired, so a missing or damaged fixture fails at once.

@@ -7,9 +7,8 @@ import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { getModel } from "../models/registry.ts";
 import { basename } from "node:path";
-import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../hnn/models.ts";
-import { SpecError, validateSpec } from "../hnn/spec.ts";
-import { specPrior } from "../hnn/spec_network.ts";
+import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../models/hnn.ts";
+import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
 import {
   isLegacyParams,
@@ -17,8 +16,8 @@ import {
   parseParamText,
   specFromLegacyParams,
 } from "../hnn/network/legacy_params.ts";
-import type { ReplayResult } from "../hnn/replay.ts";
-import { simulateSpec } from "../hnn/run_spec.ts";
+import type { ReplayResult } from "../hnn/output/report.ts";
+import { simulateSpec } from "../hnn/simulate_spec.ts";
 import { smoothWaveform } from "../stats/smooth.ts";
 import { createProgress } from "./progress.ts";
 import { readInputFile } from "./read_input.ts";

@@ -7,10 +7,11 @@ import { addObservationNoise } from "../experiments/checks.ts";
 import { flowConfig } from "../flows/flow.ts";
 import { savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
+import { Prior } from "../prior/prior.ts";
 import { useBackend } from "../tf/backend.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
 import { assertTrainableManifest } from "../train/dataset_manifest.ts";
+import { flowPairs } from "../train/pairs.ts";
 import { trainNpe } from "../train/trainer.ts";
 import { type NpeArgs, printEpoch, trainingOptions } from "./npe.ts";
 
@@ -61,15 +62,14 @@ export async function trainCommand(args: TrainArgs): Promise<void> {
   const embedding = args.embeddingDim ? { hidden: 100, outFeatures: args.embeddingDim } : undefined;
   const config = flowConfig(args.flow, theta.cols, x.cols, { seed: args.seed, embedding });
   const checkpointPath = join(args.out, CHECKPOINT_FILE);
-  // Log10-scaled parameters are learnt as their log10, so priors spanning decades standardise well.
-  const coords = flowCoordinates(manifest.prior);
+  const prior = new Prior(manifest.prior);
   const result = await trainNpe(
-    { theta: coords.toFlow(theta.data), x: x.data, rows: theta.rows, thetaDim: theta.cols, xDim: x.cols },
+    flowPairs(prior, theta.data, x.data, x.cols),
     config,
     trainingOptions(args),
     { checkpointPath, onEpoch: printEpoch, log: (m) => console.error(m) },
   );
-  const posterior = new Posterior(result.flow, coords.support);
+  const posterior = new Posterior(result.flow, prior);
   await savePosterior(args.out, posterior, {
     dataset: args.data,
     model: manifest.model,
@@ -84,7 +84,7 @@ export async function trainCommand(args: TrainArgs): Promise<void> {
     seconds: result.seconds,
     backend,
     options: trainingOptions(args),
-  }, manifest.prior);
+  });
   await clearCheckpoint(checkpointPath);
   console.log(
     `saved posterior to ${args.out}: ${result.epochs} epochs (best ${result.bestEpoch}, validation loss ` +

@@ -31,6 +31,8 @@ const CLI = [
   "--allow-write",
   "--allow-env",
   "--allow-sys=hostname",
+  // `ps` alone: the experiment job tells a run killed on its node (a time limit) from a live one (lib/runs/lock.ts).
+  "--allow-run=ps",
   join(REPO, "lib/cli/main.ts"),
 ];
 

@@ -16,7 +16,8 @@
 import { dirname, join } from "node:path";
 import type { AdapterSummary, GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
-import { type ParameterSpec, Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { assertWritableDir, isTempName, writeFileAtomic, writeStreamAtomic } from "./atomic.ts";
 import { decodeNpy, encodeNpy, type Matrix, npyHeader } from "./npy.ts";
 import { ThetaStream } from "./theta_stream.ts";
@@ -38,7 +39,8 @@ export interface DatasetManifest {
   model: string;
   /** The model's settings that change x (e.g. observation_noise); absent in manifests that predate them: none. */
   model_settings?: ModelSettings;
-  prior: ParameterSpec[];
+  /** The model's prior (lib/prior/schema.ts): datasets are drawn from box priors. */
+  prior: BoxParameter[];
   seed: number;
   n: number;
   shard_size: number;
@@ -389,7 +391,7 @@ function modelIdentity(model: Simulator) {
   return {
     model: model.name,
     model_settings: { ...model.settings },
-    prior: model.prior.toJSON(),
+    prior: model.prior.box(),
     theta_names: model.prior.names,
     dt_ms: model.dtMs,
     times_ms: Array.from(model.timesMs),

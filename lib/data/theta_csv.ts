@@ -1,5 +1,5 @@
 /** Parameter sets given by hand: a CSV whose header names the prior's parameters, one row per set. */
-import type { Prior } from "../prior.ts";
+import type { Prior } from "../prior/prior.ts";
 import { parseCsvRecords } from "./csv.ts";
 
 /** Parse and validate θ rows against `prior`; returns them row-major as float32. */

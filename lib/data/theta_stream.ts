@@ -2,7 +2,7 @@
  * A dataset's θ: all rows come from one seeded stream, drawn in order, so any range of rows can be produced on its
  * own (a shard, a cluster task's rows) without holding the rest, and always with the same values.
  */
-import type { Prior } from "../prior.ts";
+import type { Prior } from "../prior/prior.ts";
 import { seededUniform, type Uniform } from "../random.ts";
 
 export class ThetaStream {

@@ -3,8 +3,20 @@
  * (lib/events/tfr.ts), the convolutions in float32, one thread per trial, frequency and sample.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { header, runRowProgram } from "../stats/row_program.ts";
+import type { KernelSpec } from "../gpu/kernels.ts";
+import { struct } from "../gpu/layout.ts";
+import { runRowProgram } from "../stats/row_program.ts";
 import { detrendLinear, morletWavelet, type Tfr, type TfrOptions } from "./tfr.ts";
+
+/** kernels/tfr.wgsl's uniform. */
+export const TFR_PARAMS = struct("Params", {
+  rows: "u32", // trials in this dispatch
+  samples: "u32", // samples per trial
+  freqs: "u32",
+  dt: "f32", // sampling interval, s
+});
+
+export const TFR_KERNEL: KernelSpec = { file: "tfr", structs: [TFR_PARAMS] };
 
 export async function computeTfrGpu(
   runtime: GpuRuntime,
@@ -38,11 +50,11 @@ export async function computeTfrGpu(
   try {
     const scaled = Float32Array.from(detrended, (v) => v / peak);
     const power32 = await runRowProgram(runtime, {
-      kernel: "tfr",
+      kernel: TFR_KERNEL,
       samples: nTimes,
       outPerRow: nFreqs * nTimes,
       threadsPerRow: nFreqs * nTimes,
-      header: (rows, rowStride) => header([rows, nTimes, nFreqs, rowStride], [1 / fs]),
+      uniform: (rows) => TFR_PARAMS.pack({ rows, samples: nTimes, freqs: nFreqs, dt: 1 / fs }),
       constants: [waveletAt, tapBuffer],
     }, scaled);
     return { nTrials, nFreqs, nTimes, power: Float64Array.from(power32, (v) => v * peak * peak) };

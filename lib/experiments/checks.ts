@@ -8,12 +8,12 @@ import { marginalQuantiles, predictiveRmse, recoveryError, unitGrid } from "../d
 import { sbcCheck, sbcRanks } from "../diagnostics/sbc.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
-import type { flowCoordinates } from "../posterior/coordinates.ts";
 import type { Posterior } from "../posterior/posterior.ts";
 import { seededUniform } from "../random.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import type { Budget } from "./configs.ts";
-import type { ProgressLog } from "./progress_log.ts";
+import type { ProgressLog } from "../runs/progress.ts";
+import type { RecoveryPoint } from "../runs/types.ts";
 
 /** Seeds of the independent streams an experiment draws from. */
 export const STREAM = { dataset: 0, sbc: 2, sampling: 3, predictive: 4, grid: 5, observation: 6, jitter: 7 } as const;
@@ -26,7 +26,6 @@ export interface Context {
   runtime: GpuRuntime;
   summary: FittedSummary;
   posterior: Posterior;
-  coords: ReturnType<typeof flowCoordinates>;
   log: Pick<ProgressLog, "write">;
   seed: number;
 }
@@ -65,9 +64,8 @@ export function addObservationNoise(
 }
 
 /** Posterior samples (prior units) for one summary row. */
-export async function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
-  const { samples, acceptanceRate } = await c.posterior.sample(n, features, { seed });
-  return { samples: c.coords.fromFlow(samples), flowSamples: samples, acceptanceRate };
+export function sampleAt(c: Context, features: ArrayLike<number>, n: number, seed: number) {
+  return c.posterior.sample(n, features, { seed });
 }
 
 /** Seeds of a simulator's per-row randomness: one disjoint range per stream, so no two simulations share one. */
@@ -87,49 +85,70 @@ export async function calibrate(c: Context, pairs: number, samples: number) {
   const theta = new Float32Array(c.model.prior.sample(pairs, seededUniform(c.seed * 100 + STREAM.sbc)));
   // SBC and coverage hold only for observations drawn from the generative model itself: noise included.
   const { features } = await simulateSummaries(c, c.model, theta, STREAM.sbc);
-  const truthFlow = c.coords.toFlow(theta);
+  // HPD regions are ranked by the density on the prior's scale (log10 for log10 parameters), where a box is flat.
+  const density = { density: "flow" } as const;
   const sets: Float64Array[] = [], levels: number[] = [];
   for (let i = 0; i < pairs; i++) {
     const row = features.subarray(i * f, (i + 1) * f);
-    const { flowSamples } = await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i);
-    sets.push(Float64Array.from(flowSamples));
-    const truthRow = truthFlow.subarray(i * d, (i + 1) * d);
-    const [truthLogProb] = await c.posterior.logProb(truthRow, row);
-    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(flowSamples, row)));
+    const draws = (await sampleAt(c, row, samples, c.seed * 100 + STREAM.sampling + i)).samples;
+    sets.push(Float64Array.from(draws));
+    const [truthLogProb] = await c.posterior.logProb(theta.subarray(i * d, (i + 1) * d), row, density);
+    levels.push(hpdLevel(truthLogProb, await c.posterior.logProb(draws, row, density)));
     if ((i + 1) % 25 === 0 || i + 1 === pairs) await c.log.write("sbc", { done: i + 1, total: pairs });
   }
-  const ranks = sbcRanks(Float64Array.from(truthFlow), sets, d);
+  const ranks = sbcRanks(Float64Array.from(theta), sets, d);
   const sbc = sbcCheck(ranks, c.model.prior.names, samples);
   return { sbc: { ...sbc, ranks: Array.from(sbc.ranks) }, coverage: expectedCoverage(levels) };
 }
 
-export async function gridCheck(c: Context, budget: Pick<Budget, "gridPoints" | "gridSamples" | "predictiveSims">) {
+/** A grid check's points done so far, and where to keep them: a stopped run resumes after the last kept point. */
+export interface GridProgress {
+  done: RecoveryPoint[];
+  save(done: RecoveryPoint[]): Promise<void>;
+}
+
+/** Seconds between saves of a grid check's progress. */
+const GRID_SAVE_SECONDS = 30;
+
+export async function gridCheck(
+  c: Context,
+  budget: Pick<Budget, "gridPoints" | "gridSamples" | "predictiveSims">,
+  progress?: GridProgress,
+) {
   const prior = c.model.prior, d = prior.dim, f = c.summary.names.length, t = c.model.timesMs.length;
   const unit = unitGrid(d, budget.gridPoints);
   const points = unit.length / d;
   const theta = new Float32Array(prior.fromUnit(unit));
   const { x, features } = await simulateSummaries(c, c.simulator, theta, STREAM.grid);
-  const errors: number[][] = [], rmse: number[] = [];
-  const estimates: { q025: number[]; median: number[]; q975: number[] }[] = [];
-  for (let i = 0; i < points; i++) {
+  // Every point draws from its own seeds, so points kept from a stopped run are those this run would compute.
+  const done: RecoveryPoint[] = progress?.done.slice(0, points) ?? [];
+  let saved = performance.now();
+  for (let i = done.length; i < points; i++) {
     const { samples } = await sampleAt(c, features.subarray(i * f, (i + 1) * f), budget.gridSamples, i);
-    errors.push(recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)));
-    estimates.push(marginalQuantiles(samples, d));
     const predictive = await c.simulator.simulate(c.runtime, samples.subarray(0, budget.predictiveSims * d), {
       seeds: seedsFor(c, STREAM.predictive, budget.predictiveSims, i * budget.predictiveSims),
     });
-    rmse.push(predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean);
+    done.push({
+      error: recoveryError(prior.toUnit(samples), unit.subarray(i * d, (i + 1) * d)),
+      ...marginalQuantiles(samples, d),
+      rmse: predictiveRmse(predictive, x.subarray(i * t, (i + 1) * t)).mean,
+    });
     if ((i + 1) % 10 === 0 || i + 1 === points) await c.log.write("grid", { done: i + 1, total: points });
+    if (progress && performance.now() - saved > GRID_SAVE_SECONDS * 1000) {
+      await progress.save(done);
+      saved = performance.now();
+    }
   }
+  const errors = done.map((p) => p.error), rmse = done.map((p) => p.rmse);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   return {
     parameters: prior.names,
     grid_unit: Array.from({ length: points }, (_, i) => Array.from(unit.subarray(i * d, (i + 1) * d))),
     // Truths and posterior estimates in the prior's units, for the report's recovery scatter.
     truth: Array.from({ length: points }, (_, i) => Array.from(theta.subarray(i * d, (i + 1) * d))),
-    posterior_median: estimates.map((e) => e.median),
-    posterior_q025: estimates.map((e) => e.q025),
-    posterior_q975: estimates.map((e) => e.q975),
+    posterior_median: done.map((p) => p.median),
+    posterior_q025: done.map((p) => p.q025),
+    posterior_q975: done.map((p) => p.q975),
     recovery_error: errors,
     predictive_rmse: rmse,
     median_error: prior.names.map((_, j) => median(errors.map((e) => e[j]))),

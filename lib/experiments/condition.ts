@@ -4,28 +4,25 @@
  * give the posterior-predictive bands. The report's condition API and the `condition` command both use it; the
  * caller picks the tfjs backend and owns the GPU runtime.
  */
-import { join } from "node:path";
-import type { DatasetManifest } from "../data/dataset.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
 import { loadFitPosterior } from "../fit/run_posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import type { Posterior } from "../posterior/posterior.ts";
-import type { ParameterSpec } from "../prior.ts";
+import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
+import { readRecord, requireRecord } from "../runs/read.ts";
+import { DATASET_MANIFEST, EXPERIMENT, RUN_CONFIG, SUMMARY } from "../runs/records.ts";
 import { computeSummary, type FittedSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
-import { type ExperimentConfig, type ExperimentName, EXPERIMENTS } from "./configs.ts";
+import { type ExperimentConfig, EXPERIMENTS } from "./configs.ts";
 import { experimentFromJson } from "./experiment_file.ts";
 import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
-import { CONFIG_FILE } from "./run_folder.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
 export interface RunPosterior {
+  /** The trained posterior and its prior; samples come back in the parameters' units. */
   posterior: Posterior;
-  /** The prior's parameters; samples come back in their units. */
-  parameters: ParameterSpec[];
   summary: FittedSummary;
   /** The run's noise-free simulator, as the run's own predictive checks use it. */
   simulator: Simulator;
@@ -46,15 +43,6 @@ export interface ConditionedWaveform {
   waveform_axis: WaveformAxis;
 }
 
-async function readJson<T>(dir: string, file: string, what: string): Promise<T> {
-  try {
-    return JSON.parse(await Deno.readTextFile(join(dir, file))) as T;
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "missing" : (error as Error).message;
-    throw new Error(`cannot read ${what} (${file}: ${reason})`);
-  }
-}
-
 /**
  * The run's trained posterior, fitted summary and simulator (or a model's fit folder's, lib/fit/run_posterior.ts); an
  * unfinished run is an error that says what is missing.
@@ -62,19 +50,14 @@ async function readJson<T>(dir: string, file: string, what: string): Promise<T> 
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
   const fit = await loadFitPosterior(dir);
   if (fit) return fit;
-  const experiment = await readJson<{ name: ExperimentName }>(dir, "experiment.json", "the experiment");
-  const config = await runExperimentConfig(dir) ?? EXPERIMENTS[experiment.name];
+  const experiment = await requireRecord(dir, EXPERIMENT, "experiment record");
+  const config = await runExperimentConfig(dir) ?? (experiment.name && EXPERIMENTS[experiment.name]);
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);
-  const manifest = await readJson<DatasetManifest>(dir, "dataset/manifest.json", "the dataset manifest");
-  const summary = await readJson<FittedSummary>(dir, "summary.json", "the fitted summary");
-  const { posterior, manifest: saved } = await loadPosterior(join(dir, "posterior"));
-  if (!saved.parameters) {
-    posterior.dispose();
-    throw new Error(`${dir}/posterior was not trained by the experiment runner (it names no prior parameters)`);
-  }
+  const manifest = await requireRecord(dir, DATASET_MANIFEST, "dataset");
+  const summary = await requireRecord(dir, SUMMARY, "fitted summary");
+  const { posterior } = await loadPosterior(runPath(dir, POSTERIOR_DIR));
   return {
     posterior,
-    parameters: saved.parameters,
     summary,
     simulator: config.simulator(manifest.dt_ms),
     units: config.recordingUnits,
@@ -83,15 +66,8 @@ export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
 
 /** The run's own copy of its experiment file (runs made before it was kept have none: their name says which). */
 async function runExperimentConfig(dir: string): Promise<ExperimentConfig | undefined> {
-  const path = join(dir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  return experimentFromJson(JSON.parse(text), path);
+  const document = await readRecord(dir, RUN_CONFIG);
+  return document && experimentFromJson(document, runPath(dir, RUN_CONFIG.file));
 }
 
 /**
@@ -108,16 +84,15 @@ export async function conditionRun(
   signal?: AbortSignal,
   units: RecordingUnits = run.units,
 ): Promise<ConditionedWaveform> {
-  const times = Array.from(run.simulator.timesMs), d = run.parameters.length;
+  const times = Array.from(run.simulator.timesMs), d = run.posterior.prior.dim;
   if (x.length !== times.length) {
     throw new Error(`${label} has ${x.length} samples, the model's time base ${times.length}`);
   }
   signal?.throwIfAborted();
   const features = await computeSummary(runtime, run.summary, x);
   signal?.throwIfAborted();
-  const draws = await run.posterior.sample(options.samples, features, { seed: options.seed });
+  const { samples, acceptanceRate } = await run.posterior.sample(options.samples, features, { seed: options.seed });
   signal?.throwIfAborted();
-  const samples = flowCoordinates(run.parameters).fromFlow(draws.samples);
   const sims = Math.min(options.predictiveSims, options.samples);
   const predictive = await run.simulator.simulate(runtime, samples.subarray(0, sims * d), {
     seeds: Float64Array.from({ length: sims }, (_, i) => options.seed * 1e6 + i),
@@ -129,7 +104,7 @@ export async function conditionRun(
     times_ms: times,
     x: Array.from(x),
     samples: Array.from({ length: options.samples }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d))),
-    acceptance_rate: draws.acceptanceRate,
+    acceptance_rate: acceptanceRate,
     predictive: predictiveBands(predictive, times),
     waveform_axis: waveformAxis(run.simulator, units),
   };

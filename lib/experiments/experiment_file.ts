@@ -9,14 +9,15 @@ import { z } from "zod";
 import { dataPath } from "../data/paths.ts";
 import { BETA_MEG } from "../events/beta_meg.ts";
 import { DIPOLE_COLUMNS } from "../data/waveform.ts";
-import { hnnSimulator } from "../hnn/models.ts";
+import { hnnSimulator } from "../models/hnn.ts";
 import { specFromHnnCoreJson } from "../hnn/network/hnncore_json.ts";
-import { type NetworkSpec, SpecError, validateSpec } from "../hnn/spec.ts";
-import { specPrior } from "../hnn/spec_network.ts";
+import type { NetworkSpec } from "../hnn/spec/types.ts";
+import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";
 import type { Simulator } from "../models/model.ts";
 import { rcModel } from "../models/rc.ts";
 import { windowedSimulator } from "../models/window.ts";
-import { boundsProblem, Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
+import { boundsProblem } from "../prior/schema.ts";
 import { type AnyRecording, isEventRecording, loadRecording } from "./recordings.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./types.ts";
 
@@ -112,6 +113,9 @@ export const ExperimentFileSchema = z.strictObject({
   dt_ms: positive.optional(),
   tstop_ms: positive.optional(),
   window_ms: z.tuple([z.number(), z.number()]).optional().describe("x restricted to [from, to) ms"),
+  smooth_ms: positive.optional().describe("Hamming window smoothing a network's dipole into x, ms (default 20)"),
+  dipole_scale: positive.optional()
+    .describe("x = smoothed dipole × this (hnn-core's dipole_scalefctr; default 1: one network's nAm)"),
   summary: z.enum(Object.keys(SUMMARIES)).default("pca30"),
   noise_sd: z.number().nonnegative().default(0)
     .describe("standard deviation of the uniform observation noise on every simulated x"),
@@ -303,7 +307,13 @@ function networkModel(file: ExperimentFile, network: Record<string, unknown>, fa
   }
   const modelName = file.name.startsWith("hnn-") ? file.name : `hnn-${file.name}`;
   const simulator = (dt: number) =>
-    windowed(file, hnnSimulator(modelName, `${file.description}; dt ${dt} ms`, prior, specAt(dt)));
+    windowed(
+      file,
+      hnnSimulator(modelName, `${file.description}; dt ${dt} ms`, prior, specAt(dt), {
+        ...(file.smooth_ms !== undefined ? { smoothMs: file.smooth_ms } : {}),
+        ...(file.dipole_scale !== undefined ? { scale: file.dipole_scale } : {}),
+      }),
+    );
   return { simulator, prior, dtMs, network };
 }
 
@@ -312,6 +322,9 @@ function builtInModel(file: ExperimentFile, fail: Fail): Model {
   const model = BUILT_IN_MODELS[file.model];
   for (const field of ["dt_ms", "tstop_ms"] as const) {
     if (file[field] !== undefined) fail(field, `the ${file.model} model has its own time base`);
+  }
+  for (const field of ["smooth_ms", "dipole_scale"] as const) {
+    if (file[field] !== undefined) fail(field, `the ${file.model} model is not a network: its x has no dipole`);
   }
   const own = model.prior.names;
   file.parameters?.forEach((p, i) => {

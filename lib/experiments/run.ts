@@ -5,9 +5,8 @@
  * (posterior samples, correlations, predictive bands, overlap between the two), then the config's recorded data
  * likewise.
  */
-import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { assertWritableDir, writeFileAtomic } from "../data/atomic.ts";
+import { assertWritableDir } from "../data/atomic.ts";
 import { type DatasetRequest, loadDataset, planDataset, simulateDataset } from "../data/dataset.ts";
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
 import { predictiveRmse, recoveryError } from "../diagnostics/recovery.ts";
@@ -15,19 +14,43 @@ import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { predictiveBands } from "../plots/posterior.ts";
-import { flowCoordinates } from "../posterior/coordinates.ts";
 import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
 import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
-import { jitterTheta } from "../train/jitter.ts";
+import { flowPairs } from "../train/pairs.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
 import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
-import { ProgressLog } from "./progress_log.ts";
+import type { ExperimentStage } from "./types.ts";
 import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
-import { checkRunFolder, CONFIG_FILE, type RunRecord } from "./run_folder.ts";
-import { RunLock } from "./run_lock.ts";
+import { checkRunFolder, type ExperimentSettings } from "../runs/folder.ts";
+import { RunLock } from "../runs/lock.ts";
+import {
+  CHECKPOINT_FILE,
+  CONFIG_FILE,
+  DATASET_DIR,
+  POSTERIOR_DIR,
+  RECOVERY_PROGRESS_FILE,
+  runPath,
+} from "../runs/paths.ts";
+import { ProgressLog } from "../runs/progress.ts";
+import { readRecord } from "../runs/read.ts";
+import {
+  COVERAGE,
+  EXPERIMENT,
+  observationRecord,
+  OVERLAP,
+  RECOVERY,
+  RECOVERY_PROGRESS,
+  RUN_CONFIG,
+  type RunRecord,
+  SBC,
+  SUMMARY,
+  TRAINING,
+} from "../runs/records.ts";
+import type { ExperimentRecord } from "../runs/types.ts";
+import { writeRecord } from "../runs/write.ts";
 
 export interface ExperimentOptions {
   config: ExperimentConfig;
@@ -51,6 +74,10 @@ export interface ExperimentOptions {
   command?: string;
   /** Called as the training set is simulated (after each batch) with networks done and in all. */
   onSimulate?: (done: number, total: number) => void;
+  /** Stop, resumable, once this stage is done: the training set, or the trained posterior (two-machine runs). */
+  until?: ExperimentStage;
+  /** Rows per dataset shard, the unit of resuming a simulation (default: the dataset's own, else datasets.md's). */
+  shardSize?: number;
 }
 
 /** The budget of `size`, which the experiment's file must give. */
@@ -62,8 +89,11 @@ export function sizeBudget(config: ExperimentConfig, size: Size): Budget {
   return budget;
 }
 
-/** The settings experiment.json records, which a resumed run must match (run_folder.ts IDENTITY_FIELDS). */
-export function experimentSettings(options: Omit<ExperimentOptions, "runtime">, simulator: Simulator): RunRecord {
+/** The settings experiment.json records, which a resumed run must match (lib/runs/folder.ts IDENTITY_FIELDS). */
+export function experimentSettings(
+  options: Omit<ExperimentOptions, "runtime">,
+  simulator: Simulator,
+): ExperimentSettings {
   const { config, size } = options;
   const summary = options.summary ?? config.summary;
   if (!SUMMARIES[summary]) throw new Error(`unknown summary ${summary} (known: ${Object.keys(SUMMARIES).join(", ")})`);
@@ -89,11 +119,11 @@ export function experimentSettings(options: Omit<ExperimentOptions, "runtime">, 
 export async function checkExperimentFolder(
   options: Omit<ExperimentOptions, "runtime">,
   simulator: Simulator,
-): Promise<RunRecord | undefined> {
+): Promise<ExperimentRecord | undefined> {
   await assertWritableDir(options.out);
   const previous = await checkRunFolder(options.out, experimentSettings(options, simulator));
   if (previous) {
-    const kept = await Deno.readTextFile(join(options.out, CONFIG_FILE)).then(JSON.parse, () => undefined);
+    const kept = await readRecord(options.out, RUN_CONFIG).catch(() => undefined);
     const wanted = JSON.parse(JSON.stringify(options.config.document));
     if (kept !== undefined && !isDeepStrictEqual(kept, wanted)) {
       throw new Error(
@@ -114,8 +144,7 @@ export async function recordSubmittedExperiment(
   options: Omit<ExperimentOptions, "runtime">,
   engine: string,
 ): Promise<void> {
-  const path = join(options.out, "experiment.json");
-  const previous = await Deno.readTextFile(path).then((text) => JSON.parse(text) as RunRecord, () => undefined);
+  const previous = await readRecord(options.out, EXPERIMENT).catch(() => undefined);
   const now = new Date().toISOString();
   const record = {
     ...experimentSettings(options, experimentModel(options.config, options).simulator),
@@ -125,7 +154,7 @@ export async function recordSubmittedExperiment(
     started: previous?.started ?? now,
     submitted: now,
   };
-  await writeFileAtomic(path, JSON.stringify(record, null, 2) + "\n");
+  await writeRecord(options.out, EXPERIMENT, record as unknown as ExperimentRecord);
 }
 
 /** An experiment's simulator at its integration step, and its generative model (plus noise with `noise`). */
@@ -139,14 +168,15 @@ export function experimentModel(
 
 /** The training set an experiment simulates first: its generative model, size, seed and folder. */
 export function experimentDataset(
-  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget">,
+  options: Pick<ExperimentOptions, "config" | "size" | "out" | "noise" | "dtMs" | "seed" | "budget" | "shardSize">,
 ): DatasetRequest {
   const budget = { ...sizeBudget(options.config, options.size), ...options.budget };
   return {
     model: experimentModel(options.config, options).model,
     n: budget.sims,
     seed: (options.seed ?? 0) * 100 + STREAM.dataset,
-    dir: join(options.out, "dataset"),
+    dir: runPath(options.out, DATASET_DIR),
+    shardSize: options.shardSize,
   };
 }
 
@@ -182,12 +212,18 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     started: previous?.started ?? now,
     ...(previous ? { resumed: now } : {}),
   };
-  const writeExperiment = () =>
-    writeFileAtomic(join(out, "experiment.json"), JSON.stringify(experiment, null, 2) + "\n");
+  const writeExperiment = () => writeRecord(out, EXPERIMENT, experiment as unknown as ExperimentRecord);
+  // Left as `running` without its lock, the run reads as interrupted and resumes with its command.
+  const pause = async (stage: ExperimentStage) => {
+    await log.write("pause", {
+      message: `stopped after the ${stage} as asked; the command in experiment.json resumes the run`,
+    });
+    return experiment;
+  };
   try {
     await writeExperiment();
     // The experiment file, self-contained: condition and diagnose rebuild this run's simulator from it.
-    await writeFileAtomic(join(out, CONFIG_FILE), JSON.stringify(config.document, null, 2) + "\n");
+    await writeRecord(out, RUN_CONFIG, config.document);
     if (previous) {
       await log.write("resume", { message: `resuming the ${previous.status} run started ${previous.started}` });
     }
@@ -200,7 +236,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
         if (done === total) log.write("simulate", { done, total });
       },
     });
-    const coords = flowCoordinates(model.prior.parameters);
+    if (options.until === "dataset") return await pause("dataset");
 
     // 2–3. Summary statistic and posterior; a resumed run whose training had finished keeps both.
     const trained = previous && await loadTrained(out);
@@ -209,34 +245,51 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       runtime,
       log,
       model,
-      coords,
       manifest,
       options,
       summaryName,
       flowKind,
       seed,
     });
+    if (options.until === "training") {
+      posterior.dispose();
+      return await pause("training");
+    }
 
-    const context: Context = { model, simulator, runtime, summary, posterior, coords, log, seed };
-    await Deno.mkdir(join(out, "diagnostics"), { recursive: true });
+    const context: Context = { model, simulator, runtime, summary, posterior, log, seed };
+    // A run resumed after its training had finished keeps the checks it wrote: the same posterior, budget and seeds
+    // made them. Each is a step a long run can stop after.
+    const readKept = async <T>(record: RunRecord<T>): Promise<T | undefined> =>
+      trained ? await readRecord(out, record) : undefined;
 
     // 4. SBC and expected coverage on fresh draws from the prior.
-    const calibration = await calibrate(context, budget.sbcPairs, budget.sbcSamples);
-    await writeFileAtomic(join(out, "diagnostics", "sbc.json"), JSON.stringify(calibration.sbc) + "\n");
-    await writeFileAtomic(join(out, "diagnostics", "coverage.json"), JSON.stringify(calibration.coverage) + "\n");
+    const keptSbc = await readKept(SBC);
+    const keptCoverage = await readKept(COVERAGE);
+    const calibration = keptSbc && keptCoverage
+      ? { sbc: keptSbc, coverage: keptCoverage }
+      : await calibrate(context, budget.sbcPairs, budget.sbcSamples);
+    if (!keptSbc || !keptCoverage) {
+      await writeRecord(out, SBC, calibration.sbc);
+      await writeRecord(out, COVERAGE, calibration.coverage);
+    }
 
-    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth.
-    const grid = await gridCheck(context, budget);
-    await writeFileAtomic(join(out, "diagnostics", "recovery.json"), JSON.stringify(grid) + "\n");
+    // 5. The paper's grid: recovery error and predictive RMSE at every ground truth, its progress kept as it goes.
+    const keptGrid = await readKept(RECOVERY) as Awaited<ReturnType<typeof gridCheck>> | undefined;
+    const grid = keptGrid ?? await gridCheck(context, budget, {
+      done: (await readKept(RECOVERY_PROGRESS))?.points ?? [],
+      save: (points) => writeRecord(out, RECOVERY_PROGRESS, { points }),
+    });
+    if (!keptGrid) await writeRecord(out, RECOVERY, grid);
+    await Deno.remove(runPath(out, RECOVERY_PROGRESS_FILE)).catch(() => {});
 
     // 6. The paper's conditioning points, and the overlap of their posteriors.
-    await Deno.mkdir(join(out, "observations"), { recursive: true });
     const conditioned: Awaited<ReturnType<typeof conditionOn>>[] = [];
     // Simulated points are drawn like the recordings: HNN's dipoles in nAm on its scale.
     const axis = waveformAxis(simulator, config.recordingUnits);
     for (const [index, obs] of config.observations.entries()) {
-      const record = await conditionOn(context, obs, index, budget, axis);
-      await writeFileAtomic(join(out, "observations", `${obs.id}.json`), JSON.stringify(record) + "\n");
+      const kept = await readKept(observationRecord(obs.id)) as Awaited<ReturnType<typeof conditionOn>> | undefined;
+      const record = kept ?? await conditionOn(context, obs, index, budget, axis);
+      if (!kept) await writeRecord(out, observationRecord(obs.id), record);
       conditioned.push(record);
     }
     const overlap = conditioned.length === 2 ? marginalOverlap(model, conditioned[0], conditioned[1]) : [];
@@ -244,8 +297,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     // 7. The recorded data, conditioned on like the paper's points, and the overlap of their posteriors.
     const recorded: Awaited<ReturnType<typeof conditionOnRecording>>[] = [];
     for (const [k, recording] of recordings.entries()) {
-      const record = await conditionOnRecording(context, recording, config.observations.length + k, budget);
-      await writeFileAtomic(join(out, "observations", `${recording.id}.json`), JSON.stringify(record) + "\n");
+      const kept = await readKept(observationRecord(recording.id)) as
+        | Awaited<ReturnType<typeof conditionOnRecording>>
+        | undefined;
+      const record = kept ?? await conditionOnRecording(context, recording, config.observations.length + k, budget);
+      if (!kept) await writeRecord(out, observationRecord(recording.id), record);
       recorded.push(record);
     }
     const byId = (id: string) => recorded.find((r) => r.id === id)!;
@@ -255,10 +311,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
       ovl: marginalOverlap(model, byId(a), byId(b)),
     }));
     const recordedOverlap = recordedPairs[0]?.ovl ?? [];
-    await writeFileAtomic(
-      join(out, "diagnostics", "overlap.json"),
-      JSON.stringify({ pairs: overlap, recordings: recordedOverlap, recording_pairs: recordedPairs }) + "\n",
-    );
+    await writeRecord(out, OVERLAP, { pairs: overlap, recordings: recordedOverlap, recording_pairs: recordedPairs });
 
     Object.assign(experiment, {
       status: "complete",
@@ -298,14 +351,12 @@ interface Trained {
 
 /** The summary and posterior of a run whose training finished (training.json is written last), else undefined. */
 async function loadTrained(out: string): Promise<Trained | undefined> {
-  let training: { epochs: unknown[] }, summary: FittedSummary;
-  try {
-    training = JSON.parse(await Deno.readTextFile(join(out, "training.json")));
-    summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
-  } catch {
-    return undefined;
-  }
-  const { posterior } = await loadPosterior(join(out, "posterior"));
+  const [training, summary] = await Promise.all([
+    readRecord(out, TRAINING).catch(() => undefined),
+    readRecord(out, SUMMARY).catch(() => undefined),
+  ]);
+  if (!training || !summary) return undefined;
+  const { posterior } = await loadPosterior(runPath(out, POSTERIOR_DIR));
   return { summary, posterior, epochs: training.epochs.length };
 }
 
@@ -315,35 +366,28 @@ async function fitAndTrain(a: {
   runtime: GpuRuntime;
   log: ProgressLog;
   model: Simulator;
-  coords: ReturnType<typeof flowCoordinates>;
   manifest: DatasetManifest;
   options: ExperimentOptions;
   summaryName: string;
   flowKind: FlowKind;
   seed: number;
 }): Promise<Trained> {
-  const { out, runtime, log, model, coords, manifest, options, flowKind, seed } = a;
-  const dataset = await loadDataset(join(out, "dataset"));
+  const { out, runtime, log, model, manifest, options, flowKind, seed } = a;
+  const dataset = await loadDataset(runPath(out, DATASET_DIR));
   const x = dataset.x.data;
   const summary = await fitSummary(runtime, SUMMARIES[a.summaryName], x, manifest.times_ms);
-  await writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary) + "\n");
+  await writeRecord(out, SUMMARY, summary);
   const features = await computeSummary(runtime, summary, x);
   await log.write("summary", { message: `${a.summaryName}: ${summary.names.length} features` });
 
-  // In the prior's own coordinates (log10 for log-scaled parameters).
   const f = summary.names.length, d = model.prior.dim;
-  const theta = jitterTheta(
-    coords.toFlow(dataset.theta.data),
-    coords.support,
-    options.thetaJitter ?? 0,
-    seed * 100 + STREAM.jitter,
-  );
+  const jitter = { sd: options.thetaJitter ?? 0, seed: seed * 100 + STREAM.jitter };
   const training = await trainNpe(
-    { theta, x: features, rows: dataset.theta.rows, thetaDim: d, xDim: f },
+    flowPairs(model.prior, dataset.theta.data, features, f, jitter),
     flowConfig(flowKind, d, f, { seed }),
     { ...DEFAULT_TRAINING, seed, maxEpochs: options.maxEpochs ?? DEFAULT_TRAINING.maxEpochs },
     {
-      checkpointPath: join(out, "checkpoint.bin"),
+      checkpointPath: runPath(out, CHECKPOINT_FILE),
       onEpoch: (e) =>
         log.write("train", {
           done: e.epoch,
@@ -351,27 +395,24 @@ async function fitAndTrain(a: {
         }),
     },
   );
-  const posterior = new Posterior(training.flow, coords.support);
-  await savePosterior(join(out, "posterior"), posterior, {
+  const posterior = new Posterior(training.flow, model.prior);
+  await savePosterior(runPath(out, POSTERIOR_DIR), posterior, {
     epochs: training.epochs,
     best_epoch: training.bestEpoch,
     seconds: training.seconds,
-  }, model.prior.toJSON());
+  });
   // Written last: a resumed run that finds it keeps this summary and posterior.
-  await writeFileAtomic(
-    join(out, "training.json"),
-    JSON.stringify({
-      epochs: training.history.map((e) => ({
-        epoch: e.epoch,
-        train_loss: e.trainLoss,
-        validation_loss: e.validationLoss,
-      })),
-      best_epoch: training.bestEpoch,
-      seconds: training.seconds,
-      dropped_nonfinite_rows: training.droppedRows,
-    }) + "\n",
-  );
-  await Deno.remove(join(out, "checkpoint.bin")).catch(() => {});
+  await writeRecord(out, TRAINING, {
+    epochs: training.history.map((e) => ({
+      epoch: e.epoch,
+      train_loss: e.trainLoss,
+      validation_loss: e.validationLoss,
+    })),
+    best_epoch: training.bestEpoch,
+    seconds: training.seconds,
+    dropped_nonfinite_rows: training.droppedRows,
+  });
+  await Deno.remove(runPath(out, CHECKPOINT_FILE)).catch(() => {});
   return { summary, posterior, epochs: training.epochs };
 }
 

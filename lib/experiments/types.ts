@@ -6,6 +6,10 @@ import type { AnyRecording, RecordingUnits } from "./recordings.ts";
 export const SIZES = ["small", "paper"] as const;
 export type Size = typeof SIZES[number];
 
+/** The stages an experiment may stop after (`--until`), to be resumed later or elsewhere. */
+export const EXPERIMENT_STAGES = ["dataset", "training"] as const;
+export type ExperimentStage = typeof EXPERIMENT_STAGES[number];
+
 /** The paper's summary statistics, by the names the CLI and experiment files take. */
 export const SUMMARIES: Record<string, SummarySpec> = {
   raw: { kind: "raw" },

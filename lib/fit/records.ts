@@ -1,23 +1,26 @@
 /**
  * A fit's folder (docs/fit.md): fit.json (settings, status, the command), observation.json (the x fitted), one
  * record per finished round (rounds/NNN.json, written last, so a round without it is unfinished), each round's
- * simulated pairs and posterior, and the final posterior (posterior/, the format of lib/posterior/io.ts). Every file
- * is written atomically; run.lock names the live process (lib/experiments/run_lock.ts).
+ * simulated pairs and posterior, and the final posterior (posterior/, the format of lib/posterior/io.ts). The JSON
+ * records are checked with lib/runs' schemas on reading and writing, and written atomically; run.lock names the live
+ * process (lib/runs/lock.ts).
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
+import { z } from "zod";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
-import { isLockLive, readRunLock, runInUse } from "../experiments/run_lock.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { ParameterSpec } from "../prior/schema.ts";
+import { isLockLive, readRunLock, runInUse } from "../runs/lock.ts";
+import { readRecord } from "../runs/read.ts";
+import type { RunRecord } from "../runs/records.ts";
+import { writeRecord } from "../runs/write.ts";
 import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
 
 export const FIT_FORMAT = "neurosbi-fit/1";
 export const FIT_FILE = "fit.json";
 export const OBSERVATION_FILE = "observation.json";
-export const SUMMARY_FILE = "summary.json";
-export const POSTERIOR_DIR = "posterior";
-export const CHECKPOINT_FILE = "checkpoint.bin";
+export { CHECKPOINT_FILE, POSTERIOR_DIR, SUMMARY_FILE } from "../runs/paths.ts";
 /** The final posterior at the observation as the report's observation record (lib/server/observations.ts). */
 export const RESULT_FILE = "observations/fit.json";
 
@@ -98,46 +101,82 @@ export interface RoundRecord {
 
 export const roundName = (round: number) => String(round).padStart(3, "0");
 export const roundDir = (dir: string, round: number) => join(dir, "rounds", roundName(round));
-const roundFile = (dir: string, round: number) => join(dir, "rounds", `${roundName(round)}.json`);
 const pairsFile = (dir: string, round: number) => join(roundDir(dir, round), "pairs.bin");
 
-const json = (value: unknown) => JSON.stringify(value) + "\n";
+const numbers = z.array(z.number());
+const volume = { volume: z.number(), se: z.number(), drawn: z.number(), accepted: z.number() };
+const fitRecord = <T>(file: string, schema: z.ZodObject): RunRecord<T> => ({
+  file,
+  schema,
+  versioned: false,
+  indented: false,
+});
 
-async function readJson<T>(path: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new Error(`${path} is corrupt (not valid JSON)`);
-  }
+/** `fit.json`: what the report and a resume read of it. */
+export const FIT = fitRecord<FitRecord>(
+  FIT_FILE,
+  z.looseObject({
+    format: z.literal(FIT_FORMAT),
+    status: z.enum(["running", "complete", "interrupted"]),
+    settings: z.looseObject({
+      target: z.union([
+        z.looseObject({ model: z.string(), dt_ms: z.number().optional() }),
+        z.looseObject({ task: z.string() }),
+      ]),
+      rounds: z.int(),
+      sims_per_round: z.int(),
+    }),
+    command: z.string(),
+    label: z.string(),
+    parameters: z.array(z.looseObject({ name: z.string(), scale: z.enum(["linear", "log10"]) })).min(1),
+    created: z.string(),
+  }),
+);
+
+/** `observation.json`. */
+export const FIT_OBSERVATION = fitRecord<ObservationRecord>(
+  OBSERVATION_FILE,
+  z.looseObject({ label: z.string(), times_ms: numbers, x: numbers, source: z.looseObject({}) }),
+);
+
+/** `rounds/NNN.json`. */
+export function roundRecord(round: number): RunRecord<RoundRecord> {
+  return fitRecord(
+    `rounds/${roundName(round)}.json`,
+    z.looseObject({
+      round: z.literal(round),
+      proposal: z.looseObject(volume),
+      sims: z.int(),
+      total_sims: z.int(),
+      training: z.looseObject({ epochs: z.number(), best_validation_loss: z.number() }),
+      region: z.looseObject({ ...volume, threshold: z.number() }),
+      predictive: z.looseObject({
+        rmse: z.number(),
+        bands: z.looseObject({ q025: numbers, q50: numbers, q975: numbers }),
+      }),
+      seconds: z.number(),
+    }),
+  );
 }
 
-export const readFit = (dir: string) => readJson<FitRecord>(join(dir, FIT_FILE));
-export const writeFit = (dir: string, record: FitRecord) => writeFileAtomic(join(dir, FIT_FILE), json(record));
-export const readObservation = (dir: string) => readJson<ObservationRecord>(join(dir, OBSERVATION_FILE));
-export const writeObservation = (dir: string, record: ObservationRecord) =>
-  writeFileAtomic(join(dir, OBSERVATION_FILE), json(record));
-export const writeRound = (dir: string, record: RoundRecord) =>
-  writeFileAtomic(roundFile(dir, record.round), json(record));
+export const readFit = (dir: string) => readRecord(dir, FIT);
+export const writeFit = (dir: string, record: FitRecord) => writeRecord(dir, FIT, record);
+export const readObservation = (dir: string) => readRecord(dir, FIT_OBSERVATION);
+export const writeObservation = (dir: string, record: ObservationRecord) => writeRecord(dir, FIT_OBSERVATION, record);
+export const writeRound = (dir: string, record: RoundRecord) => writeRecord(dir, roundRecord(record.round), record);
 
 /** The finished rounds, 1, 2, ... up to the first one without its record. */
 export async function readRounds(dir: string): Promise<RoundRecord[]> {
   const rounds: RoundRecord[] = [];
   for (let r = 1;; r++) {
-    const record = await readJson<RoundRecord>(roundFile(dir, r));
+    const record = await readRecord(dir, roundRecord(r));
     if (!record) return rounds;
     rounds.push(record);
   }
 }
 
 export interface RoundPairs {
-  /** θ in flow coordinates and x as simulated (before any summary). */
+  /** θ in the prior's units and x as simulated (before any summary). */
   theta: Float32Array;
   x: Float32Array;
   /** The prior mass of the region θ were drawn from. */
@@ -188,8 +227,8 @@ export async function checkFitFolder(dir: string, settings: FitSettings): Promis
     throw error;
   }
   if (await isNewOrEmpty(dir)) return undefined;
-  const previous = await readFit(dir);
-  if (!previous || previous.format !== FIT_FORMAT) {
+  const previous = await readFit(dir).catch(() => undefined);
+  if (!previous) {
     throw new Error(`${dir} is not empty and holds no fit: give a new or empty folder as --out`);
   }
   if (previous.status === "complete") {

@@ -2,13 +2,14 @@
  * A model's fit folder as `condition` and the report's conditioning use a run (lib/experiments/condition.ts): its
  * final posterior, the summary fitted on round 1, the model's noise-free simulator and its recording units.
  */
-import { join } from "node:path";
 import type { RunPosterior } from "../experiments/condition.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
 import { canonicalModelName, getModel } from "../models/registry.ts";
 import { loadPosterior } from "../posterior/io.ts";
-import type { FittedSummary } from "../stats/summary.ts";
-import { POSTERIOR_DIR, readFit, SUMMARY_FILE } from "./records.ts";
+import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
+import { requireRecord } from "../runs/read.ts";
+import { SUMMARY } from "../runs/records.ts";
+import { readFit } from "./records.ts";
 
 /** The fit in `dir` as a conditionable posterior; undefined when `dir` holds no fit. */
 export async function loadFitPosterior(dir: string): Promise<RunPosterior | undefined> {
@@ -17,11 +18,10 @@ export async function loadFitPosterior(dir: string): Promise<RunPosterior | unde
   const target = fit.settings.target;
   if (!("model" in target)) throw new Error(`${dir} is a fit of sbibm's ${target.task}: only a model's fit conditions`);
   if (fit.status !== "complete") throw new Error(`${dir} holds an unfinished fit: resume it with ${fit.command}`);
-  const summary: FittedSummary = JSON.parse(await Deno.readTextFile(join(dir, SUMMARY_FILE)));
-  const { posterior, manifest } = await loadPosterior(join(dir, POSTERIOR_DIR));
+  const summary = await requireRecord(dir, SUMMARY, "fitted summary");
+  const { posterior } = await loadPosterior(runPath(dir, POSTERIOR_DIR));
   return {
     posterior,
-    parameters: manifest.parameters ?? fit.parameters,
     summary,
     simulator: getModel(target.model, target.dt_ms),
     units: EXPERIMENTS[canonicalModelName(target.model) as keyof typeof EXPERIMENTS].recordingUnits,

@@ -23,7 +23,7 @@ export async function densityThreshold(
 }
 
 export interface TruncatedDraws {
-  /** n accepted rows of θ (flow coordinates). */
+  /** n accepted rows of θ (the prior's units). */
   theta: Float32Array;
   /** Prior draws examined and accepted (all batches, accepted beyond n included). */
   drawn: number;

@@ -9,18 +9,21 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic.ts";
-import { RunLock } from "../experiments/run_lock.ts";
 import { flowConfig, type FlowKind } from "../flows/flow.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { predictiveBands } from "../plots/posterior.ts";
 import { formatSamplesCsv } from "../posterior/csv.ts";
 import { loadPosterior, savePosterior } from "../posterior/io.ts";
 import { Posterior } from "../posterior/posterior.ts";
+import type { Prior } from "../prior/prior.ts";
 import { seededUniform } from "../random.ts";
+import { RunLock } from "../runs/lock.ts";
 import { computeSummary, fitSummary, type FittedSummary } from "../stats/summary.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
 import type { TrainingOptions } from "../train/options.ts";
-import { type EpochReport, trainNpe } from "../train/trainer.ts";
+import type { EpochReport } from "../train/checkpoint.ts";
+import { flowPairs, type Pairs } from "../train/pairs.ts";
+import { trainNpe } from "../train/trainer.ts";
 import {
   CHECKPOINT_FILE,
   FIT_FORMAT,
@@ -51,7 +54,7 @@ export interface FitRun {
   observation: ObservationRecord;
   /** The record of the unfinished fit in `dir` being resumed. */
   previous?: FitRecord;
-  /** Round 1's pairs from a prior-simulated dataset (θ in flow coordinates, x with the model's noise). */
+  /** Round 1's pairs from a prior-simulated dataset (θ in the prior's units, x with the model's noise). */
   initial?: { theta: Float32Array; x: Float32Array };
   flow: FlowKind;
   training: TrainingOptions;
@@ -90,7 +93,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
     settings,
     command: run.command,
     label: `${target.label}, ${run.observation.label}`,
-    parameters: target.parameters,
+    parameters: target.prior.toJSON(),
     created: run.previous?.created ?? new Date().toISOString(),
   };
   let posterior: Posterior | undefined;
@@ -117,13 +120,13 @@ export async function runFit(run: FitRun): Promise<FitResult> {
         await writeFileAtomic(join(dir, SUMMARY_FILE), JSON.stringify(summary) + "\n");
       }
       const xoFeatures = await features(xo);
-      const all = await concatenated(pairs, features, target.names.length);
+      const all = await concatenated(pairs, features, target.prior);
       log(`round ${round}: training ${run.flow} on ${all.rows} pairs`);
       const checkpointPath = join(dir, CHECKPOINT_FILE);
       const config = flowConfig(run.flow, all.thetaDim, all.xDim, { seed: settings.seed });
       const trained = await trainNpe(all, config, run.training, { checkpointPath, onEpoch: run.onEpoch, log });
       posterior?.dispose();
-      posterior = new Posterior(trained.flow, target.support);
+      posterior = new Posterior(trained.flow, target.prior);
       const training = {
         epochs: trained.epochs,
         best_epoch: trained.bestEpoch,
@@ -137,13 +140,13 @@ export async function runFit(run: FitRun): Promise<FitResult> {
         round,
         rows: all.rows,
         ...training,
-      }, target.parameters);
+      });
       const predictive = await predictiveCheck(run, posterior, xoFeatures, xo, round);
       const region = await regionAfter(run, posterior, xoFeatures, round);
       const roundRecord: RoundRecord = {
         round,
         proposal,
-        sims: theta.length / target.names.length,
+        sims: theta.length / target.prior.dim,
         total_sims: all.rows,
         training,
         region: { threshold: region.threshold, ...region.estimate },
@@ -168,7 +171,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
       ...last.training,
       seconds: (Date.now() - t0) / 1000,
       options: run.training,
-    }, target.parameters);
+    });
     // The observation as the posterior sees it, so `sample --posterior DIR/posterior --x DIR/observation.csv` works.
     const names = Array.from({ length: posterior.xDim }, (_, i) => `x_${i + 1}`);
     await writeFileAtomic(join(dir, "observation.csv"), formatSamplesCsv(names, await features(xo)));
@@ -186,7 +189,7 @@ export async function runFit(run: FitRun): Promise<FitResult> {
 async function writeResult(run: FitRun, posterior: Posterior, xoFeatures: Float32Array, last: RoundRecord) {
   const { target, observation, settings } = run;
   const draws = await posterior.sample(settings.samples, xoFeatures, { seed: streamSeed(settings.seed, 0, 0) });
-  const values = target.toParameterUnits(draws.samples), d = target.names.length;
+  const values = draws.samples, d = target.prior.dim;
   const unit = observation.x_unit;
   await Deno.mkdir(join(run.dir, "observations"), { recursive: true });
   const record = {
@@ -226,7 +229,7 @@ async function roundPairs(
   if (round === 1) {
     theta = run.initial?.theta ?? target.samplePrior(n, seededUniform(streamSeed(settings.seed, 1, STREAM.prior)));
     x = run.initial?.x;
-    const rows = theta.length / target.names.length;
+    const rows = theta.length / target.prior.dim;
     proposal = { volume: 1, se: 0, drawn: rows, accepted: rows };
   } else {
     const xoFeatures = await features(Float32Array.from(run.observation.x));
@@ -243,7 +246,7 @@ async function roundPairs(
     proposal = { volume: draws.volume, se: draws.volumeSe, drawn: draws.drawn, accepted: draws.accepted };
   }
   if (!x) {
-    const rows = theta.length / target.names.length;
+    const rows = theta.length / target.prior.dim;
     run.log(`round ${round}: simulating ${rows} parameter sets`);
     x = await target.simulate(theta, rowSeeds(settings.seed, round, STREAM.simulate, rows));
   }
@@ -297,21 +300,22 @@ async function predictiveCheck(
   return { rmse: Math.sqrt(sum / xo.length), bands };
 }
 
-/** All rounds' pairs as one training set, x through the summary. */
+/** All rounds' pairs as one training set (θ in the prior's flow coordinates), x through the summary. */
 async function concatenated(
   pairs: { theta: Float32Array; x: Float32Array }[],
   features: (x: Float32Array) => Promise<Float32Array>,
-  thetaDim: number,
-) {
-  const rows = pairs.reduce((n, p) => n + p.theta.length / thetaDim, 0);
+  prior: Prior,
+): Promise<Pairs> {
+  const d = prior.dim;
+  const rows = pairs.reduce((n, p) => n + p.theta.length / d, 0);
   const xs = await Promise.all(pairs.map((p) => features(p.x)));
-  const xDim = xs[0].length / (pairs[0].theta.length / thetaDim);
-  const theta = new Float32Array(rows * thetaDim), x = new Float32Array(rows * xDim);
+  const xDim = xs[0].length / (pairs[0].theta.length / d);
+  const theta = new Float32Array(rows * d), x = new Float32Array(rows * xDim);
   let offset = 0;
   pairs.forEach((p, i) => {
-    theta.set(p.theta, offset * thetaDim);
+    theta.set(p.theta, offset * d);
     x.set(xs[i], offset * xDim);
-    offset += p.theta.length / thetaDim;
+    offset += p.theta.length / d;
   });
-  return { theta, x, rows, thetaDim, xDim };
+  return flowPairs(prior, theta, x, xDim);
 }

@@ -3,6 +3,9 @@
  * Kernels' host modules describe bindings and dispatch shapes; they never create devices themselves.
  */
 
+import { DispatchList } from "./dispatch_list.ts";
+import { type Grid, gridFor, WORKGROUP_SIZE } from "./grid.ts";
+
 /** What users and manifests are told about the adapter a run used. */
 export interface AdapterSummary {
   description: string;
@@ -32,6 +35,7 @@ const WANTED_LIMITS = [
   "maxComputeWorkgroupStorageSize",
   "maxComputeInvocationsPerWorkgroup",
   "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupsPerDimension",
 ] as const;
 
 let softwareNoticeGiven = false;
@@ -137,19 +141,22 @@ export class GpuRuntime {
     this.device.queue.writeBuffer(buffer, offsetBytes, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
-  /** Bind `buffers[i]` at group 0, binding i, and submit one dispatch. */
-  run(pipeline: GPUComputePipeline, buffers: GPUBuffer[], workgroups: [number, number?, number?]): void {
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
+  /** A bind group of `pipeline`'s group `group` with `buffers[i]` at binding i. */
+  bind(pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[], group = 0): GPUBindGroup {
+    return this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(group),
       entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    pass.end();
-    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** The grid of `workgroupSize`-thread workgroups covering `invocations` threads on this device (see grid.ts). */
+  grid(invocations: number, workgroupSize = WORKGROUP_SIZE): Grid {
+    return gridFor(this.device.limits, invocations, workgroupSize);
+  }
+
+  /** Bind `buffers[i]` at group 0, binding i, and submit one dispatch. */
+  run(pipeline: GPUComputePipeline, buffers: GPUBuffer[], workgroups: readonly number[]): void {
+    new DispatchList().add(pipeline, [this.bind(pipeline, buffers)], workgroups).submit(this.device);
   }
 
   /** Copy `bytes` of `buffer` (from `offsetBytes`) back to the host. */

@@ -1,6 +1,6 @@
 /** What every simulator offers the CLI and the dataset writer: a prior, a time base, a batched simulate. */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import type { Prior } from "../prior.ts";
+import type { Prior } from "../prior/prior.ts";
 
 export interface SimulateOptions {
   /** Called after each chunk with the number of parameter sets done so far. */

@@ -1,7 +1,8 @@
 /** The seed paper's simplified example: an RC circuit driven by two square current pulses. */
 import { chunks, type GpuRuntime } from "../gpu/runtime.ts";
-import { loadKernel } from "../gpu/kernels.ts";
-import { Prior } from "../prior.ts";
+import { kernelSource, type KernelSpec } from "../gpu/kernels.ts";
+import { struct } from "../gpu/layout.ts";
+import { Prior } from "../prior/prior.ts";
 import type { SimulateOptions, Simulator } from "./model.ts";
 
 /** Circuit constants and the output time base of the paper's example. */
@@ -15,8 +16,6 @@ export const RC_CONSTANTS = {
   tstopMs: 350,
 } as const;
 
-const WORKGROUP = 64;
-const MAX_WORKGROUPS_X = 65535;
 const CHUNK_ROWS = 16_384;
 
 // The pulses' amplitudes enter as R·I with R = 1, so they carry V's unit.
@@ -25,6 +24,20 @@ export const rcPrior = new Prior([
   { name: "amp2", low: 0, high: 1, scale: "linear", unit: "mV" },
   { name: "latency", low: -75, high: 75, scale: "linear", unit: "ms" },
 ]);
+
+/** kernels/rc.wgsl's uniform. */
+export const RC_PARAMS = struct("Params", {
+  n: "u32", // parameter sets in this chunk
+  samples: "u32", // output samples per set
+  dt: "f32", // ms between samples
+  tau: "f32", // ms
+  e_rest: "f32", // mV
+  r: "f32", // resistance (mV per unit current)
+  pulse_on: "f32", // ms, start of the first pulse
+  pulse_off: "f32", // ms, end of the first pulse
+});
+
+export const RC_KERNEL: KernelSpec = { file: "rc", structs: [RC_PARAMS] };
 
 const samples = Math.round(RC_CONSTANTS.tstopMs / RC_CONSTANTS.sampleDtMs) + 1;
 
@@ -43,29 +56,29 @@ async function simulateRc(runtime: GpuRuntime, theta: Float32Array, options: Sim
   if (theta.length % d !== 0) throw new Error(`θ must have rows of ${d} values, got ${theta.length} values`);
   const n = theta.length / d;
   const out = new Float32Array(n * samples);
-  const pipeline = runtime.pipeline(await loadKernel("rc"));
+  const pipeline = runtime.pipeline(await kernelSource(RC_KERNEL));
   // Moderate chunks with buffers reused across them: large fresh buffers cost more to clear than to fill.
   const perChunk = Math.min(options.maxChunk ?? CHUNK_ROWS, runtime.itemsPerBinding(samples * 4), n);
-  const params = runtime.uniform(new Uint8Array(40));
+  const params = runtime.uniform(new Uint8Array(RC_PARAMS.uniformBytes));
   const thetaBuffer = runtime.storage(perChunk * d * 4);
   const xBuffer = runtime.storage(perChunk * samples * 4);
   try {
     for (const { start, count } of chunks(n, perChunk)) {
-      const groups = Math.ceil(count / WORKGROUP);
-      const gridX = Math.min(groups, MAX_WORKGROUPS_X);
-      const header = new ArrayBuffer(40);
-      new Uint32Array(header, 0, 4).set([count, samples, gridX * WORKGROUP, 0]);
-      new Float32Array(header, 16, 6).set([
-        RC_CONSTANTS.sampleDtMs,
-        RC_CONSTANTS.tauMs,
-        RC_CONSTANTS.restMv,
-        RC_CONSTANTS.resistance,
-        RC_CONSTANTS.pulseOnMs,
-        RC_CONSTANTS.pulseOffMs,
-      ]);
-      runtime.write(params, new Uint8Array(header));
+      runtime.write(
+        params,
+        RC_PARAMS.pack({
+          n: count,
+          samples,
+          dt: RC_CONSTANTS.sampleDtMs,
+          tau: RC_CONSTANTS.tauMs,
+          e_rest: RC_CONSTANTS.restMv,
+          r: RC_CONSTANTS.resistance,
+          pulse_on: RC_CONSTANTS.pulseOnMs,
+          pulse_off: RC_CONSTANTS.pulseOffMs,
+        }),
+      );
       runtime.write(thetaBuffer, theta.subarray(start * d, (start + count) * d));
-      runtime.run(pipeline, [params, thetaBuffer, xBuffer], [gridX, Math.ceil(groups / gridX)]);
+      runtime.run(pipeline, [params, thetaBuffer, xBuffer], runtime.grid(count));
       await runtime.readInto(xBuffer, out.subarray(start * samples, (start + count) * samples));
       options.onProgress?.(start + count);
     }

@@ -1,12 +1,12 @@
 /** Two posteriors' marginals of one parameter overlaid, as shares of their samples per bin on the prior's axis. */
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { axis, histogram } from "./posterior.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
 /** Fill colours of the two sides of a comparison (the page's legend uses them too). */
 export const SIDE_COLOURS = ["steelblue", "darkorange"] as const;
 
-export function overlaidMarginals(p: ParameterSpec, a: number[], b: number[], title: string): string {
+export function overlaidMarginals(p: BoxParameter, a: number[], b: number[], title: string): string {
   const bars = (values: number[], fill: string) =>
     Plot.rectY(histogram(values, p).map((bin) => ({ ...bin, share: bin.count / values.length })), {
       x1: "x1",

@@ -2,7 +2,7 @@
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import type { SbcResult } from "../diagnostics/sbc.ts";
 import { ecdfBand, ecdfDifference } from "../diagnostics/sbc_ecdf.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { axis } from "./posterior.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
@@ -158,7 +158,7 @@ export interface RecoveryEstimates {
 }
 
 /** Parameter j's posterior median (with its 95% interval) against the truth it was simulated from. */
-export function recoveryScatter(p: ParameterSpec, j: number, r: RecoveryEstimates): string {
+export function recoveryScatter(p: BoxParameter, j: number, r: RecoveryEstimates): string {
   const rows = r.truth.map((t, i) => ({
     truth: t[j],
     median: r.posterior_median[i][j],

@@ -2,7 +2,7 @@
  * Posterior plots: a pair plot (1-D marginal histograms on the diagonal, 2-D densities below it) in the prior's
  * units, with the ground truth when known; and the observation against posterior-predictive bands.
  */
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { densityContours } from "./density2d.ts";
 import { Plot, plotSvg } from "./svg.ts";
 
@@ -12,7 +12,7 @@ export const PAIR_CELL = 170;
 const CONTOUR_MASSES = [0.5, 0.9];
 
 /** A parameter's axis: its name and unit, its prior's bounds (or `domain`), log-scaled for log10 priors. */
-export function axis(p: ParameterSpec, domain: [number, number] = [p.low, p.high]) {
+export function axis(p: BoxParameter, domain: [number, number] = [p.low, p.high]) {
   return {
     label: p.unit ? `${p.name} (${p.unit})` : p.name,
     type: p.scale === "log10" ? "log" as const : "linear" as const,
@@ -24,7 +24,7 @@ export function axis(p: ParameterSpec, domain: [number, number] = [p.low, p.high
  * The span a pair plot shows for one parameter: the prior's bounds, unless the samples' central 99% (and the truth)
  * fill less than a fifth of them — then that span, padded by half its width, so a sharp posterior shows its shape.
  */
-export function viewDomain(values: number[], p: ParameterSpec, truth?: number): [number, number] {
+export function viewDomain(values: number[], p: BoxParameter, truth?: number): [number, number] {
   const log = p.scale === "log10";
   const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
   const sorted = values.map(f).sort((a, b) => a - b);
@@ -37,7 +37,7 @@ export function viewDomain(values: number[], p: ParameterSpec, truth?: number): 
 }
 
 /** Counts in 30 bins of equal width on the parameter's own scale (log10 bins for log10 parameters) over `domain`. */
-export function histogram(values: number[], p: ParameterSpec, bins = 30, domain: [number, number] = [p.low, p.high]) {
+export function histogram(values: number[], p: BoxParameter, bins = 30, domain: [number, number] = [p.low, p.high]) {
   const log = p.scale === "log10";
   const f = (v: number) => (log ? Math.log10(v) : v), inv = (u: number) => (log ? 10 ** u : u);
   const lo = f(domain[0]), width = (f(domain[1]) - lo) / bins;
@@ -53,9 +53,9 @@ export function histogram(values: number[], p: ParameterSpec, bins = 30, domain:
 export type PairBounds = "samples" | "prior";
 
 /** The contours' rings as rows for Plot.line, in the parameters' units (log10 parameters come back from log10). */
-function contourRows(px: ParameterSpec, py: ParameterSpec, samples: number[][], j: number, i: number) {
-  const f = (p: ParameterSpec, v: number) => (p.scale === "log10" ? Math.log10(v) : v);
-  const inv = (p: ParameterSpec, u: number) => (p.scale === "log10" ? 10 ** u : u);
+function contourRows(px: BoxParameter, py: BoxParameter, samples: number[][], j: number, i: number) {
+  const f = (p: BoxParameter, v: number) => (p.scale === "log10" ? Math.log10(v) : v);
+  const inv = (p: BoxParameter, u: number) => (p.scale === "log10" ? 10 ** u : u);
   const rings = densityContours(samples.map((s) => f(px, s[j])), samples.map((s) => f(py, s[i])), CONTOUR_MASSES);
   return rings.flatMap((ring, k) =>
     ring.points.map(([x, y]) => ({ x: inv(px, x), y: inv(py, y), ring: k, mass: ring.mass }))
@@ -68,7 +68,7 @@ function contourRows(px: ParameterSpec, py: ParameterSpec, samples: number[][], 
  * and 90% of them (a kernel density whose bandwidth follows the samples' own covariance).
  */
 export function pairPlotCells(
-  prior: ParameterSpec[],
+  prior: BoxParameter[],
   samples: number[][],
   truth?: number[],
   bounds: PairBounds = "samples",

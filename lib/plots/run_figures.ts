@@ -7,8 +7,8 @@ import type { DatasetManifest } from "../data/dataset.ts";
 import { npyHeader } from "../data/npy.ts";
 import type { CoverageCurve } from "../diagnostics/coverage.ts";
 import { marginalCoverage } from "../diagnostics/sbc_ecdf.ts";
-import type { ParameterSpec } from "../prior.ts";
-import type { ObservationRecord } from "../server/observations.ts";
+import type { BoxParameter } from "../prior/schema.ts";
+import { DATASET_DIR, runPath } from "../runs/paths.ts";
 import {
   COVERAGE,
   DATASET_MANIFEST,
@@ -17,7 +17,8 @@ import {
   type RunRecord,
   SBC,
   TRAINING,
-} from "../server/run_records.ts";
+} from "../runs/records.ts";
+import type { ObservationRecord } from "../runs/types.ts";
 import type { RunStore } from "../server/runs.ts";
 import {
   coveragePlot,
@@ -66,7 +67,7 @@ const PRIOR_PREDICTIVE_ROWS = 1000;
 
 /**
  * The files a page draws from, besides the dataset manifest (always read: it holds the prior). A page reads only
- * these, so a bad file (lib/server/run_records.ts) makes only the pages that need it bad.
+ * these, so a bad file (lib/runs/records.ts) makes only the pages that need it bad.
  */
 export interface ReportParts {
   training?: boolean;
@@ -86,7 +87,7 @@ export async function loadRunReport(store: RunStore, run: string, parts?: Report
     sbc: true,
     coverage: true,
     recovery: true,
-    observations: await store.jsonNames(run, "observations"),
+    observations: await store.observationIds(run),
     priorPredictive: true,
   };
   const read = <T>(on: boolean | undefined, record: RunRecord<T>) => on ? store.read(run, record) : undefined;
@@ -103,7 +104,7 @@ export async function loadRunReport(store: RunStore, run: string, parts?: Report
     if (record) observations.push({ id, record });
   }
   const priorPredictive = want.priorPredictive && manifest &&
-    await readPriorPredictive(join(await store.dir(run), "dataset"), manifest);
+    await readPriorPredictive(runPath(await store.dir(run), DATASET_DIR), manifest);
   return {
     run,
     manifest,
@@ -155,7 +156,7 @@ function slug(name: string): string {
 }
 
 /** The pair plot as one SVG: the cells nested at their places in the grid the pages lay out. */
-export function pairPlotSvg(prior: ParameterSpec[], samples: number[][], truth?: number[], bounds?: PairBounds) {
+export function pairPlotSvg(prior: BoxParameter[], samples: number[][], truth?: number[], bounds?: PairBounds) {
   const d = prior.length, size = PAIR_CELL + 10;
   const cells = pairPlotCells(prior, samples, truth, bounds).map((svg, k) =>
     svg.replace(/^<svg /, `<svg x="${(k % d) * size}" y="${Math.floor(k / d) * size}" `)
@@ -260,6 +261,6 @@ export function runFigures(r: RunReport, bounds: PairBounds = "samples"): Figure
 }
 
 /** Posterior samples as CSV: a header of the prior's parameter names (as `--theta-file` reads), one row per sample. */
-export function samplesCsv(prior: ParameterSpec[], samples: number[][]): string {
+export function samplesCsv(prior: BoxParameter[], samples: number[][]): string {
   return [prior.map((p) => p.name).join(","), ...samples.map((s) => s.join(","))].join("\n") + "\n";
 }

@@ -2,18 +2,21 @@
  * A saved posterior is a folder: posterior.json (format, flow config, standardisation, prior, training summary;
  * readable by people) and weights.bin (the flow's parameters in a self-checking tensor file). Both are written
  * atomically, weights first, so a folder with a posterior.json has complete weights; a damaged weights.bin is
- * reported as corrupt when loaded.
+ * reported as corrupt when loaded. Folders of the previous format (its prior in flow coordinates, the dataset
+ * prior's parameters beside it) still load.
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic.ts";
 import { ConditionalFlow, type FlowConfig } from "../flows/flow.ts";
 import type { Standardization } from "../flows/standardize.ts";
+import { Prior } from "../prior/prior.ts";
+import type { ParameterSpec } from "../prior/schema.ts";
 import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
 import { Posterior } from "./posterior.ts";
-import type { ParameterSpec } from "../prior.ts";
-import type { PriorSpec } from "./support.ts";
 
-export const POSTERIOR_FORMAT = "neurosbi-posterior/1";
+export const POSTERIOR_FORMAT = "neurosbi-posterior/2";
+/** The previous format, still read. */
+const POSTERIOR_FORMAT_1 = "neurosbi-posterior/1";
 const MANIFEST = "posterior.json";
 const WEIGHTS = "weights.bin";
 
@@ -21,22 +24,26 @@ export interface PosteriorManifest {
   format: typeof POSTERIOR_FORMAT;
   flow: FlowConfig;
   standardization: Standardization;
-  prior: PriorSpec;
+  /** The prior, in the parameters' units (lib/prior/schema.ts); the flow learns θ in its flow coordinates. */
+  prior: ParameterSpec[];
   /** Free-form facts about how it was trained (data, epochs, losses, timings). */
   training: Record<string, unknown>;
-  /**
-   * The dataset prior's parameters when θ was learnt in flow coordinates (log10 of log10-scaled parameters,
-   * lib/posterior/coordinates.ts): samples map back to the parameters' units through them.
-   */
-  parameters?: ParameterSpec[];
   created: string;
+}
+
+/** The previous format: its prior in flow coordinates, and the dataset prior's parameters when there was one. */
+interface PosteriorManifest1 extends Omit<PosteriorManifest, "format" | "prior"> {
+  format: typeof POSTERIOR_FORMAT_1;
+  prior:
+    | { kind: "box"; names: string[]; low: number[]; high: number[] }
+    | { kind: "normal"; names: string[]; mean: number[]; variance: number[] };
+  parameters?: ParameterSpec[];
 }
 
 export async function savePosterior(
   dir: string,
   posterior: Posterior,
   training: Record<string, unknown>,
-  parameters?: ParameterSpec[],
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   const weights = await posterior.flow.parameters.read();
@@ -45,12 +52,25 @@ export async function savePosterior(
     format: POSTERIOR_FORMAT,
     flow: posterior.flow.config,
     standardization: posterior.flow.standardization,
-    prior: posterior.prior,
+    prior: posterior.prior.toJSON(),
     training,
-    ...(parameters ? { parameters } : {}),
     created: new Date().toISOString(),
   };
   await writeFileAtomic(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+}
+
+/** A previous-format manifest in the current form: its dataset parameters, else its flow-coordinate prior as linear. */
+function upgrade(old: PosteriorManifest1): PosteriorManifest {
+  const { format: _, prior, parameters, ...rest } = old;
+  const linear = prior.kind === "box"
+    ? prior.names.map((name, j) => ({ name, low: prior.low[j], high: prior.high[j], scale: "linear" as const }))
+    : prior.names.map((name, j) => ({
+      name,
+      mean: prior.mean[j],
+      variance: prior.variance[j],
+      scale: "linear" as const,
+    }));
+  return { format: POSTERIOR_FORMAT, ...rest, prior: parameters ?? linear };
 }
 
 export async function loadPosterior(dir: string): Promise<{ posterior: Posterior; manifest: PosteriorManifest }> {
@@ -62,13 +82,17 @@ export async function loadPosterior(dir: string): Promise<{ posterior: Posterior
     if (error instanceof Deno.errors.NotFound) throw new Error(`${dir} holds no trained posterior (no ${MANIFEST})`);
     throw error;
   }
-  let manifest: PosteriorManifest;
+  let read: PosteriorManifest | PosteriorManifest1;
   try {
-    manifest = JSON.parse(text);
+    read = JSON.parse(text);
   } catch {
     throw new Error(`${manifestPath} is corrupt (not valid JSON)`);
   }
-  if (manifest?.format !== POSTERIOR_FORMAT) throw new Error(`${manifestPath} is not a ${POSTERIOR_FORMAT} file`);
+  if (read?.format !== POSTERIOR_FORMAT && read?.format !== POSTERIOR_FORMAT_1) {
+    throw new Error(`${manifestPath} is not a ${POSTERIOR_FORMAT} file`);
+  }
+  const manifest = read.format === POSTERIOR_FORMAT_1 ? upgrade(read) : read;
+  const prior = Prior.fromJSON(manifest.prior, `${manifestPath}: prior`);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(join(dir, WEIGHTS));
@@ -83,5 +107,5 @@ export async function loadPosterior(dir: string): Promise<{ posterior: Posterior
     flow.dispose();
     throw new Error(`${join(dir, WEIGHTS)} does not match ${MANIFEST}: ${(error as Error).message}`);
   }
-  return { posterior: new Posterior(flow, manifest.prior), manifest };
+  return { posterior: new Posterior(flow, prior), manifest };
 }

@@ -1,11 +1,13 @@
 /**
  * sbi's DirectPosterior: samples from the trained flow, rejected into the prior's support, with the acceptance rate
  * reported; a rate that collapses (the flow puts almost no mass inside the support) is an error, not a hang.
+ * The flow learns θ in its prior's flow coordinates (log10 θ for log10 parameters); the posterior maps between them
+ * and the parameters' units, so callers pass and get θ in the prior's units.
  */
 import type { ConditionalFlow } from "../flows/flow.ts";
 import { seededUniform } from "../random.ts";
 import { seededNormal } from "../stats/normal.ts";
-import { inSupport, type PriorSpec } from "./support.ts";
+import type { Prior } from "../prior/prior.ts";
 
 export interface SampleOptions {
   seed?: number;
@@ -16,14 +18,23 @@ export interface SampleOptions {
 }
 
 export interface PosteriorSamples {
+  /** Rows of θ in the prior's units. */
   samples: Float32Array;
   acceptanceRate: number;
 }
 
+export interface LogProbOptions {
+  /**
+   * "prior" (default): the density of θ in the prior's units, the log10 map's Jacobian included. "flow": the density
+   * of θ's flow coordinates, on the scale where a box prior is flat (what HPD regions are ranked by in the checks).
+   */
+  density?: "prior" | "flow";
+}
+
 export class Posterior {
-  constructor(readonly flow: ConditionalFlow, readonly prior: PriorSpec) {
-    if (prior.names.length !== flow.config.thetaDim) {
-      throw new Error(`the prior has ${prior.names.length} parameters, the flow ${flow.config.thetaDim}`);
+  constructor(readonly flow: ConditionalFlow, readonly prior: Prior) {
+    if (prior.dim !== flow.config.thetaDim) {
+      throw new Error(`the prior has ${prior.dim} parameters, the flow ${flow.config.thetaDim}`);
     }
   }
 
@@ -35,7 +46,7 @@ export class Posterior {
     return this.flow.config.xDim;
   }
 
-  /** n samples of θ | x, all inside the prior's support. */
+  /** n samples of θ | x in the prior's units, all inside the prior's support. */
   async sample(n: number, x: ArrayLike<number>, options: SampleOptions = {}): Promise<PosteriorSamples> {
     if (!Number.isSafeInteger(n) || n <= 0) {
       throw new RangeError(`number of samples must be a positive integer, got ${n}`);
@@ -45,12 +56,13 @@ export class Posterior {
     const minAcceptance = options.minAcceptance ?? 1e-3;
     const batch = options.batchSize ?? Math.max(n, 10_000);
     const normal = seededNormal(seededUniform(options.seed ?? 0));
+    const bounds = this.prior.flowBounds();
     const out = new Float32Array(n * d);
     let accepted = 0, examined = 0;
     while (accepted < n) {
       const draws = await this.flow.sample(batch, x, normal);
       for (let r = 0; r < batch && accepted < n; r++, examined++) {
-        if (!inSupport(this.prior, draws, r)) continue;
+        if (!this.prior.inFlowSupport(draws, r, bounds)) continue;
         out.set(draws.subarray(r * d, (r + 1) * d), accepted * d);
         accepted++;
       }
@@ -61,19 +73,27 @@ export class Posterior {
         );
       }
     }
-    return { samples: out, acceptanceRate: accepted / examined };
+    return { samples: this.prior.fromFlow(out), acceptanceRate: accepted / examined };
   }
 
-  /** log q(θ | x) for rows of θ and one x; −∞ outside the prior's support (unnormalised by the acceptance rate). */
-  async logProb(theta: Float32Array, x: ArrayLike<number>): Promise<Float32Array> {
+  /**
+   * log q(θ | x) for rows of θ (the prior's units) and one x; −∞ outside the prior's support (unnormalised by the
+   * acceptance rate).
+   */
+  async logProb(theta: ArrayLike<number>, x: ArrayLike<number>, options: LogProbOptions = {}): Promise<Float32Array> {
     this.#checkX(x);
     const d = this.thetaDim;
     if (theta.length % d !== 0) throw new Error(`θ rows must have ${d} values`);
     const rows = theta.length / d;
     const xs = new Float32Array(rows * this.xDim);
     for (let r = 0; r < rows; r++) xs.set(Array.from(x), r * this.xDim);
-    const values = await this.flow.logProbRows(theta, xs);
-    for (let r = 0; r < rows; r++) if (!inSupport(this.prior, theta, r)) values[r] = -Infinity;
+    const flowTheta = this.prior.toFlow(theta);
+    const values = await this.flow.logProbRows(flowTheta, xs);
+    const bounds = this.prior.flowBounds();
+    for (let r = 0; r < rows; r++) {
+      if (!this.prior.inFlowSupport(flowTheta, r, bounds)) values[r] = -Infinity;
+      else if (options.density !== "flow") values[r] += this.prior.logJacobian(theta, r);
+    }
     return values;
   }
 

@@ -1,4 +1,5 @@
 /** gaussian_linear: θ ~ N(0, 0.1·I₁₀), x ~ N(θ, 0.1·I₁₀) (0.1 are variances); the posterior is Gaussian. */
+import { Prior } from "../prior/prior.ts";
 import { names, type SbibmTask } from "./task.ts";
 
 const DIM = 10;
@@ -8,14 +9,9 @@ export const gaussianLinear: SbibmTask = {
   name: "gaussian_linear",
   thetaDim: DIM,
   xDim: DIM,
-  prior: {
-    kind: "normal",
-    names: names("parameter", DIM),
-    mean: Array(DIM).fill(0),
-    variance: Array(DIM).fill(GAUSSIAN_LINEAR_VARIANCE),
-  },
-  samplePrior: (n, { normal }) =>
-    Float32Array.from({ length: n * DIM }, () => Math.sqrt(GAUSSIAN_LINEAR_VARIANCE) * normal()),
+  prior: new Prior(
+    names("parameter", DIM).map((name) => ({ name, mean: 0, variance: GAUSSIAN_LINEAR_VARIANCE, scale: "linear" })),
+  ),
   simulate: (theta, { normal }) => theta.map((t) => t + Math.sqrt(GAUSSIAN_LINEAR_VARIANCE) * normal()),
 };
 

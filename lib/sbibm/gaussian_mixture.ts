@@ -5,7 +5,7 @@ export const gaussianMixture: SbibmTask = {
   name: "gaussian_mixture",
   thetaDim: 2,
   xDim: 2,
-  ...uniformBox(2, -10, 10),
+  prior: uniformBox(2, -10, 10),
   simulate(theta, { uniform, normal }) {
     const x = new Float32Array(theta.length);
     for (let i = 0; i < theta.length / 2; i++) {

@@ -7,6 +7,6 @@ import type { SbibmTask } from "./task.ts";
 export function simulateTask(task: SbibmTask, n: number, seed: number): Pairs {
   const uniform = seededUniform(seed);
   const draws = { uniform, normal: seededNormal(uniform) };
-  const theta = task.samplePrior(n, draws);
+  const theta = new Float32Array(task.prior.sample(n, uniform, draws.normal));
   return { theta, x: task.simulate(theta, draws), rows: n, thetaDim: task.thetaDim, xDim: task.xDim };
 }

@@ -7,7 +7,7 @@ export const slcp: SbibmTask = {
   name: "slcp",
   thetaDim: 5,
   xDim: 2 * DRAWS,
-  ...uniformBox(5, -3, 3),
+  prior: uniformBox(5, -3, 3),
   simulate(theta, { normal }) {
     const rows = theta.length / 5;
     const x = new Float32Array(rows * 2 * DRAWS);

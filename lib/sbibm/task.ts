@@ -1,5 +1,5 @@
 /** An sbibm benchmark task (Lueckmann et al. 2021): its prior, simulator and reference files. */
-import type { PriorSpec } from "../posterior/support.ts";
+import { Prior } from "../prior/prior.ts";
 import type { Uniform } from "../random.ts";
 import type { Normal } from "../stats/normal.ts";
 
@@ -12,9 +12,8 @@ export interface SbibmTask {
   name: string;
   thetaDim: number;
   xDim: number;
-  prior: PriorSpec;
-  /** n × thetaDim prior draws, row-major. */
-  samplePrior(n: number, draws: Draws): Float32Array;
+  /** Drawn with the task's uniform and normal streams (Prior.sample). */
+  prior: Prior;
   /** One x row per θ row. */
   simulate(theta: Float32Array, draws: Draws): Float32Array;
 }
@@ -22,9 +21,6 @@ export interface SbibmTask {
 export const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`);
 
 /** A uniform box prior [low, high]^dim with sbibm's parameter names. */
-export function uniformBox(dim: number, low: number, high: number): Pick<SbibmTask, "prior" | "samplePrior"> {
-  return {
-    prior: { kind: "box", names: names("parameter", dim), low: Array(dim).fill(low), high: Array(dim).fill(high) },
-    samplePrior: (n, { uniform }) => Float32Array.from({ length: n * dim }, () => low + (high - low) * uniform()),
-  };
+export function uniformBox(dim: number, low: number, high: number): Prior {
+  return new Prior(names("parameter", dim).map((name) => ({ name, low, high, scale: "linear" })));
 }

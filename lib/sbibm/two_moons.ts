@@ -7,7 +7,7 @@ export const twoMoons: SbibmTask = {
   name: "two_moons",
   thetaDim: 2,
   xDim: 2,
-  ...uniformBox(2, -1, 1),
+  prior: uniformBox(2, -1, 1),
   simulate(theta, { uniform, normal }) {
     const x = new Float32Array(theta.length);
     for (let i = 0; i < theta.length / 2; i++) {

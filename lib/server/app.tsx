@@ -7,9 +7,11 @@ import { MAX_UPLOAD_BYTES } from "./condition_request.ts";
 import { DataWaveforms } from "./data_waveforms.ts";
 import { requestGuard, type ServedHosts } from "./request_guard.ts";
 import { discoverRoutes, errorPage } from "./router.ts";
-import { BadRequest, Busy, NotFound, type RouteContext } from "./route.ts";
+import { BadRun } from "../runs/read.ts";
+import { BadRequest, Busy, NotFound, RunNotFound } from "./errors.ts";
+import type { RouteContext } from "./route.ts";
 import { RunConditioner } from "./run_conditioner.ts";
-import { BadRun, RunNotFound, RunStore } from "./runs.ts";
+import { RunStore } from "./runs.ts";
 
 export interface AppOptions {
   /** Folder of waveform files the condition page offers (default: the data folder's meg/, lib/data/paths.ts). */

@@ -4,17 +4,20 @@
  * their log scale), as the experiment runner computes it.
  */
 import { overlapCoefficient } from "../diagnostics/overlap.ts";
-import { type ParameterSpec, Prior } from "../prior.ts";
-import { type ObservationRecord, readObservation } from "./observations.ts";
-import { BadRequest } from "./route.ts";
-import { BadRun, type RunStore } from "./runs.ts";
+import { Prior } from "../prior/prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
+import { BadRun } from "../runs/read.ts";
+import type { ObservationRecord } from "../runs/types.ts";
+import { BadRequest } from "./errors.ts";
+import { readObservation } from "./observations.ts";
+import type { RunStore } from "./runs.ts";
 
 export interface CompareSide {
   /** `run:obs`, as the page's query and picker name it. */
   ref: string;
   run: string;
   observation: ObservationRecord;
-  prior: ParameterSpec[];
+  prior: BoxParameter[];
 }
 
 export interface Choice {
@@ -34,7 +37,7 @@ export async function observationChoices(store: RunStore): Promise<Choice[]> {
   for (const { name } of await store.list()) {
     let ids: string[];
     try {
-      ids = await store.jsonNames(name, "observations");
+      ids = await store.observationIds(name);
     } catch (error) {
       choices.push(bad(name, error));
       continue;
@@ -78,7 +81,7 @@ export async function loadSide(store: RunStore, ref: string): Promise<CompareSid
 
 export interface Comparison {
   /** a's parameters; both sides' samples are rows in this order. */
-  parameters: ParameterSpec[];
+  parameters: BoxParameter[];
   a: number[][];
   b: number[][];
   /** Overlap coefficient per parameter, in [0, 1]. */

@@ -10,9 +10,10 @@ import { DIPOLE_COLUMNS, type DipoleColumn, parseWaveform, resampleWaveform, typ
 import type { ConditionedWaveform } from "../experiments/condition.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { prepareRecording, type RecordingProcessing, type RecordingUnits } from "../experiments/recordings.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { readObservation } from "./observations.ts";
-import { BadRequest, Busy, type RouteContext } from "./route.ts";
+import { BadRequest, Busy } from "./errors.ts";
+import type { RouteContext } from "./route.ts";
 
 /** The largest request body the server reads (the MEG trial averages are about 5 kB). */
 export const MAX_UPLOAD_BYTES = 1 << 20;
@@ -20,7 +21,7 @@ const MAX_SAMPLES = 10_000;
 
 export interface ConditionAnswer {
   result: ConditionedWaveform;
-  prior: ParameterSpec[];
+  prior: BoxParameter[];
   /** Which part of a longer recording was used; empty when none was left out. */
   cut: string;
 }
@@ -163,5 +164,5 @@ export async function conditionRequest(ctx: RouteContext): Promise<ConditionAnsw
   const options = { ...CONDITION_DEFAULTS, samples }, signal = ctx.request.signal;
   const result = await ctx.conditioner.condition(run, x, label, options, signal, processing)
     .catch(badRequest(`cannot condition on ${label}: `, signal));
-  return { result, prior: run.parameters, cut };
+  return { result, prior: run.posterior.prior.box(), cut };
 }

@@ -3,8 +3,9 @@
  * observations made from one set of subjects' events, one per trough amplitude bin, for the events pages to link
  * the compare page to. Runs and observations that are not valid records are left out (the index shows them as bad).
  */
-import { observationRecord } from "./run_records.ts";
-import { BadRun, type RunStore } from "./runs.ts";
+import { BadRun } from "../runs/read.ts";
+import { observationRecord } from "../runs/records.ts";
+import type { RunStore } from "./runs.ts";
 
 export interface EventPosteriors {
   run: string;
@@ -19,7 +20,7 @@ export async function eventPosteriors(store: RunStore, subject: number): Promise
   for (const { name, problem } of await store.list()) {
     if (problem) continue;
     const bySubjects = new Map<string, EventPosteriors>();
-    for (const id of await store.jsonNames(name, "observations").catch(skipBad([]))) {
+    for (const id of await store.observationIds(name).catch(skipBad([]))) {
       const record = await store.read(name, observationRecord(id)).catch(skipBad(undefined));
       const source = record?.recording;
       if (!record || !source?.beta_meg_subjects?.includes(subject) || !source.trough_bin_nam) continue;

@@ -3,8 +3,8 @@
  * read through the run store so that names cannot leave its root, and a killed fit's `running` read as
  * `interrupted`.
  */
-import { withLiveStatus } from "../experiments/run_folder.ts";
 import {
+  FIT_FILE,
   type FitRecord,
   type ObservationRecord,
   readFit,
@@ -12,7 +12,10 @@ import {
   readRounds,
   type RoundRecord,
 } from "../fit/records.ts";
-import { BadRun, RunNotFound, type RunStore } from "./runs.ts";
+import { withLiveStatus } from "../runs/folder.ts";
+import { BadRun } from "../runs/read.ts";
+import { RunNotFound } from "./errors.ts";
+import type { RunStore } from "./runs.ts";
 
 export interface FitView {
   name: string;
@@ -34,8 +37,8 @@ export async function loadFit(store: RunStore, name: string): Promise<FitView> {
       rounds: await readRounds(dir),
     };
   } catch (error) {
-    if (error instanceof RunNotFound) throw error;
-    throw new BadRun(`run ${name}: ${(error as Error).message}`);
+    if (error instanceof RunNotFound || error instanceof BadRun) throw error;
+    throw new BadRun(name, FIT_FILE, (error as Error).message);
   }
 }
 

@@ -4,44 +4,12 @@
  * not there yet.
  */
 import type { DatasetManifest } from "../data/dataset.ts";
-import { type Budget, type ExperimentName, EXPERIMENTS } from "../experiments/configs.ts";
+import { EXPERIMENTS } from "../experiments/configs.ts";
 import type { FlowConfig } from "../flows/flow.ts";
-import { trainingCurves, type TrainingLog } from "../plots/diagnostics.ts";
+import { trainingCurves } from "../plots/diagnostics.ts";
+import type { ExperimentRecord, TrainingRecord } from "../runs/types.ts";
 import type { FittedSummary } from "../stats/summary.ts";
 import { Svg } from "./layout.tsx";
-
-/** `experiment.json` as lib/experiments/run.ts writes it (only `model` and `status` are sure to be there). */
-export interface ExperimentRecord {
-  model: string;
-  /**
-   * `interrupted`: experiment.json says running, but its process is gone (lib/experiments/run_folder.ts);
-   * `submitted`: its training set is simulating on a cluster, and a job after it runs the rest (docs/cluster.md).
-   */
-  status: "submitted" | "running" | "complete" | "failed" | "interrupted";
-  /** The command line that runs it, and resumes it after an interruption or failure. */
-  command?: string;
-  name?: ExperimentName;
-  size?: string;
-  summary?: string;
-  flow?: string;
-  noise?: number;
-  theta_jitter?: number;
-  seed?: number;
-  budget?: Budget;
-  started?: string;
-  resumed?: string;
-  finished?: string;
-  error?: string;
-  results?: {
-    training_epochs: number;
-    sbc_rejected: number;
-    sbc_pvalues: number[];
-    coverage_max_deviation: number;
-    median_recovery_error: number[];
-    median_predictive_rmse: number;
-    overlap: { parameter: string; ovl: number }[];
-  };
-}
 
 /** Rows of a two-column table; rows whose value is undefined are left out. */
 function Facts(props: { rows: [string, unknown][] }) {
@@ -160,12 +128,6 @@ export function DatasetSection(props: { manifest: DatasetManifest }) {
 }
 
 /** `training.json` beside the curves it plots. */
-export interface TrainingRecord extends TrainingLog {
-  best_epoch?: number;
-  seconds?: number;
-  dropped_nonfinite_rows?: number;
-}
-
 export function TrainingSection(props: { training: TrainingRecord; flow?: FlowConfig }) {
   const { training: t, flow } = props;
   const best = t.epochs.find((e) => e.epoch === t.best_epoch);

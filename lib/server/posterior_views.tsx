@@ -4,12 +4,12 @@ import { sdRatios, WIDE_POSTERIOR_RATIO } from "../diagnostics/shrinkage.ts";
 import { shareInside } from "../plots/run_figures.ts";
 import { type PairBounds, pairPlotCells, type PredictiveBands, predictivePlot } from "../plots/posterior.ts";
 import type { WaveformAxis } from "../experiments/recordings.ts";
-import type { ParameterSpec } from "../prior.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { Svg } from "./layout.tsx";
 
 /** Marginals on the diagonal, joint densities below it, laid out as a d × d grid. */
 export function PairPlot(
-  props: { prior: ParameterSpec[]; samples: number[][]; truth?: number[]; bounds?: PairBounds },
+  props: { prior: BoxParameter[]; samples: number[][]; truth?: number[]; bounds?: PairBounds },
 ) {
   const cells = pairPlotCells(props.prior, props.samples, props.truth, props.bounds);
   return (
@@ -68,7 +68,7 @@ function smoothingText(bands: { smoothing_ms?: number }): string {
  * Each parameter's median and 95% interval in its unit, and its sd relative to the prior's; a warning names the
  * parameters whose posterior is hardly narrower than the prior.
  */
-export function PosteriorTable(props: { prior: ParameterSpec[]; samples: number[][] }) {
+export function PosteriorTable(props: { prior: BoxParameter[]; samples: number[][] }) {
   const ratios = sdRatios(props.prior, props.samples);
   const wide = props.prior.filter((_, j) => ratios[j] > WIDE_POSTERIOR_RATIO).map((p) => p.name);
   return (

@@ -1,24 +1,20 @@
 /**
  * Live progress of a running experiment as server-sent events: the runner appends JSON lines to the run's
- * `progress.jsonl`; each line becomes one `progress` event. The stream ends once `experiment.json` says the run
- * is no longer running — finished, failed or interrupted — (with a final `status` event) or when the client goes away.
+ * `progress.jsonl`; each line that is a progress record becomes one `progress` event. The stream ends once
+ * `experiment.json` says the run is no longer running — finished, failed or interrupted — (with a final `status`
+ * event) or when the client goes away.
  */
-import { join } from "node:path";
-import { withLiveStatus } from "../experiments/run_folder.ts";
-
-export interface ProgressLine {
-  time: string;
-  stage: string;
-  done?: number;
-  total?: number;
-  message?: string;
-}
+import { withLiveStatus } from "../runs/folder.ts";
+import { PROGRESS_FILE, runPath } from "../runs/paths.ts";
+import { parseProgressLine } from "../runs/progress.ts";
+import { readRecord } from "../runs/read.ts";
+import { EXPERIMENT } from "../runs/records.ts";
 
 const POLL_MS = 400;
 
 async function statusOf(dir: string): Promise<string | undefined> {
   try {
-    return (await withLiveStatus(dir, JSON.parse(await Deno.readTextFile(join(dir, "experiment.json"))))).status;
+    return (await withLiveStatus(dir, await readRecord(dir, EXPERIMENT)))?.status;
   } catch {
     return undefined;
   }
@@ -37,7 +33,7 @@ export function progressStream(dir: string, signal: AbortSignal): Response {
           const status = await statusOf(dir);
           let text = "";
           try {
-            const bytes = await Deno.readFile(join(dir, "progress.jsonl"));
+            const bytes = await Deno.readFile(runPath(dir, PROGRESS_FILE));
             text = new TextDecoder().decode(bytes.subarray(offset));
             offset = bytes.length;
           } catch (error) {
@@ -45,7 +41,8 @@ export function progressStream(dir: string, signal: AbortSignal): Response {
           }
           const lines = (pending + text).split("\n");
           pending = lines.pop() ?? "";
-          for (const line of lines) if (line.trim()) send("progress", line.trim());
+          // A line that is no progress record (a newer version's, or a torn one) is left out.
+          for (const line of lines) if (parseProgressLine(line)) send("progress", line.trim());
           if (status !== "running") {
             send("status", JSON.stringify({ status: status ?? "unknown" }));
             break;

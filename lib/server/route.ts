@@ -22,21 +22,3 @@ export interface RouteModule {
   GET?: Page;
   POST?: Page;
 }
-
-/** Raised by pages for a missing resource; the app answers with the 404 page. */
-export class NotFound extends Error {
-  override name = "NotFound";
-}
-
-/** Raised for bad input; the app answers 400 with the reason. */
-export class BadRequest extends Error {
-  override name = "BadRequest";
-}
-
-/** Raised when too much conditioning work is queued; the app answers 503 with Retry-After. */
-export class Busy extends Error {
-  override name = "Busy";
-  constructor(message: string, readonly retryAfterSeconds: number) {
-    super(message);
-  }
-}

@@ -4,13 +4,13 @@
  * starts fast and serves runs without them. A few jobs run at once and a few more wait their turn; beyond that
  * requests are refused as busy, and a job whose client went away stops between steps.
  */
-import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ConditionedWaveform, RunPosterior } from "../experiments/condition.ts";
 import type { ConditionOptions } from "../experiments/condition_options.ts";
 import type { RecordingUnits } from "../experiments/recordings.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { Busy } from "./route.ts";
+import { POSTERIOR_FILE, runPath } from "../runs/paths.ts";
+import { Busy } from "./errors.ts";
 
 type ConditionModule = typeof import("../experiments/condition.ts");
 
@@ -44,7 +44,7 @@ export class RunConditioner {
 
   /** The posterior of the run in folder `dir`; throws, saying what is missing, for a run not trained yet. */
   async run(dir: string): Promise<RunPosterior> {
-    const stamp = await Deno.stat(join(dir, "posterior", "posterior.json")).then(
+    const stamp = await Deno.stat(runPath(dir, POSTERIOR_FILE)).then(
       (s) => s.mtime?.getTime() ?? 0,
       () => -1,
     );

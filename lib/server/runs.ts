@@ -3,20 +3,12 @@
  * resolved paths must stay inside the root, so requests cannot leave it.
  */
 import { join, resolve, sep } from "node:path";
-import { withLiveStatus } from "../experiments/run_folder.ts";
-import type { ExperimentRecord } from "./overview.tsx";
-import { EXPERIMENT, firstIssue, type RunRecord } from "./run_records.ts";
-
-const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-export class RunNotFound extends Error {
-  override name = "RunNotFound";
-}
-
-/** A run whose files cannot be read as the report needs them; the message names the file and the reason. */
-export class BadRun extends Error {
-  override name = "BadRun";
-}
+import { withLiveStatus } from "../runs/folder.ts";
+import { NAME_PATTERN as RUN_NAME } from "../runs/paths.ts";
+import { BadRun, observationIds, readRecord } from "../runs/read.ts";
+import { EXPERIMENT, type RunRecord } from "../runs/records.ts";
+import type { ExperimentRecord } from "../runs/types.ts";
+import { RunNotFound } from "./errors.ts";
 
 export interface RunSummary {
   name: string;
@@ -71,43 +63,14 @@ export class RunStore {
     return await withLiveStatus(await this.dir(name), await this.read(name, EXPERIMENT));
   }
 
-  /** Names (without .json) of the JSON files in a run's sub-folder, sorted; empty when it does not exist. */
-  async jsonNames(name: string, folder: string): Promise<string[]> {
-    if (!RUN_NAME.test(folder)) throw new RunNotFound(`bad folder ${folder}`);
-    const path = join(await this.dir(name), folder);
-    const names: string[] = [];
-    try {
-      for await (const entry of Deno.readDir(path)) {
-        const stem = entry.name.replace(/\.json$/, "");
-        if (entry.isFile && stem !== entry.name && RUN_NAME.test(stem)) names.push(stem);
-      }
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return [];
-      throw new BadRun(`run ${name}: cannot list ${folder} (${(error as Error).message})`);
-    }
-    return names.sort();
+  /** The ids of a run's observations, sorted; empty when it has none. */
+  async observationIds(name: string): Promise<string[]> {
+    return await observationIds(await this.dir(name), `run ${name}`);
   }
 
   /** A run's record, checked (BadRun with the reason when it is not as the pages need it); undefined when absent. */
   async read<T>(name: string, record: RunRecord<T>): Promise<T | undefined> {
-    const { file, schema } = record;
-    if (file.split("/").some((part) => !RUN_NAME.test(part))) throw new RunNotFound(`bad file ${file}`);
-    const path = join(await this.dir(name), file);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw new BadRun(`run ${name}: cannot read ${file} (${(error as Error).message})`);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new BadRun(`run ${name}: ${file} is not valid JSON (${(error as Error).message})`);
-    }
-    const checked = schema.safeParse(value);
-    if (!checked.success) throw new BadRun(`run ${name}: ${file} is not a valid record (${firstIssue(checked.error)})`);
-    return value as T;
+    if (record.file.split("/").some((part) => !RUN_NAME.test(part))) throw new RunNotFound(`bad file ${record.file}`);
+    return await readRecord(await this.dir(name), record, `run ${name}`);
   }
 }

@@ -6,7 +6,7 @@ import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { chunks } from "../gpu/runtime.ts";
 import { seededUniform } from "../random.ts";
-import { type Dense, matmulGpu } from "./matmul.ts";
+import { type Dense, matmulGpu, TILE } from "./matmul.ts";
 
 export interface PcaModel {
   /** Samples per waveform. */
@@ -112,7 +112,9 @@ export async function transformPca(runtime: GpuRuntime, model: PcaModel, x: Floa
     })
   );
   const out = new Float32Array(n * k);
-  for (const { start, count } of chunks(n, Math.min(runtime.itemsPerBinding(t * 4), 16 * 65535))) {
+  // Rows per product: what one binding holds and matmul's grid of TILE-row workgroups reaches.
+  const maxRows = TILE * runtime.device.limits.maxComputeWorkgroupsPerDimension;
+  for (const { start, count } of chunks(n, Math.min(runtime.itemsPerBinding(t * 4), maxRows))) {
     const part = await matmulGpu(
       runtime,
       { rows: count, cols: t, data: x.subarray(start * t, (start + count) * t) },

@@ -3,7 +3,19 @@
  * window of round(window_ms · sampling rate) samples convolved in numpy's "same" mode, then a scale factor.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { header, runRowProgram } from "./row_program.ts";
+import type { KernelSpec } from "../gpu/kernels.ts";
+import { struct } from "../gpu/layout.ts";
+import { runRowProgram } from "./row_program.ts";
+
+/** kernels/hamming_smooth.wgsl's uniform. */
+export const SMOOTH_PARAMS = struct("Params", {
+  rows: "u32",
+  samples: "u32",
+  taps: "u32",
+  scale: "f32", // applied after smoothing (Dipole.scale)
+});
+
+export const SMOOTH_KERNEL: KernelSpec = { file: "hamming_smooth", structs: [SMOOTH_PARAMS] };
 
 /** Taps of hnn-core's window: int(round(1e-3 · window_ms · 1000/dt)) with Python's round-half-to-even. */
 export function smoothingTaps(windowMs: number, dtMs: number): number {
@@ -51,11 +63,11 @@ export async function smoothRowsGpu(
   const window = runtime.storage(new Float32Array(hammingWindow(taps)));
   try {
     return await runRowProgram(runtime, {
-      kernel: "hamming_smooth",
+      kernel: SMOOTH_KERNEL,
       samples,
       outPerRow: samples,
       threadsPerRow: samples,
-      header: (rows, rowStride) => header([rows, samples, taps, rowStride], [scale]),
+      uniform: (rows) => SMOOTH_PARAMS.pack({ rows, samples, taps, scale }),
       constants: [window],
     }, x);
   } finally {

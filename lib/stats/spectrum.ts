@@ -1,9 +1,21 @@
 /** Power spectra of waveforms on the GPU: the periodogram below a cut-off, log band powers, log spectrum. */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { header, runRowProgram } from "./row_program.ts";
+import type { KernelSpec } from "../gpu/kernels.ts";
+import { struct } from "../gpu/layout.ts";
+import { runRowProgram } from "./row_program.ts";
 
 /** The seed paper's bands, Hz: [low, high). */
 export const DEFAULT_BANDS: [number, number][] = [[0, 13], [13, 30], [30, 50], [50, 80]];
+
+/** kernels/spectrum.wgsl's uniform. */
+export const SPECTRUM_PARAMS = struct("Params", {
+  rows: "u32",
+  samples: "u32",
+  bins: "u32",
+  fs: "f32", // sampling rate, Hz
+});
+
+export const SPECTRUM_KERNEL: KernelSpec = { file: "spectrum", structs: [SPECTRUM_PARAMS] };
 
 /** DFT bins with frequency below `fmaxHz` (k·fs/N < fmax), capped at the Nyquist bin. */
 export function spectrumBins(samples: number, dtMs: number, fmaxHz: number): { bins: number; df: number } {
@@ -19,11 +31,11 @@ export function spectrumBins(samples: number, dtMs: number, fmaxHz: number): { b
 export function periodogramGpu(runtime: GpuRuntime, x: Float32Array, samples: number, dtMs: number, fmaxHz: number) {
   const { bins } = spectrumBins(samples, dtMs, fmaxHz);
   return runRowProgram(runtime, {
-    kernel: "spectrum",
+    kernel: SPECTRUM_KERNEL,
     samples,
     outPerRow: bins,
     threadsPerRow: bins,
-    header: (rows, rowStride) => header([rows, samples, bins, rowStride], [1000 / dtMs]),
+    uniform: (rows) => SPECTRUM_PARAMS.pack({ rows, samples, bins, fs: 1000 / dtMs }),
   }, x);
 }
 

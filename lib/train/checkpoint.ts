@@ -7,10 +7,18 @@ import { writeFileAtomic } from "../data/atomic.ts";
 import type { NamedArray } from "../flows/parameters.ts";
 import type { AdamState } from "./adam.ts";
 import { decodeTensorFile, encodeTensorFile } from "./tensor_file.ts";
-import type { EpochReport } from "./trainer.ts";
 
 /** Checkpoints of another layout (an older optimizer's state) are refused rather than misread. */
 export const CHECKPOINT_FORMAT = "neurosbi-checkpoint/2";
+
+/** One finished epoch, as the loop reports it and the checkpoint keeps it. */
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+  improved: boolean;
+  seconds: number;
+}
 
 export interface LoopState {
   epoch: number;

@@ -4,7 +4,7 @@
  * foreign manifest then fails in one line naming the file and the field, instead of deep inside training.
  */
 import type { DatasetManifest } from "../data/dataset.ts";
-import { Prior } from "../prior.ts";
+import { Prior } from "../prior/prior.ts";
 
 export function assertTrainableManifest(manifest: DatasetManifest, path: string): void {
   const fail = (field: string, why: string) => new Error(`${path}: ${field} ${why}`);

@@ -1,20 +1,23 @@
 /**
  * Jitter on the training θ, the paper's second regulariser (its training code adds N(0, 0.01²) to the unit-cube θ of
  * the RC, hnn-rc and ERP pairs): a standard deviation given on the prior's unit scale becomes sd·(high − low) in
- * each coordinate of a box, so a log10 prior is jittered in decades. Training pairs only; the generative model the
- * diagnostics draw from is unchanged.
+ * each flow coordinate of a box, so a log10 prior is jittered in decades. Training pairs only; the generative model
+ * the diagnostics draw from is unchanged.
  */
+import type { Prior } from "../prior/prior.ts";
 import { seededUniform } from "../random.ts";
 import { seededNormal } from "../stats/normal.ts";
-import type { PriorSpec } from "../posterior/support.ts";
 
-export function jitterTheta(theta: Float32Array, box: PriorSpec, unitSd: number, seed: number): Float32Array {
+/** `theta`: rows in the prior's flow coordinates (Prior.toFlow), as the flow learns them. */
+export function jitterTheta(theta: Float32Array, prior: Prior, unitSd: number, seed: number): Float32Array {
   if (!(unitSd >= 0) || !Number.isFinite(unitSd)) throw new Error(`θ jitter must be a finite sd ≥ 0, got ${unitSd}`);
-  if (box.kind !== "box") throw new Error("θ jitter is defined on a box prior's unit scale");
-  const d = box.names.length;
+  const d = prior.dim;
   if (theta.length % d !== 0) throw new Error(`θ has ${theta.length} values, not a multiple of its ${d} parameters`);
+  // No jitter needs no unit scale: a normal prior's pairs train unjittered.
   if (unitSd === 0) return theta;
+  if (!prior.isBox) throw new Error("θ jitter is defined on a box prior's unit scale");
   const normal = seededNormal(seededUniform(seed));
-  const sd = box.low.map((low, j) => unitSd * (box.high[j] - low));
+  const { low, high } = prior.flowBounds();
+  const sd = low.map((lo, j) => unitSd * (high[j] - lo));
   return Float32Array.from(theta, (v, i) => v + sd[i % d] * normal());
 }

@@ -1,5 +1,7 @@
 /** Simulated (θ, x) pairs for training: non-finite rows dropped (and counted), then a seeded train/validation split. */
+import type { Prior } from "../prior/prior.ts";
 import { seededUniform } from "../random.ts";
+import { jitterTheta } from "./jitter.ts";
 
 export interface Pairs {
   theta: Float32Array;
@@ -7,6 +9,24 @@ export interface Pairs {
   rows: number;
   thetaDim: number;
   xDim: number;
+}
+
+/**
+ * The pairs a flow trains on from θ in the prior's units: θ in the prior's flow coordinates (log10 of log10-scaled
+ * parameters), jittered with `jitter.sd` on the prior's unit scale when given (lib/train/jitter.ts).
+ */
+export function flowPairs(
+  prior: Prior,
+  theta: Float32Array,
+  x: Float32Array,
+  xDim: number,
+  jitter = { sd: 0, seed: 0 },
+): Pairs {
+  const rows = theta.length / prior.dim;
+  if (!Number.isInteger(rows) || x.length !== rows * xDim) {
+    throw new Error(`θ of ${theta.length} and x of ${x.length} values are not rows of ${prior.dim} and ${xDim}`);
+  }
+  return { theta: jitterTheta(prior.toFlow(theta), prior, jitter.sd, jitter.seed), x, rows, thetaDim: prior.dim, xDim };
 }
 
 /** Keep the rows whose θ and x are all finite. */

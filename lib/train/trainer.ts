@@ -9,19 +9,11 @@ import type { NamedArray } from "../flows/parameters.ts";
 import { columnMoments, type Standardization } from "../flows/standardize.ts";
 import { Adam } from "./adam.ts";
 import { clipByGlobalNorm } from "./clip.ts";
-import { type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { type EpochReport, type LoopState, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { type EngineFactory, preferredTrainingEngine, type TrainingEngine } from "./engine.ts";
 import { npeLoss } from "./loss.ts";
 import { DEFAULT_TRAINING, type TrainingOptions } from "./options.ts";
 import { epochOrder, finiteRows, type Pairs, splitPairs } from "./pairs.ts";
-
-export interface EpochReport {
-  epoch: number;
-  trainLoss: number;
-  validationLoss: number;
-  improved: boolean;
-  seconds: number;
-}
 
 export interface TrainingResult {
   flow: ConditionalFlow;

@@ -3,7 +3,8 @@ import { subjectReport, type TrialGroup, trialTfr } from "../../lib/events/repor
 import { eventRatePlot, eventWaveformPlot, tfrPlot } from "../../lib/plots/events.ts";
 import { eventPosteriors } from "../../lib/server/event_runs.ts";
 import { Layout, Svg } from "../../lib/server/layout.tsx";
-import { BadRequest, NotFound, type RouteContext } from "../../lib/server/route.ts";
+import { BadRequest, NotFound } from "../../lib/server/errors.ts";
+import type { RouteContext } from "../../lib/server/route.ts";
 
 function Rates(props: { detected: TrialGroup; missed: TrialGroup }) {
   const row = (name: string, g: TrialGroup) => (

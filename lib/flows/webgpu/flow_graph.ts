@@ -8,10 +8,10 @@ import { MaskedAffineAutoregressive } from "../affine_autoregressive.ts";
 import { LuLinear } from "../lu_linear.ts";
 import { Permutation } from "../permutation.ts";
 import { SplineCoupling } from "../spline_coupling.ts";
-import { type Dispatch, f32Arg, GraphBuilder, NONE, ParameterLayout } from "./graph.ts";
+import { type Dispatch, f32Arg, GraphBuilder, ParameterLayout, threads } from "./graph.ts";
 import { mafStep } from "./maf_step.ts";
 import { couplingStep, luStep } from "./nsf_step.ts";
-import type { FlowPipelines } from "./pipelines.ts";
+import { type FlowPipelines, MAX_BINS, NONE } from "./pipelines.ts";
 import type { FlowContext, GpuStep } from "./step.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -140,7 +140,7 @@ export function buildFlowGraph(
       f32Arg(optimizer.beta1),
       f32Arg(optimizer.beta2),
       f32Arg(optimizer.epsilon),
-    ], () => [Math.ceil(params.count / 64), 1]),
+    ], () => threads(params.count)),
   ];
   const gradients = [...forward, ...loss, ...backward, ...embedBackward];
 
@@ -171,7 +171,7 @@ export function buildFlowGraph(
 
 /** Whether every step of the flow has a WebGPU implementation. */
 export function gpuSupports(flow: ConditionalFlow): boolean {
-  return flow.config.numBins <= 64 || flow.config.kind === "maf";
+  return flow.config.numBins <= MAX_BINS || flow.config.kind === "maf";
 }
 
 /** The flow's steps on WebGPU, each MAF step fused with the permutation after it. */

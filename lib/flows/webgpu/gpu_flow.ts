@@ -9,7 +9,8 @@ import type { AdamState } from "../../train/adam.ts";
 import type { NamedArray } from "../parameters.ts";
 import { buildFlowGraph, type FlowGraph, type OptimizerSettings } from "./flow_graph.ts";
 import { type Dispatch, ParameterLayout } from "./graph.ts";
-import { FlowPipelines, MODEL_BINDINGS, STEP_BYTES } from "./pipelines.ts";
+import { DispatchList } from "../../gpu/dispatch_list.ts";
+import { FLOW_STEP, FlowPipelines, MODEL_BINDINGS } from "./pipelines.ts";
 
 /** Row-major θ and x of one dataset. */
 export interface GpuRows {
@@ -87,7 +88,7 @@ export class GpuFlow {
       moments: runtime.storage((2 * count + 1 + this.#graph.builder.partialFloats) * 4),
     };
     this.#step = runtime.device.createBuffer({
-      size: STEP_BYTES,
+      size: FLOW_STEP.uniformBytes,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     runtime.device.lost.then((info) => {
@@ -306,27 +307,16 @@ export class GpuFlow {
     start: number,
     bias = [1, 1],
   ): void {
-    const step = new ArrayBuffer(STEP_BYTES);
-    new Uint32Array(step, 0, 2).set([rows, start]);
-    new Float32Array(step, 8, 3).set([1 / rows, bias[0], bias[1]]);
-    this.#runtime.write(this.#step, new Uint8Array(step));
-    const encoder = this.#runtime.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    const chunks = dataset.chunks;
-    for (const chunk of chunks) {
-      pass.setBindGroup(0, chunk.bindGroup);
+    const step = FLOW_STEP.pack({ rows, start, inv_rows: 1 / rows, bias1: bias[0], bias2: bias[1] });
+    this.#runtime.write(this.#step, step);
+    const list = new DispatchList();
+    // The last chunk's model bind group stays bound for the dispatches after the gathers.
+    for (const chunk of dataset.chunks) {
       const gather = ordered ? chunk.gather.ordered : chunk.gather.plain;
-      pass.setPipeline(gather.pipeline);
-      pass.setBindGroup(1, gather.args);
-      pass.dispatchWorkgroups(...gather.groups(rows));
+      list.add(gather.pipeline, [chunk.bindGroup, gather.args], gather.groups(rows));
     }
-    for (const { pipeline, args, groups } of dispatches) {
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(1, args);
-      pass.dispatchWorkgroups(...groups(rows));
-    }
-    pass.end();
-    this.#runtime.device.queue.submit([encoder.finish()]);
+    for (const { pipeline, args, groups } of dispatches) list.add(pipeline, [undefined, args], groups(rows));
+    list.submit(this.#runtime.device);
   }
 
   #resetLoss(): void {

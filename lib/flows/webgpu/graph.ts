@@ -4,7 +4,17 @@
  * step uniform and replays the list in one compute pass.
  */
 import type { NamedArray } from "../parameters.ts";
-import { ARGS_BYTES, type FlowKernelFile, type FlowPipelines } from "./pipelines.ts";
+import { checkGrid, WORKGROUP_SIZE } from "../../gpu/grid.ts";
+import {
+  ACTIVATION,
+  type Activation,
+  ARG_WORDS,
+  FLOW_ARGS,
+  type FlowKernelFile,
+  type FlowPipelines,
+  NONE,
+  ROW_BLOCK,
+} from "./pipelines.ts";
 
 export interface Dispatch {
   pipeline: GPUComputePipeline;
@@ -15,12 +25,10 @@ export interface Dispatch {
 
 type Groups = Dispatch["groups"];
 
-/** Activation codes of flow_common.wgsl. */
-export const ACTIVATION = { none: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
-export type Activation = keyof typeof ACTIVATION;
-
-/** "Nothing here" for an optional offset argument (flow_common.wgsl's NONE). */
-export const NONE = 0xffffffff;
+/** Workgroups along x for one thread per item. */
+export function threads(items: number): [number, number] {
+  return [Math.ceil(items / WORKGROUP_SIZE), 1];
+}
 
 /** A float argument, carried bit for bit in a u32 slot. */
 export function f32Arg(value: number): number {
@@ -82,9 +90,6 @@ export interface DenseLayer {
   /** An activation applied to x on the way in (the ReLU in front of a residual block's first layer). */
   inputActivation?: Activation;
 }
-
-/** Rows per block of a weight gradient's partial sums (flow_dense.wgsl's ROW_BLOCK). */
-const ROW_BLOCK = 256;
 
 export class GraphBuilder {
   #arena = 0;
@@ -150,22 +155,21 @@ export class GraphBuilder {
     args: number[],
     groups: Groups,
   ): { dispatch: Dispatch; uniform: GPUBuffer } {
-    if (args.length > ARGS_BYTES / 4) throw new Error(`${entry}: too many arguments`);
-    const most = Math.max(...groups(this.rowsCap));
-    const limit = this.pipelines.runtime.device.limits.maxComputeWorkgroupsPerDimension;
-    if (most > limit) {
-      throw new RangeError(
-        `${entry} would need ${most} workgroups for ${this.rowsCap} rows, over this adapter's ${limit}: ` +
-          `use a smaller batch`,
-      );
-    }
+    if (args.length > ARG_WORDS) throw new Error(`${entry}: too many arguments`);
     const runtime = this.pipelines.runtime;
-    const words = new Uint32Array(ARGS_BYTES / 4);
+    checkGrid(
+      runtime.device.limits,
+      groups(this.rowsCap),
+      (most, limit) =>
+        `${entry} would need ${most} workgroups for ${this.rowsCap} rows, over this adapter's ${limit}: ` +
+        `use a smaller batch`,
+    );
+    const words = new Array<number>(ARG_WORDS).fill(0);
     args.forEach((value, i) => {
       if (!Number.isInteger(value) || value < 0 || value > NONE) throw new Error(`${entry}: bad argument ${value}`);
       words[i] = value;
     });
-    const uniform = runtime.uniform(words);
+    const uniform = runtime.uniform(FLOW_ARGS.pack({ a: words }));
     const bindGroup = runtime.device.createBindGroup({
       layout: this.pipelines.argsLayout,
       entries: [{ binding: 0, resource: { buffer: uniform } }],
@@ -173,8 +177,8 @@ export class GraphBuilder {
     return { dispatch: { pipeline: this.pipelines.get(file, entry), args: bindGroup, groups }, uniform };
   }
 
-  /** Workgroups of 64 threads, one thread per row. */
-  readonly rowGroups: Groups = (rows) => [Math.ceil(rows / 64), 1];
+  /** One thread per row. */
+  readonly rowGroups: Groups = (rows) => threads(rows);
 
   /** One workgroup, whatever the rows. */
   readonly single: Groups = () => [1, 1];
@@ -182,7 +186,7 @@ export class GraphBuilder {
   /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
   denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
     const args = this.#denseArgs(layer, x, y, activation, accumulate);
-    return this.dispatch("flow_dense", "forward", args, (rows) => [Math.ceil(rows * layer.outFeatures / 64), 1]);
+    return this.dispatch("flow_dense", "forward", args, (rows) => threads(rows * layer.outFeatures));
   }
 
   /**
@@ -212,12 +216,9 @@ export class GraphBuilder {
     const partials = this.#partials;
     this.#partialFloats = Math.max(this.#partialFloats, blocks * count);
     args.push(partials);
-    const direct = (rows: number): [number, number] => [rows <= ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
-    const split = (rows: number): [number, number] => [
-      rows > ROW_BLOCK ? Math.ceil(count / 64) : 0,
-      Math.ceil(rows / ROW_BLOCK),
-    ];
-    const reduce = (rows: number): [number, number] => [rows > ROW_BLOCK ? Math.ceil(count / 64) : 0, 1];
+    const direct = (rows: number) => threads(rows <= ROW_BLOCK ? count : 0);
+    const reduce = (rows: number) => threads(rows > ROW_BLOCK ? count : 0);
+    const split = (rows: number): [number, number] => [reduce(rows)[0], Math.ceil(rows / ROW_BLOCK)];
     const out = [
       this.dispatch("flow_dense", "backward_weight", args, direct),
       ...(blocks > 1
@@ -229,7 +230,7 @@ export class GraphBuilder {
     ];
     if (gradInput) {
       out.push(
-        this.dispatch("flow_dense", "backward_input", args, (rows) => [Math.ceil(rows * layer.inFeatures / 64), 1]),
+        this.dispatch("flow_dense", "backward_input", args, (rows) => threads(rows * layer.inFeatures)),
       );
     }
     return out;

@@ -3,7 +3,8 @@
  * dense dispatches, then one fused kernel for the affine map, its log-det and the permutation that follows it.
  */
 import { madeMasks } from "../made.ts";
-import { type Dispatch, type GraphBuilder, NONE } from "./graph.ts";
+import type { Dispatch, GraphBuilder } from "./graph.ts";
+import { NONE } from "./pipelines.ts";
 import type { FlowContext, GpuStep } from "./step.ts";
 
 export interface MafStepOptions {

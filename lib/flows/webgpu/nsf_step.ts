@@ -3,11 +3,9 @@
  * rational-quadratic spline and its backward pass as one kernel each) and the LU linear layer `lu<i>` after it.
  */
 import type { SplineCouplingOptions } from "../spline_coupling.ts";
-import { type DenseLayer, type Dispatch, f32Arg, type GraphBuilder, NONE } from "./graph.ts";
+import { type DenseLayer, type Dispatch, f32Arg, type GraphBuilder, threads } from "./graph.ts";
+import { MAX_BINS, NONE } from "./pipelines.ts";
 import type { FlowContext, GpuStep } from "./step.ts";
-
-/** The spline kernels' private arrays hold 64 bins (flow_nsf.wgsl). */
-const MAX_BINS = 64;
 
 export function couplingStep(
   b: GraphBuilder,
@@ -86,7 +84,7 @@ export function couplingStep(
     ]),
     b.denseForward(final, hidden[numBlocks], splineParams, "none"),
   ];
-  const elements = (width: number) => (rows: number): [number, number] => [Math.ceil(rows * width / 64), 1];
+  const elements = (width: number) => (rows: number) => threads(rows * width);
 
   return {
     forward: (zIn, zOut, first) => [
@@ -185,10 +183,7 @@ export function luStep(b: GraphBuilder, flow: FlowContext, index: number, d: num
     ],
     backward: (x, y, gradOut, gradIn) => [
       b.dispatch("flow_nsf", "lu_backward_input", args(x, y, gradOut, gradIn), b.rowGroups),
-      b.dispatch("flow_nsf", "lu_backward_weight", args(x, y, gradOut, gradIn), () => [
-        Math.ceil((d + 1) * d / 64),
-        1,
-      ]),
+      b.dispatch("flow_nsf", "lu_backward_weight", args(x, y, gradOut, gradIn), () => threads((d + 1) * d)),
       b.dispatch("flow_nsf", "lu_factor_grads", args(x, y, gradOut, gradIn), single),
     ],
     inverse: (y, x) => [b.dispatch("flow_nsf", "lu_inverse", args(x, y), b.rowGroups)],

@@ -2,7 +2,8 @@
  * The flow kernels' pipelines: every kernel shares one explicit bind-group layout (the model's buffers in group 0,
  * a dispatch's arguments in group 1), so one bind group per dataset serves all of a step's dispatches.
  */
-import { loadKernel } from "../../gpu/kernels.ts";
+import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
+import { array, struct } from "../../gpu/layout.ts";
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 
 export const FLOW_KERNEL_FILES = ["flow_dense", "flow_maf", "flow_nsf", "flow_loss", "flow_adam"] as const;
@@ -12,10 +13,51 @@ export type FlowKernelFile = typeof FLOW_KERNEL_FILES[number];
 export const MODEL_BINDINGS = ["params", "grads", "acts", "consts", "moments", "theta", "x", "order"] as const;
 const READ_ONLY = new Set(["consts", "theta", "x", "order"]);
 
-/** Bytes of one dispatch's argument uniform (32 u32 words). */
-export const ARGS_BYTES = 128;
-/** Bytes of the per-step uniform. */
-export const STEP_BYTES = 32;
+/** The per-step uniform (flow_common.wgsl's `step`). */
+export const FLOW_STEP = struct("Step", {
+  rows: "u32", // rows in this batch
+  start: "u32", // the batch's first position in `order` (or in the dataset when no order is used)
+  inv_rows: "f32", // 1 / rows: the loss is a mean over the batch
+  bias1: "f32", // Adam's 1 / (1 - β₁ᵗ)
+  bias2: "f32", // Adam's 1 / (1 - β₂ᵗ)
+});
+
+/** One dispatch's arguments (flow_common.wgsl's `args`): u32 words read by position (`arg(i)`), four per vector. */
+const ARG_VECTORS = 8;
+export const FLOW_ARGS = struct("Args", { a: array("vec4<u32>", ARG_VECTORS) });
+export const ARG_WORDS = 4 * ARG_VECTORS;
+
+/** "Nothing here" for an optional offset argument. */
+export const NONE = 0xffffffff;
+
+/** Activation codes of the kernels' `activate`. */
+export const ACTIVATION = { none: 0, tanh: 1, relu: 2, sigmoid: 3 } as const;
+export type Activation = keyof typeof ACTIVATION;
+
+/** Rows per block of a weight gradient's partial sums (flow_dense.wgsl). */
+export const ROW_BLOCK = 256;
+
+/** Bins of the spline kernels' private arrays (flow_nsf.wgsl). */
+export const MAX_BINS = 64;
+
+/** What every flow kernel is compiled with in front of flow_common.wgsl and its own file. */
+const HEADER = {
+  include: ["flow_common"],
+  structs: [FLOW_STEP, FLOW_ARGS],
+  constants: {
+    NONE,
+    ACTIVATION_TANH: ACTIVATION.tanh,
+    ACTIVATION_RELU: ACTIVATION.relu,
+    ACTIVATION_SIGMOID: ACTIVATION.sigmoid,
+    ROW_BLOCK,
+    MAX_BINS,
+  },
+};
+
+/** The kernel spec of `kernels/<file>.wgsl`. */
+export function flowKernel(file: FlowKernelFile): KernelSpec {
+  return { file, ...HEADER };
+}
 
 export class FlowPipelines {
   readonly modelLayout: GPUBindGroupLayout;
@@ -40,9 +82,8 @@ export class FlowPipelines {
   }
 
   static async load(runtime: GpuRuntime): Promise<FlowPipelines> {
-    const common = await loadKernel("flow_common");
     const sources = new Map<FlowKernelFile, string>();
-    for (const file of FLOW_KERNEL_FILES) sources.set(file, `${common}\n${await loadKernel(file)}`);
+    for (const file of FLOW_KERNEL_FILES) sources.set(file, await kernelSource(flowKernel(file)));
     return new FlowPipelines(runtime, sources);
   }
 

@@ -2,32 +2,8 @@
  * Cell-to-cell connection rules and drives' synaptic targets, turned into NetCons exactly as hnn-core builds them
  * (`cell.py::_get_gaussian_connection`): weight = gain·A·exp(−d²/λ²), delay = D/exp(−d²/λ²), d the xy distance.
  */
-import { CELL_TYPES, type CellType } from "../spec.ts";
+import { CELL_TYPES, type CellType, type ConnectionSpec, type Location, type SynapticTarget } from "../spec/types.ts";
 import type { Layout, Position } from "./positions.ts";
-
-export const RECEPTORS = ["ampa", "nmda", "gabaa", "gabab"] as const;
-export type Receptor = typeof RECEPTORS[number];
-export const LOCATIONS = ["proximal", "distal", "soma"] as const;
-export type Location = typeof LOCATIONS[number];
-
-/** Where and how strongly a source's spikes act on every cell of a target type. */
-export interface SynapticTarget {
-  target: CellType;
-  location: Location;
-  receptor: Receptor;
-  /** A_weight, µS at zero distance. */
-  weight_uS: number;
-  /** A_delay, ms at zero distance. */
-  delay_ms: number;
-  /** Space constant λ of the Gaussian fall-off, in grid units. */
-  lamtha: number;
-}
-
-export interface ConnectionSpec extends SynapticTarget {
-  source: CellType;
-  /** Whether a cell connects to itself when source and target types agree (hnn-core's default: true). */
-  allow_autapses?: boolean;
-}
 
 /** The sections a location group means on each cell type (hnn-core's `sect_loc`); baskets have only a soma. */
 export const LOCATION_SECTIONS: Record<"pyramidal" | "basket", Record<Location, string[]>> = {

@@ -2,66 +2,10 @@
  * External drives as hnn-core defines them (`network.py::add_*_drive`, `drives.py`): blocks of artificial cells at
  * the grid's origin whose spikes are synaptic events, with event times drawn per drive cell and trial.
  */
-import { CELL_TYPES, type CellType } from "../spec.ts";
-import { cellSpecificOffsets, type DriveConnection, type Location, type Receptor } from "./connections.ts";
+import { type BurstyDriveSpec, CELL_TYPES, type CellType, type DriveSpec, type Receptor } from "../spec/types.ts";
+import { cellSpecificOffsets, type DriveConnection } from "./connections.ts";
 import type { Layout } from "./positions.ts";
 import { NumpyRandomState } from "./numpy_random.ts";
-
-interface DriveCommon {
-  name: string;
-  location: Location;
-  /** AMPA weight (µS at zero distance) per target type; a target type is one named here or in `weights_nmda`. */
-  weights_ampa?: Partial<Record<CellType, number>>;
-  weights_nmda?: Partial<Record<CellType, number>>;
-  /** Synaptic delay (ms at zero distance), one for all targets or per target type; hnn-core's default 0.1. */
-  synaptic_delays?: number | Partial<Record<CellType, number>>;
-  /** λ of the distance fall-off: hnn-core's default is 3 for evoked drives, 100 otherwise. */
-  space_constant?: number;
-  /** One drive cell per target cell (evoked, Poisson default) or `n_drive_cells` feeding every target (bursty). */
-  cell_specific?: boolean;
-  n_drive_cells?: number;
-  /** Seed of the drive's event times; each drive cell adds its offset (hnn-core's default 2). */
-  event_seed?: number;
-  /**
-   * hnn-core's `legacy_mode`: a cell-specific drive has a drive cell for every cell of the network, targeted or not,
-   * so the event seeds of the targeted cells are those of HNN's parameter files.
-   */
-  legacy_mode?: boolean;
-}
-
-export interface EvokedDriveSpec extends DriveCommon {
-  type: "evoked";
-  mu: number;
-  sigma: number;
-  numspikes: number;
-}
-
-export interface PoissonDriveSpec extends DriveCommon {
-  type: "poisson";
-  tstart?: number;
-  tstop?: number;
-  /** Hz, one for all targets or per target type. */
-  rate_constant: number | Partial<Record<CellType, number>>;
-}
-
-export interface BurstyDriveSpec extends DriveCommon {
-  type: "bursty";
-  tstart?: number;
-  tstart_std?: number;
-  tstop?: number;
-  burst_rate: number;
-  burst_std?: number;
-  numspikes?: number;
-  spike_isi?: number;
-}
-
-/** Given spike trains, one per drive cell (e.g. recorded, or a fixture's drive spikes). */
-export interface ReplayDriveSpec extends DriveCommon {
-  type: "replay";
-  spike_times_ms: number[][];
-}
-
-export type DriveSpec = EvokedDriveSpec | PoissonDriveSpec | BurstyDriveSpec | ReplayDriveSpec;
 
 /** The cell types a drive targets, in gid order. */
 export function driveTargets(drive: DriveSpec): CellType[] {

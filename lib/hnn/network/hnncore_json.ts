@@ -2,9 +2,18 @@
  * Import a network saved by hnn-core (`Network.write_configuration` JSON: grid size, connectivity, external drives,
  * tonic biases) as a neurosbi network spec, so users can bring the networks they built in hnn-core.
  */
-import { CELL_TYPES, type CellType, type NetworkSpec, type TonicBiasSpec } from "../spec.ts";
-import { type ConnectionSpec, type Location, LOCATIONS, type Receptor, RECEPTORS } from "./connections.ts";
-import type { DriveSpec } from "./drives.ts";
+import {
+  CELL_TYPES,
+  type CellType,
+  type ConnectionSpec,
+  type DriveSpec,
+  type Location,
+  LOCATIONS,
+  type NetworkSpec,
+  type Receptor,
+  RECEPTORS,
+  type TonicBiasSpec,
+} from "../spec/types.ts";
 
 interface HnnCoreConnection {
   src_type: string;

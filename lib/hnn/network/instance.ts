@@ -3,8 +3,8 @@
  * follow from the spec, one θ row (the spec's `parameters`) and a trial index that offsets the drives' seeds as
  * hnn-core's trials do.
  */
-import type { ResolvedSpec } from "../spec.ts";
-import { driveCellEventTimes, driveConnections, driveGidRanges, type DriveSpec } from "./drives.ts";
+import type { DriveSpec, ResolvedSpec } from "../spec/types.ts";
+import { driveCellEventTimes, driveConnections, driveGidRanges } from "./drives.ts";
 import { cellLayout } from "./positions.ts";
 
 export interface NetworkInstance {
@@ -28,12 +28,12 @@ export function applyParameters(spec: ResolvedSpec, theta: ArrayLike<number>): R
   spec.parameters.forEach((p, i) => {
     for (const target of p.sets) {
       if ("connection" in target) {
-        out.connections[target.connection].weight_uS = theta[i];
+        out.connections[target.connection].weight_uS = theta[i] * (target.factor ?? 1);
         continue;
       }
       const drive = out.drives.find((d) => d.name === target.drive)! as DriveSpec & Record<string, unknown>;
       if ("field" in target) drive[target.field] = theta[i] + (target.offset ?? 0);
-      else drive[`weights_${target.weight}`]![target.target] = theta[i];
+      else drive[`weights_${target.weight}`]![target.target] = theta[i] * (target.factor ?? 1);
     }
   });
   return out;

@@ -2,9 +2,7 @@
  * hnn-core's `jones_2009_model` (= `neymotin_2020_model`) connectivity and the drive sets of the canonical ERP
  * example and of the seed paper's ERP and beta-event experiments.
  */
-import type { CellType } from "../spec.ts";
-import type { ConnectionSpec, Location, Receptor } from "./connections.ts";
-import type { BurstyDriveSpec, EvokedDriveSpec } from "./drives.ts";
+import type { BurstyDriveSpec, CellType, ConnectionSpec, EvokedDriveSpec, Location, Receptor } from "../spec/types.ts";
 
 function rule(
   source: CellType,

@@ -3,9 +3,13 @@
  * network spec: `jones_2009_model` with the file's local weights, its evoked drives drawn as hnn-core draws them in
  * legacy mode, and its somatic tonic biases.
  */
-import type { CellType, NetworkSpec, TonicBiasSpec } from "../spec.ts";
-import { CELL_TYPES } from "../spec.ts";
-import type { EvokedDriveSpec } from "./drives.ts";
+import {
+  CELL_TYPES,
+  type CellType,
+  type EvokedDriveSpec,
+  type NetworkSpec,
+  type TonicBiasSpec,
+} from "../spec/types.ts";
 import { jones2009Connections } from "./jones2009.ts";
 import { cellLayout } from "./positions.ts";
 

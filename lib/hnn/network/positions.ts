@@ -1,5 +1,5 @@
 /** hnn-core's cell grid (`network.py::_create_cell_coords`): positions per cell type, gid blocks, drive origin. */
-import { CELL_TYPES, type CellType } from "../spec.ts";
+import { CELL_TYPES, type CellType } from "../spec/types.ts";
 
 export type Position = [x: number, y: number, z: number];
 
@@ -41,4 +41,13 @@ export function cellLayout(meshShape: [number, number], inplaneDistance = 1): La
   }
   const origin: Position = [xs[(nx - 1) >> 1], ys[(ny - 1) >> 1], Math.floor(LAYER_SEPARATION_UM / 2)];
   return { positions, gidStart, cells, origin };
+}
+
+/** network.py::_create_cell_coords: cells of each type, in gid order, for a mesh. */
+export function cellCounts(meshShape: [number, number]): Record<CellType, number> {
+  const [nx, ny] = meshShape;
+  // Baskets sit at x ≡ 0 (mod 3), y even and x ≡ 1 (mod 3), y odd.
+  const count = (x0: number, y0: number) => Math.ceil((nx - x0) / 3) * Math.max(0, Math.ceil((ny - y0) / 2));
+  const baskets = count(0, 0) + (nx > 1 ? count(1, 1) : 0);
+  return { L2_basket: baskets, L2_pyramidal: nx * ny, L5_basket: baskets, L5_pyramidal: nx * ny };
 }

@@ -10,7 +10,7 @@ import { Layout, Svg } from "../../../lib/server/layout.tsx";
 import { readObservation } from "../../../lib/server/observations.ts";
 import { PairPlot, PosteriorTable, PredictiveFigure, PriorCheck } from "../../../lib/server/posterior_views.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
-import { DATASET_MANIFEST, EXPERIMENT, POSTERIOR, RUN_CONFIG } from "../../../lib/server/run_records.ts";
+import { DATASET_MANIFEST, EXPERIMENT, POSTERIOR, RUN_CONFIG } from "../../../lib/runs/records.ts";
 import type { RunStore } from "../../../lib/server/runs.ts";
 
 /** The recording units conditioning uses (lib/experiments/condition.ts): the run's config.json, else its name's file. */

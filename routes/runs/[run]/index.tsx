@@ -7,7 +7,7 @@ import {
   TrainingSection,
 } from "../../../lib/server/overview.tsx";
 import type { RouteContext } from "../../../lib/server/route.ts";
-import { DATASET_MANIFEST, POSTERIOR, SUMMARY, TRAINING } from "../../../lib/server/run_records.ts";
+import { DATASET_MANIFEST, POSTERIOR, SUMMARY, TRAINING } from "../../../lib/runs/records.ts";
 
 /** Optional live view: the server-sent progress events, newest last (the page works without it). */
 function liveProgress(run: string): string {

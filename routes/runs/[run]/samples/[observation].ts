@@ -1,6 +1,7 @@
 import { samplesCsv } from "../../../../lib/plots/run_figures.ts";
 import { readObservation } from "../../../../lib/server/observations.ts";
-import { NotFound, type RouteContext } from "../../../../lib/server/route.ts";
+import { NotFound } from "../../../../lib/server/errors.ts";
+import type { RouteContext } from "../../../../lib/server/route.ts";
 
 /** An observation's posterior samples as a CSV file, one column per parameter in the prior's units. */
 export async function GET({ params, store }: RouteContext): Promise<Response> {
