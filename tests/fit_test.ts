@@ -225,6 +225,59 @@ Deno.test("fit: a model's fit of a recording keeps its preparation and condition
   assert.match(task.stderr, /task-fit is a fit of sbibm's two_moons: only a model's fit conditions/);
 });
 
+Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are predictive.csv's columns", async () => {
+  // The RC fit of the test above.
+  const fit = join(runs, "rc-recording"), out = join(runs, "rc-export");
+  const exported = await cli(
+    "fit-export",
+    ...["--fit", fit, "--out", out, "--samples", "40", "--predictive", "6", "--backend", "wasm"],
+  );
+  assert.equal(exported.code, 0, exported.stderr);
+  const samples = (await Deno.readTextFile(join(out, "samples.csv"))).trim().split("\n");
+  assert.equal(samples[0], getModel("rc").prior.names.join(","));
+  assert.equal(samples.length, 41);
+  const predictive = (await Deno.readTextFile(join(out, "predictive.csv"))).trim().split("\n").map((l) => l.split(","));
+  assert.deepEqual(predictive[0], ["time_ms", ...[1, 2, 3, 4, 5, 6].map((k) => `draw_${k}`)]);
+  const times = Array.from(getModel("rc").timesMs);
+  assert.deepEqual(predictive.slice(1).map((row) => Number(row[0])), times);
+
+  const thetaFile = join(runs, "rc-export-theta.csv"), simulated = join(runs, "rc-export-x.json");
+  await Deno.writeTextFile(thetaFile, samples.slice(0, 7).join("\n") + "\n");
+  const sim = await cli("simulate", "--model", "rc", "--theta-file", thetaFile, "--out", simulated);
+  assert.equal(sim.code, 0, sim.stderr);
+  const { x } = await readJson<{ x: number[][] }>(simulated);
+  // The same float32 simulation of the same θ: equal to float32 rounding (relative 1e-6 of the waveform's range).
+  const range = Math.max(...x.flat().map(Math.abs));
+  for (let k = 0; k < 6; k++) {
+    times.forEach((_, i) => {
+      const value = Number(predictive[i + 1][k + 1]);
+      assert.ok(Math.abs(value - x[k][i]) <= 1e-6 * range, `draw ${k + 1} at ${times[i]} ms: ${value} vs ${x[k][i]}`);
+    });
+  }
+
+  // fit.json's RMSE: the median of the six columns against the fitted observation, computed here independently.
+  const summary = await readJson<{ predictive_median_rmse: number; total_sims: number; model: string }>(
+    join(out, "fit.json"),
+  );
+  const observation = await readJson<{ x: number[] }>(join(fit, "observation.json"));
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return (sorted[2] + sorted[3]) / 2;
+  };
+  const squares = times.map((_, i) => (median(x.map((row) => row[i])) - observation.x[i]) ** 2);
+  const rmse = Math.sqrt(squares.reduce((a, b) => a + b, 0) / times.length);
+  assert.ok(
+    Math.abs(summary.predictive_median_rmse - rmse) <= 1e-5 * rmse,
+    `${summary.predictive_median_rmse} vs ${rmse}`,
+  );
+  assert.equal(summary.total_sims, 100);
+  assert.equal(summary.model, "rc");
+
+  const again = await cli("fit-export", "--fit", fit, "--out", out, "--backend", "wasm");
+  assert.notEqual(again.code, 0);
+  assert.match(again.stderr, /rc-export is not empty: give a new or empty folder as --out/);
+});
+
 Deno.test("fit: the stop rule compares the last two regions' prior mass, from round 2 on", () => {
   const round = (volume: number) => ({ region: { volume } }) as RoundRecord;
   assert.equal(converged([round(0.5)], 0.9), false, "round 1 alone never stops");

@@ -259,6 +259,19 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./fit.ts")).fitCommand(options));
 
+  program.command("fit-export")
+    .description(
+      "a finished model fit as samples.csv (posterior draws at its observation), predictive.csv (time_ms, then the " +
+        "simulation of each of the first rows, as simulate --theta-file makes it) and fit.json (docs/fit.md)",
+    )
+    .requiredOption("--fit <dir>", "a complete fit folder (fit --out) of a --model")
+    .requiredOption("--out <dir>", "new or empty folder for the three files")
+    .option("--samples <N>", "posterior draws in samples.csv", positiveInt, 1000)
+    .option("--predictive <K>", "of them, the first K simulated into predictive.csv", positiveInt, 100)
+    .option("--seed <S>", "seed of the posterior draws", integer, 0)
+    .addOption(backendOption())
+    .action(async (options) => (await import("./fit_export.ts")).fitExportCommand(options));
+
   const experiment = program.command("experiment")
     .description(
       "run an experiment file end to end (simulate → train → diagnose) into a run folder, or print its plan (--dry-run)",
