@@ -219,7 +219,10 @@ Deno.test("fit: a model's fit of a recording keeps its preparation and condition
   assert.deepEqual(result.x, observation.x.map((v) => Math.fround(v)));
   const taskFit = join(runs, "task-fit");
   await Deno.mkdir(taskFit);
-  await Deno.writeTextFile(join(taskFit, "fit.json"), JSON.stringify({ settings: { target: { task: "two_moons" } } }));
+  // gl-1's record, as if it were of another task.
+  const glFit = await readJson<FitRecord>(join(runs, "gl-1", "fit.json"));
+  const taskRecord = { ...glFit, settings: { ...glFit.settings, target: { task: "two_moons" } } };
+  await Deno.writeTextFile(join(taskFit, "fit.json"), JSON.stringify(taskRecord));
   const task = await cli("condition", "--run", taskFit, "--waveform", recording, "--out", conditioned);
   await Deno.remove(taskFit, { recursive: true });
   assert.match(task.stderr, /task-fit is a fit of sbibm's two_moons: only a model's fit conditions/);

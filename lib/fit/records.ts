@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
-import type { ParameterSpec } from "../prior/schema.ts";
+import { type BoxParameter, isBox, type ParameterSpec } from "../prior/schema.ts";
 import { isLockLive, readRunLock, runInUse } from "../runs/lock.ts";
 import { readRecord } from "../runs/read.ts";
 import type { RunRecord } from "../runs/records.ts";
@@ -157,6 +157,19 @@ export function roundRecord(round: number): RunRecord<RoundRecord> {
       seconds: z.number(),
     }),
   );
+}
+
+/**
+ * The prior as the report draws it, a box per parameter: a normal parameter (an sbibm task's) spans its mean ± 5 sd
+ * on its scale.
+ */
+export function reportBox(parameters: readonly ParameterSpec[]): BoxParameter[] {
+  return parameters.map((p) => {
+    if (isBox(p)) return p;
+    const { mean, variance, ...rest } = p;
+    const [low, high] = [-5, 5].map((k) => mean + k * Math.sqrt(variance));
+    return p.scale === "log10" ? { ...rest, low: 10 ** low, high: 10 ** high } : { ...rest, low, high };
+  });
 }
 
 export const readFit = (dir: string) => readRecord(dir, FIT);

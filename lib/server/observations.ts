@@ -1,6 +1,6 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
-import { readFit } from "../fit/records.ts";
-import { type BoxParameter, isBox } from "../prior/schema.ts";
+import { readFit, reportBox } from "../fit/records.ts";
+import type { BoxParameter } from "../prior/schema.ts";
 import { DATASET_MANIFEST, observationRecord } from "../runs/records.ts";
 import type { ObservationRecord } from "../runs/types.ts";
 import { NotFound } from "./errors.ts";
@@ -25,7 +25,7 @@ export async function readObservation(store: RunStore, run: string, id?: string)
   const manifest = await store.read(run, DATASET_MANIFEST);
   // A fit folder (lib/fit/records.ts) has no dataset: its fit.json names the prior.
   const fitted = manifest ? undefined : (await readFit(await store.dir(run)).catch(() => undefined))?.parameters;
-  const prior = manifest?.prior ?? (fitted?.every(isBox) ? fitted : undefined);
+  const prior = manifest?.prior ?? (fitted && reportBox(fitted));
   return { ids, id, observation, prior };
 }
 
