@@ -219,9 +219,9 @@ Deno.test("fit: a model's fit of a recording keeps its preparation and condition
   assert.deepEqual(result.x, observation.x.map((v) => Math.fround(v)));
   const taskFit = join(runs, "task-fit");
   await Deno.mkdir(taskFit);
-  // gl-1's record, as if it were of another task.
-  const glFit = await readJson<FitRecord>(join(runs, "gl-1", "fit.json"));
-  const taskRecord = { ...glFit, settings: { ...glFit.settings, target: { task: "two_moons" } } };
+  // The fit just made, as if it were of an sbibm task.
+  const rcFit = await readJson<FitRecord>(join(out, "fit.json"));
+  const taskRecord = { ...rcFit, settings: { ...rcFit.settings, target: { task: "two_moons" } } };
   await Deno.writeTextFile(join(taskFit, "fit.json"), JSON.stringify(taskRecord));
   const task = await cli("condition", "--run", taskFit, "--waveform", recording, "--out", conditioned);
   await Deno.remove(taskFit, { recursive: true });

@@ -8,7 +8,7 @@ import { formatSamplesCsv } from "../posterior/csv.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { predictiveBands } from "../plots/posterior.ts";
 import { computeSummary } from "../stats/summary.ts";
-import { readObservation, readRounds, type RoundRecord } from "./records.ts";
+import { readFit, readObservation, readRounds, type RoundRecord } from "./records.ts";
 import { loadFitPosterior } from "./run_posterior.ts";
 
 export interface ExportOptions {
@@ -26,6 +26,7 @@ export interface FitExport {
 }
 
 export interface FitExportSummary {
+  /** As `simulate --model` takes it. */
   model: string;
   recording: string;
   /** Simulations of each round (round 1: the prior's, or the initial dataset's) and in all. */
@@ -50,6 +51,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
   const run = await loadFitPosterior(dir);
   if (!run) throw new Error(`${dir} holds no fit (no fit.json)`);
   try {
+    const fit = (await readFit(dir))!;
     const observation = (await readObservation(dir))!;
     const rounds: RoundRecord[] = await readRounds(dir);
     const xo = Float32Array.from(observation.x);
@@ -67,7 +69,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
       samplesCsv,
       predictiveCsv: predictiveCsv(times, x, options.predictive),
       summary: {
-        model: run.simulator.name,
+        model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
         recording: observation.label,
         sims_per_round: rounds.map((r) => r.sims),
         total_sims: rounds.at(-1)?.total_sims ?? 0,
