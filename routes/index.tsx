@@ -1,8 +1,11 @@
+import { listFits } from "../lib/server/fits.ts";
 import { Layout } from "../lib/server/layout.tsx";
 import type { RouteContext } from "../lib/server/route.ts";
 
 export default async function RunsIndex({ store }: RouteContext) {
-  const runs = await store.list();
+  const fits = await listFits(store);
+  const fitNames = new Set(fits.map((f) => f.name));
+  const runs = (await store.list()).filter((run) => !fitNames.has(run.name));
   return (
     <Layout title="Runs">
       {runs.length === 0
@@ -40,6 +43,36 @@ export default async function RunsIndex({ store }: RouteContext) {
             </table>
           </>
         )}
+      {fits.length > 0 && (
+        <>
+          <h2>Fits</h2>
+          <p>Truncated sequential fits of one observation each (fit --out inside {store.root}).</p>
+          <table>
+            <tr>
+              <th>fit</th>
+              <th>of</th>
+              <th>status</th>
+              <th>rounds</th>
+              <th>simulations</th>
+              <th></th>
+            </tr>
+            {fits.map((f) => (
+              <tr key={f.name}>
+                <td>
+                  <a href={`/fits/${f.name}`}>{f.name}</a>
+                </td>
+                <td>{f.fit.label}</td>
+                <td>{f.fit.status}</td>
+                <td>{f.rounds.length} of {f.fit.settings.rounds}</td>
+                <td>{f.rounds.at(-1)?.total_sims ?? 0}</td>
+                <td>
+                  <a href={`/compare?a=${f.name}:fit`}>compare</a>
+                </td>
+              </tr>
+            ))}
+          </table>
+        </>
+      )}
     </Layout>
   );
 }

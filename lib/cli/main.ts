@@ -214,6 +214,64 @@ export function buildProgram(): Command {
     .addOption(backendOption())
     .action(async (options) => (await import("./sbibm.ts")).sbibmCommand(options));
 
+  program.command("fit")
+    .description(
+      "fit one observation by truncated sequential NPE: rounds of simulations drawn from the prior truncated to the " +
+        "last posterior's 1e-4 highest-probability region, into a fit folder (docs/fit.md); rerun to resume",
+    )
+    .option("--model <name>", `simulator: ${modelNames().join(", ")}`)
+    .addOption(new Option("--task <name>", "or an sbibm task (validation)").choices(TASK_NAMES))
+    .option(
+      "--waveform <file>",
+      "with --model: a recording, two columns (time ms, value) or an hnn-core dipole file, prepared as condition does",
+    )
+    .addOption(columnOption())
+    .addOption(scaleOption())
+    .addOption(smoothOption())
+    .addOption(offsetOption())
+    .addOption(baselineOption())
+    .option("--observation <K>", "with --task: its observation 1 to 10", positiveInt)
+    .option("--x <csv>", "or one row of x on the simulator's time base (an sbibm task: its x)")
+    .requiredOption("--rounds <R>", "at most R rounds (fewer once the region stops shrinking)", integer)
+    .requiredOption("--sims-per-round <N>", "simulations per round", integer)
+    .requiredOption("--out <dir>", "fit folder: new or empty, or an unfinished fit of the same options to resume")
+    .option("--initial-dataset <dir>", "with --model: a dataset of prior draws (simulate --sims) used as round 1")
+    .addOption(npeFlowOption())
+    .option("--batch-size <B>", "training batch size", positiveInt, DEFAULT_TRAINING.batchSize)
+    .option("--max-epochs <E>", "cap on training epochs per round", positiveInt)
+    .option("--seed <S>", "seed of every draw, simulation and flow of the fit", integer, 0)
+    .option("--no-noise", "with --model: leave out its experiment's observation noise on simulated x")
+    .option("--predictive-sims <K>", "posterior draws simulated per round for the predictive check", integer, 50)
+    .option("--samples <N>", "samples of the final posterior kept for the report", positiveInt, 2000)
+    .option(
+      "--stop-ratio <V>",
+      "stop once a round's region keeps more than V of the previous region's prior mass (from round 2 on)",
+      positiveNumber,
+      0.9,
+    )
+    .option(
+      "--max-prior-draws <M>",
+      "prior draws tried per round before the truncation region counts as too small to draw from",
+      positiveInt,
+      1_000_000,
+    )
+    .option("--dt <ms>", "with an HNN --model: integration step (default: its experiment's)", positiveNumber)
+    .addOption(backendOption())
+    .action(async (options) => (await import("./fit.ts")).fitCommand(options));
+
+  program.command("fit-export")
+    .description(
+      "a finished model fit as samples.csv (posterior draws at its observation), predictive.csv (time_ms, then the " +
+        "simulation of each of the first rows, as simulate --theta-file makes it) and fit.json (docs/fit.md)",
+    )
+    .requiredOption("--fit <dir>", "a complete fit folder (fit --out) of a --model")
+    .requiredOption("--out <dir>", "new or empty folder for the three files")
+    .option("--samples <N>", "posterior draws in samples.csv", positiveInt, 1000)
+    .option("--predictive <K>", "of them, the first K simulated into predictive.csv", positiveInt, 100)
+    .option("--seed <S>", "seed of the posterior draws", integer, 0)
+    .addOption(backendOption())
+    .action(async (options) => (await import("./fit_export.ts")).fitExportCommand(options));
+
   const experiment = program.command("experiment")
     .description(
       "run an experiment file end to end (simulate → train → diagnose) into a run folder, or print its plan (--dry-run)",

@@ -7,6 +7,7 @@
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
+import { loadFitPosterior } from "../fit/run_posterior.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import type { Posterior } from "../posterior/posterior.ts";
 import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
@@ -42,8 +43,13 @@ export interface ConditionedWaveform {
   waveform_axis: WaveformAxis;
 }
 
-/** The run's trained posterior, fitted summary and simulator; an unfinished run is an error that says what is missing. */
+/**
+ * The run's trained posterior, fitted summary and simulator (or a model's fit folder's, lib/fit/run_posterior.ts); an
+ * unfinished run is an error that says what is missing.
+ */
 export async function loadRunPosterior(dir: string): Promise<RunPosterior> {
+  const fit = await loadFitPosterior(dir);
+  if (fit) return fit;
   const experiment = await requireRecord(dir, EXPERIMENT, "experiment record");
   const config = await runExperimentConfig(dir) ?? (experiment.name && EXPERIMENTS[experiment.name]);
   if (!config) throw new Error(`${dir}: unknown experiment ${JSON.stringify(experiment.name)}`);

@@ -1,4 +1,5 @@
 /** A run's conditioned observations: the one its waveform and posterior pages show, and the compare page's two. */
+import { readFit, reportBox } from "../fit/records.ts";
 import type { BoxParameter } from "../prior/schema.ts";
 import { DATASET_MANIFEST, observationRecord } from "../runs/records.ts";
 import type { ObservationRecord } from "../runs/types.ts";
@@ -22,7 +23,10 @@ export async function readObservation(store: RunStore, run: string, id?: string)
   if (!ids.includes(id)) throw new NotFound(`run ${run} has no observation ${JSON.stringify(id)}`);
   const observation = await store.read(run, observationRecord(id));
   const manifest = await store.read(run, DATASET_MANIFEST);
-  return { ids, id, observation, prior: manifest?.prior };
+  // A fit folder (lib/fit/records.ts) has no dataset: its fit.json names the prior.
+  const fitted = manifest ? undefined : (await readFit(await store.dir(run)).catch(() => undefined))?.parameters;
+  const prior = manifest?.prior ?? (fitted && reportBox(fitted));
+  return { ids, id, observation, prior };
 }
 
 /** The observation a page shows: `?obs=<id>` or the run's first. */

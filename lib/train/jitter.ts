@@ -11,10 +11,11 @@ import { seededNormal } from "../stats/normal.ts";
 /** `theta`: rows in the prior's flow coordinates (Prior.toFlow), as the flow learns them. */
 export function jitterTheta(theta: Float32Array, prior: Prior, unitSd: number, seed: number): Float32Array {
   if (!(unitSd >= 0) || !Number.isFinite(unitSd)) throw new Error(`θ jitter must be a finite sd ≥ 0, got ${unitSd}`);
-  if (!prior.isBox) throw new Error("θ jitter is defined on a box prior's unit scale");
   const d = prior.dim;
   if (theta.length % d !== 0) throw new Error(`θ has ${theta.length} values, not a multiple of its ${d} parameters`);
+  // No jitter needs no unit scale: a normal prior's pairs train unjittered.
   if (unitSd === 0) return theta;
+  if (!prior.isBox) throw new Error("θ jitter is defined on a box prior's unit scale");
   const normal = seededNormal(seededUniform(seed));
   const { low, high } = prior.flowBounds();
   const sd = low.map((lo, j) => unitSd * (high[j] - lo));

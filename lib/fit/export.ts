@@ -1,0 +1,101 @@
+/**
+ * A finished model fit as plain files for others to read (docs/fit.md#export): `samples.csv`, posterior draws at the
+ * fitted observation in the prior's units; `predictive.csv`, the noise-free simulations of its first rows, one column
+ * per row, as `simulate --model M --theta-file` gives them; `fit.json`, what was fitted and how well.
+ */
+import { parseThetaCsv } from "../data/theta_csv.ts";
+import { formatSamplesCsv } from "../posterior/csv.ts";
+import type { GpuRuntime } from "../gpu/runtime.ts";
+import { predictiveBands } from "../plots/posterior.ts";
+import { computeSummary } from "../stats/summary.ts";
+import { readFit, readObservation, readRounds, type RoundRecord } from "./records.ts";
+import { loadFitPosterior } from "./run_posterior.ts";
+
+export interface ExportOptions {
+  /** Posterior draws in samples.csv. */
+  samples: number;
+  /** Of them, the first this many simulated into predictive.csv. */
+  predictive: number;
+  seed: number;
+}
+
+export interface FitExport {
+  samplesCsv: string;
+  predictiveCsv: string;
+  summary: FitExportSummary;
+}
+
+export interface FitExportSummary {
+  /** As `simulate --model` takes it. */
+  model: string;
+  recording: string;
+  /** Simulations of each round (round 1: the prior's, or the initial dataset's) and in all. */
+  sims_per_round: number[];
+  total_sims: number;
+  /** Each round's predictive check as the fit recorded it (the RMSE of its K draws' median to the recording). */
+  rounds: { round: number; total_sims: number; predictive_rmse: number; region_volume: number }[];
+  samples: number;
+  predictive_sims: number;
+  /** RMSE of the median of predictive.csv's columns to the recording, over the model's whole window. */
+  predictive_median_rmse: number;
+  x_unit?: string;
+  times_ms: [number, number];
+  seed: number;
+}
+
+/** The export of the complete model fit in `dir`; a fit that is not one is an error that says why. */
+export async function exportFit(runtime: GpuRuntime, dir: string, options: ExportOptions): Promise<FitExport> {
+  if (options.predictive > options.samples) {
+    throw new Error(`--predictive ${options.predictive} exceeds --samples ${options.samples}`);
+  }
+  const run = await loadFitPosterior(dir);
+  if (!run) throw new Error(`${dir} holds no fit (no fit.json)`);
+  try {
+    const fit = (await readFit(dir))!;
+    const observation = (await readObservation(dir))!;
+    const rounds: RoundRecord[] = await readRounds(dir);
+    const xo = Float32Array.from(observation.x);
+    const features = await computeSummary(runtime, run.summary, xo);
+    const { samples } = await run.posterior.sample(options.samples, features, { seed: options.seed });
+    const samplesCsv = formatSamplesCsv(run.posterior.prior.names, samples);
+    // θ as samples.csv gives it to `simulate --theta-file` (printed to 8 digits), without seeds as there: column k
+    // is that command's simulation of row k.
+    const theta = parseThetaCsv(samplesCsv, run.simulator.prior, "samples.csv");
+    const d = run.simulator.prior.dim, times = Array.from(run.simulator.timesMs);
+    const x = await run.simulator.simulate(runtime, theta.subarray(0, options.predictive * d));
+    const median = predictiveBands(x, times).q50;
+    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - xo[i]) ** 2, 0) / xo.length);
+    return {
+      samplesCsv,
+      predictiveCsv: predictiveCsv(times, x, options.predictive),
+      summary: {
+        model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
+        recording: observation.label,
+        sims_per_round: rounds.map((r) => r.sims),
+        total_sims: rounds.at(-1)?.total_sims ?? 0,
+        rounds: rounds.map((r) => ({
+          round: r.round,
+          total_sims: r.total_sims,
+          predictive_rmse: r.predictive.rmse,
+          region_volume: r.region.volume,
+        })),
+        samples: options.samples,
+        predictive_sims: options.predictive,
+        predictive_median_rmse: rmse,
+        x_unit: observation.x_unit,
+        times_ms: [times[0], times.at(-1)!],
+        seed: options.seed,
+      },
+    };
+  } finally {
+    run.posterior.dispose();
+  }
+}
+
+/** `time_ms,draw_1,...,draw_K`: one row per time, column k the simulation of samples.csv's row k. */
+function predictiveCsv(times: number[], x: Float32Array, k: number): string {
+  const t = times.length;
+  const header = ["time_ms", ...Array.from({ length: k }, (_, j) => `draw_${j + 1}`)].join(",");
+  const rows = times.map((time, i) => [time, ...Array.from({ length: k }, (_, j) => x[j * t + i])].join(","));
+  return [header, ...rows].join("\n") + "\n";
+}

@@ -1,0 +1,261 @@
+/**
+ * A fit's folder (docs/fit.md): fit.json (settings, status, the command), observation.json (the x fitted), one
+ * record per finished round (rounds/NNN.json, written last, so a round without it is unfinished), each round's
+ * simulated pairs and posterior, and the final posterior (posterior/, the format of lib/posterior/io.ts). The JSON
+ * records are checked with lib/runs' schemas on reading and writing, and written atomically; run.lock names the live
+ * process (lib/runs/lock.ts).
+ */
+import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
+import { z } from "zod";
+import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
+import type { PredictiveBands } from "../plots/posterior.ts";
+import { type BoxParameter, isBox, type ParameterSpec } from "../prior/schema.ts";
+import { isLockLive, readRunLock, runInUse } from "../runs/lock.ts";
+import { readRecord } from "../runs/read.ts";
+import type { RunRecord } from "../runs/records.ts";
+import { writeRecord } from "../runs/write.ts";
+import { decodeTensorFile, encodeTensorFile } from "../train/tensor_file.ts";
+
+export const FIT_FORMAT = "neurosbi-fit/1";
+export const FIT_FILE = "fit.json";
+export const OBSERVATION_FILE = "observation.json";
+export { CHECKPOINT_FILE, POSTERIOR_DIR, SUMMARY_FILE } from "../runs/paths.ts";
+/** The final posterior at the observation as the report's observation record (lib/server/observations.ts). */
+export const RESULT_FILE = "observations/fit.json";
+
+/** The settings that make two fits the same: a resume must match all of them. */
+export interface FitSettings {
+  target: { model: string; dt_ms?: number } | { task: string };
+  observation: Record<string, unknown>;
+  rounds: number;
+  sims_per_round: number;
+  initial_dataset: string | null;
+  flow: string;
+  noise: boolean;
+  seed: number;
+  max_epochs: number | null;
+  batch_size: number;
+  predictive_sims: number;
+  /** Samples of the final posterior kept for the report. */
+  samples: number;
+  stop_ratio: number;
+  max_prior_draws: number;
+}
+
+export interface FitRecord {
+  format: typeof FIT_FORMAT;
+  /** As written; the report reads a running fit whose process is gone as "interrupted". */
+  status: "running" | "complete" | "interrupted";
+  settings: FitSettings;
+  /** The command that made (and resumes) it. */
+  command: string;
+  label: string;
+  /** The prior's parameters: the units samples are in (lib/fit/target.ts). */
+  parameters: ParameterSpec[];
+  created: string;
+  completed?: string;
+  /** Why the rounds ended: the region stopped shrinking, or the last round was run. */
+  stopped?: "converged" | "rounds";
+}
+
+export interface ObservationRecord {
+  label: string;
+  times_ms: number[];
+  /** The observation on the simulator's time base, in x's units. */
+  x: number[];
+  x_unit?: string;
+  /** How it was made from a file (path, column, scale, ...), when it was. */
+  source: Record<string, unknown>;
+}
+
+/** An estimate of a region's prior mass by the acceptance rate of prior draws. */
+export interface VolumeEstimate {
+  volume: number;
+  se: number;
+  drawn: number;
+  accepted: number;
+}
+
+export interface RoundRecord {
+  round: number;
+  /** The prior mass of the region this round's θ were drawn from (round 1, the prior: 1). */
+  proposal: VolumeEstimate;
+  /** Simulations of this round and of all rounds so far (what this round's posterior trained on). */
+  sims: number;
+  total_sims: number;
+  training: {
+    epochs: number;
+    best_epoch: number;
+    best_validation_loss: number;
+    final_train_loss: number;
+    dropped_nonfinite_rows: number;
+    seconds: number;
+  };
+  /** The truncation region after this round: log q(θ | x_o) above the threshold, and its prior mass. */
+  region: VolumeEstimate & { threshold: number };
+  /** Posterior-predictive check at x_o: the bands of K simulations and the RMSE of their median to x_o. */
+  predictive: { rmse: number; bands: PredictiveBands };
+  seconds: number;
+}
+
+export const roundName = (round: number) => String(round).padStart(3, "0");
+export const roundDir = (dir: string, round: number) => join(dir, "rounds", roundName(round));
+const pairsFile = (dir: string, round: number) => join(roundDir(dir, round), "pairs.bin");
+
+const numbers = z.array(z.number());
+const volume = { volume: z.number(), se: z.number(), drawn: z.number(), accepted: z.number() };
+const fitRecord = <T>(file: string, schema: z.ZodObject): RunRecord<T> => ({
+  file,
+  schema,
+  versioned: false,
+  indented: false,
+});
+
+/** `fit.json`: what the report and a resume read of it. */
+export const FIT = fitRecord<FitRecord>(
+  FIT_FILE,
+  z.looseObject({
+    format: z.literal(FIT_FORMAT),
+    status: z.enum(["running", "complete", "interrupted"]),
+    settings: z.looseObject({
+      target: z.union([
+        z.looseObject({ model: z.string(), dt_ms: z.number().optional() }),
+        z.looseObject({ task: z.string() }),
+      ]),
+      rounds: z.int(),
+      sims_per_round: z.int(),
+    }),
+    command: z.string(),
+    label: z.string(),
+    parameters: z.array(z.looseObject({ name: z.string(), scale: z.enum(["linear", "log10"]) })).min(1),
+    created: z.string(),
+  }),
+);
+
+/** `observation.json`. */
+export const FIT_OBSERVATION = fitRecord<ObservationRecord>(
+  OBSERVATION_FILE,
+  z.looseObject({ label: z.string(), times_ms: numbers, x: numbers, source: z.looseObject({}) }),
+);
+
+/** `rounds/NNN.json`. */
+export function roundRecord(round: number): RunRecord<RoundRecord> {
+  return fitRecord(
+    `rounds/${roundName(round)}.json`,
+    z.looseObject({
+      round: z.literal(round),
+      proposal: z.looseObject(volume),
+      sims: z.int(),
+      total_sims: z.int(),
+      training: z.looseObject({ epochs: z.number(), best_validation_loss: z.number() }),
+      region: z.looseObject({ ...volume, threshold: z.number() }),
+      predictive: z.looseObject({
+        rmse: z.number(),
+        bands: z.looseObject({ q025: numbers, q50: numbers, q975: numbers }),
+      }),
+      seconds: z.number(),
+    }),
+  );
+}
+
+/**
+ * The prior as the report draws it, a box per parameter: a normal parameter (an sbibm task's) spans its mean ± 5 sd
+ * on its scale.
+ */
+export function reportBox(parameters: readonly ParameterSpec[]): BoxParameter[] {
+  return parameters.map((p) => {
+    if (isBox(p)) return p;
+    const { mean, variance, ...rest } = p;
+    const [low, high] = [-5, 5].map((k) => mean + k * Math.sqrt(variance));
+    return p.scale === "log10" ? { ...rest, low: 10 ** low, high: 10 ** high } : { ...rest, low, high };
+  });
+}
+
+export const readFit = (dir: string) => readRecord(dir, FIT);
+export const writeFit = (dir: string, record: FitRecord) => writeRecord(dir, FIT, record);
+export const readObservation = (dir: string) => readRecord(dir, FIT_OBSERVATION);
+export const writeObservation = (dir: string, record: ObservationRecord) => writeRecord(dir, FIT_OBSERVATION, record);
+export const writeRound = (dir: string, record: RoundRecord) => writeRecord(dir, roundRecord(record.round), record);
+
+/** The finished rounds, 1, 2, ... up to the first one without its record. */
+export async function readRounds(dir: string): Promise<RoundRecord[]> {
+  const rounds: RoundRecord[] = [];
+  for (let r = 1;; r++) {
+    const record = await readRecord(dir, roundRecord(r));
+    if (!record) return rounds;
+    rounds.push(record);
+  }
+}
+
+export interface RoundPairs {
+  /** θ in the prior's units and x as simulated (before any summary). */
+  theta: Float32Array;
+  x: Float32Array;
+  /** The prior mass of the region θ were drawn from. */
+  proposal: VolumeEstimate;
+}
+
+/** A round's simulated pairs, saved before training so a resumed round simulates nothing again. */
+export async function writePairs(
+  dir: string,
+  round: number,
+  theta: Float32Array,
+  x: Float32Array,
+  proposal: VolumeEstimate,
+): Promise<void> {
+  await Deno.mkdir(roundDir(dir, round), { recursive: true });
+  await writeFileAtomic(
+    pairsFile(dir, round),
+    encodeTensorFile({ format: FIT_FORMAT, proposal }, {
+      pairs: [{ name: "theta", shape: [theta.length], data: theta }, { name: "x", shape: [x.length], data: x }],
+    }),
+  );
+}
+
+export async function readPairs(dir: string, round: number): Promise<RoundPairs | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(pairsFile(dir, round));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const { meta, groups } = decodeTensorFile<{ proposal: VolumeEstimate }>(bytes, pairsFile(dir, round));
+  const find = (name: string) => groups.pairs?.find((a) => a.name === name)?.data;
+  const theta = find("theta"), x = find("x");
+  if (!theta || !x) throw new Error(`${pairsFile(dir, round)} holds no θ and x pairs`);
+  return { theta: Float32Array.from(theta), x: Float32Array.from(x), proposal: meta.proposal };
+}
+
+/**
+ * Read-only check of `dir` for a fit of `settings`: undefined for a new fit (no folder, or an empty one), the
+ * previous record for an unfinished fit of the same settings; an error for anything else.
+ */
+export async function checkFitFolder(dir: string, settings: FitSettings): Promise<FitRecord | undefined> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  if (await isNewOrEmpty(dir)) return undefined;
+  const previous = await readFit(dir).catch(() => undefined);
+  if (!previous) {
+    throw new Error(`${dir} is not empty and holds no fit: give a new or empty folder as --out`);
+  }
+  if (previous.status === "complete") {
+    throw new Error(`${dir} holds a complete fit: give another --out (the fit stays as it is)`);
+  }
+  const lock = await readRunLock(dir);
+  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
+  const differences = (Object.keys(settings) as (keyof FitSettings)[])
+    .filter((key) => !isDeepStrictEqual(previous.settings[key], settings[key]))
+    .map((key) => `${key} ${JSON.stringify(previous.settings[key])} there, ${JSON.stringify(settings[key])} here`);
+  if (differences.length > 0) {
+    throw new Error(
+      `${dir} holds another fit (${differences.join("; ")}): give another --out, or the same options to resume it`,
+    );
+  }
+  return previous;
+}

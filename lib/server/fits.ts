@@ -1,0 +1,57 @@
+/**
+ * Fit folders (`fit --out`, lib/fit/records.ts) among the runs the report serves: listed beside experiment runs,
+ * read through the run store so that names cannot leave its root, and a killed fit's `running` read as
+ * `interrupted`.
+ */
+import {
+  FIT_FILE,
+  type FitRecord,
+  type ObservationRecord,
+  readFit,
+  readObservation,
+  readRounds,
+  type RoundRecord,
+} from "../fit/records.ts";
+import { withLiveStatus } from "../runs/folder.ts";
+import { BadRun } from "../runs/read.ts";
+import { RunNotFound } from "./errors.ts";
+import type { RunStore } from "./runs.ts";
+
+export interface FitView {
+  name: string;
+  fit: FitRecord;
+  observation?: ObservationRecord;
+  rounds: RoundRecord[];
+}
+
+/** The fit in run folder `name`; RunNotFound when it holds none, BadRun when its files cannot be read. */
+export async function loadFit(store: RunStore, name: string): Promise<FitView> {
+  const dir = await store.dir(name);
+  try {
+    const fit = await readFit(dir);
+    if (!fit) throw new RunNotFound(`run ${name} holds no fit`);
+    return {
+      name,
+      fit: await withLiveStatus(dir, fit),
+      observation: await readObservation(dir),
+      rounds: await readRounds(dir),
+    };
+  } catch (error) {
+    if (error instanceof RunNotFound || error instanceof BadRun) throw error;
+    throw new BadRun(name, FIT_FILE, (error as Error).message);
+  }
+}
+
+/** Every fit among the runs, by name; folders that hold none are left out. */
+export async function listFits(store: RunStore): Promise<FitView[]> {
+  const fits: FitView[] = [];
+  for (const run of await store.list()) {
+    if (run.experiment) continue;
+    try {
+      fits.push(await loadFit(store, run.name));
+    } catch (error) {
+      if (!(error instanceof RunNotFound || error instanceof BadRun)) throw error;
+    }
+  }
+  return fits;
+}

@@ -1,0 +1,113 @@
+import { rmsePlot, volumePlot } from "../../lib/plots/fit.ts";
+import type { RoundRecord } from "../../lib/fit/records.ts";
+import { loadFit } from "../../lib/server/fits.ts";
+import { Layout, Svg } from "../../lib/server/layout.tsx";
+import { PredictiveFigure } from "../../lib/server/posterior_views.tsx";
+import { NotFound, RunNotFound } from "../../lib/server/errors.ts";
+import type { RouteContext } from "../../lib/server/route.ts";
+
+const volume = (v: { volume: number; se: number }) => `${v.volume.toPrecision(3)} ± ${v.se.toPrecision(2)}`;
+
+function RoundsTable(props: { rounds: RoundRecord[] }) {
+  return (
+    <table>
+      <tr>
+        <th>round</th>
+        <th>proposal: prior mass</th>
+        <th>sims (all rounds)</th>
+        <th>epochs</th>
+        <th>validation loss</th>
+        <th>train loss</th>
+        <th>region after: prior mass</th>
+        <th>predictive RMSE</th>
+        <th>seconds</th>
+      </tr>
+      {props.rounds.map((r) => (
+        <tr key={r.round}>
+          <td>{r.round}</td>
+          <td>{volume(r.proposal)}</td>
+          <td>{r.sims} ({r.total_sims})</td>
+          <td>{r.training.epochs}</td>
+          <td>{r.training.best_validation_loss.toFixed(3)}</td>
+          <td>{r.training.final_train_loss.toFixed(3)}</td>
+          <td>{volume(r.region)}</td>
+          <td>{r.predictive.rmse.toPrecision(3)}</td>
+          <td>{r.seconds.toFixed(0)}</td>
+        </tr>
+      ))}
+    </table>
+  );
+}
+
+/** A fit's page: its settings, each round's region, loss and predictive error, and the observation against a round's bands. */
+export default async function FitPage({ store, params, url }: RouteContext) {
+  let view;
+  try {
+    view = await loadFit(store, params.run);
+  } catch (error) {
+    if (error instanceof RunNotFound) throw new NotFound(error.message);
+    throw error;
+  }
+  const { fit, rounds, observation } = view;
+  const wanted = Number(url.searchParams.get("round") ?? rounds.length);
+  const shown = rounds.find((r) => r.round === wanted) ?? rounds.at(-1);
+  const s = fit.settings;
+  return (
+    <Layout title={`Fit ${view.name}`}>
+      <p>
+        {fit.label}: truncated sequential NPE, at most {s.rounds} rounds of {s.sims_per_round} simulations
+        {s.initial_dataset ? ` (round 1: the dataset ${s.initial_dataset})` : ""}, {s.flow} flow, seed {s.seed}. Status:
+        {" "}
+        <b>{fit.status}</b>
+        {fit.stopped === "converged"
+          ? ` after ${rounds.length} rounds: the region kept more than ${s.stop_ratio} of the previous one's prior mass.`
+          : fit.stopped === "rounds"
+          ? ` after the last round.`
+          : `, ${rounds.length} rounds finished.`}
+      </p>
+      {fit.status === "interrupted" && (
+        <p class="warning">
+          Interrupted: <code>{fit.command}</code> resumes it after its last finished round.
+        </p>
+      )}
+      <h2>Rounds</h2>
+      <p class="caption">
+        Each round's θ come from the prior truncated to the previous posterior's region log q(θ | x_o) above its 1e-4
+        quantile; a region's prior mass is the share of prior draws inside it (± one standard error).
+      </p>
+      {rounds.length === 0 ? <p class="missing">No round has finished yet.</p> : <RoundsTable rounds={rounds} />}
+      {rounds.length > 0 && (
+        <div class="plots">
+          <Svg svg={volumePlot(rounds)} />
+          <Svg svg={rmsePlot([{ label: view.name, rounds }])} />
+        </div>
+      )}
+      {shown && observation && (
+        <>
+          <h2>The observation against round {shown.round}'s posterior-predictive bands</h2>
+          <p>
+            Round: {rounds.map((r) => (
+              <a key={r.round} href={`?round=${r.round}`}>
+                {r.round === shown.round ? <b>{r.round}</b> : r.round}
+                {" "}
+              </a>
+            ))}
+          </p>
+          <PredictiveFigure
+            predictive={shown.predictive.bands}
+            x={observation.x}
+            units={observation.x_unit ? `x (${observation.x_unit})` : "x"}
+          />
+        </>
+      )}
+      {fit.status === "complete" && (
+        <p>
+          The final posterior: <a href={`/compare?a=${view.name}:fit`}>its marginals</a>, beside another fit or run's
+          {" "}
+          observation; <code>sample --posterior {view.name}/posterior --x {view.name}/observation.csv</code>{" "}
+          draws from it.
+        </p>
+      )}
+    </Layout>
+  );
+}
