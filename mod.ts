@@ -150,6 +150,16 @@ export type {
 export { conditionRun, loadRunPosterior } from "./lib/experiments/condition.ts";
 export { CONDITION_DEFAULTS } from "./lib/experiments/condition_options.ts";
 
+// Fitting one recording with truncated sequential NPE (docs/fit.md): targets, the rounds, the fit folder, its export.
+export { modelTarget, simulatorTarget, taskTarget } from "./lib/fit/target.ts";
+export type { FitTarget } from "./lib/fit/target.ts";
+export { converged, runFit } from "./lib/fit/tsnpe.ts";
+export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
+export { checkFitFolder, readFit, readRounds } from "./lib/fit/records.ts";
+export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
+export { exportFit } from "./lib/fit/export.ts";
+export type { ExportOptions as FitExportOptions, FitExport } from "./lib/fit/export.ts";
+
 // Run folders (docs/runs.md): their files, versioned records, checked reading, atomic writing, the lock; their
 // figures; packing them into parts; the report server.
 export { RunNotFound, RunStore } from "./lib/runs/store.ts";

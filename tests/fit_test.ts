@@ -4,7 +4,7 @@ import { c2st } from "../lib/diagnostics/c2st.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";
 import type { FitRecord, RoundRecord } from "../lib/fit/records.ts";
 import { converged } from "../lib/fit/tsnpe.ts";
-import { getModel } from "../lib/models/registry.ts";
+import { getModel } from "../lib/experiments/models.ts";
 import { loadReferenceSamples } from "../lib/sbibm/reference.ts";
 import { createApp } from "../lib/server/app.tsx";
 import { cli, cliCommand } from "./reference/cli.ts";

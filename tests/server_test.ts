@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { overlapCoefficient } from "../lib/diagnostics/overlap.ts";
-import { conditionRun, loadRunPosterior, type RunPosterior } from "../lib/experiments/condition.ts";
+import { conditionRun, loadRunPosterior } from "../lib/experiments/condition.ts";
+import type { RunPosterior } from "../lib/experiments/types.ts";
 import { CONDITION_DEFAULTS } from "../lib/experiments/condition_options.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";

@@ -11,11 +11,11 @@ import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
 import { prepareRecording, type RecordingProcessing } from "../experiments/recordings.ts";
-import { checkFitFolder, type FitSettings, type ObservationRecord } from "../fit/records.ts";
+import { checkFitFolder, type FitObservationRecord, type FitSettings } from "../fit/records.ts";
 import { type FitTarget, modelTarget, taskTarget } from "../fit/target.ts";
 import { runFit } from "../fit/tsnpe.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { canonicalModelName, getModel } from "../models/registry.ts";
+import { canonicalModelName, getModel } from "../experiments/models.ts";
 import type { Simulator } from "../models/model.ts";
 import { parseNumericCsv } from "../posterior/csv.ts";
 import { getTask } from "../sbibm/registry.ts";
@@ -49,7 +49,11 @@ export interface FitArgs extends NpeArgs {
 }
 
 /** The observation the fit conditions on, from a recording, an sbibm observation or a plain x row. */
-async function readObservation(args: FitArgs, model: Simulator | undefined, xDim: number): Promise<ObservationRecord> {
+async function readObservation(
+  args: FitArgs,
+  model: Simulator | undefined,
+  xDim: number,
+): Promise<FitObservationRecord> {
   const given = [args.waveform, args.observation, args.x].filter((v) => v !== undefined).length;
   if (given !== 1) {
     throw new Error(`give one observation: ${model ? "--waveform FILE or --x CSV" : "--observation N or --x CSV"}`);

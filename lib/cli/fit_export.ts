@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertWritableDir, isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { exportFit } from "../fit/export.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { getModel } from "../models/registry.ts";
+import { getModel } from "../experiments/models.ts";
 import { readFit } from "../fit/records.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 

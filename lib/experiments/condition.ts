@@ -5,30 +5,20 @@
  * caller picks the tfjs backend and owns the GPU runtime.
  */
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import type { Simulator } from "../models/model.ts";
 import { type PredictiveBands, predictiveBands } from "../plots/posterior.ts";
 import { loadFitPosterior } from "../fit/run_posterior.ts";
 import { loadPosterior } from "../posterior/io.ts";
-import type { Posterior } from "../posterior/posterior.ts";
 import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
 import { readRecord, requireRecord } from "../runs/read.ts";
 import { DATASET_MANIFEST, EXPERIMENT, RUN_CONFIG, SUMMARY } from "../runs/records.ts";
-import { computeSummary, type FittedSummary } from "../stats/summary.ts";
+import { computeSummary } from "../stats/summary.ts";
 import { CONDITION_DEFAULTS, type ConditionOptions } from "./condition_options.ts";
 import { type ExperimentConfig, EXPERIMENTS } from "./configs.ts";
 import { experimentFromJson } from "./experiment_file.ts";
 import { type RecordingUnits, type WaveformAxis, waveformAxis } from "./recordings.ts";
+import type { RunPosterior } from "./types.ts";
 
 /** What conditioning needs of a run folder, loaded once and reused for every waveform. */
-export interface RunPosterior {
-  /** The trained posterior and its prior; samples come back in the parameters' units. */
-  posterior: Posterior;
-  summary: FittedSummary;
-  /** The run's noise-free simulator, as the run's own predictive checks use it. */
-  simulator: Simulator;
-  /** How a recorded waveform maps onto the simulator's x (the experiment's scale and smoothing). */
-  units: RecordingUnits;
-}
 
 /** The same fields as a run's `observations/<id>.json`, so the report draws both alike. */
 export interface ConditionedWaveform {

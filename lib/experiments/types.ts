@@ -1,6 +1,7 @@
 /** What an experiment is once loaded from its file (experiment_file.ts): a simulator, its checks' budgets, its data. */
 import type { Simulator } from "../models/model.ts";
-import type { SummarySpec } from "../stats/summary.ts";
+import type { Posterior } from "../posterior/posterior.ts";
+import type { FittedSummary, SummarySpec } from "../stats/summary.ts";
 import type { AnyRecording, RecordingUnits } from "./recordings.ts";
 
 export const SIZES = ["small", "paper"] as const;
@@ -63,4 +64,15 @@ export interface ExperimentConfig {
   source: string;
   /** The file made self-contained (network inline, recording paths absolute): run folders keep it as config.json. */
   document: Record<string, unknown>;
+}
+
+/** A trained run (or a model's fit folder) ready to condition: what `condition` and the report load. */
+export interface RunPosterior {
+  /** The trained posterior and its prior; samples come back in the parameters' units. */
+  posterior: Posterior;
+  summary: FittedSummary;
+  /** The run's noise-free simulator, as the run's own predictive checks use it. */
+  simulator: Simulator;
+  /** How a recorded waveform maps onto the simulator's x (the experiment's scale and smoothing). */
+  units: RecordingUnits;
 }

@@ -59,7 +59,7 @@ export interface FitRecord {
   stopped?: "converged" | "rounds";
 }
 
-export interface ObservationRecord {
+export interface FitObservationRecord {
   label: string;
   times_ms: number[];
   /** The observation on the simulator's time base, in x's units. */
@@ -134,7 +134,7 @@ export const FIT = fitRecord<FitRecord>(
 );
 
 /** `observation.json`. */
-export const FIT_OBSERVATION = fitRecord<ObservationRecord>(
+export const FIT_OBSERVATION = fitRecord<FitObservationRecord>(
   OBSERVATION_FILE,
   z.looseObject({ label: z.string(), times_ms: numbers, x: numbers, source: z.looseObject({}) }),
 );
@@ -175,7 +175,8 @@ export function reportBox(parameters: readonly ParameterSpec[]): BoxParameter[] 
 export const readFit = (dir: string) => readRecord(dir, FIT);
 export const writeFit = (dir: string, record: FitRecord) => writeRecord(dir, FIT, record);
 export const readObservation = (dir: string) => readRecord(dir, FIT_OBSERVATION);
-export const writeObservation = (dir: string, record: ObservationRecord) => writeRecord(dir, FIT_OBSERVATION, record);
+export const writeObservation = (dir: string, record: FitObservationRecord) =>
+  writeRecord(dir, FIT_OBSERVATION, record);
 export const writeRound = (dir: string, record: RoundRecord) => writeRecord(dir, roundRecord(record.round), record);
 
 /** The finished rounds, 1, 2, ... up to the first one without its record. */

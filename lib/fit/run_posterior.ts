@@ -2,9 +2,9 @@
  * A model's fit folder as `condition` and the report's conditioning use a run (lib/experiments/condition.ts): its
  * final posterior, the summary fitted on round 1, the model's noise-free simulator and its recording units.
  */
-import type { RunPosterior } from "../experiments/condition.ts";
+import type { RunPosterior } from "../experiments/types.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
-import { canonicalModelName, getModel } from "../models/registry.ts";
+import { canonicalModelName, getModel } from "../experiments/models.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
 import { requireRecord } from "../runs/read.ts";

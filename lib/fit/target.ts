@@ -3,7 +3,7 @@
  * summary statistic and observation noise) or an sbibm task (CPU simulator, raw x). Both are seen through one
  * interface with θ in the prior's units (the posterior maps to and from its flow's coordinates itself).
  */
-import { canonicalModelName, getModel } from "../models/registry.ts";
+import { canonicalModelName, getModel } from "../experiments/models.ts";
 import { EXPERIMENTS, SUMMARIES } from "../experiments/configs.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";

@@ -27,9 +27,9 @@ import { trainNpe } from "../train/trainer.ts";
 import {
   CHECKPOINT_FILE,
   FIT_FORMAT,
+  type FitObservationRecord,
   type FitRecord,
   type FitSettings,
-  type ObservationRecord,
   POSTERIOR_DIR,
   readPairs,
   readRounds,
@@ -51,7 +51,7 @@ export interface FitRun {
   settings: FitSettings;
   command: string;
   target: FitTarget;
-  observation: ObservationRecord;
+  observation: FitObservationRecord;
   /** The record of the unfinished fit in `dir` being resumed. */
   previous?: FitRecord;
   /** Round 1's pairs from a prior-simulated dataset (θ in the prior's units, x with the model's noise). */

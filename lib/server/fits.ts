@@ -5,8 +5,8 @@
  */
 import {
   FIT_FILE,
+  type FitObservationRecord,
   type FitRecord,
-  type ObservationRecord,
   readFit,
   readObservation,
   readRounds,
@@ -14,13 +14,12 @@ import {
 } from "../fit/records.ts";
 import { withLiveStatus } from "../runs/folder.ts";
 import { BadRun } from "../runs/read.ts";
-import { RunNotFound } from "./errors.ts";
-import type { RunStore } from "./runs.ts";
+import { RunNotFound, type RunStore } from "../runs/store.ts";
 
 export interface FitView {
   name: string;
   fit: FitRecord;
-  observation?: ObservationRecord;
+  observation?: FitObservationRecord;
   rounds: RoundRecord[];
 }
 

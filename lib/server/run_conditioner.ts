@@ -5,7 +5,8 @@
  * requests are refused as busy, and a job whose client went away stops between steps.
  */
 import PQueue from "p-queue";
-import type { ConditionedWaveform, RunPosterior } from "../experiments/condition.ts";
+import type { ConditionedWaveform } from "../experiments/condition.ts";
+import type { RunPosterior } from "../experiments/types.ts";
 import type { ConditionOptions } from "../experiments/condition_options.ts";
 import type { RecordingUnits } from "../experiments/recordings.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";

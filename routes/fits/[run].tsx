@@ -3,7 +3,8 @@ import type { RoundRecord } from "../../lib/fit/records.ts";
 import { loadFit } from "../../lib/server/fits.ts";
 import { Layout, Svg } from "../../lib/server/layout.tsx";
 import { PredictiveFigure } from "../../lib/server/posterior_views.tsx";
-import { NotFound, RunNotFound } from "../../lib/server/errors.ts";
+import { NotFound } from "../../lib/server/errors.ts";
+import { RunNotFound } from "../../lib/runs/store.ts";
 import type { RouteContext } from "../../lib/server/route.ts";
 
 const volume = (v: { volume: number; se: number }) => `${v.volume.toPrecision(3)} ± ${v.se.toPrecision(2)}`;
