@@ -4,10 +4,8 @@
  * plumbing listed in CLI_ONLY.
  */
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const REPO = fileURLToPath(new URL("../", import.meta.url));
+import { join } from "node:path";
+import { importGraph, REPO } from "./reference/import_graph.ts";
 
 /**
  * Names the CLI imports from lib/ that only serve its command lines: argument and folder checks, messages, run-folder
@@ -62,39 +60,14 @@ function modExports(source: string): { names: Set<string>; whole: Set<string> } 
 
 Deno.test("public API: the benchmarks import the library through mod.ts only", async () => {
   const bench = await tsFiles("bench");
-  const tmp = await Deno.makeTempDir();
-  try {
-    const entry = join(tmp, "bench.ts");
-    await Deno.writeTextFile(entry, bench.map((f) => `import "${pathToFileURL(join(REPO, f)).href}";\n`).join(""));
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", "--config", join(REPO, "deno.json"), entry],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-    type Module = {
-      specifier: string;
-      dependencies?: { code?: { specifier: string }; type?: { specifier: string } }[];
-    };
-    const modules = (JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: Module[] }).modules;
-    const repoPath = (url?: string) => url?.startsWith("file:") ? relative(REPO, fileURLToPath(url)) : undefined;
-    const wrong: string[] = [];
-    const seen = new Set<string>();
-    for (const m of modules) {
-      const path = repoPath(m.specifier);
-      if (!path?.startsWith("bench/")) continue;
-      seen.add(path);
-      for (const d of m.dependencies ?? []) {
-        for (const dep of [repoPath(d.code?.specifier), repoPath(d.type?.specifier)]) {
-          if (dep && !dep.startsWith("bench/") && dep !== "mod.ts") wrong.push(`${path} -> ${dep}`);
-        }
-      }
-    }
-    assert.deepEqual(bench.filter((f) => !seen.has(f)), []);
-    assert.deepEqual([...new Set(wrong)], []);
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
-  }
+  const graph = await importGraph(["bench"]);
+  const wrong = bench.flatMap((path) => {
+    const node = graph.get(path)!;
+    return [...node.code, ...node.types]
+      .filter((dep) => !dep.startsWith("bench/") && dep !== "mod.ts")
+      .map((dep) => `${path} -> ${dep}`);
+  });
+  assert.deepEqual([...new Set(wrong)], []);
 });
 
 Deno.test("public API: every name a CLI command imports from lib/ is exported by mod.ts, or is CLI plumbing", async () => {
