@@ -4,18 +4,15 @@
  * killed run (docs/runs.md: dataset shards, the training checkpoint), and the step prints what is done and what is
  * left. The same command again takes the next step.
  */
-import { fileURLToPath } from "node:url";
 import { describeRunProgress, readRunProgress } from "../experiments/run_progress.ts";
 import { readRunLock } from "../runs/lock.ts";
 import { EXPERIMENT_FILE, LOCK_FILE, runPath } from "../runs/paths.ts";
+import { cliArgs } from "./self_command.ts";
 
 /** Exit status of a step that stopped at its budget with work left (BSD's EX_TEMPFAIL: "try again"). */
 export const MORE_STEPS_EXIT = 75;
 /** Seconds a stopped child has to exit before it is killed outright. */
 const GRACE_SECONDS = 30;
-
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /**
  * Run `experiment ARGS` for at most `seconds`, then report on `out`. Returns the exit status for the command: 0 when
@@ -23,19 +20,7 @@ const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
  */
 export async function experimentStep(args: string[], out: string, seconds: number): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys=hostname",
-      "--allow-run",
-      MAIN,
-      "experiment",
-      ...args,
-    ],
+    args: cliArgs(["experiment", ...args]),
     stdin: "null",
   }).spawn();
   let stopped = false;

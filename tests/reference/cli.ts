@@ -1,22 +1,10 @@
 /** Run the CLI as a user does (its own process, the project's config, the cli task's permissions). */
-const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+import { cliArgs } from "../../lib/cli/self_command.ts";
 
 /** The CLI command with `args`, its output piped; spawn it to watch or kill it mid-run. */
 export function cliCommand(...args: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys=hostname",
-      "--allow-run",
-      MAIN,
-      ...args,
-    ],
+    args: cliArgs(args),
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
