@@ -5,13 +5,12 @@
  * records are checked with lib/runs' schemas on reading and writing, and written atomically; run.lock names the live
  * process (lib/runs/lock.ts).
  */
-import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { z } from "zod";
-import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
+import { writeFileAtomic } from "../data/atomic.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 import { type BoxParameter, isBox, type ParameterSpec } from "../prior/schema.ts";
-import { isLockLive, readRunLock, runInUse } from "../runs/lock.ts";
+import { assertNotInUse, fieldDifferences, isFreshFolder } from "../runs/folder.ts";
 import { readRecord } from "../runs/read.ts";
 import type { RunRecord } from "../runs/records.ts";
 import { writeRecord } from "../runs/write.ts";
@@ -234,13 +233,7 @@ export async function readPairs(dir: string, round: number): Promise<RoundPairs 
  * previous record for an unfinished fit of the same settings; an error for anything else.
  */
 export async function checkFitFolder(dir: string, settings: FitSettings): Promise<FitRecord | undefined> {
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  if (await isNewOrEmpty(dir)) return undefined;
+  if (await isFreshFolder(dir)) return undefined;
   const previous = await readFit(dir).catch(() => undefined);
   if (!previous) {
     throw new Error(`${dir} is not empty and holds no fit: give a new or empty folder as --out`);
@@ -248,11 +241,12 @@ export async function checkFitFolder(dir: string, settings: FitSettings): Promis
   if (previous.status === "complete") {
     throw new Error(`${dir} holds a complete fit: give another --out (the fit stays as it is)`);
   }
-  const lock = await readRunLock(dir);
-  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
-  const differences = (Object.keys(settings) as (keyof FitSettings)[])
-    .filter((key) => !isDeepStrictEqual(previous.settings[key], settings[key]))
-    .map((key) => `${key} ${JSON.stringify(previous.settings[key])} there, ${JSON.stringify(settings[key])} here`);
+  await assertNotInUse(dir);
+  const differences = fieldDifferences(
+    previous.settings as unknown as Record<string, unknown>,
+    settings as unknown as Record<string, unknown>,
+    Object.keys(settings),
+  );
   if (differences.length > 0) {
     throw new Error(
       `${dir} holds another fit (${differences.join("; ")}): give another --out, or the same options to resume it`,

@@ -37,13 +37,7 @@ export async function checkRunFolder(
   dir: string,
   wanted: ExperimentSettings,
 ): Promise<ExperimentRecord | undefined> {
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  if (await isNewOrEmpty(dir)) return undefined;
+  if (await isFreshFolder(dir)) return undefined;
   let previous: ExperimentRecord | undefined;
   try {
     previous = await readRecord(dir, EXPERIMENT);
@@ -57,8 +51,7 @@ export async function checkRunFolder(
   if (previous.status === "complete") {
     throw new Error(`${dir} holds a complete run of ${previous.name}: give another --out (the run stays as it is)`);
   }
-  const lock = await readRunLock(dir);
-  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
+  await assertNotInUse(dir);
   const differences = settingsDifferences(previous, wanted);
   if (differences.length > 0) {
     throw new Error(
@@ -68,11 +61,36 @@ export async function checkRunFolder(
   return previous;
 }
 
-/** Each identity field in which two runs' records differ, said as "field THERE there, HERE here". */
+/** Each identity field in which two runs' records differ. */
 function settingsDifferences(previous: ExperimentRecord, wanted: ExperimentSettings): string[] {
-  const there = previous as unknown as ExperimentSettings;
-  return IDENTITY_FIELDS.filter((field) => !isDeepStrictEqual(there[field], wanted[field]))
-    .map((field) => `${field} ${JSON.stringify(there[field])} there, ${JSON.stringify(wanted[field])} here`);
+  return fieldDifferences(previous as unknown as ExperimentSettings, wanted, IDENTITY_FIELDS);
+}
+
+/** Each of `fields` in which a folder's recorded settings and the asked-for ones differ, as "field THERE there, HERE here". */
+export function fieldDifferences(
+  there: Record<string, unknown>,
+  here: Record<string, unknown>,
+  fields: readonly string[],
+): string[] {
+  return fields.filter((field) => !isDeepStrictEqual(there[field], here[field]))
+    .map((field) => `${field} ${JSON.stringify(there[field])} there, ${JSON.stringify(here[field])} here`);
+}
+
+/** Whether `dir` is absent or empty, so a new run or fit may start there; a path that is not a folder is an error. */
+export async function isFreshFolder(dir: string): Promise<boolean> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error(`${dir} is not a folder`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
+  return await isNewOrEmpty(dir);
+}
+
+/** Refuses `dir` while a live process holds its lock. */
+export async function assertNotInUse(dir: string): Promise<void> {
+  const lock = await readRunLock(dir);
+  if (lock && await isLockLive(lock)) throw new Error(runInUse(dir, lock));
 }
 
 /** Whether `dir` holds a complete run of `wanted`'s settings (read only). */
