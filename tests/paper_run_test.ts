@@ -84,13 +84,13 @@ Deno.test({
         "--until",
         "dataset",
         "--time-budget",
-        "4",
+        "2",
         // The options the steps below resume it with: a step that began the run recorded them.
         "--max-epochs",
         "2",
       );
       assert.equal(first.code, 75, first.stderr);
-      assert.match(first.stdout, /time budget of 4 s spent/);
+      assert.match(first.stdout, /time budget of 2 s spent/);
       assert.doesNotMatch(first.stdout, /dataset: 24 of 24/);
       assert.equal(await exists(join(gpu, RUN, "run.lock")), false, "the stopped step's lock is gone");
 
