@@ -153,7 +153,7 @@ export { CONDITION_DEFAULTS } from "./lib/experiments/condition_options.ts";
 // Fitting one recording with truncated sequential NPE (docs/fit.md): targets, the rounds, the fit folder, its export.
 export { modelTarget, simulatorTarget, taskTarget } from "./lib/fit/target.ts";
 export type { FitTarget } from "./lib/fit/target.ts";
-export { converged, runFit } from "./lib/fit/tsnpe.ts";
+export { runFit } from "./lib/fit/tsnpe.ts";
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
 export { checkFitFolder, readFit, readRounds } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";

@@ -3,13 +3,14 @@
  * ms), by the wall clock, setup and read-back included: at dt 0.025 ms (NEURON's reference run,
  * `neuron_wall_s_one_core` in the erp fixture) and at dt 0.5 ms, at the batch the models and experiments simulate
  * (`networksPerBatch`: one pass) and at batch 1 and 64.
- * A software adapter cannot run a full dt-0.025 batch in a benchmark's time: there the rate comes from two runs, one
+ * A software adapter cannot run every dt-0.025 batch whole in a benchmark's time: there the rate comes from two runs, one
  * epoch and one epoch + `steps`, whose difference gives the time per step and whose first gives the fixed cost
  * (buffers, uploads, read-back), extrapolated to the 6,800 steps, which the size column says. Pipelines are compiled
  * by a batch-1 warm-up first. The first steps carry no evoked activity, so the extrapolation leaves out what spikes
- * add (event delivery): the dt-0.5 runs are whole.
+ * add (event delivery): the dt-0.5 runs, and at dt 0.025 the batch-64 run, are whole.
  *
- * Standalone: `deno run --allow-read --allow-env bench/hnn_network_bench.ts` prints the markdown table.
+ * Standalone: `deno run --allow-read --allow-env bench/hnn_network_bench.ts [--whole dt:batch,...]` prints the markdown
+ * table.
  */
 import {
   bytesPerNetwork,
@@ -100,8 +101,9 @@ function experimentBatch(runtime: GpuRuntime): number {
 }
 
 /**
- * Whole runs on a hardware adapter; on a software one, whole runs at dt 0.5 and extrapolated ones at dt 0.025, at
- * batch 1, 64 and the experiments' batch (a few minutes on 2 cores).
+ * Whole runs on a hardware adapter; on a software one, whole runs at dt 0.5 and at dt 0.025 for batch 64, and
+ * extrapolated ones at dt 0.025 for batch 1 and the experiments' batch (a few minutes on 2 cores; a whole run there
+ * takes about 17 minutes: `--whole 0.025:508`).
  */
 function defaultPlan(runtime: GpuRuntime): NetworkBenchCase[] {
   const batches = [...new Set([1, 64, experimentBatch(runtime)])];
@@ -109,13 +111,26 @@ function defaultPlan(runtime: GpuRuntime): NetworkBenchCase[] {
     return [0.025, 0.5].flatMap((dt) => [...new Set([...batches, 1024])].map((batch) => ({ dt, batch })));
   }
   return [
-    ...batches.map((batch) => ({ dt: 0.025, batch, steps: batch === 1 ? 800 : 160 })),
+    ...batches.map((batch) => ({ dt: 0.025, batch, steps: batch === 64 ? undefined : batch === 1 ? 800 : 160 })),
     ...batches.map((batch) => ({ dt: 0.5, batch })),
   ];
 }
 
+/** `--whole dt:batch,...`: whole runs of these cases only. */
+function parseWholeCases(arg: string): NetworkBenchCase[] {
+  return arg.split(",").map((item) => {
+    const [dt, batch] = item.split(":").map(Number);
+    if (!(dt > 0) || !Number.isInteger(batch) || batch < 1) {
+      throw new Error(`--whole takes dt:batch pairs, not "${item}"`);
+    }
+    return { dt, batch };
+  });
+}
+
 if (import.meta.main) {
+  const at = Deno.args.indexOf("--whole");
+  const plan = at >= 0 ? parseWholeCases(Deno.args[at + 1] ?? "") : undefined;
   const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
-  console.log(markdownReport(runtime, await benchHnnNetwork(runtime)));
+  console.log(markdownReport(runtime, await benchHnnNetwork(runtime, plan)));
   runtime.destroy();
 }

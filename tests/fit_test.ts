@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { c2st } from "../lib/diagnostics/c2st.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";
-import type { FitRecord, RoundRecord } from "../lib/fit/records.ts";
-import { converged } from "../lib/fit/tsnpe.ts";
+import { converged, type FitRecord, type RoundRecord } from "../lib/fit/records.ts";
 import { getModel } from "../lib/experiments/models.ts";
 import { loadReferenceSamples } from "../lib/sbibm/reference.ts";
 import { createApp } from "../lib/server/app.tsx";
@@ -51,7 +50,7 @@ Deno.test("fit: TSNPE on gaussian_linear reaches the reference posterior (C2ST â
   assert.ok(accuracy <= 0.65, `C2ST ${accuracy}`);
 });
 
-Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refused untouched", async () => {
+Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refused untouched, or continued by more rounds", async () => {
   const out = join(runs, "gl-resumed");
   const args = [
     "fit",
@@ -109,7 +108,22 @@ Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refu
 
   const other = await cli(...args.map((a) => (a === "200" ? "300" : a)));
   assert.equal(other.code, 1);
-  assert.match(other.stderr, /holds a complete fit/);
+  assert.match(other.stderr, /holds a complete fit of 2 rounds: .*these differ: sims_per_round 200 there, 300 here/);
+
+  // The same options with --rounds 3 (and a stop rule that cannot end it) run round 3 alone, on the saved rounds.
+  const round2 = await Deno.readTextFile(join(out, "rounds", "002.json"));
+  const more = await cli(...args.map((a, i) => (args[i - 1] === "--rounds" ? "3" : a)), "--stop-ratio", "2");
+  assert.equal(more.code, 0, more.stderr);
+  assert.match(more.stderr, /resuming after round 2 of 3/);
+  assert.doesNotMatch(more.stderr, /round [12]: (simulating|training)/);
+  assert.equal(await Deno.readTextFile(join(out, "rounds", "002.json")), round2);
+  const rounds = await readJson<RoundRecord>(join(out, "rounds", "003.json"));
+  assert.deepEqual([rounds.sims, rounds.total_sims], [200, 600]);
+  const continued = await readJson<FitRecord>(join(out, "fit.json"));
+  assert.deepEqual(
+    [continued.status, continued.settings.rounds, continued.settings.stop_ratio, continued.created],
+    ["complete", 3, 2, fit.created],
+  );
 });
 
 Deno.test("fit: bad input is one line with a non-zero exit, and nothing is written", async () => {

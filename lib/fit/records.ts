@@ -232,21 +232,44 @@ export async function readPairs(dir: string, round: number): Promise<RoundPairs 
  * Read-only check of `dir` for a fit of `settings`: undefined for a new fit (no folder, or an empty one), the
  * previous record for an unfinished fit of the same settings; an error for anything else.
  */
+/** Settings a fit may change between runs: more rounds, or another stop rule, continue it where it ended. */
+const CONTINUABLE: readonly string[] = ["rounds", "stop_ratio"];
+
+/** Whether the region after the last round is no smaller than `ratio` times the one before (from round 2 on). */
+export function converged(rounds: readonly RoundRecord[], ratio: number): boolean {
+  if (rounds.length < 2) return false;
+  const [before, last] = rounds.slice(-2).map((r) => r.region.volume);
+  return before > 0 && last / before > ratio;
+}
+
+/**
+ * The fit in `dir` that `settings` resume or continue (undefined for a new folder). Every setting must match but the
+ * round count and stop rule; a complete fit continues only when these ask for more rounds than it ran.
+ */
 export async function checkFitFolder(dir: string, settings: FitSettings): Promise<FitRecord | undefined> {
   if (await isFreshFolder(dir)) return undefined;
   const previous = await readFit(dir).catch(() => undefined);
   if (!previous) {
     throw new Error(`${dir} is not empty and holds no fit: give a new or empty folder as --out`);
   }
-  if (previous.status === "complete") {
-    throw new Error(`${dir} holds a complete fit: give another --out (the fit stays as it is)`);
-  }
-  await assertNotInUse(dir);
   const differences = fieldDifferences(
     previous.settings as unknown as Record<string, unknown>,
     settings as unknown as Record<string, unknown>,
-    Object.keys(settings),
+    Object.keys(settings).filter((field) => !CONTINUABLE.includes(field)),
   );
+  if (previous.status === "complete") {
+    const rounds = await readRounds(dir);
+    const more = rounds.length < settings.rounds && !converged(rounds, settings.stop_ratio);
+    if (differences.length > 0 || !more) {
+      throw new Error(
+        `${dir} holds a complete fit of ${rounds.length} rounds: give another --out (the fit stays as it is), or ` +
+          `its options with a higher --rounds to continue it${
+            differences.length > 0 ? ` (these differ: ${differences.join("; ")})` : ""
+          }`,
+      );
+    }
+  }
+  await assertNotInUse(dir);
   if (differences.length > 0) {
     throw new Error(
       `${dir} holds another fit (${differences.join("; ")}): give another --out, or the same options to resume it`,

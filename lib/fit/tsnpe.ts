@@ -26,6 +26,7 @@ import { flowPairs, type Pairs } from "../train/pairs.ts";
 import { trainNpe } from "../train/trainer.ts";
 import {
   CHECKPOINT_FILE,
+  converged,
   FIT_FORMAT,
   type FitObservationRecord,
   type FitRecord,
@@ -75,13 +76,6 @@ const streamSeed = (seed: number, round: number, stream: number) => (seed * 7919
 /** One seed per simulated row, distinct across rounds (rows < 2^20 per round). */
 const rowSeeds = (seed: number, round: number, stream: number, n: number) =>
   Float64Array.from({ length: n }, (_, i) => (streamSeed(seed, round, stream) * 2 ** 20 + i) % 2 ** 31);
-
-/** Whether the region after the last round is no smaller than `ratio` times the one before (from round 2 on). */
-export function converged(rounds: readonly RoundRecord[], ratio: number): boolean {
-  if (rounds.length < 2) return false;
-  const [before, last] = rounds.slice(-2).map((r) => r.region.volume);
-  return before > 0 && last / before > ratio;
-}
 
 export async function runFit(run: FitRun): Promise<FitResult> {
   const { dir, settings, target, log } = run;
