@@ -102,7 +102,7 @@ Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refu
   const before = await Deno.readTextFile(join(out, "fit.json"));
   const again = await cli(...args);
   assert.equal(again.code, 1);
-  assert.match(again.stderr, /^error: .*gl-resumed holds a complete fit: give another --out/);
+  assert.match(again.stderr, /^error: .*gl-resumed holds a complete fit of 2 rounds: give another --out/);
   assert.equal(again.stderr.trim().split("\n").length, 1);
   assert.equal(await Deno.readTextFile(join(out, "fit.json")), before);
 
