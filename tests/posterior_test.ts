@@ -56,6 +56,26 @@ Deno.test("posterior: samples lie in the prior's support; log-prob is -Infinity 
   posterior.dispose();
 });
 
+Deno.test("posterior: the samples are the seed stream's first in-support draws whatever the batches; n draws first", async () => {
+  const posterior = smallPosterior("maf");
+  const flow = posterior.flow;
+  const asked: number[] = [];
+  const sample = flow.sample.bind(flow);
+  flow.sample = (n, x, normal) => (asked.push(n), sample(n, x, normal));
+  const x = [0.2, -0.1, 0.3];
+  const adaptive = await posterior.sample(300, x, { seed: 5 });
+  const askedAdaptive = asked.splice(0);
+  const oneBatch = await posterior.sample(300, x, { seed: 5, batchSize: 10_000 });
+  // The wasm flow draws row by row from the same normal stream, so the two agree to float32 rounding of its layers.
+  const worst = adaptive.samples.reduce((m, v, i) => Math.max(m, Math.abs(v - oneBatch.samples[i])), 0);
+  assert.ok(worst < 1e-5, `largest difference ${worst}`);
+  assert.ok(adaptive.acceptanceRate < 1, "some draws fall outside the box, so a second batch is needed");
+  assert.equal(askedAdaptive[0], 300);
+  // The second batch is sized from the acceptance so far: 1.2 × missing / rate, at least 100, far below 10,000.
+  assert.ok(askedAdaptive.length >= 2 && askedAdaptive.slice(1).every((n) => n >= 100 && n < 1000), `${askedAdaptive}`);
+  posterior.dispose();
+});
+
 Deno.test("posterior: a collapsed acceptance rate is an error, not a hang", async () => {
   const far = new Prior([
     { name: "a", low: 50, high: 51, scale: "linear" },

@@ -9,11 +9,16 @@ import { seededUniform } from "../random.ts";
 import { seededNormal } from "../stats/normal.ts";
 import type { Prior } from "../prior/prior.ts";
 
+/** Draws examined before a low acceptance rate counts as the posterior missing the prior's support. */
+const MIN_EXAMINED = 10_000;
+/** Fewest draws per later round of rejection. */
+const MIN_BATCH = 100;
+
 export interface SampleOptions {
   seed?: number;
   /** Give up when fewer than this fraction of draws land in the support (sbi warns at 10⁻³ or so). */
   minAcceptance?: number;
-  /** Draws per round of rejection. */
+  /** Draws per round of rejection (default: n, then as many as the acceptance so far says are missing). */
   batchSize?: number;
 }
 
@@ -54,11 +59,13 @@ export class Posterior {
     this.#checkX(x);
     const d = this.thetaDim;
     const minAcceptance = options.minAcceptance ?? 1e-3;
-    const batch = options.batchSize ?? Math.max(n, 10_000);
     const normal = seededNormal(seededUniform(options.seed ?? 0));
     const bounds = this.prior.flowBounds();
     const out = new Float32Array(n * d);
     let accepted = 0, examined = 0;
+    // The samples are the first n in-support draws of the seed's stream whatever the batches, so the batches only
+    // set the cost: n first, then what the acceptance so far says is missing.
+    let batch = options.batchSize ?? n;
     while (accepted < n) {
       const draws = await this.flow.sample(batch, x, normal);
       for (let r = 0; r < batch && accepted < n; r++, examined++) {
@@ -66,11 +73,16 @@ export class Posterior {
         out.set(draws.subarray(r * d, (r + 1) * d), accepted * d);
         accepted++;
       }
-      if (accepted < n && accepted / examined < minAcceptance) {
+      if (accepted < n && examined >= MIN_EXAMINED && accepted / examined < minAcceptance) {
         throw new Error(
           `only ${accepted} of ${examined} posterior draws fell inside the prior's support ` +
             `(acceptance ${(accepted / examined).toExponential(1)}): the posterior does not fit this x`,
         );
+      }
+      if (options.batchSize === undefined) {
+        // None in the support yet: up to MIN_EXAMINED draws, where a rate this low becomes an error.
+        const wanted = accepted === 0 ? MIN_EXAMINED - examined : 1.2 * (n - accepted) * examined / accepted;
+        batch = Math.min(MIN_EXAMINED, Math.max(MIN_BATCH, Math.ceil(wanted)));
       }
     }
     return { samples: this.prior.fromFlow(out), acceptanceRate: accepted / examined };
