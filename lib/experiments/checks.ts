@@ -1,7 +1,8 @@
 /**
  * The checks of a trained posterior that an experiment runs and `diagnose` reruns: SBC and expected coverage on fresh
  * draws from the generative model, and the paper's grid of ground truths (parameter recovery and posterior
- * predictive checks).
+ * predictive checks). An experiment keeps each check's progress pair by pair, point by point, so a stopped run
+ * resumes after what it kept.
  */
 import { expectedCoverage, hpdLevel } from "../diagnostics/coverage.ts";
 import { marginalQuantiles, predictiveRmse, recoveryError, unitGrid } from "../diagnostics/recovery.ts";
