@@ -1,7 +1,7 @@
 /**
  * SBC and coverage kept pair by pair (docs/runs.md): a tiny RC run killed in the middle of SBC resumes after its
  * kept pairs and writes the same sbc.json and coverage.json as a run done in one go; kept pairs are used as kept,
- * and pairs kept under other settings (another budget) are not reused.
+ * and pairs (or grid points) kept under other settings (another budget) are not reused.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -68,7 +68,7 @@ Deno.test({
       const step = describeRunProgress(await readRunProgress(killed));
       assert.ok(step.some((line) => line.includes(`(SBC and coverage: ${kept} pairs so far)`)), step.join("\n"));
 
-      // Another budget's progress, marked, in a copy: not reused.
+      // Another budget's progress, marked, in a copy: not reused, for SBC as for the grid.
       const other = join(root, "other");
       await new Deno.Command("cp", { args: ["-a", killed, other] }).output();
       const marked = structuredClone(partial);
@@ -76,6 +76,14 @@ Deno.test({
       await Deno.writeTextFile(
         join(other, PARTIAL),
         JSON.stringify({ ...marked, settings: { ...partial.settings, sbcSamples: 20 } }),
+      );
+      const recovery = await readJson(join(whole, "diagnostics/recovery.json"));
+      await Deno.remove(join(other, "diagnostics/recovery.json"));
+      const gridSettings = { seed: 0, gridPoints: 2, gridSamples: 30, predictiveSims: 4 };
+      const point = { error: [0.5, 0.5, 0.5], q025: [0, 0, 0], median: [1, 1, 1], q975: [2, 2, 2], rmse: 0.5 };
+      await Deno.writeTextFile(
+        join(other, "diagnostics/recovery.partial.json"),
+        JSON.stringify({ settings: gridSettings, points: [point] }),
       );
       // The same settings' progress, marked, in another: used as kept.
       const same = join(root, "same");
@@ -93,6 +101,7 @@ Deno.test({
       await makeTinyRcRun(other, undefined, BUDGET);
       assert.deepEqual(await readJson(join(other, "diagnostics/sbc.json")), sbc, "another budget's pairs redone");
       assert.deepEqual(await readJson(join(other, "diagnostics/coverage.json")), coverage);
+      assert.deepEqual(await readJson(join(other, "diagnostics/recovery.json")), recovery, "and the grid's redone");
       assert.ok(!(await linesSinceResume(other)).some((l) => l.message === "kept from the stopped run"));
 
       await makeTinyRcRun(same, undefined, BUDGET);
