@@ -11,7 +11,7 @@ import { LOCK_FILE } from "../lib/runs/paths.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { experimentSettings } from "../lib/experiments/run.ts";
 import { cli } from "./reference/cli.ts";
-import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS, tinyRunCommand } from "./reference/tiny_run.ts";
+import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS, tinyRunCommand, waitFor } from "./reference/tiny_run.ts";
 
 Deno.test({
   name: "experiment: a tiny RC run writes dataset, posterior, training log, diagnostics and observations",
@@ -82,16 +82,6 @@ async function folderHash(dir: string): Promise<string> {
   };
   await walk(dir);
   return hash.digest("hex");
-}
-
-async function waitFor(what: string, ready: () => Promise<boolean>, child: Deno.ChildProcess) {
-  let exited = false;
-  child.status.then(() => (exited = true));
-  for (const began = Date.now(); !(await ready());) {
-    if (exited) throw new Error(`the run exited before ${what}`);
-    if (Date.now() - began > 300_000) throw new Error(`no ${what} after 300 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 Deno.test({

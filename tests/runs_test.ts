@@ -24,6 +24,7 @@ import {
   RUN_LOCK,
   type RunRecord,
   SBC,
+  SBC_PROGRESS,
   TRAINING,
 } from "../lib/runs/records.ts";
 import { RUN_RECORD_VERSION } from "../lib/runs/types.ts";
@@ -63,7 +64,11 @@ const VALUES: [RunRecord<unknown>, Record<string, unknown>][] = [
   [COVERAGE, { levels: [0.5, 1], coverage: [0.5, 1], maxDeviation: 0 }],
   [RECOVERY, { truth: [[0.5]], posterior_median: [[0.5]], posterior_q025: [[0]], posterior_q975: [[1]] }],
   [OVERLAP, { pairs: [{ parameter: "a", ovl: 0.5 }], recordings: [], recording_pairs: [] }],
-  [RECOVERY_PROGRESS, { points: [{ error: [0.25], q025: [0], median: [0.5], q975: [1], rmse: 0.125 }] }],
+  [RECOVERY_PROGRESS, {
+    settings: { seed: 0, gridPoints: 2, gridSamples: 60, predictiveSims: 4 },
+    points: [{ error: [0.25], q025: [0], median: [0.5], q975: [1], rmse: 0.125 }],
+  }],
+  [SBC_PROGRESS, { settings: { seed: 0, sbcPairs: 2, sbcSamples: 9 }, pairs: [{ ranks: [3], level: 0.75 }] }],
   [PACK, {
     format: "neurosbi-run-pack/1",
     run: "erp-paper",
@@ -157,6 +162,12 @@ Deno.test("run records: a malformed record is a BadRun naming the run, the file 
     /^is version 2, which this neurosbi does not read \(it reads version 1\)$/,
   );
   await refused(RECOVERY_PROGRESS, '{"points": [{"error": [0.5]}]}', /^is not a valid record \(points\.0\.q025: /);
+  await refused(SBC_PROGRESS, '{"pairs": []}', /^is not a valid record \(settings: /);
+  await refused(
+    SBC_PROGRESS,
+    '{"settings": {}, "pairs": [{"ranks": [-1], "level": 0.5}]}',
+    /^is not a valid record \(pairs\.0\.ranks\.0: /,
+  );
   const pack = (fields: object) => JSON.stringify({ ...VALUES.find(([r]) => r === PACK)![1], ...fields });
   await refused(PACK, pack({ format: "other/1" }), /^is not a valid record \(format: /);
   await refused(PACK, pack({ run: "../elsewhere" }), /^is not a valid record \(run: not a run folder's name\)$/);

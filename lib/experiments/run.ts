@@ -21,7 +21,16 @@ import { flowPairs } from "../train/pairs.ts";
 import { DEFAULT_TRAINING, trainNpe } from "../train/trainer.ts";
 import type { DatasetManifest } from "../data/dataset.ts";
 import { type Budget, type ExperimentConfig, type Size, SUMMARIES } from "./configs.ts";
-import { calibrate, type Context, gridCheck, sampleAt, seedsFor, STREAM, withObservationNoise } from "./checks.ts";
+import {
+  calibrate,
+  type CheckProgress,
+  type Context,
+  gridCheck,
+  sampleAt,
+  seedsFor,
+  STREAM,
+  withObservationNoise,
+} from "./checks.ts";
 import type { ExperimentStage } from "./types.ts";
 import { type AnyRecording, loadRecording, recordingSource, type WaveformAxis, waveformAxis } from "./recordings.ts";
 import { checkRunFolder, type ExperimentSettings } from "../runs/folder.ts";
@@ -33,6 +42,7 @@ import {
   POSTERIOR_DIR,
   RECOVERY_PROGRESS_FILE,
   runPath,
+  SBC_PROGRESS_FILE,
 } from "../runs/paths.ts";
 import { ProgressLog } from "../runs/progress.ts";
 import { readRecord } from "../runs/read.ts";
@@ -46,10 +56,11 @@ import {
   RUN_CONFIG,
   type RunRecord,
   SBC,
+  SBC_PROGRESS,
   SUMMARY,
   TRAINING,
 } from "../runs/records.ts";
-import type { ExperimentRecord } from "../runs/types.ts";
+import type { CheckSettings, ExperimentRecord } from "../runs/types.ts";
 import { writeRecord } from "../runs/write.ts";
 
 export interface ExperimentOptions {
@@ -262,23 +273,50 @@ export async function runExperiment(options: ExperimentOptions): Promise<Record<
     const readKept = async <T>(record: RunRecord<T>): Promise<T | undefined> =>
       trained ? await readRecord(out, record) : undefined;
 
-    // 4. SBC and expected coverage on fresh draws from the prior.
+    // A check's progress kept by a stopped run, if made with this run's settings for it; `save` keeps it with them.
+    const progressIn = async <T, R extends { settings?: CheckSettings }>(
+      record: RunRecord<R>,
+      settings: CheckSettings,
+      items: (kept: R) => T[],
+      write: (done: T[]) => Omit<R, "settings">,
+    ): Promise<CheckProgress<T>> => {
+      const kept = await readKept(record);
+      const reusable = kept && (kept.settings === undefined || isDeepStrictEqual(kept.settings, settings));
+      return {
+        done: reusable ? items(kept) : [],
+        save: (done) => writeRecord(out, record, { ...write(done), settings } as R),
+      };
+    };
+
+    // 4. SBC and expected coverage on fresh draws from the prior, their progress kept pair by pair.
     const keptSbc = await readKept(SBC);
     const keptCoverage = await readKept(COVERAGE);
-    const calibration = keptSbc && keptCoverage
-      ? { sbc: keptSbc, coverage: keptCoverage }
-      : await calibrate(context, budget.sbcPairs, budget.sbcSamples);
+    const sbcSettings = { seed, sbcPairs: budget.sbcPairs, sbcSamples: budget.sbcSamples };
+    const calibration = keptSbc && keptCoverage ? { sbc: keptSbc, coverage: keptCoverage } : await calibrate(
+      context,
+      budget.sbcPairs,
+      budget.sbcSamples,
+      await progressIn(SBC_PROGRESS, sbcSettings, (kept) => kept.pairs, (pairs) => ({ pairs })),
+    );
     if (!keptSbc || !keptCoverage) {
       await writeRecord(out, SBC, calibration.sbc);
       await writeRecord(out, COVERAGE, calibration.coverage);
     }
+    await Deno.remove(runPath(out, SBC_PROGRESS_FILE)).catch(() => {});
 
     // 5. The paper's grid: recovery error and predictive RMSE at every ground truth, its progress kept as it goes.
     const keptGrid = await readKept(RECOVERY) as Awaited<ReturnType<typeof gridCheck>> | undefined;
-    const grid = keptGrid ?? await gridCheck(context, budget, {
-      done: (await readKept(RECOVERY_PROGRESS))?.points ?? [],
-      save: (points) => writeRecord(out, RECOVERY_PROGRESS, { points }),
-    });
+    const gridSettings = {
+      seed,
+      gridPoints: budget.gridPoints,
+      gridSamples: budget.gridSamples,
+      predictiveSims: budget.predictiveSims,
+    };
+    const grid = keptGrid ?? await gridCheck(
+      context,
+      budget,
+      await progressIn(RECOVERY_PROGRESS, gridSettings, (kept) => kept.points, (points) => ({ points })),
+    );
     if (!keptGrid) await writeRecord(out, RECOVERY, grid);
     await Deno.remove(runPath(out, RECOVERY_PROGRESS_FILE)).catch(() => {});
 

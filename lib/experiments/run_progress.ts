@@ -14,7 +14,7 @@ import {
   TRAINING_FILE,
 } from "../runs/paths.ts";
 import { observationIds, readRecord } from "../runs/read.ts";
-import { EXPERIMENT, RECOVERY_PROGRESS } from "../runs/records.ts";
+import { EXPERIMENT, RECOVERY_PROGRESS, SBC_PROGRESS } from "../runs/records.ts";
 
 export interface RunProgress {
   /** experiment.json's status as the report shows it (`interrupted` for a run whose process is gone). */
@@ -23,6 +23,8 @@ export interface RunProgress {
   training: "not started" | "checkpointed" | "done";
   checksDone: string[];
   checksLeft: string[];
+  /** SBC and coverage's pairs checked so far, while they run. */
+  sbcPairsDone: number | undefined;
   /** Points of the recovery grid checked so far, while it runs. */
   gridPointsDone: number | undefined;
   observations: number;
@@ -57,6 +59,7 @@ export async function readRunProgress(dir: string): Promise<RunProgress> {
     training,
     checksDone: DIAGNOSTICS.filter((_, i) => done[i]),
     checksLeft: DIAGNOSTICS.filter((_, i) => !done[i]),
+    sbcPairsDone: (await readRecord(dir, SBC_PROGRESS))?.pairs.length,
     gridPointsDone: (await readRecord(dir, RECOVERY_PROGRESS))?.points.length,
     observations: (await observationIds(dir)).length,
   };
@@ -85,6 +88,7 @@ export function describeRunProgress(p: RunProgress): string[] {
     `dataset: ${dataset}`,
     `training: ${training}`,
     `checks: ${p.checksDone.length ? p.checksDone.join(", ") : "none"} written` +
+    (p.sbcPairsDone === undefined ? "" : ` (SBC and coverage: ${n(p.sbcPairsDone)} pairs so far)`) +
     (p.gridPointsDone === undefined ? "" : ` (the recovery grid: ${n(p.gridPointsDone)} points so far)`) +
     `; ${p.observations} observations`,
     `left: ${left}`,

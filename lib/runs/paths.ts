@@ -27,6 +27,8 @@ export const POSTERIOR_DIR = "posterior";
 export const POSTERIOR_FILE = `${POSTERIOR_DIR}/posterior.json`;
 export const OBSERVATIONS_DIR = "observations";
 export const DIAGNOSTICS_DIR = "diagnostics";
+/** SBC and coverage's pairs checked so far, while they run: a stopped run resumes after them. */
+export const SBC_PROGRESS_FILE = `${DIAGNOSTICS_DIR}/sbc.partial.json`;
 /** The recovery grid's points checked so far, while the grid runs: a stopped run resumes after them. */
 export const RECOVERY_PROGRESS_FILE = `${DIAGNOSTICS_DIR}/recovery.partial.json`;
 /** In a run made by `unpack`, and beside a pack's parts: what the pack holds and what it left behind (lib/pack). */
@@ -56,7 +58,7 @@ export function isDatasetArray(path: string): boolean {
 
 /**
  * A run's results as committed under docs/results/NAME/ (docs/RESULTS.md): the record, the training log, the
- * dataset's manifest, every diagnostic (not the grid's progress) and every conditioned observation; paths relative
+ * dataset's manifest, every diagnostic (not the progress of SBC or the grid) and every conditioned observation; paths relative
  * to the run folder.
  */
 export function isResultFile(path: string): boolean {

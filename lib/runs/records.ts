@@ -21,6 +21,7 @@ import {
   PACK_FILE,
   POSTERIOR_FILE,
   RECOVERY_PROGRESS_FILE,
+  SBC_PROGRESS_FILE,
   SUMMARY_FILE,
   TRAINING_FILE,
 } from "./paths.ts";
@@ -34,6 +35,7 @@ import {
   type RecoveryRecord,
   RUN_RECORD_VERSION,
   type RunLockRecord,
+  type SbcProgressRecord,
   type TrainingRecord,
   type Versioned,
 } from "./types.ts";
@@ -157,13 +159,27 @@ export const RECOVERY = record<Partial<RecoveryRecord>>(
   { versioned: true },
 );
 
+/** The settings a check's progress was made with (lib/runs/types.ts CheckSettings). */
+const checkSettings = z.record(z.string(), z.number());
+
 /** The recovery grid's progress while it runs; `rmse` is null where a point's predictive simulations were not finite. */
 export const RECOVERY_PROGRESS = record<RecoveryProgressRecord>(
   RECOVERY_PROGRESS_FILE,
   z.looseObject({
+    settings: checkSettings.optional(),
     points: z.array(
       z.looseObject({ error: numbers, q025: numbers, median: numbers, q975: numbers, rmse: z.number().nullable() }),
     ),
+  }),
+  { versioned: true },
+);
+
+/** SBC and coverage's progress while they run. */
+export const SBC_PROGRESS = record<SbcProgressRecord>(
+  SBC_PROGRESS_FILE,
+  z.looseObject({
+    settings: checkSettings,
+    pairs: z.array(z.looseObject({ ranks: z.array(z.int().nonnegative()), level: z.number() })),
   }),
   { versioned: true },
 );

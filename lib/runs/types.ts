@@ -102,9 +102,28 @@ export interface RecoveryPoint {
   rmse: number;
 }
 
+/**
+ * The settings a check's progress was made with (its part of the budget, and the run's seed): progress made with
+ * others is not reused. Absent in the grid's progress records written before it was kept.
+ */
+export type CheckSettings = Record<string, number>;
+
 /** `diagnostics/recovery.partial.json`: the grid's points so far, in order; removed once recovery.json is written. */
 export interface RecoveryProgressRecord extends Partial<Versioned> {
+  settings?: CheckSettings;
   points: RecoveryPoint[];
+}
+
+/** One SBC pair checked: the rank of θ* among its posterior samples per parameter, and the HPD level of θ*. */
+export interface SbcPair {
+  ranks: number[];
+  level: number;
+}
+
+/** `diagnostics/sbc.partial.json`: SBC and coverage's pairs so far, in order; removed once sbc.json is written. */
+export interface SbcProgressRecord extends Partial<Versioned> {
+  settings: CheckSettings;
+  pairs: SbcPair[];
 }
 
 /** `diagnostics/overlap.json`: OVL per parameter of the simulated pair and of each pair of recordings. */

@@ -1,8 +1,8 @@
 /**
  * A real run folder from the experiment runner on the RC model with a tiny budget (about 6 s on 2 cores): every
  * file of docs/runs.md, a posterior trained for 3 epochs (close to the prior, but loadable and sampled like any
- * other) and two conditioned observations. Run as a script (`deno run -A tiny_run.ts OUT`) it makes one in its own
- * process, which tests can kill and resume.
+ * other) and two conditioned observations. Run as a script (`deno run -A tiny_run.ts OUT [BUDGET]`, BUDGET a JSON
+ * object of changes to TINY_BUDGET) it makes one in its own process, which tests can kill and resume.
  */
 import type { Budget } from "../../lib/experiments/configs.ts";
 import { EXPERIMENTS } from "../../lib/experiments/configs.ts";
@@ -23,14 +23,19 @@ export const TINY_EPOCHS = 3;
 const SCRIPT = new URL(import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
-/** The shell command that makes (or resumes) the tiny run in `out` in its own process. */
-export function tinyRunCommand(out: string): string {
+/** The shell command that makes (or resumes) the tiny run in `out` in its own process, with `budget`'s changes. */
+export function tinyRunCommand(out: string, budget?: Partial<Budget>): string {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  return [Deno.execPath(), "run", "--allow-all", "--config", CONFIG, SCRIPT, out].map(quote).join(" ");
+  const words = [Deno.execPath(), "run", "--allow-all", "--config", CONFIG, SCRIPT, out];
+  return [...words, ...(budget ? [JSON.stringify(budget)] : [])].map(quote).join(" ");
 }
 
-/** Run the tiny RC experiment into `out`; returns its experiment record. */
-export async function makeTinyRcRun(out: string, command?: string): Promise<Record<string, unknown>> {
+/** Run the tiny RC experiment into `out`, with `budget`'s changes to TINY_BUDGET; returns its experiment record. */
+export async function makeTinyRcRun(
+  out: string,
+  command?: string,
+  budget: Partial<Budget> = {},
+): Promise<Record<string, unknown>> {
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
     await useBackend("auto");
@@ -40,7 +45,7 @@ export async function makeTinyRcRun(out: string, command?: string): Promise<Reco
       out,
       runtime,
       maxEpochs: TINY_EPOCHS,
-      budget: TINY_BUDGET,
+      budget: { ...TINY_BUDGET, ...budget },
       command,
     });
   } finally {
@@ -48,4 +53,19 @@ export async function makeTinyRcRun(out: string, command?: string): Promise<Reco
   }
 }
 
-if (import.meta.main) await makeTinyRcRun(Deno.args[0], tinyRunCommand(Deno.args[0]));
+/** Wait until `ready` (polled every 50 ms) while `child` runs; an error if it exits first or after 300 s. */
+export async function waitFor(what: string, ready: () => Promise<boolean>, child: Deno.ChildProcess) {
+  let exited = false;
+  child.status.then(() => (exited = true));
+  for (const began = Date.now(); !(await ready());) {
+    if (exited) throw new Error(`the run exited before ${what}`);
+    if (Date.now() - began > 300_000) throw new Error(`no ${what} after 300 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+if (import.meta.main) {
+  const [out, budget] = Deno.args;
+  const changes = budget === undefined ? undefined : JSON.parse(budget);
+  await makeTinyRcRun(out, tinyRunCommand(out, changes), changes);
+}
