@@ -129,6 +129,16 @@ Deno.test("webgpu flow: batches over 256 rows (weight gradients summed in row bl
   }
 });
 
+Deno.test("webgpu flow: layers and batches cut across the dense kernels' tiles match tf.grad", async () => {
+  // 50 hidden features end in a partial tile of 4 columns (2 of 4), 261 rows in a partial tile of rows and a
+  // second row block of 5 rows; θ of 5 gives MAF heads of 10 and NSF splines of an odd width.
+  for (const kind of ["maf", "nsf"] as const) {
+    const flow = await perturbedFlow({ hiddenFeatures: 50, numTransforms: 2 }, 5, 3, kind);
+    await assertGradientsMatch(flow, 261, 300);
+    flow.dispose();
+  }
+});
+
 Deno.test("webgpu flow: NSF with an embedding net and one-dimensional θ match tf.grad", async () => {
   const withEmbedding = await perturbedFlow({ embedding: { hidden: 12, outFeatures: 5 }, numBins: 5 }, 2, 7, "nsf");
   await assertGradientsMatch(withEmbedding, 50);

@@ -191,6 +191,40 @@ export class GpuFlow {
     return await this.#readLoss() / dataset.rows;
   }
 
+  /**
+   * Profile of a training step of `rows` rows on dataset `name`: each of its dispatches alone, `repeats` times in one
+   * submission followed by a 4-byte read-back, in milliseconds of `clock` per dispatch (the read-back's own time,
+   * `syncMs`, taken off; a CPU-time clock suits a shared machine). The repeats change the weights, activations and
+   * optimiser state: profile a throw-away flow.
+   */
+  async profileTrainStep(
+    name: string,
+    rows: number,
+    repeats: number,
+    clock: () => number = () => performance.now(),
+  ): Promise<{ syncMs: number; kernels: { kernel: string; grid: number[]; ms: number }[] }> {
+    const dataset = this.#dataset(name);
+    if (rows > this.rowsCap || rows > dataset.rows) throw new RangeError(`${rows} rows exceed the step or dataset`);
+    const time = async (list: DispatchList) => {
+      const start = clock();
+      list.submit(this.#runtime.device);
+      await this.#readFloats(this.#buffers.acts, 1);
+      return clock() - start;
+    };
+    this.#run(this.#graph.train, true, dataset, rows, 0);
+    const syncMs = Math.min(await time(new DispatchList()), await time(new DispatchList()));
+    const chunk = dataset.chunks[dataset.chunks.length - 1];
+    const kernels = [];
+    for (const { pipeline, args, groups } of this.#graph.train) {
+      const grid = groups(rows);
+      if (grid.some((n) => n === 0)) continue;
+      const list = new DispatchList();
+      for (let i = 0; i < repeats; i++) list.add(pipeline, [chunk.bindGroup, args], grid);
+      kernels.push({ kernel: pipeline.label, grid, ms: (await time(list) - syncMs) / repeats });
+    }
+    return { syncMs, kernels };
+  }
+
   /** The mean loss over all of a dataset's rows, in steps of `rowsCap`. */
   async meanLoss(name: string): Promise<number> {
     const dataset = this.#dataset(name);

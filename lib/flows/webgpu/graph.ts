@@ -14,6 +14,7 @@ import {
   type FlowPipelines,
   NONE,
   ROW_BLOCK,
+  TILE_ROWS,
 } from "./pipelines.ts";
 
 export interface Dispatch {
@@ -28,6 +29,11 @@ type Groups = Dispatch["groups"];
 /** Workgroups along x for one thread per item. */
 export function threads(items: number): [number, number] {
   return [Math.ceil(items / WORKGROUP_SIZE), 1];
+}
+
+/** Threads of a tiled dense kernel over `rows` rows × `columns` (flow_dense.wgsl: TILE_ROWS × 4 per thread). */
+function denseTiles(rows: number, columns: number): number {
+  return Math.ceil(rows / TILE_ROWS) * Math.ceil(columns / 4);
 }
 
 /** A float argument, carried bit for bit in a u32 slot. */
@@ -186,7 +192,7 @@ export class GraphBuilder {
   /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
   denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
     const args = this.#denseArgs(layer, x, y, activation, accumulate);
-    return this.dispatch("flow_dense", "forward", args, (rows) => threads(rows * layer.outFeatures));
+    return this.dispatch("flow_dense", "forward", args, (rows) => threads(denseTiles(rows, layer.outFeatures)));
   }
 
   /**
@@ -216,9 +222,13 @@ export class GraphBuilder {
     const partials = this.#partials;
     this.#partialFloats = Math.max(this.#partialFloats, blocks * count);
     args.push(partials);
-    const direct = (rows: number) => threads(rows <= ROW_BLOCK ? count : 0);
+    const tiles = Math.ceil((layer.inFeatures + 1) / 4) * Math.ceil(layer.outFeatures / 4);
+    const direct = (rows: number) => threads(rows <= ROW_BLOCK ? tiles : 0);
     const reduce = (rows: number) => threads(rows > ROW_BLOCK ? count : 0);
-    const split = (rows: number): [number, number] => [reduce(rows)[0], Math.ceil(rows / ROW_BLOCK)];
+    const split = (rows: number): [number, number] => [
+      threads(rows > ROW_BLOCK ? tiles : 0)[0],
+      Math.ceil(rows / ROW_BLOCK),
+    ];
     const out = [
       this.dispatch("flow_dense", "backward_weight", args, direct),
       ...(blocks > 1
@@ -230,7 +240,7 @@ export class GraphBuilder {
     ];
     if (gradInput) {
       out.push(
-        this.dispatch("flow_dense", "backward_input", args, (rows) => threads(rows * layer.inFeatures)),
+        this.dispatch("flow_dense", "backward_input", args, (rows) => threads(denseTiles(rows, layer.inFeatures))),
       );
     }
     return out;

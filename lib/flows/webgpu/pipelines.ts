@@ -37,6 +37,9 @@ export type Activation = keyof typeof ACTIVATION;
 /** Rows per block of a weight gradient's partial sums (flow_dense.wgsl). */
 export const ROW_BLOCK = 256;
 
+/** Rows per thread of the tiled dense kernels (flow_dense.wgsl; each thread also covers four columns). */
+export const TILE_ROWS = 8;
+
 /** Bins of the spline kernels' private arrays (flow_nsf.wgsl). */
 export const MAX_BINS = 64;
 
@@ -50,6 +53,7 @@ const HEADER = {
     ACTIVATION_RELU: ACTIVATION.relu,
     ACTIVATION_SIGMOID: ACTIVATION.sigmoid,
     ROW_BLOCK,
+    TILE_ROWS,
     MAX_BINS,
   },
 };
@@ -102,7 +106,7 @@ export class FlowPipelines {
     if (!pipeline) {
       const device = this.runtime.device;
       const module = device.createShaderModule({ code: this.sources.get(file)! });
-      pipeline = device.createComputePipeline({ layout: this.#layout, compute: { module, entryPoint } });
+      pipeline = device.createComputePipeline({ label: key, layout: this.#layout, compute: { module, entryPoint } });
       this.#pipelines.set(key, pipeline);
     }
     return pipeline;
