@@ -2,7 +2,8 @@
 // in], W [in, out] (the tfjs layout), y [rows, out]. The layers are narrow (tens of features). Each thread computes a
 // tile of TILE_ROWS rows × 4 columns, so every value it reads serves several products: on the software adapter
 // (llvmpipe) every storage read at a per-thread address is a loop over the SIMD lanes, and these reads, not the
-// arithmetic, bound the layers; a load inside a branch costs about twice as much again, so the loops hold none. One
+// arithmetic, bound the layers; a load inside a branch costs about twice as much again, so the loops hold none (the
+// input's ReLU is a select, not a switch over activations). One
 // thread per output value was 3–4× slower there, and 16×16 tiles staged in workgroup memory slower still (barriers
 // split a shader into sequential pieces there).
 // Gradients travel as dL/d(pre-activation): the backward pass of a layer multiplies dL/dx by the slope of the
@@ -10,8 +11,13 @@
 // Arguments: 0 in, 1 out, 2 activation of y, 3 x offset (acts), 4 y offset (acts), 5 W offset (params), 6 b offset
 // (params), 7 mask offset (consts, NONE: unmasked), 8 accumulate into the target (1) or overwrite (0),
 // 9 dL/d(pre y) offset (acts), 10 dL/d(pre x) offset (acts), 11 dL/dW offset (grads), 12 dL/db offset (grads),
-// 13 activation that produced x, 14 activation applied to x on the way in (a ReLU before the layer; NONE: none).
+// 13 activation that produced x, 14 a ReLU applied to x on the way in (1) or none (0).
 // A b offset of NONE means no bias (a layer split over two inputs adds its bias once).
+
+// x as the layer takes it: through a ReLU when argument 14 (`relu`) says so.
+fn layer_input(x: f32, relu: bool) -> f32 {
+  return select(x, max(x, 0.0), relu);
+}
 
 // Four floats of `params` `stride` apart, or of `params ⊙ consts` from `mask` on (NONE: unmasked). Tiles may read
 // past a layer's last column or row; those values only reach outputs that are never stored.
@@ -50,19 +56,11 @@ fn forward(@builtin(global_invocation_id) id: vec3<u32>) {
   let x0 = arg(3u) + r0 * in_f;
   let w0 = arg(5u) + j0;
   let m0 = arg(7u);
-  let kind = arg(14u);
+  let relu = arg(14u) == 1u;
   var acc = array<vec4<f32>, TILE_ROWS>();
-  // Two copies of the loop, so the plain one has no branch.
-  if (kind == NONE) {
-    for (var k = 0u; k < in_f; k++) {
-      let w = params4(w0 + k * out_f, 1u, mask_at(m0, j0 + k * out_f));
-      for (var t = 0u; t < TILE_ROWS; t++) { acc[t] += acts[x0 + t * in_f + k] * w; }
-    }
-  } else {
-    for (var k = 0u; k < in_f; k++) {
-      let w = params4(w0 + k * out_f, 1u, mask_at(m0, j0 + k * out_f));
-      for (var t = 0u; t < TILE_ROWS; t++) { acc[t] += activate(acts[x0 + t * in_f + k], kind) * w; }
-    }
+  for (var k = 0u; k < in_f; k++) {
+    let w = params4(w0 + k * out_f, 1u, mask_at(m0, j0 + k * out_f));
+    for (var t = 0u; t < TILE_ROWS; t++) { acc[t] += layer_input(acts[x0 + t * in_f + k], relu) * w; }
   }
   for (var t = 0u; t < TILE_ROWS; t++) { store_forward(r0 + t, j0, acc[t]); }
 }
@@ -128,29 +126,20 @@ fn add_outer(acc: array<vec4<f32>, 4>, xv: vec4<f32>, r: u32, j0: u32) -> array<
 
 // The tile's sums over rows [r0, r1): one vec4 (the tile's 4 columns) per row of W. Input columns past the layer
 // read its last column and use 1 instead (the bias row) or 0 (past it, never stored), so the loop has no branch
-// around a load; the two copies of the loop keep the input activation's branch out of the plain one.
+// around a load.
 fn weight_grad_sums(tile: vec2<u32>, r0: u32, r1: u32) -> array<vec4<f32>, 4> {
   let in_f = arg(0u);
   let out_f = arg(1u);
-  let kind = arg(14u);
+  let relu = arg(14u) == 1u;
   let i = vec4<u32>(tile.x) + vec4<u32>(0u, 1u, 2u, 3u);
   let inside = i < vec4<u32>(in_f);
   let fixed = select(vec4<f32>(), vec4<f32>(1.0), i == vec4<u32>(in_f));
   let column = min(i, vec4<u32>(in_f - 1u));
   var acc = array<vec4<f32>, 4>();
-  if (kind == NONE) {
-    for (var r = r0; r < r1; r++) {
-      let x = arg(3u) + r * in_f + column;
-      let xv = select(fixed, vec4<f32>(acts[x.x], acts[x.y], acts[x.z], acts[x.w]), inside);
-      acc = add_outer(acc, xv, r, tile.y);
-    }
-  } else {
-    for (var r = r0; r < r1; r++) {
-      let x = arg(3u) + r * in_f + column;
-      var xv = vec4<f32>(acts[x.x], acts[x.y], acts[x.z], acts[x.w]);
-      for (var c = 0u; c < 4u; c++) { xv[c] = activate(xv[c], kind); }
-      acc = add_outer(acc, select(fixed, xv, inside), r, tile.y);
-    }
+  for (var r = r0; r < r1; r++) {
+    let x = arg(3u) + r * in_f + column;
+    let xv = vec4<f32>(acts[x.x], acts[x.y], acts[x.z], acts[x.w]);
+    acc = add_outer(acc, select(fixed, select(xv, max(xv, vec4<f32>()), relu), inside), r, tile.y);
   }
   return acc;
 }

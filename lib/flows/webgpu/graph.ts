@@ -93,8 +93,8 @@ export interface DenseLayer {
   weight: number;
   bias: number;
   mask?: number;
-  /** An activation applied to x on the way in (the ReLU in front of a residual block's first layer). */
-  inputActivation?: Activation;
+  /** A ReLU applied to x on the way in (the one in front of a residual block's first layer). */
+  reluInput?: boolean;
 }
 
 export class GraphBuilder {
@@ -213,7 +213,7 @@ export class GraphBuilder {
       layer.weight,
       layer.bias,
       ACTIVATION[xActivation],
-      layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE,
+      layer.reluInput ? 1 : 0,
     );
     // Batches over ROW_BLOCK rows sum the weight gradients in blocks (flow_dense.wgsl); the other kernels get no
     // workgroups for that step.
@@ -275,7 +275,7 @@ export class GraphBuilder {
     ];
     // The backward arguments 9–13 follow in denseBackward; the forward pass reads only the input activation.
     while (args.length < 14) args.push(NONE);
-    args.push(layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE);
+    args.push(layer.reluInput ? 1 : 0);
     return args;
   }
 }
