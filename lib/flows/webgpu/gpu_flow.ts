@@ -126,9 +126,12 @@ export class GpuFlow {
     return this.#layout.count;
   }
 
-  /** Dispatches of one training step (for the benchmark's report), the gather of a one-chunk dataset included. */
-  get dispatchesPerStep(): number {
-    return this.#graph.train.length + 1;
+  /**
+   * Dispatches of one training step of `rows` rows (for the benchmark's report), the gather of a one-chunk dataset
+   * included: a batch over ROW_BLOCK rows sums weight gradients in two kernels instead of one.
+   */
+  dispatchesPerStep(rows: number): number {
+    return 1 + this.#graph.train.filter(({ groups }) => groups(rows).every((n) => n > 0)).length;
   }
 
   /** Upload a dataset under `name` (replacing one of that name); `orderRows` sizes its row-order buffer. */
