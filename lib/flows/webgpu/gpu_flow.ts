@@ -103,7 +103,8 @@ export class GpuFlow {
 
   /**
    * The flow's current weights on the GPU; a step handles at most `rowsCap` rows. Storage bindings stay within the
-   * adapter's limit (or `limits`): datasets are split into chunks that fit.
+   * adapter's limit (or `limits`): datasets are split into chunks that fit. `tileRows` sets the dense kernels' rows
+   * per thread (default: the adapter's, pipelines.ts).
    */
   static async create(
     runtime: GpuRuntime,
@@ -111,9 +112,10 @@ export class GpuFlow {
     rowsCap: number,
     optimizer: Partial<OptimizerSettings> = {},
     limits: BindingLimits = {},
+    tileRows?: number,
   ): Promise<GpuFlow> {
     if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
-    const pipelines = await FlowPipelines.load(runtime);
+    const pipelines = await FlowPipelines.load(runtime, tileRows);
     const shuffle = await DeviceShuffle.load(runtime);
     const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
     const weights = await flow.parameters.read();

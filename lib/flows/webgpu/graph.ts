@@ -14,7 +14,6 @@ import {
   type FlowPipelines,
   NONE,
   ROW_BLOCK,
-  TILE_ROWS,
 } from "./pipelines.ts";
 
 export interface Dispatch {
@@ -29,11 +28,6 @@ type Groups = Dispatch["groups"];
 /** Workgroups along x for one thread per item. */
 export function threads(items: number): [number, number] {
   return [Math.ceil(items / WORKGROUP_SIZE), 1];
-}
-
-/** Threads of a tiled dense kernel over `rows` rows × `columns` (flow_dense.wgsl: TILE_ROWS × 4 per thread). */
-function denseTiles(rows: number, columns: number): number {
-  return Math.ceil(rows / TILE_ROWS) * Math.ceil(columns / 4);
 }
 
 /** A float argument, carried bit for bit in a u32 slot. */
@@ -192,7 +186,7 @@ export class GraphBuilder {
   /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
   denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
     const args = this.#denseArgs(layer, x, y, activation, accumulate);
-    return this.dispatch("flow_dense", "forward", args, (rows) => threads(denseTiles(rows, layer.outFeatures)));
+    return this.dispatch("flow_dense", "forward", args, (rows) => threads(this.#denseTiles(rows, layer.outFeatures)));
   }
 
   /**
@@ -240,7 +234,12 @@ export class GraphBuilder {
     ];
     if (gradInput) {
       out.push(
-        this.dispatch("flow_dense", "backward_input", args, (rows) => threads(denseTiles(rows, layer.inFeatures))),
+        this.dispatch(
+          "flow_dense",
+          "backward_input",
+          args,
+          (rows) => threads(this.#denseTiles(rows, layer.inFeatures)),
+        ),
       );
     }
     return out;
@@ -259,6 +258,11 @@ export class GraphBuilder {
 
   destroy(): void {
     for (const buffer of this.#argBuffers) buffer.destroy();
+  }
+
+  /** Threads of a tiled dense kernel over `rows` rows × `columns` (flow_dense.wgsl: TILE_ROWS × 4 per thread). */
+  #denseTiles(rows: number, columns: number): number {
+    return Math.ceil(rows / this.pipelines.tileRows) * Math.ceil(columns / 4);
   }
 
   #denseArgs(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate: boolean): number[] {
