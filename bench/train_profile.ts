@@ -7,6 +7,8 @@
  * the dense layers' floating-point operations per step and the GFLOP/s they reach, then one timed epoch of each path
  * (after a one-epoch warm-up) with its wall time, the process's CPU time and the busiest threads' CPU time (the
  * software adapter runs its workgroups on its own threads). On a shared machine the CPU times are the fair measure.
+ * A thread's CPU time is read as the kernel last updated it (at most a scheduler tick behind), so at large batches,
+ * where a kernel's repeats take long, trust the epoch lines over the per-kernel split.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
