@@ -2,10 +2,10 @@
 // in], W [in, out] (the tfjs layout), y [rows, out]. The layers are narrow (tens of features). Each thread computes a
 // tile of TILE_ROWS rows (the host's choice per adapter) × 4 columns, so every value it reads serves several products:
 // on the software adapter (llvmpipe) every storage read at an address that is not a constant is a loop over the SIMD
-// lanes, and these reads, not the arithmetic, bound the layers. A branch on the activation inside the inner loop nearly doubled a layer's time there,
-// even with every thread taking the same way, so the input's ReLU is a select and the weight gradient's bias row a
-// substitution. One thread per output value was 3–4× slower there, and 16×16 tiles staged in workgroup memory
-// slower still (barriers split a shader into sequential pieces there).
+// lanes, and these reads, not the arithmetic, bound the layers. A branch on the activation inside the inner loop
+// nearly doubled a layer's time there, even with every thread taking the same way, so the input's ReLU is a select
+// and the weight gradient's bias row a substitution. One thread per output value was 3–4× slower there, and 16×16
+// tiles staged in workgroup memory slower still (barriers split a shader into sequential pieces there).
 // Gradients travel as dL/d(pre-activation): the backward pass of a layer multiplies dL/dx by the slope of the
 // activation that produced x (known from x itself), so the layer before needs no extra pass.
 // Arguments: 0 in, 1 out, 2 activation of y, 3 x offset (acts), 4 y offset (acts), 5 W offset (params), 6 b offset
