@@ -23,6 +23,7 @@ export function markdownReport(runtime: GpuRuntime, rows: BenchRow[]): string {
 }
 
 function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return "—";
   if (v >= 1e6) return v.toExponential(2);
   // Three significant digits for rates below 100 (e.g. network simulations per second on a software adapter).
   return v < 100 ? v.toPrecision(3) : Math.round(v).toLocaleString("en-US");

@@ -28,7 +28,7 @@ const SPECS: KernelSpec[] = [
   SMOOTH_KERNEL,
   MATMUL_KERNEL,
   TFR_KERNEL,
-  ...FLOW_KERNEL_FILES.map(flowKernel),
+  ...FLOW_KERNEL_FILES.map((file) => flowKernel(file)),
   SHUFFLE_KERNEL,
   // Both rate-table bindings; the basket's 3 gating slots and the L5 pyramidal cell's 12.
   cellKernel(false, 12),

@@ -67,13 +67,13 @@ async function tfjsGradients(flow: ConditionalFlow, theta: Float32Array, x: Floa
 /** Float32 sums over a batch of 37 rows reorder freely: 2·10⁻⁴ of each gradient's largest entry. */
 const GRADIENT_TOLERANCE = 2e-4;
 
-async function assertGradientsMatch(flow: ConditionalFlow, rows: number, rowsCap = 64) {
+async function assertGradientsMatch(flow: ConditionalFlow, rows: number, rowsCap = 64, tileRows?: number) {
   const { thetaDim, xDim } = flow.config;
   const data = batch(rows, thetaDim, xDim, 21);
   // A few rows far out, beyond the splines' interval (their identity tails).
   for (let i = 0; i < 3 * thetaDim; i++) data.theta[i] *= 6;
   const reference = await tfjsGradients(flow, data.theta, data.x, rows);
-  const gpu = await GpuFlow.create(runtime, flow, rowsCap);
+  const gpu = await GpuFlow.create(runtime, flow, rowsCap, {}, {}, tileRows);
   try {
     gpu.setDataset("batch", data);
     const order = Array.from({ length: rows }, (_, i) => rows - 1 - i);
@@ -125,6 +125,17 @@ Deno.test("webgpu flow: batches over 256 rows (weight gradients summed in row bl
   for (const kind of ["maf", "nsf"] as const) {
     const flow = await perturbedFlow({ embedding: { hidden: 12, outFeatures: 5 }, numTransforms: 2 }, 3, 4, kind);
     await assertGradientsMatch(flow, 700, 1000);
+    flow.dispose();
+  }
+});
+
+Deno.test("webgpu flow: layers and batches cut across the dense kernels' tiles match tf.grad", async () => {
+  // 50 hidden features end in a partial tile of 4 columns (2 of 4), 261 rows in a partial tile of rows and a
+  // second row block of 5 rows; θ of 5 gives MAF heads of 10 and NSF splines of an odd width. Tiles of this
+  // adapter's rows per thread, of one row (a GPU's) and of three.
+  for (const kind of ["maf", "nsf"] as const) {
+    const flow = await perturbedFlow({ hiddenFeatures: 50, numTransforms: 2 }, 5, 3, kind);
+    for (const tileRows of [undefined, 1, 3]) await assertGradientsMatch(flow, 261, 300, tileRows);
     flow.dispose();
   }
 });

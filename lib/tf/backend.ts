@@ -4,7 +4,8 @@
  * whatever the path lacks. "wasm" and "cpu" run everything in tfjs. "tfjs-webgpu" is tfjs's own WebGPU backend,
  * kept for comparison: it launches thousands of small kernels per step (14.2 s per MAF epoch at 10⁴ pairs beside an
  * H100 against ~1.2 s for wasm on 2 cores, docs/BENCHMARKS.md). "auto" takes the fused path on a hardware GPU and
- * wasm otherwise: on the software adapter wasm measured faster (docs/BENCHMARKS.md).
+ * wasm otherwise: on the software adapter wasm needs less CPU to train at large batches and samples faster
+ * (docs/BENCHMARKS.md).
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";

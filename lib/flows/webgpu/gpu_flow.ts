@@ -103,7 +103,8 @@ export class GpuFlow {
 
   /**
    * The flow's current weights on the GPU; a step handles at most `rowsCap` rows. Storage bindings stay within the
-   * adapter's limit (or `limits`): datasets are split into chunks that fit.
+   * adapter's limit (or `limits`): datasets are split into chunks that fit. `tileRows` sets the dense kernels' rows
+   * per thread (default: the adapter's, pipelines.ts).
    */
   static async create(
     runtime: GpuRuntime,
@@ -111,9 +112,10 @@ export class GpuFlow {
     rowsCap: number,
     optimizer: Partial<OptimizerSettings> = {},
     limits: BindingLimits = {},
+    tileRows?: number,
   ): Promise<GpuFlow> {
     if (!Number.isInteger(rowsCap) || rowsCap < 1) throw new RangeError(`rows per step must be ≥ 1, got ${rowsCap}`);
-    const pipelines = await FlowPipelines.load(runtime);
+    const pipelines = await FlowPipelines.load(runtime, tileRows);
     const shuffle = await DeviceShuffle.load(runtime);
     const settings = { learningRate: 5e-4, clipMaxNorm: 5, ...ADAM_DEFAULTS, ...optimizer };
     const weights = await flow.parameters.read();
@@ -126,9 +128,12 @@ export class GpuFlow {
     return this.#layout.count;
   }
 
-  /** Dispatches of one training step (for the benchmark's report), the gather of a one-chunk dataset included. */
-  get dispatchesPerStep(): number {
-    return this.#graph.train.length + 1;
+  /**
+   * Dispatches of one training step of `rows` rows (for the benchmark's report), the gather of a one-chunk dataset
+   * included: a batch over ROW_BLOCK rows sums weight gradients in two kernels instead of one.
+   */
+  dispatchesPerStep(rows: number): number {
+    return 1 + this.#graph.train.filter(({ groups }) => groups(rows).every((n) => n > 0)).length;
   }
 
   /** Upload a dataset under `name` (replacing one of that name); `orderRows` sizes its row-order buffer. */
@@ -189,6 +194,40 @@ export class GpuFlow {
       this.#run(this.#graph.train, true, dataset, rows, start, bias);
     }
     return await this.#readLoss() / dataset.rows;
+  }
+
+  /**
+   * Profile of a training step of `rows` rows on dataset `name`: each of its dispatches alone, `repeats` times in one
+   * submission followed by a 4-byte read-back, in milliseconds of `clock` per dispatch (the read-back's own time,
+   * `syncMs`, taken off; a CPU-time clock suits a shared machine). The repeats change the weights, activations and
+   * optimiser state: profile a throw-away flow.
+   */
+  async profileTrainStep(
+    name: string,
+    rows: number,
+    repeats: number,
+    clock: () => number = () => performance.now(),
+  ): Promise<{ syncMs: number; kernels: { kernel: string; grid: number[]; ms: number }[] }> {
+    const dataset = this.#dataset(name);
+    if (rows > this.rowsCap || rows > dataset.rows) throw new RangeError(`${rows} rows exceed the step or dataset`);
+    const time = async (list: DispatchList) => {
+      const start = clock();
+      list.submit(this.#runtime.device);
+      await this.#readFloats(this.#buffers.acts, 1);
+      return clock() - start;
+    };
+    this.#run(this.#graph.train, true, dataset, rows, 0);
+    const syncMs = Math.min(await time(new DispatchList()), await time(new DispatchList()));
+    const chunk = dataset.chunks[dataset.chunks.length - 1];
+    const kernels = [];
+    for (const { pipeline, args, groups } of this.#graph.train) {
+      const grid = groups(rows);
+      if (grid.some((n) => n === 0)) continue;
+      const list = new DispatchList();
+      for (let i = 0; i < repeats; i++) list.add(pipeline, [chunk.bindGroup, args], grid);
+      kernels.push({ kernel: pipeline.label, grid, ms: (await time(list) - syncMs) / repeats });
+    }
+    return { syncMs, kernels };
   }
 
   /** The mean loss over all of a dataset's rows, in steps of `rowsCap`. */

@@ -87,8 +87,8 @@ export interface DenseLayer {
   weight: number;
   bias: number;
   mask?: number;
-  /** An activation applied to x on the way in (the ReLU in front of a residual block's first layer). */
-  inputActivation?: Activation;
+  /** A ReLU applied to x on the way in (the one in front of a residual block's first layer). */
+  reluInput?: boolean;
 }
 
 export class GraphBuilder {
@@ -186,7 +186,7 @@ export class GraphBuilder {
   /** y = act(x (W ⊙ M) + b), added to y's contents when `accumulate`. */
   denseForward(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate = false): Dispatch {
     const args = this.#denseArgs(layer, x, y, activation, accumulate);
-    return this.dispatch("flow_dense", "forward", args, (rows) => threads(rows * layer.outFeatures));
+    return this.dispatch("flow_dense", "forward", args, (rows) => threads(this.#denseTiles(rows, layer.outFeatures)));
   }
 
   /**
@@ -207,7 +207,7 @@ export class GraphBuilder {
       layer.weight,
       layer.bias,
       ACTIVATION[xActivation],
-      layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE,
+      layer.reluInput ? 1 : 0,
     );
     // Batches over ROW_BLOCK rows sum the weight gradients in blocks (flow_dense.wgsl); the other kernels get no
     // workgroups for that step.
@@ -216,9 +216,13 @@ export class GraphBuilder {
     const partials = this.#partials;
     this.#partialFloats = Math.max(this.#partialFloats, blocks * count);
     args.push(partials);
-    const direct = (rows: number) => threads(rows <= ROW_BLOCK ? count : 0);
+    const tiles = Math.ceil((layer.inFeatures + 1) / 4) * Math.ceil(layer.outFeatures / 4);
+    const direct = (rows: number) => threads(rows <= ROW_BLOCK ? tiles : 0);
     const reduce = (rows: number) => threads(rows > ROW_BLOCK ? count : 0);
-    const split = (rows: number): [number, number] => [reduce(rows)[0], Math.ceil(rows / ROW_BLOCK)];
+    const split = (rows: number): [number, number] => [
+      threads(rows > ROW_BLOCK ? tiles : 0)[0],
+      Math.ceil(rows / ROW_BLOCK),
+    ];
     const out = [
       this.dispatch("flow_dense", "backward_weight", args, direct),
       ...(blocks > 1
@@ -230,7 +234,12 @@ export class GraphBuilder {
     ];
     if (gradInput) {
       out.push(
-        this.dispatch("flow_dense", "backward_input", args, (rows) => threads(rows * layer.inFeatures)),
+        this.dispatch(
+          "flow_dense",
+          "backward_input",
+          args,
+          (rows) => threads(this.#denseTiles(rows, layer.inFeatures)),
+        ),
       );
     }
     return out;
@@ -251,6 +260,11 @@ export class GraphBuilder {
     for (const buffer of this.#argBuffers) buffer.destroy();
   }
 
+  /** Threads of a tiled dense kernel over `rows` rows × `columns` (flow_dense.wgsl: TILE_ROWS × 4 per thread). */
+  #denseTiles(rows: number, columns: number): number {
+    return Math.ceil(rows / this.pipelines.tileRows) * Math.ceil(columns / 4);
+  }
+
   #denseArgs(layer: DenseLayer, x: number, y: number, activation: Activation, accumulate: boolean): number[] {
     const args = [
       layer.inFeatures,
@@ -265,7 +279,7 @@ export class GraphBuilder {
     ];
     // The backward arguments 9–13 follow in denseBackward; the forward pass reads only the input activation.
     while (args.length < 14) args.push(NONE);
-    args.push(layer.inputActivation ? ACTIVATION[layer.inputActivation] : NONE);
+    args.push(layer.reluInput ? 1 : 0);
     return args;
   }
 }

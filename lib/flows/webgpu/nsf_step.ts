@@ -30,7 +30,7 @@ export function couplingStep(
     bias: nI > 0 ? NONE : initial.bias,
   };
   const blocks = Array.from({ length: numBlocks }, (_, k) => ({
-    first: { ...b.layer(`${name}.block${k}.first`, h, h), inputActivation: "relu" as const },
+    first: { ...b.layer(`${name}.block${k}.first`, h, h), reluInput: true },
     second: b.layer(`${name}.block${k}.second`, h, h),
     gate: b.layer(`${name}.block${k}.gate`, c, h),
     relu: b.rows(h),

@@ -37,6 +37,17 @@ export type Activation = keyof typeof ACTIVATION;
 /** Rows per block of a weight gradient's partial sums (flow_dense.wgsl). */
 export const ROW_BLOCK = 256;
 
+/**
+ * Rows per thread of the tiled dense kernels (flow_dense.wgsl; each thread also covers four columns): 8 on a software
+ * adapter, where every value a thread reads should serve many products (docs/BENCHMARKS.md); 1 on a GPU, whose
+ * thousands of cores want threads more than reuse.
+ */
+export function defaultTileRows(adapter: { fallback: boolean }): number {
+  return adapter.fallback ? SOFTWARE_TILE_ROWS : 1;
+}
+
+const SOFTWARE_TILE_ROWS = 8;
+
 /** Bins of the spline kernels' private arrays (flow_nsf.wgsl). */
 export const MAX_BINS = 64;
 
@@ -54,9 +65,9 @@ const HEADER = {
   },
 };
 
-/** The kernel spec of `kernels/<file>.wgsl`. */
-export function flowKernel(file: FlowKernelFile): KernelSpec {
-  return { file, ...HEADER };
+/** The kernel spec of `kernels/<file>.wgsl`, its dense kernels' tiles `tileRows` rows high. */
+export function flowKernel(file: FlowKernelFile, tileRows = SOFTWARE_TILE_ROWS): KernelSpec {
+  return { file, ...HEADER, constants: { ...HEADER.constants, TILE_ROWS: tileRows } };
 }
 
 export class FlowPipelines {
@@ -65,7 +76,12 @@ export class FlowPipelines {
   readonly #layout: GPUPipelineLayout;
   readonly #pipelines = new Map<string, GPUComputePipeline>();
 
-  private constructor(readonly runtime: GpuRuntime, readonly sources: Map<FlowKernelFile, string>) {
+  private constructor(
+    readonly runtime: GpuRuntime,
+    readonly sources: Map<FlowKernelFile, string>,
+    /** Rows per thread of the dense kernels. */
+    readonly tileRows: number,
+  ) {
     const device = runtime.device;
     // The model's buffers and the arguments (read-only storage; see flow_common.wgsl for why not a uniform).
     const needed = MODEL_BINDINGS.length + 1, have = device.limits.maxStorageBuffersPerShaderStage;
@@ -89,10 +105,14 @@ export class FlowPipelines {
     this.#layout = device.createPipelineLayout({ bindGroupLayouts: [this.modelLayout, this.argsLayout] });
   }
 
-  static async load(runtime: GpuRuntime): Promise<FlowPipelines> {
+  static async load(
+    runtime: GpuRuntime,
+    tileRows = defaultTileRows(runtime.adapterSummary),
+  ): Promise<FlowPipelines> {
+    if (!Number.isInteger(tileRows) || tileRows < 1) throw new RangeError(`tile rows must be ≥ 1, got ${tileRows}`);
     const sources = new Map<FlowKernelFile, string>();
-    for (const file of FLOW_KERNEL_FILES) sources.set(file, await kernelSource(flowKernel(file)));
-    return new FlowPipelines(runtime, sources);
+    for (const file of FLOW_KERNEL_FILES) sources.set(file, await kernelSource(flowKernel(file, tileRows)));
+    return new FlowPipelines(runtime, sources, tileRows);
   }
 
   /** The pipeline of `entryPoint` in `kernels/<file>.wgsl`, compiled once. */
@@ -102,7 +122,7 @@ export class FlowPipelines {
     if (!pipeline) {
       const device = this.runtime.device;
       const module = device.createShaderModule({ code: this.sources.get(file)! });
-      pipeline = device.createComputePipeline({ layout: this.#layout, compute: { module, entryPoint } });
+      pipeline = device.createComputePipeline({ label: key, layout: this.#layout, compute: { module, entryPoint } });
       this.#pipelines.set(key, pipeline);
     }
     return pipeline;
