@@ -26,7 +26,7 @@ export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
 export { canonicalModelName, getModel, MODEL_ALIASES, modelNames } from "./lib/experiments/models.ts";
 export { RC_CONSTANTS, rcModel } from "./lib/models/rc.ts";
 export { DATASET_FORMAT, loadDataset, planDataset, readManifest, simulateDataset } from "./lib/data/dataset.ts";
-export type { Dataset, DatasetManifest, SimulateDatasetOptions } from "./lib/data/dataset.ts";
+export type { Dataset, DatasetManifest, SimulateDatasetOptions, SimulatedDataset } from "./lib/data/dataset.ts";
 export { decodeNpy, decodeNpyFloat64, encodeNpy } from "./lib/data/npy.ts";
 export type { Matrix } from "./lib/data/npy.ts";
 export { parseThetaCsv } from "./lib/data/theta_csv.ts";

@@ -142,7 +142,7 @@ Deno.test("cluster: a dataset the tasks sharded is finished by a single-machine 
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
     await simulateShards({ model: rcModel, runtime, dir: out, first: 0, end: 2 });
-    const finished = await simulateDataset({ ...options, runtime });
+    const { manifest: finished } = await simulateDataset({ ...options, runtime });
     assert.equal(finished.shard_size, 10);
     await simulateDataset({ ...options, dir: whole, runtime });
     await assert.rejects(simulateDataset({ ...options, shardSize: 15, runtime }), /shard_size 10 \(asked 15\)/);

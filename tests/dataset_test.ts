@@ -34,7 +34,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 Deno.test("dataset: θ drawn from the prior, x simulated from exactly those θ, manifest complete", async () => {
   await withTempDir(async (dir) => {
-    const manifest = await simulateDataset({ ...base, dir: `${dir}/ds` });
+    const { manifest } = await simulateDataset({ ...base, dir: `${dir}/ds` });
     const { theta, x } = await loadDataset(`${dir}/ds`);
     assert.equal(manifest.status, "complete");
     assert.deepEqual([theta.rows, theta.cols, x.rows, x.cols], [2500, 3, 2500, 701]);
@@ -128,7 +128,7 @@ Deno.test("dataset: θ drawn shard by shard, skipping ahead, equals the whole se
 Deno.test("dataset: observation noise is part of the identity; a rerun or resume without it is refused", async () => {
   const noisy = withObservationNoise(rcModel, 0.25);
   await withTempDir(async (dir) => {
-    const manifest = await simulateDataset({ ...base, model: noisy, n: 1200, dir: `${dir}/ds` });
+    const { manifest } = await simulateDataset({ ...base, model: noisy, n: 1200, dir: `${dir}/ds` });
     assert.deepEqual(manifest.model_settings, { observation_noise: 0.25 });
     const before = await Deno.readFile(`${dir}/ds/x.npy`),
       manifestBefore = await Deno.readTextFile(`${dir}/ds/manifest.json`);
@@ -226,7 +226,7 @@ Deno.test("dataset: a start that fails before its first shard leaves nothing; a 
     // A start killed before its first shard (manifest written, no shard) is replaced by a run of other settings.
     await beginDataset(await planDataset({ ...base, n: 50_000, dir: `${dir}/killed` }));
     const log: string[] = [];
-    const manifest = await simulateDataset({ ...base, n: 10, dir: `${dir}/killed`, log: (m) => log.push(m) });
+    const { manifest } = await simulateDataset({ ...base, n: 10, dir: `${dir}/killed`, log: (m) => log.push(m) });
     assert.equal(manifest.n, 10);
     assert.match(log.join("\n"), /unfinished start without a simulated shard \(n 50000 \(asked 10\).*replacing it/);
   });
@@ -250,7 +250,7 @@ Deno.test("dataset: a rerun of a finished dataset removes leftover shards and te
     await simulateShards({ model: rcModel, runtime, dir: `${dir}/cut` });
     await Deno.copyFile(`${dir}/ds/theta.npy`, `${dir}/cut/theta.npy`);
     await Deno.writeFile(`${dir}/cut/.x.npy.89abcdef.tmp`, x.subarray(0, 1000));
-    assert.equal((await simulateDataset({ ...base, dir: `${dir}/cut` })).status, "complete");
+    assert.equal((await simulateDataset({ ...base, dir: `${dir}/cut` })).manifest.status, "complete");
     assert.deepEqual(names(`${dir}/cut`), ["manifest.json", "theta.npy", "x.npy"]);
     assert.deepEqual(await Deno.readFile(`${dir}/cut/x.npy`), x);
   });
@@ -258,7 +258,7 @@ Deno.test("dataset: a rerun of a finished dataset removes leftover shards and te
 
 Deno.test("dataset: shards simulated as separate ranges, in any order, finalise to the uninterrupted dataset", async () => {
   await withTempDir(async (dir) => {
-    const whole = await simulateDataset({ ...base, dir: `${dir}/whole` });
+    const { manifest: whole } = await simulateDataset({ ...base, dir: `${dir}/whole` });
     await beginDataset(await planDataset({ ...base, dir: `${dir}/split` }));
     await simulateShards({ model: rcModel, runtime, dir: `${dir}/split`, first: 2, end: 3 });
     await assert.rejects(
@@ -297,5 +297,57 @@ Deno.test("simulations JSON: written chunk by chunk, the same text as the whole 
     const failing: Simulator = { ...rcModel, simulate: () => Promise.reject(new Error("device lost")) };
     await assert.rejects(writeSimulationsJson(`${dir}/p.json`, failing, runtime, theta), /device lost/);
     assert.deepEqual(names(dir), ["o.json"], "a failure leaves neither the file nor a temporary one");
+  });
+});
+
+Deno.test("dataset: a new dataset is handed back in memory bit for bit as loadDataset reads it, within the budget", async () => {
+  // Noisy x with a NaN of its own bit pattern in row 7: the rows held must be the files' bytes, not merely equal values.
+  const noisy = withObservationNoise(rcModel, 0.25);
+  const marked: Simulator = {
+    ...noisy,
+    simulate: async (runtime, theta, options) => {
+      const x = await noisy.simulate(runtime, theta, options);
+      // Row seeds are seed × n + row: the shard's first row, then row 7's place in the shard.
+      const i = 7 - ((options?.seeds?.[0] ?? 0) - 7 * 1200);
+      if (i >= 0 && i < theta.length / 3) new Uint32Array(x.buffer, x.byteOffset)[i * 701 + 5] = 0x7fc01234;
+      return x;
+    },
+  };
+  const request = { ...base, model: marked, n: 1200, shardSize: 500 };
+  const bytes = 1200 * (3 + 701) * 4;
+  const raw = (m: { data: Float32Array }) => new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+  await withTempDir(async (dir) => {
+    const { manifest, dataset } = await simulateDataset({ ...request, dir: `${dir}/held`, holdBytes: bytes });
+    assert.ok(dataset, "held at exactly the budget");
+    const loaded = await loadDataset(`${dir}/held`);
+    assert.deepEqual(dataset.manifest, loaded.manifest);
+    assert.deepEqual(manifest, loaded.manifest);
+    assert.equal(manifest.nonfinite_rows, 1);
+    assert.deepEqual([dataset.theta.rows, dataset.theta.cols, dataset.x.rows, dataset.x.cols], [1200, 3, 1200, 701]);
+    assert.deepEqual(raw(dataset.theta), raw(loaded.theta));
+    assert.deepEqual(raw(dataset.x), raw(loaded.x));
+    assert.equal(new Uint32Array(dataset.x.data.buffer)[7 * 701 + 5], 0x7fc01234, "the NaN's bits kept");
+
+    // One byte over the budget, or no budget: the same files, nothing held.
+    const over = await simulateDataset({ ...request, dir: `${dir}/over`, holdBytes: bytes - 1 });
+    assert.equal(over.dataset, undefined);
+    assert.deepEqual(await Deno.readFile(`${dir}/over/x.npy`), await Deno.readFile(`${dir}/held/x.npy`));
+    assert.equal((await simulateDataset({ ...request, n: 10, dir: `${dir}/unasked` })).dataset, undefined);
+
+    // A resumed dataset, or one found complete, is in its files: not held.
+    await assert.rejects(
+      simulateDataset({
+        ...request,
+        dir: `${dir}/cut`,
+        onProgress: (done) => {
+          if (done > 500) throw new Error("interrupted");
+        },
+      }),
+      /interrupted/,
+    );
+    const resumed = await simulateDataset({ ...request, dir: `${dir}/cut`, holdBytes: bytes });
+    assert.equal(resumed.manifest.status, "complete");
+    assert.equal(resumed.dataset, undefined);
+    assert.equal((await simulateDataset({ ...request, dir: `${dir}/held`, holdBytes: bytes })).dataset, undefined);
   });
 });

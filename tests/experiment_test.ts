@@ -12,6 +12,7 @@ import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { experimentSettings } from "../lib/experiments/run.ts";
 import { cli } from "./reference/cli.ts";
 import { makeTinyRcRun, TINY_BUDGET, TINY_EPOCHS, tinyRunCommand, waitFor } from "./reference/tiny_run.ts";
+import type { ExperimentStage } from "../lib/experiments/types.ts";
 
 Deno.test({
   name: "experiment: a tiny RC run writes dataset, posterior, training log, diagnostics and observations",
@@ -170,6 +171,55 @@ Deno.test({
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, /holds this experiment's complete run already; kept as it is/);
       assert.equal(await folderHash(kept), before, "the kept run is untouched");
+    } finally {
+      await Deno.remove(runs, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "experiment: a new training set is trained on from memory, a resumed run's from its files, to the same posterior",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const runs = await Deno.makeTempDir({ prefix: "neurosbi-exp-held-" });
+    const memory = `${runs}/memory`, resumed = `${runs}/resumed`;
+    const datasetFiles = (out: string) => [`${out}/dataset/theta.npy`, `${out}/dataset/x.npy`];
+    // The tiny run in its own process, stopped after `until`, optionally denied reading its dataset's arrays.
+    const run = async (out: string, until: ExperimentStage, denied: boolean) => {
+      const command = tinyRunCommand(out, undefined, { until, denyRead: denied ? datasetFiles(out) : undefined });
+      const { code, stderr } = await new Deno.Command("bash", {
+        args: ["-c", command],
+        stdout: "null",
+        stderr: "piped",
+      })
+        .output();
+      return { code, stderr: new TextDecoder().decode(stderr) };
+    };
+    const read = async (out: string, path: string) => JSON.parse(await Deno.readTextFile(`${out}/${path}`));
+    try {
+      // Simulated in this process: trained although the process may not read dataset/theta.npy or x.npy.
+      const held = await run(memory, "training", true);
+      assert.equal(held.code, 0, held.stderr);
+      assert.equal((await read(memory, "training.json")).epochs.length, TINY_EPOCHS);
+      for (const file of datasetFiles(memory)) {
+        assert.ok((await Deno.stat(file)).size > 0, `${file} written all the same`);
+      }
+
+      // Stopped after its dataset, then resumed: its training set comes from the files (denied them, it fails).
+      assert.equal((await run(resumed, "dataset", false)).code, 0);
+      assert.equal(await Deno.stat(`${resumed}/training.json`).catch(() => undefined), undefined, "not trained yet");
+      const denied = await run(resumed, "training", true);
+      assert.notEqual(denied.code, 0);
+      assert.match(denied.stderr, /Requires read access to ".*dataset\/theta\.npy"/);
+      const fromFiles = await run(resumed, "training", false);
+      assert.equal(fromFiles.code, 0, fromFiles.stderr);
+
+      // The same arrays in the same order: the same summary statistic and the same losses, epoch by epoch.
+      assert.deepEqual(await read(resumed, "summary.json"), await read(memory, "summary.json"));
+      const losses = async (out: string) => (await read(out, "training.json")).epochs;
+      assert.deepEqual(await losses(resumed), await losses(memory));
     } finally {
       await Deno.remove(runs, { recursive: true });
     }

@@ -80,7 +80,7 @@ async function simulateDatasetOf(model: Simulator, out: string, n: number, args:
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const progress = createProgress(`simulate ${model.name}`, n);
   try {
-    const manifest = await simulateDataset({
+    const { manifest } = await simulateDataset({
       model,
       runtime,
       n,

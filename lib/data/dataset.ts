@@ -11,7 +11,8 @@
  * each row of x has its own seed, so any range of shards can be simulated on its own (an interrupted run resumes,
  * cluster tasks split the rows) with identical results. The steps, separable for that: planDataset (checks, writes
  * nothing) → beginDataset (folder and manifest) → simulateShards (any range of shards, complete ones skipped) →
- * finaliseDataset (concatenate, mark complete, drop the shards); simulateDataset runs them all.
+ * finaliseDataset (concatenate, mark complete, drop the shards); simulateDataset runs them all, and can hand a new
+ * dataset's rows to its caller in memory as it writes them, so that training on them needs no trip through the files.
  */
 import { dirname, join } from "node:path";
 import type { AdapterSummary, GpuRuntime } from "../gpu/runtime.ts";
@@ -83,6 +84,19 @@ export interface SimulateDatasetOptions extends DatasetRequest {
   onProgress?: (done: number, total: number) => void;
   /** Notices such as "resuming at row k". */
   log?: (message: string) => void;
+  /**
+   * Hold the rows of a new dataset in memory as they are simulated, when θ and x together take at most this many
+   * bytes, and hand them back beside the manifest (default 0: never). A dataset resumed or found complete is not
+   * held: its rows are in the files.
+   */
+  holdBytes?: number;
+}
+
+/** What simulateDataset made: the final manifest, and the whole dataset when it was held in memory. */
+export interface SimulatedDataset {
+  manifest: DatasetManifest;
+  /** The arrays loadDataset would read from the files, bit for bit and in the same row order. */
+  dataset?: Dataset;
 }
 
 /** A checked request: the manifest to write or resume, and what the folder holds now. */
@@ -96,21 +110,28 @@ export interface DatasetPlan {
 export const MANIFEST = "manifest.json";
 const SHARDS = "shards";
 
-/** Simulate (or resume) a dataset of n draws from the model's prior; returns the final manifest. */
-export async function simulateDataset(options: SimulateDatasetOptions): Promise<DatasetManifest> {
+/** Simulate (or resume) a dataset of n draws from the model's prior; returns the final manifest (and rows held). */
+export async function simulateDataset(options: SimulateDatasetOptions): Promise<SimulatedDataset> {
   const plan = await planDataset(options, options.log);
   const { dir, manifest } = plan;
   if (plan.state === "complete") {
     await removeLeftovers(dir);
     options.log?.(`${dir} already holds the complete dataset; nothing to do`);
-    return manifest;
+    return { manifest };
   }
   manifest.adapter = options.runtime.adapterSummary;
+  // A new dataset is simulated whole by this call (beginDataset clears any shards), so what it holds is all of it.
+  const d = manifest.theta_names.length, t = manifest.times_ms.length;
+  const held = plan.state === "new" && manifest.n * (d + t) * 4 <= (options.holdBytes ?? 0)
+    ? { theta: new Float32Array(manifest.n * d), x: new Float32Array(manifest.n * t) }
+    : undefined;
   const created = await beginDataset(plan);
   try {
     await simulateShards({
       ...options,
-      onShardWritten: (seconds) => {
+      onShardWritten: (seconds, rows) => {
+        held?.theta.set(rows.theta, rows.start * d);
+        held?.x.set(rows.x, rows.start * t);
         manifest.simulate_seconds += seconds;
         return writeManifest(dir, manifest);
       },
@@ -120,7 +141,13 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     if (plan.state === "new" && !(await hasFinishedShard(dir))) await discardStart(dir, created);
     throw error;
   }
-  return await finaliseDataset(dir);
+  const final = await finaliseDataset(dir);
+  const dataset = held && {
+    manifest: final,
+    theta: { rows: final.n, cols: d, data: held.theta },
+    x: { rows: final.n, cols: t, data: held.x },
+  };
+  return { manifest: final, dataset };
 }
 
 /**
@@ -191,8 +218,15 @@ export interface SimulateShardsOptions {
   /** Rows of the range done so far (complete shards included) after each shard or chunk, of the range's rows. */
   onProgress?: (done: number, total: number) => void;
   log?: (message: string) => void;
-  /** Called once each shard's files are in place, with the seconds spent simulating it. */
-  onShardWritten?: (seconds: number) => Promise<void>;
+  /** Called once each shard's files are in place, with the seconds spent simulating it and the rows written. */
+  onShardWritten?: (seconds: number, rows: ShardRows) => Promise<void>;
+}
+
+/** The rows of one shard as written to its files: θ and x from row `start` of the dataset on. */
+export interface ShardRows {
+  start: number;
+  theta: Float32Array;
+  x: Float32Array;
 }
 
 /** Simulate shards [first, end) of a begun dataset, skipping those already complete; the model must match it. */
@@ -232,7 +266,7 @@ export async function simulateShards(options: SimulateShardsOptions): Promise<vo
     // x last: a shard counts only once its x file exists.
     await writeFileAtomic(shardPath(dir, "theta", s), encodeNpy({ rows: count, cols: d, data: theta }));
     await writeFileAtomic(shardPath(dir, "x", s), encodeNpy({ rows: count, cols: t, data: x }));
-    await options.onShardWritten?.(seconds);
+    await options.onShardWritten?.(seconds, { start, theta, x });
     done += count;
   }
 }

@@ -1,10 +1,12 @@
 /**
  * A real run folder from the experiment runner on the RC model with a tiny budget (about 6 s on 2 cores): every
  * file of docs/runs.md, a posterior trained for 3 epochs (close to the prior, but loadable and sampled like any
- * other) and two conditioned observations. Run as a script (`deno run -A tiny_run.ts OUT [BUDGET]`, BUDGET a JSON
- * object of changes to TINY_BUDGET) it makes one in its own process, which tests can kill and resume.
+ * other) and two conditioned observations. Run as a script (`deno run -A tiny_run.ts OUT [BUDGET [UNTIL]]`, BUDGET a
+ * JSON object of changes to TINY_BUDGET, UNTIL the stage to stop after) it makes one in its own process, which tests can
+ * kill and resume.
  */
 import type { Budget } from "../../lib/experiments/configs.ts";
+import type { ExperimentStage } from "../../lib/experiments/types.ts";
 import { EXPERIMENTS } from "../../lib/experiments/configs.ts";
 import { runExperiment } from "../../lib/experiments/run.ts";
 import { GpuRuntime } from "../../lib/gpu/runtime.ts";
@@ -23,11 +25,20 @@ export const TINY_EPOCHS = 3;
 const SCRIPT = new URL(import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
-/** The shell command that makes (or resumes) the tiny run in `out` in its own process, with `budget`'s changes. */
-export function tinyRunCommand(out: string, budget?: Partial<Budget>): string {
+/**
+ * The shell command that makes (or resumes) the tiny run in `out` in its own process, with `budget`'s changes, stopping
+ * after `until`, and denied reading the paths `denyRead`.
+ */
+export function tinyRunCommand(
+  out: string,
+  budget?: Partial<Budget>,
+  { until, denyRead }: { until?: ExperimentStage; denyRead?: string[] } = {},
+): string {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const words = [Deno.execPath(), "run", "--allow-all", "--config", CONFIG, SCRIPT, out];
-  return [...words, ...(budget ? [JSON.stringify(budget)] : [])].map(quote).join(" ");
+  const deny = denyRead ? [`--deny-read=${denyRead.join(",")}`] : [];
+  const words = [Deno.execPath(), "run", "--allow-all", ...deny, "--config", CONFIG, SCRIPT, out];
+  const stages = until ? [until] : [];
+  return [...words, ...(budget || until ? [JSON.stringify(budget ?? {})] : []), ...stages].map(quote).join(" ");
 }
 
 /** Run the tiny RC experiment into `out`, with `budget`'s changes to TINY_BUDGET; returns its experiment record. */
@@ -35,6 +46,7 @@ export async function makeTinyRcRun(
   out: string,
   command?: string,
   budget: Partial<Budget> = {},
+  until?: ExperimentStage,
 ): Promise<Record<string, unknown>> {
   const runtime = await GpuRuntime.acquire({ notice: () => {} });
   try {
@@ -47,6 +59,7 @@ export async function makeTinyRcRun(
       maxEpochs: TINY_EPOCHS,
       budget: { ...TINY_BUDGET, ...budget },
       command,
+      until,
     });
   } finally {
     runtime.destroy();
@@ -65,7 +78,7 @@ export async function waitFor(what: string, ready: () => Promise<boolean>, child
 }
 
 if (import.meta.main) {
-  const [out, budget] = Deno.args;
+  const [out, budget, until] = Deno.args as [string, string?, ExperimentStage?];
   const changes = budget === undefined ? undefined : JSON.parse(budget);
-  await makeTinyRcRun(out, tinyRunCommand(out, changes), changes);
+  await makeTinyRcRun(out, tinyRunCommand(out, changes, { until }), changes, until);
 }
