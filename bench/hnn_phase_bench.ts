@@ -69,8 +69,8 @@ export async function benchHnnPhases(
       const record = gpus[k].pop.layer ? RECORD.dipole : 0;
       gpus[k].run(m, { record, trace: traces[k], traceRow0: 0, traceRows: m, eventRow0: 0 }, list);
     };
-    const gathers = (e: number, list: DispatchList) =>
-      gpus.forEach((g, k) => conn.slots[k].length > 0 && gather.gather(g, e * m, m, list));
+    const targets = gpus.filter((_, k) => conn.slots[k].length > 0);
+    const gathers = (e: number, list: DispatchList) => gather.gather(targets, e * m, m, list);
     // Epoch e of a phase: record it; one submit and one read-back per phase.
     const time = async (phase: (e: number, list: DispatchList) => void): Promise<number> => {
       const list = new DispatchList();

@@ -1,10 +1,17 @@
 // Synaptic event delivery for one epoch of the network (hnn-model.md §6.1, "Net rule"), one thread per target cell
 // instance. Every cell-to-cell delay is at least the epoch's length, so all events landing in the epoch come from
-// spikes already in the log: the thread scans its cell's incoming NetCons (CSR by target gid, shared by every
+// spikes already in the log: the thread goes through its cell's incoming NetCons (CSR by target gid, shared by every
 // network of the batch) and adds w·factor per step boundary and synapse into its own rows of `events`, which the
 // host zeroes before the dispatch (lib/hnn/gpu/events.ts: a buffer fill costs far less than per-lane stores).
 // Cell spikes are logged as steps s (spike at t_s): delivery at boundary s + delay_steps. Drive events are times
 // held as u = (t_e − dt/2)/dt split into floor and fraction: delivery at floor(u) + floor(D/dt) + ceil(fractions).
+//
+// Two ways through the rows, which add the same terms in the same order (a target's rows are grouped by source with
+// each synapse slot's rows in NetCon order, lib/hnn/lowering/source_groups.ts):
+// - `walk` checks every row against its source's spikes;
+// - `fired` first marks, per network, the sources with a spike that can land in the epoch through any of their
+//   NetCons (one thread per 32 sources, so no atomics); `by_source` then checks one bit per group of rows and reads
+//   only the rows of marked sources.
 
 // Params: EVENTS_PARAMS in lib/hnn/gpu/events.ts.
 
@@ -18,6 +25,9 @@ const ROW: u32 = 6u;
 @group(0) @binding(4) var<storage, read> spikes: array<u32>;     // cell spike log (kernels/hnn_cells.wgsl)
 @group(0) @binding(5) var<storage, read> drive: array<u32>;      // [network][drive cell] + 1 offsets, then pairs
 @group(0) @binding(6) var<storage, read_write> events: array<f32>;  // [boundary − epoch_start][slot][instance]
+@group(0) @binding(7) var<storage, read> groups: array<u32>;     // n_cells + 1 group offsets, then (source, end row)
+@group(0) @binding(8) var<storage, read> reach: array<u32>;      // per source: min, max delivery steps
+@group(0) @binding(9) var<storage, read_write> fired: array<u32>;  // [network][mask word]: sources that can deliver
 
 fn add_event(k: i32, slot: u32, inst: u32, w: f32) {
   let row = u32(k) - P.epoch_start;
@@ -25,92 +35,198 @@ fn add_event(k: i32, slot: u32, inst: u32, w: f32) {
   events[at] += w;
 }
 
+// Where cell `src`'s spike steps of network `net` lie in the log: (first word, stride, count kept).
+fn cell_log(src: u32, net: u32) -> vec3<u32> {
+  var pop = P.pops[0];
+  for (var p = 1u; p < LOG_TYPES; p++) {
+    if (src >= P.pops[p].x) {
+      pop = P.pops[p];
+    }
+  }
+  let sinst = net * pop.y + src - pop.x;
+  return vec3<u32>(pop.z + 2u * pop.w + sinst, pop.w, min(spikes[pop.z + pop.w + sinst], P.spike_cap));
+}
+
+// Delivery step of drive event `e` (an index into the pairs) through a NetCon with `delay` and delay fraction `frac`.
+fn drive_step(e: u32, delay: i32, frac: f32) -> i32 {
+  let at = P.drive_events0 + 2u * e;
+  return bitcast<i32>(drive[at]) + delay + i32(ceil(bitcast<f32>(drive[at + 1u]) + frac));
+}
+
+// Add NetCon `row`'s deliveries in [first, end) for network `net` to target instance `inst`.
+fn deliver(row: u32, net: u32, inst: u32, first: i32, end: i32) {
+  // Rows whose source has nothing to deliver in the epoch cost the source and one or two more loads: the weight,
+  // slot and scale are read only for a row that delivers.
+  let at = row * ROW;
+  let src = rows[at];
+  let delay = i32(rows[at + 2u]);
+  if (src < P.n_cells) {
+    let log = cell_log(src, net);
+    let n = log.z;
+    // Spikes are in step order: none delivered in the epoch if there are none or the last lands before it.
+    if (n == 0u || i32(spikes[log.x + (n - 1u) * log.y]) + delay < first) {
+      return;
+    }
+    let slot = rows[at + 1u];
+    let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
+    // Binary-search the first spike delivered after the epoch, then walk back.
+    var lo = 0u;
+    var hi = n;
+    while (lo < hi) {
+      let mid = (lo + hi) / 2u;
+      if (i32(spikes[log.x + mid * log.y]) + delay < end) {
+        lo = mid + 1u;
+      } else {
+        hi = mid;
+      }
+    }
+    for (var j = lo; j > 0u; j--) {
+      let k = i32(spikes[log.x + (j - 1u) * log.y]) + delay;
+      if (k < first) {
+        break;
+      }
+      add_event(k, slot, inst, w);
+    }
+  } else {
+    let cell = net * P.n_drive + src - P.n_cells;
+    var lo = drive[cell];
+    var hi = drive[cell + 1u];
+    if (lo == hi) {
+      return;
+    }
+    let frac = bitcast<f32>(rows[at + 5u]);
+    if (drive_step(hi - 1u, delay, frac) < first) {
+      return;
+    }
+    let slot = rows[at + 1u];
+    let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
+    let start = lo;
+    while (lo < hi) {
+      let mid = (lo + hi) / 2u;
+      if (drive_step(mid, delay, frac) < end) {
+        lo = mid + 1u;
+      } else {
+        hi = mid;
+      }
+    }
+    for (var j = lo; j > start; j--) {
+      let k = drive_step(j - 1u, delay, frac);
+      if (k < first) {
+        break;
+      }
+      add_event(k, slot, inst, w);
+    }
+  }
+}
+
+// The target thread's cell and network: threads side by side are one target cell in consecutive networks, whose
+// NetCon rows are the same words. (network, instance, target gid).
+fn target_of(id: u32) -> vec3<u32> {
+  let net = id % P.n_networks;
+  let cell = id / P.n_networks;
+  return vec3<u32>(net, net * P.count + cell, P.gid_start + cell);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  // Threads side by side are one target cell in consecutive networks: their NetCon rows are the same words.
-  let id = grid_index(gid, groups);
+fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
+  let id = grid_index(gid, groups_n);
   if (id >= P.n_inst) {
     return;
   }
-  let networks = P.n_inst / P.count;
-  let net = id % networks;
-  let cell = id / networks;
-  let inst = net * P.count + cell;
-  let target_gid = P.gid_start + cell;
+  let t = target_of(id);
   let first = i32(P.epoch_start);
   let end = first + i32(P.epoch_steps);
-  for (var row = incoming[target_gid]; row < incoming[target_gid + 1u]; row++) {
-    // Rows whose source has nothing to deliver in the epoch cost the source and one or two more loads: the weight,
-    // slot and scale are read only for a row that delivers.
-    let at = row * ROW;
-    let src = rows[at];
-    let delay = i32(rows[at + 2u]);
-    if (src < P.n_cells) {
-      var pop = P.pops[0];
-      for (var p = 1u; p < LOG_TYPES; p++) {
-        if (src >= P.pops[p].x) {
-          pop = P.pops[p];
-        }
-      }
-      let sinst = net * pop.y + src - pop.x;
-      let steps_at = pop.z + 2u * pop.w + sinst;
-      let n = min(spikes[pop.z + pop.w + sinst], P.spike_cap);
-      // Spikes are in step order: none delivered in the epoch if there are none or the last lands before it.
-      if (n == 0u || i32(spikes[steps_at + (n - 1u) * pop.w]) + delay < first) {
-        continue;
-      }
-      let slot = rows[at + 1u];
-      let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
-      // Binary-search the first spike delivered after the epoch, then walk back.
-      var lo = 0u;
-      var hi = n;
-      while (lo < hi) {
-        let mid = (lo + hi) / 2u;
-        if (i32(spikes[steps_at + mid * pop.w]) + delay < end) {
-          lo = mid + 1u;
-        } else {
-          hi = mid;
-        }
-      }
-      for (var j = lo; j > 0u; j--) {
-        let k = i32(spikes[steps_at + (j - 1u) * pop.w]) + delay;
-        if (k < first) {
-          break;
-        }
-        add_event(k, slot, inst, w);
-      }
-    } else {
-      let cell = net * P.n_drive + src - P.n_cells;
-      var lo = drive[cell];
-      var hi = drive[cell + 1u];
-      if (lo == hi) {
-        continue;
-      }
-      let frac = bitcast<f32>(rows[at + 5u]);
-      let last = P.drive_events0 + 2u * (hi - 1u);
-      if (bitcast<i32>(drive[last]) + delay + i32(ceil(bitcast<f32>(drive[last + 1u]) + frac)) < first) {
-        continue;
-      }
-      let slot = rows[at + 1u];
-      let w = weights[net * P.n_rules + rows[at + 3u]] * bitcast<f32>(rows[at + 4u]);
-      let start = lo;
-      while (lo < hi) {
-        let mid = (lo + hi) / 2u;
-        let e = P.drive_events0 + 2u * mid;
-        if (bitcast<i32>(drive[e]) + delay + i32(ceil(bitcast<f32>(drive[e + 1u]) + frac)) < end) {
-          lo = mid + 1u;
-        } else {
-          hi = mid;
-        }
-      }
-      for (var j = lo; j > start; j--) {
-        let e = P.drive_events0 + 2u * (j - 1u);
-        let k = bitcast<i32>(drive[e]) + delay + i32(ceil(bitcast<f32>(drive[e + 1u]) + frac));
-        if (k < first) {
-          break;
-        }
-        add_event(k, slot, inst, w);
+  for (var row = incoming[t.z]; row < incoming[t.z + 1u]; row++) {
+    deliver(row, t.x, t.y, first, end);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn by_source(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
+  let id = grid_index(gid, groups_n);
+  if (id >= P.n_inst) {
+    return;
+  }
+  let t = target_of(id);
+  let first = i32(P.epoch_start);
+  let end = first + i32(P.epoch_steps);
+  let mask0 = t.x * P.mask_words;
+  let pairs = P.n_cells + 1u;
+  var row = incoming[t.z];
+  for (var g = groups[t.z]; g < groups[t.z + 1u]; g++) {
+    let src = groups[pairs + 2u * g];
+    let stop = groups[pairs + 2u * g + 1u];
+    if ((fired[mask0 + src / 32u] & (1u << (src % 32u))) != 0u) {
+      for (; row < stop; row++) {
+        deliver(row, t.x, t.y, first, end);
       }
     }
+    row = stop;
   }
+}
+
+// Index of the first of `n` ascending steps at `at` (stride `stride`) that is at least `lo`.
+fn first_spike_from(at: u32, stride: u32, n: u32, lo: i32) -> u32 {
+  var a = 0u;
+  var b = n;
+  while (a < b) {
+    let mid = (a + b) / 2u;
+    if (i32(spikes[at + mid * stride]) < lo) {
+      a = mid + 1u;
+    } else {
+      b = mid;
+    }
+  }
+  return a;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn mark_fired(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
+  let id = grid_index(gid, groups_n);
+  if (id >= P.n_networks * P.mask_words) {
+    return;
+  }
+  let net = id / P.mask_words;
+  let word = id % P.mask_words;
+  let first = i32(P.epoch_start);
+  let end = first + i32(P.epoch_steps);
+  var bits = 0u;
+  for (var b = 0u; b < 32u; b++) {
+    let src = word * 32u + b;
+    if (src >= P.n_sources) {
+      break;
+    }
+    let near = reach[2u * src];
+    let far = reach[2u * src + 1u];
+    if (near > far) {
+      continue;
+    }
+    // A spike (or a drive event's floor(u)) in [lo, hi) may land in the epoch through some NetCon.
+    let lo = first - i32(far);
+    let hi = end - i32(near);
+    var hit = false;
+    if (src < P.n_cells) {
+      let log = cell_log(src, net);
+      let j = first_spike_from(log.x, log.y, log.z, lo);
+      hit = j < log.z && i32(spikes[log.x + j * log.y]) < hi;
+    } else {
+      let cell = net * P.n_drive + src - P.n_cells;
+      var a = drive[cell];
+      var z = drive[cell + 1u];
+      let last = z;
+      while (a < z) {
+        let mid = (a + z) / 2u;
+        if (bitcast<i32>(drive[P.drive_events0 + 2u * mid]) < lo) {
+          a = mid + 1u;
+        } else {
+          z = mid;
+        }
+      }
+      hit = a < last && bitcast<i32>(drive[P.drive_events0 + 2u * a]) < hi;
+    }
+    if (hit) {
+      bits |= 1u << b;
+    }
+  }
+  fired[net * P.mask_words + word] = bits;
 }

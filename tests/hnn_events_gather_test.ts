@@ -1,13 +1,14 @@
 /**
- * The event gather (kernels/hnn_events.wgsl) against a host-side delivery of the same NetCons: a spike log written
- * by hand (spikes that land before, inside and after the epoch, cells that never fired) and real drive events,
- * into an events buffer that holds garbage beforehand (the host zeroes it, the kernel only adds).
+ * The event gather (kernels/hnn_events.wgsl), by both delivery paths, against a host-side delivery of the same
+ * NetCons: a spike log written by hand (spikes that land before, inside and after the epoch, cells that never fired)
+ * and real drive events, into an events buffer that holds garbage beforehand (the host zeroes it, the kernel only
+ * adds). The by-source path's mask of sources that can deliver is checked against the host's too.
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { GpuPopulation, spikeLogWords, uploadTables } from "../lib/hnn/gpu/cells.ts";
 import { compileNetwork } from "../lib/hnn/lowering/compile.ts";
-import { GpuEventGather, type LogLayout, packDriveEvents } from "../lib/hnn/gpu/events.ts";
+import { type DeliveryPath, GpuEventGather, type LogLayout, packDriveEvents } from "../lib/hnn/gpu/events.ts";
 import { HNN_REQUIRED_LIMITS } from "../lib/models/hnn.ts";
 import { networkInstance } from "../lib/hnn/network/instance.ts";
 import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/network/jones2009.ts";
@@ -16,7 +17,7 @@ import { validateSpec } from "../lib/hnn/spec/validate.ts";
 
 const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
 
-Deno.test("event gather: every delivery in the epoch, none outside it, from cells and drives (3×3 mesh, batch 3)", async () => {
+Deno.test("event gather: every delivery in the epoch, none outside it, from cells and drives, by both paths (3×3 mesh, batch 3)", async () => {
   const spec = validateSpec({
     mesh_shape: [3, 3],
     dt_ms: 0.5,
@@ -52,12 +53,19 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
   );
   const spikeLog = runtime.storage(log);
   const tables = uploadTables(runtime, net);
-  const gather = await GpuEventGather.create(runtime, net, instances, spikeLog, layout, cap);
+  const paths: DeliveryPath[] = ["walk", "bySource"];
+  const gathers = await Promise.all(
+    paths.map((path) => GpuEventGather.create(runtime, net, instances, spikeLog, layout, cap, path)),
+  );
   const drive = packDriveEvents(instances, c.nDriveCells, net.dt);
   const driveInts = new Int32Array(drive.buffer), driveFracs = new Float32Array(drive.buffer);
   const driveEvents0 = batch * c.nDriveCells + 1;
   const rowFloats = new Float32Array(c.rows.buffer);
   let delivered = 0;
+  // Deliveries per epoch (all populations, networks and paths): the check must see silent and busy epochs.
+  const perEpoch = new Map<number, number>();
+  // Masks with sources that can deliver and sources that cannot.
+  let marked = 0, unmarked = 0;
   try {
     for (const [k, p] of net.populations.entries()) {
       const slots = c.slots[k].length;
@@ -66,11 +74,15 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
       const gpu = await GpuPopulation.create(runtime, net, p, tables, links);
       try {
         for (let epochStart = 0; epochStart < net.nSteps; epochStart += m) {
-          runtime.write(gpu.events, new Float32Array(m * slots * p.nInst).fill(12345));
-          gather.gather(gpu, epochStart, m);
-          const got = new Float32Array(await runtime.read(gpu.events, m * slots * p.nInst * 4));
+          const gots: Float32Array[] = [];
+          for (const gather of gathers) {
+            runtime.write(gpu.events, new Float32Array(m * slots * p.nInst).fill(12345));
+            gather.gather([gpu], epochStart, m);
+            gots.push(new Float32Array(await runtime.read(gpu.events, m * slots * p.nInst * 4)));
+          }
+          const marks = new Uint32Array(await runtime.read(gathers[1].buffers.fired, batch * gathers[1].maskWords * 4));
           // Host delivery, float64: step k = s + delay (cells) or ⌊u⌋ + delay + ⌈fractions⌉ (drives).
-          const want = new Float64Array(got.length);
+          const want = new Float64Array(gots[0].length);
           for (let inst = 0; inst < p.nInst; inst++) {
             const b = Math.floor(inst / p.count), gid = p.gidStart + (inst % p.count);
             for (let r = c.wiring.offsets[gid]; r < c.wiring.offsets[gid + 1]; r++) {
@@ -95,23 +107,52 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
                 if (step < epochStart || step >= epochStart + m) continue;
                 want[((step - epochStart) * slots + slot) * p.nInst + inst] += w;
                 delivered++;
+                perEpoch.set(epochStart, (perEpoch.get(epochStart) ?? 0) + 1);
               }
             }
           }
-          got.forEach((g, i) =>
-            assert.ok(
-              Math.abs(g - want[i]) <= 1e-6 * Math.abs(want[i]),
-              `${p.cellType}, epoch at step ${epochStart}: entry ${i} is ${g}, expected ${want[i]} (relative 1e-6)`,
+          gots.forEach((got, path) =>
+            got.forEach((g, i) =>
+              assert.ok(
+                Math.abs(g - want[i]) <= 1e-6 * Math.abs(want[i]),
+                `${paths[path]}, ${p.cellType}, epoch at step ${epochStart}: entry ${i} is ${g}, expected ${
+                  want[i]
+                } (relative 1e-6)`,
+              )
             )
           );
+          assert.deepEqual(gots[1], gots[0], "both paths add the same terms in the same order");
+          // The mask: exactly the sources with a spike (or an event's ⌊u⌋) in [start − longest, end − shortest).
+          for (let b = 0; b < batch; b++) {
+            for (let src = 0; src < c.cells + c.nDriveCells; src++) {
+              const [near, far] = [c.reach[2 * src], c.reach[2 * src + 1]];
+              let times: number[] = [];
+              if (src >= c.cells) {
+                const cell = b * c.nDriveCells + src - c.cells;
+                for (let e = drive[cell]; e < drive[cell + 1]; e++) times.push(driveInts[driveEvents0 + 2 * e]);
+              } else {
+                const s = net.populations.findIndex((q) => src >= q.gidStart && src < q.gidStart + q.count);
+                times = spikesOf[s][b * net.populations[s].count + src - net.populations[s].gidStart];
+              }
+              const can = near <= far && times.some((t) => t >= epochStart - far && t < epochStart + m - near);
+              const bit = (marks[b * gathers[1].maskWords + (src >> 5)] >>> (src & 31)) & 1;
+              assert.equal(bit, can ? 1 : 0, `epoch at step ${epochStart}, network ${b}, source ${src}`);
+              if (can) marked++;
+              else unmarked++;
+            }
+          }
         }
       } finally {
         gpu.destroy();
       }
     }
     assert.ok(delivered > 1000, `only ${delivered} deliveries: the check would not cover the gather`);
+    const epochs = Math.ceil(net.nSteps / m);
+    assert.ok(perEpoch.size < epochs, "some epoch delivers nothing");
+    assert.ok(Math.max(...perEpoch.values()) > 100, "some epoch delivers from many sources");
+    assert.ok(marked > 0 && unmarked > 0, `${marked} sources marked, ${unmarked} not`);
   } finally {
-    gather.destroy();
+    for (const gather of gathers) gather.destroy();
     tables.destroy();
     spikeLog.destroy();
   }

@@ -1,12 +1,14 @@
 /**
  * Lowers a network's NetCons for the GPU: the Exp2Syn slots each cell type needs, the wiring by target (CSR) and
- * its rows packed as kernels/hnn_events.wgsl reads them, and the epoch length (steps between spike exchanges).
+ * its rows packed as kernels/hnn_events.wgsl reads them (with their groups by source and each source's reach), and
+ * the epoch length (steps between spike exchanges).
  */
 import { buildNetcons, type NetconTable } from "../network/connections.ts";
 import { driveConnections, driveGidRanges } from "../network/drives.ts";
 import { cellLayout } from "../network/positions.ts";
 import { type SynapseSlot, synapseSlots } from "../cells/synapses.ts";
 import { buildWiring, type Wiring } from "./wiring.ts";
+import { sourceReach } from "./source_groups.ts";
 import type { CellTree } from "../cells/morphology.ts";
 import type { CellType, ResolvedSpec } from "../spec/types.ts";
 
@@ -45,6 +47,10 @@ export interface CompiledConnectivity extends NetconSource {
   epochSteps: number;
   /** ROW_WORDS per wiring row: source gid, slot, delay steps, rule, f32 falloff·factor, f32 delay fraction. */
   rows: Uint32Array;
+  /** The wiring's groups by source as the kernel reads them: cells + 1 group offsets, then (source, end row) pairs. */
+  groups: Uint32Array;
+  /** Per source gid (cells, then drive cells): [min, max] delivery steps (source_groups.ts `sourceReach`). */
+  reach: Uint32Array;
   /** Cells per network. */
   cells: number;
 }
@@ -99,6 +105,10 @@ export function compileConnectivity(
       floats[r * ROW_WORDS + 5] = wiring.delayFrac[r];
     }
   }
+  const groups = new Uint32Array(cells + 1 + 2 * wiring.groupSrc.length);
+  groups.set(wiring.groupOffsets);
+  wiring.groupSrc.forEach((src, g) => groups.set([src, wiring.groupEnd[g]], cells + 1 + 2 * g));
+  const reach = sourceReach(wiring, cells, cells + source.nDriveCells);
   const epochSteps = Math.max(1, Math.min(wiring.minCellDelaySteps, MAX_EPOCH_STEPS, Math.round(tstop / dt)));
-  return { ...source, wiring, slots, epochSteps, rows, cells };
+  return { ...source, wiring, slots, epochSteps, rows, groups, reach, cells };
 }
