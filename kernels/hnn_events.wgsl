@@ -9,14 +9,19 @@
 // Two ways through the rows, which add the same terms in the same order (a target's rows are grouped by source with
 // each synapse slot's rows in NetCon order, lib/hnn/lowering/source_groups.ts):
 // - `walk` checks every row against its source's spikes;
-// - `fired` first marks, per network, the sources with a spike that can land in the epoch through any of their
-//   NetCons (one thread per 32 sources, so no atomics); `by_source` then checks one bit per group of rows and reads
-//   only the rows of marked sources.
+// - `newest_spikes` first finds, per network and source, the newest spike (or drive event's floor(u)) early enough to
+//   land by the epoch's end through some NetCon (one thread each: no atomics, the same values every run);
+//   `by_source` then skips every group of rows whose longest delay cannot bring that spike into the epoch (older
+//   spikes cannot either), and reads only the rows of the other groups.
 
 // Params: EVENTS_PARAMS in lib/hnn/gpu/events.ts.
 
 // A NetCon row: source gid, synapse slot, delay steps, rule, weight scale (falloff·factor), delay fraction.
 const ROW: u32 = 6u;
+// A group of one source's rows: source gid, end row, longest delay steps (drives: + 2 for the rounding).
+const GROUP: u32 = 3u;
+// `newest` of a source without a spike that can land by the epoch's end: older than any epoch start − delay.
+const NO_SPIKE: i32 = -2147483647;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> incoming: array<u32>;   // n_cells + 1 row offsets by target gid
@@ -25,9 +30,9 @@ const ROW: u32 = 6u;
 @group(0) @binding(4) var<storage, read> spikes: array<u32>;     // cell spike log (kernels/hnn_cells.wgsl)
 @group(0) @binding(5) var<storage, read> drive: array<u32>;      // [network][drive cell] + 1 offsets, then pairs
 @group(0) @binding(6) var<storage, read_write> events: array<f32>;  // [boundary − epoch_start][slot][instance]
-@group(0) @binding(7) var<storage, read> groups: array<u32>;     // n_cells + 1 group offsets, then (source, end row)
-@group(0) @binding(8) var<storage, read> reach: array<u32>;      // per source: min, max delivery steps
-@group(0) @binding(9) var<storage, read_write> fired: array<u32>;  // [network][mask word]: sources that can deliver
+@group(0) @binding(7) var<storage, read> groups: array<u32>;     // n_cells + 1 group offsets, then GROUP words each
+@group(0) @binding(8) var<storage, read> shortest: array<u32>;   // per source: fewest delivery steps
+@group(0) @binding(9) var<storage, read_write> newest: array<i32>;  // [network][source]: newest spike step that can land
 
 fn add_event(k: i32, slot: u32, inst: u32, w: f32) {
   let row = u32(k) - P.epoch_start;
@@ -150,13 +155,13 @@ fn by_source(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
   let t = target_of(id);
   let first = i32(P.epoch_start);
   let end = first + i32(P.epoch_steps);
-  let mask0 = t.x * P.mask_words;
-  let pairs = P.n_cells + 1u;
+  let newest0 = t.x * P.n_sources;
+  let group0 = P.n_cells + 1u;
   var row = incoming[t.z];
   for (var g = groups[t.z]; g < groups[t.z + 1u]; g++) {
-    let src = groups[pairs + 2u * g];
-    let stop = groups[pairs + 2u * g + 1u];
-    if ((fired[mask0 + src / 32u] & (1u << (src % 32u))) != 0u) {
+    let at = group0 + GROUP * g;
+    let stop = groups[at + 1u];
+    if (newest[newest0 + groups[at]] >= first - i32(groups[at + 2u])) {
       for (; row < stop; row++) {
         deliver(row, t.x, t.y, first, end);
       }
@@ -165,13 +170,13 @@ fn by_source(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
   }
 }
 
-// Index of the first of `n` ascending steps at `at` (stride `stride`) that is at least `lo`.
-fn first_spike_from(at: u32, stride: u32, n: u32, lo: i32) -> u32 {
+// Number of the `n` ascending values at `at` (stride `stride`) of `spikes` below `hi`.
+fn spikes_below(at: u32, stride: u32, n: u32, hi: i32) -> u32 {
   var a = 0u;
   var b = n;
   while (a < b) {
     let mid = (a + b) / 2u;
-    if (i32(spikes[at + mid * stride]) < lo) {
+    if (i32(spikes[at + mid * stride]) < hi) {
       a = mid + 1u;
     } else {
       b = mid;
@@ -181,52 +186,41 @@ fn first_spike_from(at: u32, stride: u32, n: u32, lo: i32) -> u32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn mark_fired(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
+fn newest_spikes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
   let id = grid_index(gid, groups_n);
-  if (id >= P.n_networks * P.mask_words) {
+  if (id >= P.n_networks * P.n_sources) {
     return;
   }
-  let net = id / P.mask_words;
-  let word = id % P.mask_words;
-  let first = i32(P.epoch_start);
-  let end = first + i32(P.epoch_steps);
-  var bits = 0u;
-  for (var b = 0u; b < 32u; b++) {
-    let src = word * 32u + b;
-    if (src >= P.n_sources) {
-      break;
-    }
-    let near = reach[2u * src];
-    let far = reach[2u * src + 1u];
-    if (near > far) {
-      continue;
-    }
-    // A spike (or a drive event's floor(u)) in [lo, hi) may land in the epoch through some NetCon.
-    let lo = first - i32(far);
-    let hi = end - i32(near);
-    var hit = false;
+  let net = id / P.n_sources;
+  let src = id % P.n_sources;
+  let near = shortest[src];
+  var step = NO_SPIKE;
+  if (near != 0xffffffffu) {
+    // Spikes (or drive events' floor(u)) from end − near on land after the epoch through every NetCon.
+    let hi = i32(P.epoch_start + P.epoch_steps) - i32(near);
     if (src < P.n_cells) {
       let log = cell_log(src, net);
-      let j = first_spike_from(log.x, log.y, log.z, lo);
-      hit = j < log.z && i32(spikes[log.x + j * log.y]) < hi;
+      let j = spikes_below(log.x, log.y, log.z, hi);
+      if (j > 0u) {
+        step = i32(spikes[log.x + (j - 1u) * log.y]);
+      }
     } else {
       let cell = net * P.n_drive + src - P.n_cells;
       var a = drive[cell];
-      var z = drive[cell + 1u];
-      let last = z;
-      while (a < z) {
-        let mid = (a + z) / 2u;
-        if (bitcast<i32>(drive[P.drive_events0 + 2u * mid]) < lo) {
+      var b = drive[cell + 1u];
+      let start = a;
+      while (a < b) {
+        let mid = (a + b) / 2u;
+        if (bitcast<i32>(drive[P.drive_events0 + 2u * mid]) < hi) {
           a = mid + 1u;
         } else {
-          z = mid;
+          b = mid;
         }
       }
-      hit = a < last && bitcast<i32>(drive[P.drive_events0 + 2u * a]) < hi;
-    }
-    if (hit) {
-      bits |= 1u << b;
+      if (a > start) {
+        step = bitcast<i32>(drive[P.drive_events0 + 2u * (a - 1u)]);
+      }
     }
   }
-  fired[net * P.mask_words + word] = bits;
+  newest[id] = step;
 }

@@ -2,7 +2,7 @@
  * The event gather (kernels/hnn_events.wgsl), by both delivery paths, against a host-side delivery of the same
  * NetCons: a spike log written by hand (spikes that land before, inside and after the epoch, cells that never fired)
  * and real drive events, into an events buffer that holds garbage beforehand (the host zeroes it, the kernel only
- * adds). The by-source path's mask of sources that can deliver is checked against the host's too.
+ * adds). The by-source path's newest spike per source is checked against the host's too.
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
@@ -15,6 +15,8 @@ import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/net
 import { ROW_WORDS } from "../lib/hnn/lowering/connectivity.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
 
+/** kernels/hnn_events.wgsl NO_SPIKE: a source without a spike that can land by the epoch's end. */
+const NO_SPIKE = -2147483647;
 const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
 
 Deno.test("event gather: every delivery in the epoch, none outside it, from cells and drives, by both paths (3×3 mesh, batch 3)", async () => {
@@ -64,8 +66,8 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
   let delivered = 0;
   // Deliveries per epoch (all populations, networks and paths): the check must see silent and busy epochs.
   const perEpoch = new Map<number, number>();
-  // Masks with sources that can deliver and sources that cannot.
-  let marked = 0, unmarked = 0;
+  // Sources with and without a spike that can land by the epoch's end.
+  let spiking = 0, silent = 0;
   try {
     for (const [k, p] of net.populations.entries()) {
       const slots = c.slots[k].length;
@@ -80,7 +82,7 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
             gather.gather([gpu], epochStart, m);
             gots.push(new Float32Array(await runtime.read(gpu.events, m * slots * p.nInst * 4)));
           }
-          const marks = new Uint32Array(await runtime.read(gathers[1].buffers.fired, batch * gathers[1].maskWords * 4));
+          const newest = new Int32Array(await runtime.read(gathers[1].buffers.newest, batch * gathers[1].sources * 4));
           // Host delivery, float64: step k = s + delay (cells) or ⌊u⌋ + delay + ⌈fractions⌉ (drives).
           const want = new Float64Array(gots[0].length);
           for (let inst = 0; inst < p.nInst; inst++) {
@@ -122,10 +124,9 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
             )
           );
           assert.deepEqual(gots[1], gots[0], "both paths add the same terms in the same order");
-          // The mask: exactly the sources with a spike (or an event's ⌊u⌋) in [start − longest, end − shortest).
+          // Each source's newest spike (or an event's ⌊u⌋) before epoch end − its shortest delay.
           for (let b = 0; b < batch; b++) {
             for (let src = 0; src < c.cells + c.nDriveCells; src++) {
-              const [near, far] = [c.reach[2 * src], c.reach[2 * src + 1]];
               let times: number[] = [];
               if (src >= c.cells) {
                 const cell = b * c.nDriveCells + src - c.cells;
@@ -134,11 +135,16 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
                 const s = net.populations.findIndex((q) => src >= q.gidStart && src < q.gidStart + q.count);
                 times = spikesOf[s][b * net.populations[s].count + src - net.populations[s].gidStart];
               }
-              const can = near <= far && times.some((t) => t >= epochStart - far && t < epochStart + m - near);
-              const bit = (marks[b * gathers[1].maskWords + (src >> 5)] >>> (src & 31)) & 1;
-              assert.equal(bit, can ? 1 : 0, `epoch at step ${epochStart}, network ${b}, source ${src}`);
-              if (can) marked++;
-              else unmarked++;
+              const near = c.shortestDelay[src];
+              const early = near === 0xffffffff ? [] : times.filter((t) => t < epochStart + m - near);
+              const expected = early.length > 0 ? Math.max(...early) : NO_SPIKE;
+              assert.equal(
+                newest[b * gathers[1].sources + src],
+                expected,
+                `epoch at ${epochStart}, network ${b}, source ${src}`,
+              );
+              if (expected === NO_SPIKE) silent++;
+              else spiking++;
             }
           }
         }
@@ -150,7 +156,7 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
     const epochs = Math.ceil(net.nSteps / m);
     assert.ok(perEpoch.size < epochs, "some epoch delivers nothing");
     assert.ok(Math.max(...perEpoch.values()) > 100, "some epoch delivers from many sources");
-    assert.ok(marked > 0 && unmarked > 0, `${marked} sources marked, ${unmarked} not`);
+    assert.ok(spiking > 0 && silent > 0, `${spiking} sources with a spike, ${silent} without`);
   } finally {
     for (const gather of gathers) gather.destroy();
     tables.destroy();

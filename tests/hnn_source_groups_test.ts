@@ -1,9 +1,9 @@
 /**
  * Rows regrouped by source (lib/hnn/lowering/source_groups.ts): hand-worked cases, every slot's rows in their
- * original order on random rows and on the ERP network's wiring, and each source's delivery reach.
+ * original order on random rows and on the ERP network's wiring, and the delay bounds of sources and groups.
  */
 import assert from "node:assert/strict";
-import { groupBySource, sourceReach } from "../lib/hnn/lowering/source_groups.ts";
+import { groupBySource, groupLongestDelay, sourceShortestDelay } from "../lib/hnn/lowering/source_groups.ts";
 import { buildNetcons } from "../lib/hnn/network/connections.ts";
 import { driveConnections, driveGidRanges } from "../lib/hnn/network/drives.ts";
 import { erpDrives, jones2009Connections } from "../lib/hnn/network/jones2009.ts";
@@ -105,8 +105,10 @@ Deno.test("source groups: the ERP wiring, each target's rows grouped with each s
   assert.ok(groups < 0.75 * runs, `${groups} groups for ${runs} runs of one source: grouping gains little`);
 });
 
-Deno.test("source groups: a source reaches from its shortest to its longest delay, drives 2 steps further", () => {
+Deno.test("source groups: a source's shortest delay, a group's longest (drives 2 steps more for the rounding)", () => {
   const wiring = { src: Uint32Array.of(0, 2, 0, 3, 2), delaySteps: Uint32Array.of(5, 3, 2, 7, 9) };
   // Cells 0 … 2, drive cell 3; cell 1 has no NetCon.
-  assert.deepEqual(Array.from(sourceReach(wiring, 3, 4)), [2, 5, 0xffffffff, 0, 3, 9, 7, 9]);
+  assert.deepEqual(Array.from(sourceShortestDelay(wiring, 4)), [2, 0xffffffff, 3, 7]);
+  assert.equal(groupLongestDelay(wiring, 0, 3, false), 5);
+  assert.equal(groupLongestDelay(wiring, 3, 5, true), 11);
 });

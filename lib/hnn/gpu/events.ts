@@ -28,14 +28,14 @@ export const EVENTS_PARAMS = struct("Params", {
   drive_events0: "u32", // first word of the event pairs in `drive`
   n_networks: "u32", // networks in the batch
   n_sources: "u32", // cells and drive cells per network
-  mask_words: "u32", // words of `fired` per network
   pops: array("vec4<u32>", LOG_TYPES), // per cell type: first gid, cells per network, log base, instances
 });
 
 /**
  * How a target finds its deliveries: `walk` checks every incoming NetCon against its source's spikes; `bySource`
- * first marks the sources that can deliver in the epoch, then reads only their NetCons (kernels/hnn_events.wgsl).
- * Both add the same terms in the same order, so their events are identical.
+ * first finds each source's newest spike that can still land, then reads only the NetCons of the sources whose
+ * spike can land in the epoch (kernels/hnn_events.wgsl). Both add the same terms in the same order, so their events
+ * are identical.
  */
 export type DeliveryPath = "walk" | "bySource";
 
@@ -52,7 +52,7 @@ const ENTRY_POINTS: Record<DeliveryPath, "walk" | "by_source"> = { walk: "walk",
 const BINDINGS = {
   walk: [0, 1, 2, 3, 4, 5, 6],
   by_source: [0, 1, 2, 3, 4, 5, 6, 7, 9],
-  mark_fired: [0, 4, 5, 8, 9],
+  newest_spikes: [0, 4, 5, 8, 9],
 } as const;
 
 export const EVENTS_KERNEL: KernelSpec = {
@@ -105,20 +105,20 @@ interface EventBuffers {
   spikes: GPUBuffer;
   drive: GPUBuffer;
   groups: GPUBuffer;
-  reach: GPUBuffer;
-  fired: GPUBuffer;
+  shortest: GPUBuffer;
+  newest: GPUBuffer;
 }
 
 export class GpuEventGather {
   readonly #owned: GPUBuffer[];
-  /** Words of the per-network mask of sources that can deliver in the epoch. */
-  readonly maskWords: number;
+  /** Sources per network (cells, then drive cells): `buffers.newest` holds one i32 per network and source. */
+  readonly sources: number;
 
   private constructor(
     readonly runtime: GpuRuntime,
     readonly net: CompiledNetwork,
     readonly path: DeliveryPath,
-    readonly pipelines: { deliver: GPUComputePipeline; mark: GPUComputePipeline },
+    readonly pipelines: { deliver: GPUComputePipeline; newest: GPUComputePipeline },
     readonly logLayout: LogLayout[],
     readonly spikeCap: number,
     readonly driveEvents0: number,
@@ -126,7 +126,7 @@ export class GpuEventGather {
   ) {
     const { spikes: _, ...owned } = buffers;
     this.#owned = Object.values(owned);
-    this.maskWords = Math.ceil((net.connectivity.cells + net.connectivity.nDriveCells) / 32);
+    this.sources = net.connectivity.cells + net.connectivity.nDriveCells;
   }
 
   static async create(
@@ -154,10 +154,9 @@ export class GpuEventGather {
     const code = await kernelSource(EVENTS_KERNEL);
     const pipelines = {
       deliver: runtime.pipeline(code, ENTRY_POINTS[path]),
-      mark: runtime.pipeline(code, "mark_fired"),
+      newest: runtime.pipeline(code, "newest_spikes"),
     };
     const nonEmpty = (a: Uint32Array | Float32Array) => a.length > 0 ? a : new Uint32Array(1);
-    const maskWords = Math.ceil((c.cells + c.nDriveCells) / 32);
     const buffers: EventBuffers = {
       incoming: runtime.storage(c.wiring.offsets),
       rows: runtime.storage(nonEmpty(c.rows)),
@@ -165,8 +164,8 @@ export class GpuEventGather {
       spikes: spikeLog,
       drive: runtime.storage(drive),
       groups: runtime.storage(c.groups),
-      reach: runtime.storage(nonEmpty(c.reach)),
-      fired: runtime.storage(Math.max(1, net.batch * maskWords) * 4),
+      shortest: runtime.storage(nonEmpty(c.shortestDelay)),
+      newest: runtime.storage(Math.max(1, net.batch * (c.cells + c.nDriveCells)) * 4),
     };
     const driveEvents0 = net.batch * c.nDriveCells + 1;
     return new GpuEventGather(runtime, net, path, pipelines, logLayout, spikeCap, driveEvents0, buffers);
@@ -181,8 +180,9 @@ export class GpuEventGather {
     const own = list ?? new DispatchList();
     if (this.path === "bySource") {
       const params = this.#params(undefined, epochStart, steps);
-      const grid = this.runtime.grid(this.net.batch * this.maskWords);
-      own.add(this.pipelines.mark, [this.#bind(this.pipelines.mark, "mark_fired", params)], grid).release(params);
+      const grid = this.runtime.grid(this.net.batch * this.sources);
+      const bound = this.#bind(this.pipelines.newest, "newest_spikes", params);
+      own.add(this.pipelines.newest, [bound], grid).release(params);
     }
     for (const target of targets) {
       const pop = target.pop;
@@ -195,7 +195,7 @@ export class GpuEventGather {
     if (!list) own.submit(this.runtime.device);
   }
 
-  /** The epoch's uniform; the target fields stay zero for the marking pass. */
+  /** The epoch's uniform; the target fields stay zero for the newest-spike pass. */
   #params(target: GpuPopulation | undefined, epochStart: number, steps: number): GPUBuffer {
     const c = this.net.connectivity;
     // Types the log does not hold stay zero.
@@ -215,7 +215,6 @@ export class GpuEventGather {
       drive_events0: this.driveEvents0,
       n_networks: this.net.batch,
       n_sources: c.cells + c.nDriveCells,
-      mask_words: this.maskWords,
       pops,
     }));
   }
@@ -228,7 +227,7 @@ export class GpuEventGather {
     events?: GPUBuffer,
   ): GPUBindGroup {
     const b = this.buffers;
-    const at = [params, b.incoming, b.rows, b.weights, b.spikes, b.drive, events, b.groups, b.reach, b.fired];
+    const at = [params, b.incoming, b.rows, b.weights, b.spikes, b.drive, events, b.groups, b.shortest, b.newest];
     return this.runtime.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: BINDINGS[entry].map((binding) => ({ binding, resource: { buffer: at[binding]! } })),

@@ -48,21 +48,29 @@ export function groupBySource(src: ArrayLike<number>, slot: ArrayLike<number | s
 }
 
 /**
- * Per source gid, the steps from its spike (cells) or event's ⌊u⌋ (drives, whose rounding adds up to 2 more) to
- * the earliest and latest delivery over its NetCons, as pairs [min, max]; [2³² − 1, 0] for a source without any.
- * A source can deliver in the epoch [first, end) only if it has a spike in [first − max, end − min).
+ * Per source gid, the fewest steps from its spike (cells) or event's ⌊u⌋ (drives) to a delivery over its NetCons;
+ * 2³² − 1 for a source without any. A spike at or after epoch end − this cannot land in the epoch.
  */
-export function sourceReach(
+export function sourceShortestDelay(
   wiring: { src: Uint32Array; delaySteps: Uint32Array },
-  cells: number,
   sources: number,
 ): Uint32Array {
-  const reach = new Uint32Array(2 * sources);
-  for (let s = 0; s < sources; s++) reach[2 * s] = 0xffffffff;
-  wiring.src.forEach((s, r) => {
-    const d = wiring.delaySteps[r];
-    reach[2 * s] = Math.min(reach[2 * s], d);
-    reach[2 * s + 1] = Math.max(reach[2 * s + 1], d + (s < cells ? 0 : 2));
-  });
-  return reach;
+  const shortest = new Uint32Array(sources).fill(0xffffffff);
+  wiring.src.forEach((s, r) => shortest[s] = Math.min(shortest[s], wiring.delaySteps[r]));
+  return shortest;
+}
+
+/**
+ * Most steps from a spike (cells) or an event's ⌊u⌋ (drives, whose rounding adds up to 2) to a delivery over the
+ * rows `first` … `end` − 1 of one source: a spike older than epoch start − this delivers nothing through them.
+ */
+export function groupLongestDelay(
+  wiring: { delaySteps: Uint32Array },
+  first: number,
+  end: number,
+  isDrive: boolean,
+): number {
+  let most = 0;
+  for (let r = first; r < end; r++) most = Math.max(most, wiring.delaySteps[r]);
+  return most + (isDrive ? 2 : 0);
 }
