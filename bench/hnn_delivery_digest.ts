@@ -1,22 +1,19 @@
 /**
- * SHA-256 of what an ERP batch produces (layer dipoles as float64 bytes, spike times and gids), to compare event
- * delivery paths, or versions of the simulator, for bit-identical output. Networks differ by their drives' trial.
+ * SHA-256 of what an ERP batch produces (layer dipoles as float64 bytes, spike times and gids), to compare versions
+ * of the simulator for bit-identical output (run it in each version's checkout). Networks differ by their drives'
+ * trial.
  *
- * `deno run --allow-read --allow-env bench/hnn_delivery_digest.ts [walk|bySource] [dt, ms] [batch] [steps]`
- * (steps: all by default).
+ * `deno run --allow-read --allow-env bench/hnn_delivery_digest.ts [dt, ms] [batch] [steps]` (steps: all by default).
  */
 import { compileNetwork, GpuRuntime, HNN_REQUIRED_LIMITS, networkInstance, simulateNetwork } from "../mod.ts";
-import type { DeliveryPath } from "../lib/hnn/gpu/events.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
-const path = Deno.args[0] as DeliveryPath;
-if (path !== "walk" && path !== "bySource") throw new Error(`delivery path: walk or bySource, got ${path}`);
-const [dt, batch, steps] = [Number(Deno.args[1] ?? 0.5), Number(Deno.args[2] ?? 2), Deno.args[3]];
+const [dt, batch, steps] = [Number(Deno.args[0] ?? 0.5), Number(Deno.args[1] ?? 2), Deno.args[2]];
 const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
 const spec = canonicalErpSpec(dt);
 const net = compileNetwork(spec, { batch });
 const instances = Array.from({ length: batch }, (_, b) => networkInstance(spec, [], b));
-const options = { instances, steps: steps === undefined ? undefined : Number(steps), deliveryPath: path };
+const options = { instances, steps: steps === undefined ? undefined : Number(steps) };
 const outputs = await simulateNetwork(runtime, net, options);
 const hash = async (data: ArrayLike<number>) =>
   Array.from(

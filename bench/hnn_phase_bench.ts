@@ -1,5 +1,5 @@
 /**
- * Where an epoch of the ERP network goes: the event gather (by each delivery path) and each population's cell
+ * Where an epoch of the ERP network goes: the event gather and each population's cell
  * steps, each timed alone for a few epochs (wall time, synced by a small read-back, so each figure includes one
  * sync), then all of them in one submit as `simulateNetwork` records them, with the CPU time of the process beside
  * (Linux). The first epochs carry no spikes, so timing there measures the gather's cost of looking, not of
@@ -23,10 +23,8 @@ import {
   uploadTables,
 } from "../mod.ts";
 import { defaultSpikeCap } from "../lib/hnn/gpu/cells.ts";
-import type { DeliveryPath } from "../lib/hnn/gpu/events.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
-const PATHS: DeliveryPath[] = ["walk", "bySource"];
 /** Epochs recorded per submit while simulating up to a start time. */
 const ADVANCE_EPOCHS = 50;
 
@@ -41,15 +39,12 @@ export interface PhaseTimes {
   epochSteps: number;
   /** Time simulated before the timed epochs, ms (an earlier start's timing may have run past the one asked for). */
   startMs: number;
-  /** Per phase (`gather walk`, `gather bySource`, each cell type, `all`): wall and CPU ms per epoch. */
+  /** Per phase (`gather`, each cell type, `all`): wall and CPU ms per epoch. */
   ms: Record<string, number>;
   cpuMs: Record<string, number>;
 }
 
-/**
- * Milliseconds per epoch for the gather by each path, each cell type, and everything together (with the adapter's
- * own path), per batch size and start time.
- */
+/** Milliseconds per epoch for the gather, each cell type, and everything together, per batch size and start time. */
 export async function benchHnnPhases(
   runtime: GpuRuntime,
   batches = [64],
@@ -84,19 +79,16 @@ export async function benchHnnPhases(
       };
       gpus.push(await GpuPopulation.create(runtime, net, p, tables, links));
     }
-    const gathers = await Promise.all(
-      PATHS.map((path) => GpuEventGather.create(runtime, net, instances, log, layout, cap, path)),
-    );
-    const adapterGather = await GpuEventGather.create(runtime, net, instances, log, layout, cap);
+    const gather = await GpuEventGather.create(runtime, net, instances, log, layout, cap);
     const traces = net.populations.map((p) => runtime.storage(Math.max(1, m * p.nInst) * 4));
-    owned.push(...gpus, ...gathers, adapterGather, ...traces);
+    owned.push(...gpus, gather, ...traces);
     const cells = (k: number, list: DispatchList) => {
       const record = gpus[k].pop.layer ? RECORD.dipole : 0;
       gpus[k].run(m, { record, trace: traces[k], traceRow0: 0, traceRows: m, eventRow0: 0 }, list);
     };
     const targets = gpus.filter((_, k) => conn.slots[k].length > 0);
     const epochOf = (e: number, list: DispatchList) => {
-      adapterGather.gather(targets, e * m, m, list);
+      gather.gather(targets, e * m, m, list);
       gpus.forEach((_, k) => cells(k, list));
     };
     // Epochs simulated so far: the cells' state and spike log are those of its start.
@@ -123,9 +115,7 @@ export async function benchHnnPhases(
         ms[key] = (performance.now() - began) / epochs;
       };
       const ms: Record<string, number> = {}, cpuMs: Record<string, number> = {};
-      for (const [p, gather] of gathers.entries()) {
-        await time(`gather ${PATHS[p]}`, (e, list) => gather.gather(targets, e * m, m, list));
-      }
+      await time("gather", (e, list) => gather.gather(targets, e * m, m, list));
       for (const [k, g] of gpus.entries()) await time(g.pop.cellType, (_, list) => cells(k, list));
       epoch += epochs + 1;
       await time("all", epochOf);

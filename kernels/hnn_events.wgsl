@@ -6,13 +6,12 @@
 // Cell spikes are logged as steps s (spike at t_s): delivery at boundary s + delay_steps. Drive events are times
 // held as u = (t_e − dt/2)/dt split into floor and fraction: delivery at floor(u) + floor(D/dt) + ceil(fractions).
 //
-// Two ways through the rows, which add the same terms in the same order (a target's rows are grouped by source with
-// each synapse slot's rows in NetCon order, lib/hnn/lowering/source_groups.ts):
-// - `walk` checks every row against its source's spikes;
-// - `newest_spikes` first finds, per network and source, the newest spike (or drive event's floor(u)) early enough to
-//   land by the epoch's end through some NetCon (one thread each: no atomics, the same values every run);
-//   `by_source` then skips every group of rows whose longest delay cannot bring that spike into the epoch (older
-//   spikes cannot either), and reads only the rows of the other groups.
+// A target's rows are grouped by source, with each synapse slot's rows in NetCon order (so every event sums the same
+// terms in the same order as a walk over the rows in NetCon order; lib/hnn/lowering/source_groups.ts), and only the
+// groups that can deliver are read: `newest_spikes` first finds, per network and source, the newest spike (or drive
+// event's floor(u)) early enough to land by the epoch's end through some NetCon (one thread each: no atomics, the
+// same values every run); `by_source` then skips every group whose longest delay cannot bring that spike into the
+// epoch (older spikes cannot either), and checks the rows of the other groups one by one.
 
 // Params: EVENTS_PARAMS in lib/hnn/gpu/events.ts.
 
@@ -130,20 +129,6 @@ fn target_of(id: u32) -> vec3<u32> {
   let net = id % P.n_networks;
   let cell = id / P.n_networks;
   return vec3<u32>(net, net * P.count + cell, P.gid_start + cell);
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups_n: vec3<u32>) {
-  let id = grid_index(gid, groups_n);
-  if (id >= P.n_inst) {
-    return;
-  }
-  let t = target_of(id);
-  let first = i32(P.epoch_start);
-  let end = first + i32(P.epoch_steps);
-  for (var row = incoming[t.z]; row < incoming[t.z + 1u]; row++) {
-    deliver(row, t.x, t.y, first, end);
-  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

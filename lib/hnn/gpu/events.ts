@@ -1,6 +1,7 @@
 /**
  * Host side of kernels/hnn_events.wgsl: uploads the batch's wiring, rule weights and drive events once, then fills
- * the populations' events buffers per epoch from the spike log, by one of the kernel's two delivery paths.
+ * the populations' events buffers per epoch from the spike log: a pass that finds each source's newest spike that
+ * can land, then the delivery, which reads only the groups of NetCons that spike can reach within the epoch.
  */
 import type { GpuRuntime } from "../../gpu/runtime.ts";
 import { kernelSource, type KernelSpec } from "../../gpu/kernels.ts";
@@ -31,26 +32,8 @@ export const EVENTS_PARAMS = struct("Params", {
   pops: array("vec4<u32>", LOG_TYPES), // per cell type: first gid, cells per network, log base, instances
 });
 
-/**
- * How a target finds its deliveries: `walk` checks every incoming NetCon against its source's spikes; `bySource`
- * first finds each source's newest spike that can still land, then reads only the NetCons of the sources whose
- * spike can land in the epoch (kernels/hnn_events.wgsl). Both add the same terms in the same order, so their events
- * are identical.
- */
-export type DeliveryPath = "walk" | "bySource";
-
-/**
- * The faster path on this adapter. On a software adapter (llvmpipe) the marking pass and per-group bit tests cost
- * about what they save, so the plain walk stays; GPUs skip the loads of silent sources (docs/BENCHMARKS.md).
- */
-export function defaultDeliveryPath(runtime: GpuRuntime): DeliveryPath {
-  return runtime.adapterSummary.fallback ? "walk" : "bySource";
-}
-
-const ENTRY_POINTS: Record<DeliveryPath, "walk" | "by_source"> = { walk: "walk", bySource: "by_source" };
 /** Bindings each entry point uses (its automatic layout holds exactly these). */
 const BINDINGS = {
-  walk: [0, 1, 2, 3, 4, 5, 6],
   by_source: [0, 1, 2, 3, 4, 5, 6, 7, 9],
   newest_spikes: [0, 4, 5, 8, 9],
 } as const;
@@ -117,7 +100,6 @@ export class GpuEventGather {
   private constructor(
     readonly runtime: GpuRuntime,
     readonly net: CompiledNetwork,
-    readonly path: DeliveryPath,
     readonly pipelines: { deliver: GPUComputePipeline; newest: GPUComputePipeline },
     readonly logLayout: LogLayout[],
     readonly spikeCap: number,
@@ -136,7 +118,6 @@ export class GpuEventGather {
     spikeLog: GPUBuffer,
     logLayout: LogLayout[],
     spikeCap: number,
-    path: DeliveryPath = defaultDeliveryPath(runtime),
   ): Promise<GpuEventGather> {
     const c = net.connectivity;
     if (instances.length !== net.batch) throw new Error(`${instances.length} instances for a batch of ${net.batch}`);
@@ -153,7 +134,7 @@ export class GpuEventGather {
     }
     const code = await kernelSource(EVENTS_KERNEL);
     const pipelines = {
-      deliver: runtime.pipeline(code, ENTRY_POINTS[path]),
+      deliver: runtime.pipeline(code, "by_source"),
       newest: runtime.pipeline(code, "newest_spikes"),
     };
     const nonEmpty = (a: Uint32Array | Float32Array) => a.length > 0 ? a : new Uint32Array(1);
@@ -168,7 +149,7 @@ export class GpuEventGather {
       newest: runtime.storage(Math.max(1, net.batch * (c.cells + c.nDriveCells)) * 4),
     };
     const driveEvents0 = net.batch * c.nDriveCells + 1;
-    return new GpuEventGather(runtime, net, path, pipelines, logLayout, spikeCap, driveEvents0, buffers);
+    return new GpuEventGather(runtime, net, pipelines, logLayout, spikeCap, driveEvents0, buffers);
   }
 
   /**
@@ -178,18 +159,15 @@ export class GpuEventGather {
    */
   gather(targets: GpuPopulation[], epochStart: number, steps: number, list?: DispatchList): void {
     const own = list ?? new DispatchList();
-    if (this.path === "bySource") {
-      const params = this.#params(undefined, epochStart, steps);
-      const grid = this.runtime.grid(this.net.batch * this.sources);
-      const bound = this.#bind(this.pipelines.newest, "newest_spikes", params);
-      own.add(this.pipelines.newest, [bound], grid).release(params);
-    }
+    const first = this.#params(undefined, epochStart, steps);
+    const grid = this.runtime.grid(this.net.batch * this.sources);
+    own.add(this.pipelines.newest, [this.#bind(this.pipelines.newest, "newest_spikes", first)], grid).release(first);
     for (const target of targets) {
       const pop = target.pop;
       const params = this.#params(target, epochStart, steps);
       // The kernel only adds events: the epoch's rows start from zero.
       own.clear(target.events, steps * target.links.slots.length * pop.nInst * 4);
-      const bound = this.#bind(this.pipelines.deliver, ENTRY_POINTS[this.path], params, target.events);
+      const bound = this.#bind(this.pipelines.deliver, "by_source", params, target.events);
       own.add(this.pipelines.deliver, [bound], this.runtime.grid(pop.nInst)).release(params);
     }
     if (!list) own.submit(this.runtime.device);

@@ -16,7 +16,7 @@ import {
   uploadTables,
 } from "./cells.ts";
 import { DispatchList } from "../../gpu/dispatch_list.ts";
-import { type DeliveryPath, GpuEventGather, type LogLayout } from "./events.ts";
+import { GpuEventGather, type LogLayout } from "./events.ts";
 import { sumLayer } from "./layer_sum.ts";
 import { type NetworkInstance, networkInstance } from "../network/instance.ts";
 
@@ -50,8 +50,6 @@ export interface SimulateNetworkOptions {
   steps?: number;
   /** Steps done so far, after each chunk. */
   onSteps?: (done: number) => void;
-  /** How events are gathered (default: the faster path on this adapter); the results are identical. */
-  deliveryPath?: DeliveryPath;
 }
 
 /** Device bytes one network of `net` needs in each of its buffers; the largest decides how many fit a binding. */
@@ -114,7 +112,7 @@ export async function simulateNetwork(
       gpus.push(gpu);
     }
     const gather = conn.rows.length > 0
-      ? await GpuEventGather.create(runtime, net, instances, spikeLog, logLayout, spikeCap, options.deliveryPath)
+      ? await GpuEventGather.create(runtime, net, instances, spikeLog, logLayout, spikeCap)
       : undefined;
     if (gather) owned.push(gather);
 
