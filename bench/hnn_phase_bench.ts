@@ -11,6 +11,7 @@
  */
 import {
   compileNetwork,
+  defaultSpikeCap,
   DispatchList,
   GpuEventGather,
   GpuPopulation,
@@ -22,7 +23,6 @@ import {
   spikeLogWords,
   uploadTables,
 } from "../mod.ts";
-import { defaultSpikeCap } from "../lib/hnn/gpu/cells.ts";
 import { canonicalErpSpec } from "./hnn_network_bench.ts";
 
 /** Epochs recorded per submit while simulating up to a start time. */
