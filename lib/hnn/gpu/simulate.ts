@@ -69,7 +69,8 @@ export function bytesPerNetwork(net: CompiledNetwork, spikeCap = defaultSpikeCap
     if (p.layer) buffers.push(m * perNet); // trace (at least one epoch)
     log += spikeLogWords(p.count, spikeCap) * 4;
   });
-  buffers.push(log, 2 * (net.nSteps + 1) * 4); // spike log, layer dipoles
+  // Spike log, layer dipoles, the event gather's newest spike per source.
+  buffers.push(log, 2 * (net.nSteps + 1) * 4, (c.cells + c.nDriveCells) * 4);
   return { total: buffers.reduce((a, b) => a + b, 0), largestBinding: Math.max(...buffers) };
 }
 
