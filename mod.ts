@@ -67,7 +67,7 @@ export { networkInstance } from "./lib/hnn/network/instance.ts";
 export type { NetworkInstance } from "./lib/hnn/network/instance.ts";
 export { compileNetwork } from "./lib/hnn/lowering/compile.ts";
 export type { CompiledNetwork } from "./lib/hnn/lowering/compile.ts";
-export { GpuPopulation, RECORD, spikeLogWords, uploadTables } from "./lib/hnn/gpu/cells.ts";
+export { defaultSpikeCap, GpuPopulation, RECORD, spikeLogWords, uploadTables } from "./lib/hnn/gpu/cells.ts";
 export { GpuEventGather } from "./lib/hnn/gpu/events.ts";
 export type { LogLayout } from "./lib/hnn/gpu/events.ts";
 export { bytesPerNetwork, simulateNetwork } from "./lib/hnn/gpu/simulate.ts";

@@ -1,7 +1,8 @@
 /**
- * The event gather (kernels/hnn_events.wgsl) against a host-side delivery of the same NetCons: a spike log written
- * by hand (spikes that land before, inside and after the epoch, cells that never fired) and real drive events,
- * into an events buffer that holds garbage beforehand (the host zeroes it, the kernel only adds).
+ * The event gather (kernels/hnn_events.wgsl) against a host-side delivery of the same
+ * NetCons: a spike log written by hand (spikes that land before, inside and after the epoch, cells that never fired)
+ * and real drive events, into an events buffer that holds garbage beforehand (the host zeroes it, the kernel only
+ * adds). Its newest spike per source, which decides the groups of rows it skips, is checked against the host's too.
  */
 import assert from "node:assert/strict";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
@@ -14,9 +15,11 @@ import { erpDrives, jones2009Connections, PAPER_ERP_RULES } from "../lib/hnn/net
 import { ROW_WORDS } from "../lib/hnn/lowering/connectivity.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
 
+/** kernels/hnn_events.wgsl NO_SPIKE: a source without a spike that can land by the epoch's end. */
+const NO_SPIKE = -2147483647;
 const runtime = await GpuRuntime.acquire({ requiredLimits: HNN_REQUIRED_LIMITS });
 
-Deno.test("event gather: every delivery in the epoch, none outside it, from cells and drives (3×3 mesh, batch 3)", async () => {
+Deno.test("event gather: every delivery in the epoch, none outside it, from cells and drives, (3×3 mesh, batch 3)", async () => {
   const spec = validateSpec({
     mesh_shape: [3, 3],
     dt_ms: 0.5,
@@ -58,6 +61,10 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
   const driveEvents0 = batch * c.nDriveCells + 1;
   const rowFloats = new Float32Array(c.rows.buffer);
   let delivered = 0;
+  // Deliveries per epoch (all populations and networks): the check must see silent and busy epochs.
+  const perEpoch = new Map<number, number>();
+  // Sources with and without a spike that can land by the epoch's end.
+  let spiking = 0, silent = 0;
   try {
     for (const [k, p] of net.populations.entries()) {
       const slots = c.slots[k].length;
@@ -67,10 +74,13 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
       try {
         for (let epochStart = 0; epochStart < net.nSteps; epochStart += m) {
           runtime.write(gpu.events, new Float32Array(m * slots * p.nInst).fill(12345));
-          gather.gather(gpu, epochStart, m);
+          gather.gather([gpu], epochStart, m);
           const got = new Float32Array(await runtime.read(gpu.events, m * slots * p.nInst * 4));
+          const newest = new Int32Array(await runtime.read(gather.buffers.newest, batch * gather.sources * 4));
           // Host delivery, float64: step k = s + delay (cells) or ⌊u⌋ + delay + ⌈fractions⌉ (drives).
           const want = new Float64Array(got.length);
+          // The same sums in float32, term by term in row order: the kernel's, bit for bit.
+          const want32 = new Float32Array(got.length);
           for (let inst = 0; inst < p.nInst; inst++) {
             const b = Math.floor(inst / p.count), gid = p.gidStart + (inst % p.count);
             for (let r = c.wiring.offsets[gid]; r < c.wiring.offsets[gid + 1]; r++) {
@@ -93,8 +103,11 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
               }
               for (const step of steps) {
                 if (step < epochStart || step >= epochStart + m) continue;
-                want[((step - epochStart) * slots + slot) * p.nInst + inst] += w;
+                const at = ((step - epochStart) * slots + slot) * p.nInst + inst;
+                want[at] += w;
+                want32[at] += Math.fround(Math.fround(instances[b].ruleWeights[rule]) * rowFloats[r * ROW_WORDS + 4]);
                 delivered++;
+                perEpoch.set(epochStart, (perEpoch.get(epochStart) ?? 0) + 1);
               }
             }
           }
@@ -104,12 +117,40 @@ Deno.test("event gather: every delivery in the epoch, none outside it, from cell
               `${p.cellType}, epoch at step ${epochStart}: entry ${i} is ${g}, expected ${want[i]} (relative 1e-6)`,
             )
           );
+          assert.deepEqual(got, want32, `${p.cellType}, epoch at step ${epochStart}: float32 sums in row order`);
+          // Each source's newest spike (or an event's ⌊u⌋) before epoch end − its shortest delay.
+          for (let b = 0; b < batch; b++) {
+            for (let src = 0; src < c.cells + c.nDriveCells; src++) {
+              let times: number[] = [];
+              if (src >= c.cells) {
+                const cell = b * c.nDriveCells + src - c.cells;
+                for (let e = drive[cell]; e < drive[cell + 1]; e++) times.push(driveInts[driveEvents0 + 2 * e]);
+              } else {
+                const s = net.populations.findIndex((q) => src >= q.gidStart && src < q.gidStart + q.count);
+                times = spikesOf[s][b * net.populations[s].count + src - net.populations[s].gidStart];
+              }
+              const near = c.shortestDelay[src];
+              const early = near === 0xffffffff ? [] : times.filter((t) => t < epochStart + m - near);
+              const expected = early.length > 0 ? Math.max(...early) : NO_SPIKE;
+              assert.equal(
+                newest[b * gather.sources + src],
+                expected,
+                `epoch at ${epochStart}, network ${b}, source ${src}`,
+              );
+              if (expected === NO_SPIKE) silent++;
+              else spiking++;
+            }
+          }
         }
       } finally {
         gpu.destroy();
       }
     }
     assert.ok(delivered > 1000, `only ${delivered} deliveries: the check would not cover the gather`);
+    const epochs = Math.ceil(net.nSteps / m);
+    assert.ok(perEpoch.size < epochs, "some epoch delivers nothing");
+    assert.ok(Math.max(...perEpoch.values()) > 100, "some epoch delivers from many sources");
+    assert.ok(spiking > 0 && silent > 0, `${spiking} sources with a spike, ${silent} without`);
   } finally {
     gather.destroy();
     tables.destroy();

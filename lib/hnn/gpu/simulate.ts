@@ -69,7 +69,8 @@ export function bytesPerNetwork(net: CompiledNetwork, spikeCap = defaultSpikeCap
     if (p.layer) buffers.push(m * perNet); // trace (at least one epoch)
     log += spikeLogWords(p.count, spikeCap) * 4;
   });
-  buffers.push(log, 2 * (net.nSteps + 1) * 4); // spike log, layer dipoles
+  // Spike log, layer dipoles, the event gather's newest spike per source.
+  buffers.push(log, 2 * (net.nSteps + 1) * 4, (c.cells + c.nDriveCells) * 4);
   return { total: buffers.reduce((a, b) => a + b, 0), largestBinding: Math.max(...buffers) };
 }
 
@@ -136,15 +137,14 @@ export async function simulateNetwork(
     net.populations.forEach((p, k) => {
       for (const g of watched[k]) for (const map of somaV) map.set(g, new Float32Array(samples).fill(p.v0[p.somaNode]));
     });
+    const targets = gpus.filter((_, k) => conn.slots[k].length > 0);
     // One submit per chunk: its epochs' gathers and cell steps are recorded into one list.
     const list = new DispatchList();
     for (let step = 0; step < nSteps;) {
       const chunk = Math.min(rows, nSteps - step);
       for (let e = 0; e < chunk; e += m) {
         const steps = Math.min(m, chunk - e);
-        if (gather) {
-          gpus.forEach((gpu, k) => conn.slots[k].length > 0 && gather.gather(gpu, step + e, steps, list));
-        }
+        gather?.gather(targets, step + e, steps, list);
         gpus.forEach((gpu, k) => {
           const soma = watched[k].length > 0;
           const record = (soma ? RECORD.somaV : 0) | (gpu.pop.layer ? RECORD.dipole : 0);

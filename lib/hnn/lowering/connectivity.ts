@@ -1,17 +1,21 @@
 /**
  * Lowers a network's NetCons for the GPU: the Exp2Syn slots each cell type needs, the wiring by target (CSR) and
- * its rows packed as kernels/hnn_events.wgsl reads them, and the epoch length (steps between spike exchanges).
+ * its rows packed as kernels/hnn_events.wgsl reads them (with their groups by source and their delays' bounds), and
+ * the epoch length (steps between spike exchanges).
  */
 import { buildNetcons, type NetconTable } from "../network/connections.ts";
 import { driveConnections, driveGidRanges } from "../network/drives.ts";
 import { cellLayout } from "../network/positions.ts";
 import { type SynapseSlot, synapseSlots } from "../cells/synapses.ts";
 import { buildWiring, type Wiring } from "./wiring.ts";
+import { groupLongestDelay, sourceShortestDelay } from "./source_groups.ts";
 import type { CellTree } from "../cells/morphology.ts";
 import type { CellType, ResolvedSpec } from "../spec/types.ts";
 
 /** Words per NetCon row in the GPU's table (kernels/hnn_events.wgsl ROW). */
 export const ROW_WORDS = 6;
+/** Words per group of rows in the GPU's table (kernels/hnn_events.wgsl GROUP). */
+export const GROUP_WORDS = 3;
 /**
  * Longest epoch: networks whose cell-to-cell delays are all long (or absent) still exchange spikes and fill the
  * events buffer (epoch × synapses × instances) at least this often.
@@ -45,6 +49,13 @@ export interface CompiledConnectivity extends NetconSource {
   epochSteps: number;
   /** ROW_WORDS per wiring row: source gid, slot, delay steps, rule, f32 falloff·factor, f32 delay fraction. */
   rows: Uint32Array;
+  /**
+   * The wiring's groups by source as the kernel reads them: cells + 1 group offsets, then GROUP_WORDS per group
+   * (source, end row, longest delivery steps: source_groups.ts `groupLongestDelay`).
+   */
+  groups: Uint32Array;
+  /** Per source gid (cells, then drive cells): its shortest delivery steps (source_groups.ts `sourceShortestDelay`). */
+  shortestDelay: Uint32Array;
   /** Cells per network. */
   cells: number;
 }
@@ -99,6 +110,17 @@ export function compileConnectivity(
       floats[r * ROW_WORDS + 5] = wiring.delayFrac[r];
     }
   }
+  const groups = new Uint32Array(cells + 1 + GROUP_WORDS * wiring.groupSrc.length);
+  groups.set(wiring.groupOffsets);
+  for (let t = 0; t < cells; t++) {
+    let first = wiring.offsets[t];
+    for (let g = wiring.groupOffsets[t]; g < wiring.groupOffsets[t + 1]; g++) {
+      const src = wiring.groupSrc[g], end = wiring.groupEnd[g];
+      groups.set([src, end, groupLongestDelay(wiring, first, end, src >= cells)], cells + 1 + GROUP_WORDS * g);
+      first = end;
+    }
+  }
+  const shortestDelay = sourceShortestDelay(wiring, cells + source.nDriveCells);
   const epochSteps = Math.max(1, Math.min(wiring.minCellDelaySteps, MAX_EPOCH_STEPS, Math.round(tstop / dt)));
-  return { ...source, wiring, slots, epochSteps, rows, cells };
+  return { ...source, wiring, slots, epochSteps, rows, groups, shortestDelay, cells };
 }

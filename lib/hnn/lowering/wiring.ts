@@ -1,13 +1,21 @@
 /**
  * NetCons lowered for the GPU: for every target cell, its incoming connections (CSR by target gid) with the
  * synapse slot they drive, the delivery delay in steps, and the index of the rule whose per-instance weight scales
- * them. NetCons whose events could only arrive after tstop are dropped.
+ * them, grouped by source (source_groups.ts). NetCons whose events could only arrive after tstop are dropped.
  */
 import type { NetconTable } from "../network/connections.ts";
+import { groupBySource } from "./source_groups.ts";
 
 export interface Wiring {
   /** Incoming NetCons of target gid g are rows offsets[g] .. offsets[g + 1] − 1. */
   offsets: Uint32Array;
+  /**
+   * Target gid g's rows form groups groupOffsets[g] .. groupOffsets[g + 1] − 1, each of one source (`groupSrc`),
+   * ending (exclusive) at row `groupEnd`; the first starts at offsets[g].
+   */
+  groupOffsets: Uint32Array;
+  groupSrc: Uint32Array;
+  groupEnd: Uint32Array;
   src: Uint32Array;
   /** Synapse slot index within the target cell's type. */
   slot: Uint32Array;
@@ -58,9 +66,25 @@ export function buildWiring(
   const offsets = new Uint32Array(cells + 1);
   for (const i of keep) offsets[netcons.tgt[i] + 1]++;
   for (let g = 0; g < cells; g++) offsets[g + 1] += offsets[g];
+  // Each target's rows, regrouped by source with every slot's rows in NetCon order.
+  const groupOffsets = new Uint32Array(cells + 1);
+  const groupSrc: number[] = [], groupEnd: number[] = [];
+  for (let g = 0; g < cells; g++) {
+    const mine = keep.slice(offsets[g], offsets[g + 1]);
+    const { order, groups } = groupBySource(mine.map((i) => netcons.src[i]), mine.map((i) => netcons.synapse[i]));
+    order.forEach((at, r) => keep[offsets[g] + r] = mine[at]);
+    for (const group of groups) {
+      groupSrc.push(group.src);
+      groupEnd.push(offsets[g] + group.end);
+    }
+    groupOffsets[g + 1] = groupSrc.length;
+  }
   const n = keep.length;
   const w: Wiring = {
     offsets,
+    groupOffsets,
+    groupSrc: Uint32Array.from(groupSrc),
+    groupEnd: Uint32Array.from(groupEnd),
     src: new Uint32Array(n),
     slot: new Uint32Array(n),
     delaySteps: new Uint32Array(n),
