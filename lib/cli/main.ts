@@ -59,7 +59,7 @@ const backendOption = () =>
   new Option(
     "--backend <name>",
     "where flows train and sample: webgpu (fused WGSL kernels), wasm or cpu (tfjs), tfjs-webgpu (tfjs's own, slow); " +
-      "auto: webgpu on a hardware GPU, wasm on the software adapter (less CPU there) or without WebGPU",
+      "auto: webgpu on a hardware GPU, wasm on the software adapter (less CPU and faster sampling there) or without WebGPU",
   )
     .choices(BACKEND_NAMES).default("auto" as const);
 
