@@ -273,7 +273,7 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
   }
 
   // fit.json's RMSE: the median of the six columns against the fitted observation, computed here independently.
-  const summary = await readJson<{ predictive_median_rmse: number; total_sims: number; model: string }>(
+  const summary = await readJson<{ predictive_median_rmse: number; total_sims: number; model: string; dt_ms: number }>(
     join(out, "fit.json"),
   );
   const observation = await readJson<{ x: number[] }>(join(fit, "observation.json"));
@@ -289,6 +289,7 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
   );
   assert.equal(summary.total_sims, 100);
   assert.equal(summary.model, "rc");
+  assert.equal(summary.dt_ms, getModel("rc").dtMs);
 
   const again = await cli("fit-export", "--fit", fit, "--out", out, "--backend", "wasm");
   assert.notEqual(again.code, 0);

@@ -90,7 +90,8 @@ export function buildProgram(): Command {
     .option("--record-gids <gids>", "with --spec: gids whose soma voltage to write, comma-separated", numberList)
     .option(
       "--dt <ms>",
-      "with an hnn-core network or parameter file as --spec: integration step (default 0.025 or the file's)",
+      "integration step: of an HNN --model (default: its own; a fit's at another step, as fit --dt), or of an " +
+        "hnn-core network or parameter file as --spec (default 0.025 or the file's)",
       positiveNumber,
     )
     .option(

@@ -26,8 +26,9 @@ export interface FitExport {
 }
 
 export interface FitExportSummary {
-  /** As `simulate --model` takes it. */
+  /** As `simulate --model` takes it, with its integration step (`--dt`). */
   model: string;
+  dt_ms: number;
   recording: string;
   /** Simulations of each round (round 1: the prior's, or the initial dataset's) and in all. */
   sims_per_round: number[];
@@ -70,6 +71,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
       predictiveCsv: predictiveCsv(times, x, options.predictive),
       summary: {
         model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
+        dt_ms: run.simulator.dtMs,
         recording: observation.label,
         sims_per_round: rounds.map((r) => r.sims),
         total_sims: rounds.at(-1)?.total_sims ?? 0,
