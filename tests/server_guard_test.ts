@@ -273,10 +273,15 @@ Deno.test("report: `deno task serve --host localhost` listens and answers throug
     assert.equal(answer.status, 200);
     assert.ok(JSON.parse(answer.body).some((r: { name: string }) => r.name === "rc-small"));
   } finally {
+    // `deno task` passes no signal on to the server it started: stop that process by its command line too.
+    const server = ["-f", `lib/cli/main.ts serve --runs ${runs} --port 0`];
+    await new Deno.Command("pkill", { args: server }).output();
     child.kill();
     await child.status;
     await child.stdout.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
+    const left = await new Deno.Command("pgrep", { args: server }).output();
+    assert.equal(left.code, 1, `a server is still running: ${new TextDecoder().decode(left.stdout)}`);
   }
 });
 
