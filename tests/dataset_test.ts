@@ -288,7 +288,7 @@ Deno.test("simulations JSON: written chunk by chunk, the same text as the whole 
     simulate: (r, th, options) => (batches.push(th.length / 3), rcModel.simulate(r, th, options)),
   };
   await withTempDir(async (dir) => {
-    await writeSimulationsJson(`${dir}/o.json`, counting, runtime, theta, 4);
+    await writeSimulationsJson(`${dir}/o.json`, counting, runtime, theta, { chunkRows: 4 });
     assert.deepEqual(batches, [4, 4, 2], "never more than a chunk of rows at once");
     const x = await rcModel.simulate(runtime, theta);
     const rows = Array.from({ length: 10 }, (_, i) => Array.from(x.subarray(i * 701, (i + 1) * 701)));

@@ -50,6 +50,22 @@ Deno.test("fit: TSNPE on gaussian_linear reaches the reference posterior (C2ST �
   assert.ok(accuracy <= 0.65, `C2ST ${accuracy}`);
 });
 
+Deno.test("fit: --quantile truncates harder: the same round 1 posterior leaves a smaller region, and the fit records it", async () => {
+  // gl-1's first round again (same seed, pairs and training), with the region cut at the 10% quantile of log q.
+  const out = join(runs, "gl-quantile");
+  const args = ["--task", "gaussian_linear", "--observation", "1", "--rounds", "1", "--sims-per-round", "500"];
+  const { code, stderr } = await cli("fit", ...args, ...QUICK, "--max-epochs", "60", "--quantile", "0.1", "--out", out);
+  assert.equal(code, 0, stderr);
+  assert.equal((await readJson<FitRecord>(join(out, "fit.json"))).settings.quantile, 0.1);
+  const [hard, usual] = await Promise.all(
+    [out, join(runs, "gl-1")].map((dir) => readJson<RoundRecord>(join(dir, "rounds", "001.json"))),
+  );
+  assert.equal((await readJson<FitRecord>(join(runs, "gl-1", "fit.json"))).settings.quantile, undefined);
+  assert.ok(hard.region.threshold > usual.region.threshold, `τ ${hard.region.threshold} vs ${usual.region.threshold}`);
+  const gap = 5 * Math.hypot(hard.region.se, usual.region.se);
+  assert.ok(hard.region.volume < usual.region.volume - gap, `${hard.region.volume} vs ${usual.region.volume}`);
+});
+
 Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refused untouched, or continued by more rounds", async () => {
   const out = join(runs, "gl-resumed");
   const args = [
@@ -142,6 +158,7 @@ Deno.test("fit: bad input is one line with a non-zero exit, and nothing is writt
       [["--model", "rc", "--waveform", short, "--rounds", "1", "--sims-per-round", "10"], /covers 0–20 ms; the model/],
       [["--model", "rc", "--rounds", "1", "--sims-per-round", "10"], /give one observation: --waveform FILE or --x/],
       [[...task, "--initial-dataset", dir, "--rounds", "1", "--sims-per-round", "10"], /not an sbibm task/],
+      [[...task, "--quantile", "1", "--rounds", "1", "--sims-per-round", "10"], /--quantile must lie between 0 and 1/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await cli("fit", ...args, "--out", out);
@@ -243,7 +260,7 @@ Deno.test("fit: a model's fit of a recording keeps its preparation and condition
 });
 
 Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are predictive.csv's columns", async () => {
-  // The RC fit of the test above.
+  // The RC fit of the test above, of a recording in µV (--scale 1000): predictive.csv is in µV too.
   const fit = join(runs, "rc-recording"), out = join(runs, "rc-export");
   const exported = await cli(
     "fit-export",
@@ -260,7 +277,7 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
 
   const thetaFile = join(runs, "rc-export-theta.csv"), simulated = join(runs, "rc-export-x.json");
   await Deno.writeTextFile(thetaFile, samples.slice(0, 7).join("\n") + "\n");
-  const sim = await cli("simulate", "--model", "rc", "--theta-file", thetaFile, "--out", simulated);
+  const sim = await cli("simulate", "--model", "rc", "--theta-file", thetaFile, "--scale", "1000", "--out", simulated);
   assert.equal(sim.code, 0, sim.stderr);
   const { x } = await readJson<{ x: number[][] }>(simulated);
   // The same float32 simulation of the same θ: equal to float32 rounding (relative 1e-6 of the waveform's range).
@@ -273,15 +290,16 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
   }
 
   // fit.json's RMSE: the median of the six columns against the fitted observation, computed here independently.
-  const summary = await readJson<{ predictive_median_rmse: number; total_sims: number; model: string; dt_ms: number }>(
-    join(out, "fit.json"),
-  );
+  const summary = await readJson<
+    { predictive_median_rmse: number; total_sims: number; model: string; dt_ms: number; recording_scale: number }
+  >(join(out, "fit.json"));
+  assert.equal(summary.recording_scale, 1000);
   const observation = await readJson<{ x: number[] }>(join(fit, "observation.json"));
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return (sorted[2] + sorted[3]) / 2;
   };
-  const squares = times.map((_, i) => (median(x.map((row) => row[i])) - observation.x[i]) ** 2);
+  const squares = times.map((_, i) => (median(x.map((row) => row[i])) - 1000 * observation.x[i]) ** 2);
   const rmse = Math.sqrt(squares.reduce((a, b) => a + b, 0) / times.length);
   assert.ok(
     Math.abs(summary.predictive_median_rmse - rmse) <= 1e-5 * rmse,

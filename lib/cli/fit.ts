@@ -14,6 +14,7 @@ import { prepareRecording, type RecordingProcessing } from "../experiments/recor
 import { checkFitFolder, type FitObservationRecord, type FitSettings } from "../fit/records.ts";
 import { type FitTarget, modelTarget, taskTarget } from "../fit/target.ts";
 import { runFit } from "../fit/tsnpe.ts";
+import { TRUNCATION_DEFAULTS } from "../fit/truncation.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { canonicalModelName, getModel } from "../experiments/models.ts";
 import type { Simulator } from "../models/model.ts";
@@ -45,6 +46,7 @@ export interface FitArgs extends NpeArgs {
   samples: number;
   stopRatio: number;
   maxPriorDraws: number;
+  quantile: number;
   dt?: number;
 }
 
@@ -127,6 +129,7 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   if ((args.model === undefined) === (args.task === undefined)) throw new Error("give one of --model or --task");
   if (args.rounds < 1) throw new Error("--rounds must be at least 1");
   if (args.simsPerRound < 2) throw new Error("--sims-per-round must be at least 2");
+  if (!(args.quantile > 0 && args.quantile < 1)) throw new Error("--quantile must lie between 0 and 1");
   if (args.predictiveSims < 1) throw new Error("--predictive-sims must be at least 1");
   if (args.task && args.initialDataset) throw new Error("--initial-dataset takes a model's dataset, not an sbibm task");
   const model = args.model === undefined ? undefined : getModel(args.model, args.dt);
@@ -149,6 +152,8 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     samples: args.samples,
     stop_ratio: args.stopRatio,
     max_prior_draws: args.maxPriorDraws,
+    // Recorded only where it differs from the default, so that earlier fits resume and continue as they were.
+    ...(args.quantile !== TRUNCATION_DEFAULTS.quantile ? { quantile: args.quantile } : {}),
   };
   const initial = model && args.initialDataset
     ? await readInitialDataset(

@@ -6,6 +6,7 @@ import { getModel, modelNames } from "../experiments/models.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
+import { TRUNCATION_DEFAULTS } from "../fit/truncation.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { EXPERIMENT_STAGES } from "../experiments/types.ts";
@@ -104,7 +105,12 @@ export function buildProgram(): Command {
       "with --spec: also write the dipoles smoothed with a W ms Hamming window",
       positiveNumber,
     )
-    .option("--scale <F>", "with --spec: also write the dipoles multiplied by F (after smoothing)", Number)
+    .option(
+      "--scale <F>",
+      "with --spec: also write the dipoles multiplied by F (after smoothing); with --theta-file: x multiplied by F " +
+        "(a fit's recording scale, as fit-export's predictive.csv)",
+      Number,
+    )
     .action((options) => simulateCommand(options));
 
   program.command("replay")
@@ -255,6 +261,13 @@ export function buildProgram(): Command {
       "prior draws tried per round before the truncation region counts as too small to draw from",
       positiveInt,
       1_000_000,
+    )
+    .option(
+      "--quantile <q>",
+      "the region keeps θ whose log q(θ | x_o) is above this quantile of the posterior's own draws (TSNPE's ε; " +
+        "larger truncates harder and shrinks faster, at the risk of cutting posterior mass)",
+      positiveNumber,
+      TRUNCATION_DEFAULTS.quantile,
     )
     .option("--dt <ms>", "with an HNN --model: integration step (default: its experiment's)", positiveNumber)
     .addOption(backendOption())

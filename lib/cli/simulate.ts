@@ -66,10 +66,11 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
   const model = getModel(args.model, args.dt);
   if (args.thetaFile !== undefined) {
     if (sims !== undefined) throw new Error("give either --theta-file or --sims, not both");
-    await simulateThetaFile(args.thetaFile, args.out, model);
+    await simulateThetaFile(args.thetaFile, args.out, model, args.scale ?? 1);
     return;
   }
   if (sims === undefined) throw new Error("give --theta-file T.csv or --sims N (--n N)");
+  if (args.scale !== undefined) throw new Error("--scale goes with --theta-file or --spec: a dataset keeps x as simulated");
   await simulateDatasetOf(model, args.out, sims, args);
 }
 
@@ -102,13 +103,13 @@ async function simulateDatasetOf(model: Simulator, out: string, n: number, args:
   }
 }
 
-async function simulateThetaFile(thetaFile: string, out: string, model: Simulator): Promise<void> {
+async function simulateThetaFile(thetaFile: string, out: string, model: Simulator, scale: number): Promise<void> {
   const text = await readInputFile(thetaFile);
   const theta = parseThetaCsv(text, model.prior, thetaFile);
   await assertWritableFile(out);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
-    await writeSimulationsJson(out, model, runtime, theta);
+    await writeSimulationsJson(out, model, runtime, theta, { scale });
     console.log(`wrote ${theta.length / model.prior.dim} simulations of ${model.timesMs.length} samples to ${out}`);
   } finally {
     runtime.destroy();

@@ -39,6 +39,11 @@ export interface FitExportSummary {
   predictive_sims: number;
   /** RMSE of the median of predictive.csv's columns to the recording, over the model's whole window. */
   predictive_median_rmse: number;
+  /**
+   * The fit's recording scale F (x = recording ÷ F): predictive.csv is the model's x × F, on the recording's own
+   * scale, as `simulate --theta-file --scale F` writes it; the RMSE is on that scale too.
+   */
+  recording_scale: number;
   x_unit?: string;
   times_ms: [number, number];
   seed: number;
@@ -56,6 +61,8 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
     const observation = (await readObservation(dir))!;
     const rounds: RoundRecord[] = await readRounds(dir);
     const xo = Float32Array.from(observation.x);
+    // x = recording ÷ scale (fit --scale): predictive.csv and its RMSE go back onto the recording's own scale.
+    const scale = typeof observation.source.scale === "number" ? observation.source.scale : 1;
     const features = await computeSummary(runtime, run.summary, xo);
     const { samples } = await run.posterior.sample(options.samples, features, { seed: options.seed });
     const samplesCsv = formatSamplesCsv(run.posterior.prior.names, samples);
@@ -63,9 +70,10 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
     // is that command's simulation of row k.
     const theta = parseThetaCsv(samplesCsv, run.simulator.prior, "samples.csv");
     const d = run.simulator.prior.dim, times = Array.from(run.simulator.timesMs);
-    const x = await run.simulator.simulate(runtime, theta.subarray(0, options.predictive * d));
+    const simulated = await run.simulator.simulate(runtime, theta.subarray(0, options.predictive * d));
+    const x = Float64Array.from(simulated, (v) => v * scale);
     const median = predictiveBands(x, times).q50;
-    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - xo[i]) ** 2, 0) / xo.length);
+    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - xo[i] * scale) ** 2, 0) / xo.length);
     return {
       samplesCsv,
       predictiveCsv: predictiveCsv(times, x, options.predictive),
@@ -84,6 +92,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
         samples: options.samples,
         predictive_sims: options.predictive,
         predictive_median_rmse: rmse,
+        recording_scale: scale,
         x_unit: observation.x_unit,
         times_ms: [times[0], times.at(-1)!],
         seed: options.seed,
@@ -95,7 +104,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
 }
 
 /** `time_ms,draw_1,...,draw_K`: one row per time, column k the simulation of samples.csv's row k. */
-function predictiveCsv(times: number[], x: Float32Array, k: number): string {
+function predictiveCsv(times: number[], x: Float64Array, k: number): string {
   const t = times.length;
   const header = ["time_ms", ...Array.from({ length: k }, (_, j) => `draw_${j + 1}`)].join(",");
   const rows = times.map((time, i) => [time, ...Array.from({ length: k }, (_, j) => x[j * t + i])].join(","));

@@ -40,6 +40,8 @@ export interface FitSettings {
   samples: number;
   stop_ratio: number;
   max_prior_draws: number;
+  /** The truncation's quantile of log q (lib/fit/truncation.ts); absent: its default, as in earlier fits. */
+  quantile?: number;
 }
 
 export interface FitRecord {

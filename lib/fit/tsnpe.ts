@@ -258,7 +258,10 @@ function truncationOptions(settings: FitSettings) {
 /** The region { log q(θ | x_o) > τ } after a round, and its prior mass from a batch of prior draws. */
 async function regionAfter(run: FitRun, posterior: Posterior, xoFeatures: Float32Array, round: number) {
   const { settings, target } = run;
-  const threshold = await densityThreshold(posterior, xoFeatures, streamSeed(settings.seed, round, STREAM.threshold));
+  const threshold = await densityThreshold(posterior, xoFeatures, streamSeed(settings.seed, round, STREAM.threshold), {
+    ...TRUNCATION_DEFAULTS,
+    quantile: settings.quantile ?? TRUNCATION_DEFAULTS.quantile,
+  });
   // No draws are kept: one batch of prior draws only measures the region.
   const draws = await truncatedDraws(
     0,
