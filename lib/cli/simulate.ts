@@ -70,7 +70,9 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
     return;
   }
   if (sims === undefined) throw new Error("give --theta-file T.csv or --sims N (--n N)");
-  if (args.scale !== undefined) throw new Error("--scale goes with --theta-file or --spec: a dataset keeps x as simulated");
+  if (args.scale !== undefined) {
+    throw new Error("--scale goes with --theta-file or --spec: a dataset keeps x as simulated");
+  }
   await simulateDatasetOf(model, args.out, sims, args);
 }
 
