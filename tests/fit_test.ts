@@ -126,9 +126,13 @@ Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refu
   assert.equal(other.code, 1);
   assert.match(other.stderr, /holds a complete fit of 2 rounds: .*these differ: sims_per_round 200 there, 300 here/);
 
-  // The same options with --rounds 3 (and a stop rule that cannot end it) run round 3 alone, on the saved rounds.
+  // The same options with --rounds 3 (a stop rule that cannot end it, a harder truncation) run round 3 alone, on the
+  // saved rounds.
   const round2 = await Deno.readTextFile(join(out, "rounds", "002.json"));
-  const more = await cli(...args.map((a, i) => (args[i - 1] === "--rounds" ? "3" : a)), "--stop-ratio", "2");
+  const more = await cli(
+    ...args.map((a, i) => (args[i - 1] === "--rounds" ? "3" : a)),
+    ...["--stop-ratio", "2", "--quantile", "0.01"],
+  );
   assert.equal(more.code, 0, more.stderr);
   assert.match(more.stderr, /resuming after round 2 of 3/);
   assert.doesNotMatch(more.stderr, /round [12]: (simulating|training)/);
@@ -137,9 +141,10 @@ Deno.test("fit: a fit killed after round 1 resumes there; a complete fit is refu
   assert.deepEqual([rounds.sims, rounds.total_sims], [200, 600]);
   const continued = await readJson<FitRecord>(join(out, "fit.json"));
   assert.deepEqual(
-    [continued.status, continued.settings.rounds, continued.settings.stop_ratio, continued.created],
-    ["complete", 3, 2, fit.created],
+    [continued.status, continued.settings.rounds, continued.settings.stop_ratio, continued.settings.quantile],
+    ["complete", 3, 2, 0.01],
   );
+  assert.equal(continued.created, fit.created);
 });
 
 Deno.test("fit: bad input is one line with a non-zero exit, and nothing is written", async () => {

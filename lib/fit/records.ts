@@ -234,8 +234,11 @@ export async function readPairs(dir: string, round: number): Promise<RoundPairs 
  * Read-only check of `dir` for a fit of `settings`: undefined for a new fit (no folder, or an empty one), the
  * previous record for an unfinished fit of the same settings; an error for anything else.
  */
-/** Settings a fit may change between runs: more rounds, or another stop rule, continue it where it ended. */
-const CONTINUABLE: readonly string[] = ["rounds", "stop_ratio"];
+/**
+ * Settings a fit may change between runs: more rounds, another stop rule or another truncation quantile (it shapes the
+ * rounds to come only) continue it where it ended.
+ */
+const CONTINUABLE: readonly string[] = ["rounds", "stop_ratio", "quantile"];
 
 /** Whether the region after the last round is no smaller than `ratio` times the one before (from round 2 on). */
 export function converged(rounds: readonly RoundRecord[], ratio: number): boolean {
@@ -246,7 +249,7 @@ export function converged(rounds: readonly RoundRecord[], ratio: number): boolea
 
 /**
  * The fit in `dir` that `settings` resume or continue (undefined for a new folder). Every setting must match but the
- * round count and stop rule; a complete fit continues only when these ask for more rounds than it ran.
+ * round count, stop rule and quantile; a complete fit continues only when these ask for more rounds than it ran.
  */
 export async function checkFitFolder(dir: string, settings: FitSettings): Promise<FitRecord | undefined> {
   if (await isFreshFolder(dir)) return undefined;
