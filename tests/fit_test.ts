@@ -345,6 +345,12 @@ Deno.test("fit: the report lists fits, shows each round and compares two fits' p
   assert.match(page.body, /The observation against round 2's posterior-predictive bands/);
   assert.match(page.body, /<svg/);
   assert.equal((await get("/fits/no-such-fit")).status, 404);
+  // A fit of a recording in µV (--scale 1000) is drawn, and its RMSE given, on the recording's scale.
+  const scaled = await get("/fits/rc-recording");
+  const rcRound = await readJson<RoundRecord>(join(runs, "rc-recording", "rounds", "001.json"));
+  assert.ok(scaled.body.includes(`<td>${(1000 * rcRound.predictive.rmse).toPrecision(3)}</td>`), "RMSE × 1000");
+  assert.match(scaled.body, /recording \(mV; x × 1000\)/);
+  assert.match(scaled.body, /The RMSE is on the recording's scale: x × 1000/);
   const compare = await get("/compare?a=gl-1:fit&b=gl-resumed:fit");
   assert.equal(compare.status, 200);
   assert.match(compare.body, /parameter_10/);

@@ -8,7 +8,7 @@ import { formatSamplesCsv } from "../posterior/csv.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { predictiveBands } from "../plots/posterior.ts";
 import { computeSummary } from "../stats/summary.ts";
-import { readFit, readObservation, readRounds, type RoundRecord } from "./records.ts";
+import { readFit, readObservation, readRounds, recordingScale, type RoundRecord } from "./records.ts";
 import { loadFitPosterior } from "./run_posterior.ts";
 
 export interface ExportOptions {
@@ -33,7 +33,7 @@ export interface FitExportSummary {
   /** Simulations of each round (round 1: the prior's, or the initial dataset's) and in all. */
   sims_per_round: number[];
   total_sims: number;
-  /** Each round's predictive check as the fit recorded it (the RMSE of its K draws' median to the recording). */
+  /** Each round's predictive check as the fit recorded it (the RMSE of its K draws' median to the recording, × F). */
   rounds: { round: number; total_sims: number; predictive_rmse: number; region_volume: number }[];
   samples: number;
   predictive_sims: number;
@@ -62,7 +62,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
     const rounds: RoundRecord[] = await readRounds(dir);
     const xo = Float32Array.from(observation.x);
     // x = recording ÷ scale (fit --scale): predictive.csv and its RMSE go back onto the recording's own scale.
-    const scale = typeof observation.source.scale === "number" ? observation.source.scale : 1;
+    const scale = recordingScale(observation);
     const features = await computeSummary(runtime, run.summary, xo);
     const { samples } = await run.posterior.sample(options.samples, features, { seed: options.seed });
     const samplesCsv = formatSamplesCsv(run.posterior.prior.names, samples);
@@ -86,7 +86,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
         rounds: rounds.map((r) => ({
           round: r.round,
           total_sims: r.total_sims,
-          predictive_rmse: r.predictive.rmse,
+          predictive_rmse: r.predictive.rmse * scale,
           region_volume: r.region.volume,
         })),
         samples: options.samples,

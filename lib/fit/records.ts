@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../data/atomic.ts";
+import type { WaveformAxis } from "../experiments/recordings.ts";
 import type { PredictiveBands } from "../plots/posterior.ts";
 import { type BoxParameter, isBox, type ParameterSpec } from "../prior/schema.ts";
 import { assertNotInUse, fieldDifferences, isFreshFolder } from "../runs/folder.ts";
@@ -68,6 +69,18 @@ export interface FitObservationRecord {
   x_unit?: string;
   /** How it was made from a file (path, column, scale, ...), when it was. */
   source: Record<string, unknown>;
+}
+
+/** F of a fit of a recording read with `--scale F` (x = recording ÷ F); 1 for any other observation. */
+export function recordingScale(observation: FitObservationRecord): number {
+  return typeof observation.source.scale === "number" ? observation.source.scale : 1;
+}
+
+/** How the report draws a fit's waveforms: x × F, on the recording's own scale. */
+export function fitWaveformAxis(observation: FitObservationRecord): WaveformAxis {
+  const unit = observation.x_unit ?? "x", scale = recordingScale(observation);
+  if (scale === 1) return { label: observation.x_unit ? `x (${unit})` : "x", unit, scale };
+  return { label: `recording (${unit}; x × ${scale})`, unit, scale };
 }
 
 /** An estimate of a region's prior mass by the acceptance rate of prior draws. */

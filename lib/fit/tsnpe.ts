@@ -31,6 +31,7 @@ import {
   type FitObservationRecord,
   type FitRecord,
   type FitSettings,
+  fitWaveformAxis,
   POSTERIOR_DIR,
   readPairs,
   readRounds,
@@ -184,7 +185,6 @@ async function writeResult(run: FitRun, posterior: Posterior, xoFeatures: Float3
   const { target, observation, settings } = run;
   const draws = await posterior.sample(settings.samples, xoFeatures, { seed: streamSeed(settings.seed, 0, 0) });
   const values = draws.samples, d = target.prior.dim;
-  const unit = observation.x_unit;
   await Deno.mkdir(join(run.dir, "observations"), { recursive: true });
   const record = {
     label: observation.label,
@@ -193,7 +193,7 @@ async function writeResult(run: FitRun, posterior: Posterior, xoFeatures: Float3
     samples: Array.from({ length: settings.samples }, (_, r) => Array.from(values.subarray(r * d, (r + 1) * d))),
     acceptance_rate: draws.acceptanceRate,
     predictive: last.predictive.bands,
-    waveform_axis: { label: unit ? `x (${unit})` : "x", unit: unit ?? "x", scale: 1 },
+    waveform_axis: fitWaveformAxis(observation),
   };
   await writeFileAtomic(join(run.dir, RESULT_FILE), JSON.stringify(record) + "\n");
 }

@@ -28,14 +28,17 @@ export function volumePlot(rounds: RoundRecord[], width = 380): string {
 }
 
 /** The RMSE of the posterior-predictive median to the observation after each round, for one or more fits. */
-export function rmsePlot(fits: { label: string; rounds: RoundRecord[] }[], width = 380): string {
-  const rows = fits.flatMap((f) => f.rounds.map((r) => ({ fit: f.label, round: r.round, rmse: r.predictive.rmse })));
+/** Each fit's rounds' predictive RMSE, × its recording scale (1: in x's units). */
+export function rmsePlot(fits: { label: string; rounds: RoundRecord[]; scale: number }[], width = 380): string {
+  const rows = fits.flatMap((f) =>
+    f.rounds.map((r) => ({ fit: f.label, round: r.round, rmse: r.predictive.rmse * f.scale }))
+  );
   return plotSvg({
     title: "posterior-predictive median: RMSE to the observation",
     width,
     height: 260,
     x: { label: "round", tickFormat: "d", ticks: [...new Set(rows.map((r) => r.round))] },
-    y: { label: "RMSE (x's units)", grid: true, zero: true },
+    y: { label: "RMSE (the observation's units)", grid: true, zero: true },
     color: fits.length > 1 ? { legend: true } : undefined,
     marks: [
       Plot.line(rows, { x: "round", y: "rmse", stroke: fits.length > 1 ? "fit" : "steelblue" }),

@@ -1,5 +1,6 @@
 import { rmsePlot, volumePlot } from "../../lib/plots/fit.ts";
-import type { RoundRecord } from "../../lib/fit/records.ts";
+import { fitWaveformAxis, recordingScale, type RoundRecord } from "../../lib/fit/records.ts";
+import { TRUNCATION_DEFAULTS } from "../../lib/fit/truncation.ts";
 import { loadFit } from "../../lib/server/fits.ts";
 import { Layout, Svg } from "../../lib/server/layout.tsx";
 import { PredictiveFigure } from "../../lib/server/posterior_views.tsx";
@@ -9,7 +10,8 @@ import type { RouteContext } from "../../lib/server/route.ts";
 
 const volume = (v: { volume: number; se: number }) => `${v.volume.toPrecision(3)} ± ${v.se.toPrecision(2)}`;
 
-function RoundsTable(props: { rounds: RoundRecord[] }) {
+/** Each round's record; the predictive RMSE × the recording scale, on the observation's own scale. */
+function RoundsTable(props: { rounds: RoundRecord[]; scale: number }) {
   return (
     <table>
       <tr>
@@ -32,7 +34,7 @@ function RoundsTable(props: { rounds: RoundRecord[] }) {
           <td>{r.training.best_validation_loss.toFixed(3)}</td>
           <td>{r.training.final_train_loss.toFixed(3)}</td>
           <td>{volume(r.region)}</td>
-          <td>{r.predictive.rmse.toPrecision(3)}</td>
+          <td>{(r.predictive.rmse * props.scale).toPrecision(3)}</td>
           <td>{r.seconds.toFixed(0)}</td>
         </tr>
       ))}
@@ -53,6 +55,7 @@ export default async function FitPage({ store, params, url }: RouteContext) {
   const wanted = Number(url.searchParams.get("round") ?? rounds.length);
   const shown = rounds.find((r) => r.round === wanted) ?? rounds.at(-1);
   const s = fit.settings;
+  const scale = observation ? recordingScale(observation) : 1;
   return (
     <Layout title={`Fit ${view.name}`}>
       <p>
@@ -73,14 +76,18 @@ export default async function FitPage({ store, params, url }: RouteContext) {
       )}
       <h2>Rounds</h2>
       <p class="caption">
-        Each round's θ come from the prior truncated to the previous posterior's region log q(θ | x_o) above its 1e-4
-        quantile; a region's prior mass is the share of prior draws inside it (± one standard error).
+        Each round's θ come from the prior truncated to the previous posterior's region log q(θ | x_o) above its{" "}
+        {s.quantile ?? TRUNCATION_DEFAULTS.quantile}{" "}
+        quantile; a region's prior mass is the share of prior draws inside it (± one standard error).{scale !== 1 &&
+          ` The RMSE is on the recording's scale: x × ${scale}.`}
       </p>
-      {rounds.length === 0 ? <p class="missing">No round has finished yet.</p> : <RoundsTable rounds={rounds} />}
+      {rounds.length === 0
+        ? <p class="missing">No round has finished yet.</p>
+        : <RoundsTable rounds={rounds} scale={scale} />}
       {rounds.length > 0 && (
         <div class="plots">
           <Svg svg={volumePlot(rounds)} />
-          <Svg svg={rmsePlot([{ label: view.name, rounds }])} />
+          <Svg svg={rmsePlot([{ label: view.name, rounds, scale }])} />
         </div>
       )}
       {shown && observation && (
@@ -97,7 +104,7 @@ export default async function FitPage({ store, params, url }: RouteContext) {
           <PredictiveFigure
             predictive={shown.predictive.bands}
             x={observation.x}
-            units={observation.x_unit ? `x (${observation.x_unit})` : "x"}
+            axis={fitWaveformAxis(observation)}
           />
         </>
       )}
