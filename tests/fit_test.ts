@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { c2st } from "../lib/diagnostics/c2st.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";
 import { converged, type FitRecord, type RoundRecord } from "../lib/fit/records.ts";
+import { loadFitPosterior } from "../lib/fit/run_posterior.ts";
+import { densityThreshold, truncatedDraws } from "../lib/fit/truncation.ts";
+import { seededUniform, type Uniform } from "../lib/random.ts";
+import { useBackend } from "../lib/tf/backend.ts";
 import { getModel } from "../lib/experiments/models.ts";
 import { loadReferenceSamples } from "../lib/sbibm/reference.ts";
 import { createApp } from "../lib/server/app.tsx";
@@ -262,6 +266,46 @@ Deno.test("fit: a model's fit of a recording keeps its preparation and condition
   const task = await cli("condition", "--run", taskFit, "--waveform", recording, "--out", conditioned);
   await Deno.remove(taskFit, { recursive: true });
   assert.match(task.stderr, /task-fit is a fit of sbibm's two_moons: only a model's fit conditions/);
+});
+
+Deno.test("fit: a region too small for rejection is drawn by SIR, which agrees with rejection where both work", async () => {
+  // The RC fit of the test above (a box prior): its posterior's region above the median of its own log density.
+  const dir = join(runs, "rc-recording");
+  await useBackend("wasm");
+  const run = (await loadFitPosterior(dir))!;
+  try {
+    const xo = (await Deno.readTextFile(join(dir, "observation.csv"))).trim().split("\n")[1].split(",").map(Number);
+    const { posterior } = run, prior = posterior.prior, n = 200;
+    const tau = await densityThreshold(posterior, xo, 1, { quantile: 0.5, supportSamples: 2000 });
+    const samplePrior = (rows: number, u: Uniform) => Float32Array.from(prior.sample(rows, u));
+    const draw = (seed: number, batch: number, maxDraws: number) =>
+      truncatedDraws(n, samplePrior, posterior, xo, tau, seededUniform(seed), { batch, maxDraws });
+    const rejection = await draw(2, 10_000, 10_000_000);
+    // 100 prior draws allowed: too few for 200 rows of a region of about half the prior's mass.
+    const sir = await draw(3, 100, 100);
+    assert.deepEqual([rejection.sampler, sir.sampler], [undefined, "sir"]);
+    assert.ok(rejection.volume < 0.9, `region: ${rejection.volume}`);
+    const se = Math.hypot(rejection.volumeSe, sir.volumeSe);
+    assert.ok(Math.abs(sir.volume - rejection.volume) < 4 * se, `${sir.volume} vs ${rejection.volume} (se ${se})`);
+    const logQ = await posterior.logProb(sir.theta, xo);
+    assert.ok(logQ.every((v) => v > tau), "every SIR row lies in the region");
+    const rows = new Set(
+      Array.from({ length: n }, (_, r) => sir.theta.subarray(r * prior.dim, (r + 1) * prior.dim).join()),
+    );
+    assert.equal(rows.size, n, "no row repeats");
+    // Both are the prior restricted to the region: each parameter's mean on the unit cube agrees within 5 standard
+    // errors of the difference (each sample's sd / √n).
+    const unit = [rejection, sir].map((draws) => prior.toUnit(draws.theta));
+    for (let j = 0; j < prior.dim; j++) {
+      const [a, b] = unit.map((u) => Array.from({ length: n }, (_, r) => u[r * prior.dim + j]));
+      const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+      const sd = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1));
+      const tolerance = 5 * Math.hypot(sd(a), sd(b)) / Math.sqrt(n);
+      assert.ok(Math.abs(mean(a) - mean(b)) < tolerance, `${prior.names[j]}: ${mean(a)} vs ${mean(b)}`);
+    }
+  } finally {
+    run.posterior.dispose();
+  }
 });
 
 Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are predictive.csv's columns", async () => {

@@ -83,12 +83,16 @@ export function fitWaveformAxis(observation: FitObservationRecord): WaveformAxis
   return { label: `recording (${unit}; x × ${scale})`, unit, scale };
 }
 
-/** An estimate of a region's prior mass by the acceptance rate of prior draws. */
+/**
+ * An estimate of a region's prior mass: by the acceptance rate of prior draws, or (`sampler` "sir", a region too small
+ * for that) by importance weights of posterior draws, which `drawn` and `accepted` then count (lib/fit/truncation.ts).
+ */
 export interface VolumeEstimate {
   volume: number;
   se: number;
   drawn: number;
   accepted: number;
+  sampler?: "sir";
 }
 
 export interface RoundRecord {

@@ -46,7 +46,7 @@ import {
   writeRound,
 } from "./records.ts";
 import type { FitTarget } from "./target.ts";
-import { densityThreshold, truncatedDraws, TRUNCATION_DEFAULTS } from "./truncation.ts";
+import { densityThreshold, type TruncatedDraws, truncatedDraws, TRUNCATION_DEFAULTS } from "./truncation.ts";
 
 export interface FitRun {
   dir: string;
@@ -237,7 +237,7 @@ async function roundPairs(
       truncationOptions(settings),
     );
     theta = draws.theta;
-    proposal = { volume: draws.volume, se: draws.volumeSe, drawn: draws.drawn, accepted: draws.accepted };
+    proposal = volumeEstimate(draws);
   }
   if (!x) {
     const rows = theta.length / target.prior.dim;
@@ -246,6 +246,11 @@ async function roundPairs(
   }
   await writePairs(dir, round, theta, x, proposal);
   return { theta, x, proposal };
+}
+
+function volumeEstimate(draws: TruncatedDraws): VolumeEstimate {
+  const { volume, volumeSe: se, drawn, accepted, sampler } = draws;
+  return { volume, se, drawn, accepted, ...(sampler ? { sampler } : {}) };
 }
 
 function truncationOptions(settings: FitSettings) {
@@ -274,7 +279,7 @@ async function regionAfter(run: FitRun, posterior: Posterior, xoFeatures: Float3
   );
   return {
     threshold,
-    estimate: { volume: draws.volume, se: draws.volumeSe, drawn: draws.drawn, accepted: draws.accepted },
+    estimate: volumeEstimate(draws),
   };
 }
 
