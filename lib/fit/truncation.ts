@@ -92,11 +92,12 @@ export async function truncatedDraws(
 /**
  * n draws of a box prior restricted to { log q(θ | x_o) > τ } by sampling-importance-resampling: m posterior draws
  * (n × SIR_OVERSAMPLING, at least `batch`), weighted by prior ÷ posterior density in flow coordinates (where the box
- * prior is uniform), and resampled in n disjoint pools of m / n draws, one row per pool, so no row repeats. The same
- * weights estimate the region's prior mass: V = a · mean(1{log q > τ} · p / q), a the posterior's acceptance into the
- * support (its draws outside the box count as zeros), with the standard error of that mean.
+ * prior is uniform), and resampled in n disjoint pools of m / n draws, one row per pool, so no row repeats (but for a
+ * pool with no draw in the region, which takes its row from all of them). The same weights estimate the region's prior
+ * mass: V = a · mean(1{log q > τ} · p / q), a the posterior's acceptance into the support (its draws outside the box
+ * count as zeros), with the standard error of that mean.
  */
-export async function importanceDraws(
+async function importanceDraws(
   n: number,
   posterior: Posterior,
   xo: ArrayLike<number>,
