@@ -154,6 +154,8 @@ export { CONDITION_DEFAULTS } from "./lib/experiments/condition_options.ts";
 export { modelTarget, simulatorTarget, taskTarget } from "./lib/fit/target.ts";
 export type { FitTarget } from "./lib/fit/target.ts";
 export { runFit } from "./lib/fit/tsnpe.ts";
+export { densityThreshold, truncatedDraws, TRUNCATION_DEFAULTS } from "./lib/fit/truncation.ts";
+export type { TruncatedDraws, TruncationOptions } from "./lib/fit/truncation.ts";
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
 export { checkFitFolder, readFit, readRounds } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
