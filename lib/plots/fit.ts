@@ -27,8 +27,10 @@ export function volumePlot(rounds: RoundRecord[], width = 380): string {
   });
 }
 
-/** The RMSE of the posterior-predictive median to the observation after each round, for one or more fits. */
-/** Each fit's rounds' predictive RMSE, × its recording scale (1: in x's units). */
+/**
+ * The RMSE of the posterior-predictive median to the observation after each round, for one or more fits: each × its
+ * recording scale (1: in x's units).
+ */
 export function rmsePlot(fits: { label: string; rounds: RoundRecord[]; scale: number }[], width = 380): string {
   const rows = fits.flatMap((f) =>
     f.rounds.map((r) => ({ fit: f.label, round: r.round, rmse: r.predictive.rmse * f.scale }))
