@@ -34,11 +34,12 @@ const HNN_DEFAULTS: Record<string, number> = {
   evprox2_L2: 1,
   evprox2_L5: 1,
 };
-const defaultTheta = (names: readonly string[]) => names.map((name) => HNN_DEFAULTS[name]);
+/** θ at hnn-core's defaults: its mean times and spreads, every gain 1 (both models' gains are × the defaults). */
+const defaultTheta = (names: readonly string[]) => names.map((name) => HNN_DEFAULTS[name] ?? 1);
 
 /** The model's network with its parameters, as the experiment file gives them. */
-function modelSpec() {
-  const file = JSON.parse(Deno.readTextFileSync(experimentFilePath("erp-meg")));
+function modelSpec(name: "erp-meg" | "erp-meg-cells" = "erp-meg") {
+  const file = JSON.parse(Deno.readTextFileSync(experimentFilePath(name)));
   const network = JSON.parse(Deno.readTextFileSync(new URL("../experiments/" + file.network, import.meta.url)));
   return validateSpec({ ...network, parameters: file.parameters });
 }
@@ -111,6 +112,67 @@ Deno.test("erp-meg: θ at the defaults gives add_erp_drives_to_jones_model's dri
   assert.ok(Math.abs(doubled.weights_nmda!.L2_pyramidal! - 2 * evdist1.weights_nmda!.L2_pyramidal!) < 1e-15);
   assert.ok(Math.abs(doubled.weights_ampa!.L2_basket! - 2 * evdist1.weights_ampa!.L2_basket!) < 1e-15);
   assert.equal(doubled.weights_ampa!.L5_pyramidal, evdist1.weights_ampa!.L5_pyramidal);
+});
+
+Deno.test("erp-meg-cells prior: wider timing, a gain per drive and target cell type (log10 on [0.001, 100])", () => {
+  const prior = getModel("erp-meg-cells").prior;
+  const timing: Record<string, [number, number, number, number]> = {
+    evprox1: [10, 45, 1, 12],
+    evdist1: [45, 90, 1, 20],
+    evprox2: [80, 165, 2, 25],
+  };
+  // The distal drive has no L5 basket weight in hnn-core's ERP, so no gain for it.
+  const targets = (d: string) =>
+    d === "evdist1" ? ["L2Pyr", "L2Basket", "L5Pyr"] : ["L2Pyr", "L2Basket", "L5Pyr", "L5Basket"];
+  const want = DRIVES.flatMap((d) => [
+    { name: `${d}_mu`, low: timing[d][0], high: timing[d][1], scale: "linear", unit: "ms" },
+    { name: `${d}_sigma`, low: timing[d][2], high: timing[d][3], scale: "linear", unit: "ms" },
+    ...targets(d).map((t) => ({ name: `${d}_${t}`, low: 0.001, high: 100, scale: "log10", unit: "× default" })),
+  ]);
+  assert.deepEqual(prior.box().map(({ name, low, high, scale, unit }) => ({ name, low, high, scale, unit })), want);
+  // Everything else (time base, smoothing, scale, observation noise) is erp-meg's.
+  const model = getModel("erp-meg-cells"), base = getModel("erp-meg");
+  assert.deepEqual(model.settings, base.settings);
+  assert.deepEqual(Array.from(model.timesMs), Array.from(base.timesMs));
+  assert.equal(EXPERIMENTS["erp-meg-cells"].noise, config.noise);
+});
+
+Deno.test("erp-meg-cells: θ at the defaults gives erp-meg's drives; a gain moves only its drive's weights onto its cell type", () => {
+  const spec = modelSpec("erp-meg-cells"), base = modelSpec();
+  const theta = defaultTheta(spec.parameters.map((p) => p.name));
+  const drives = applyParameters(spec, theta).drives;
+  assert.deepEqual(drives, applyParameters(base, defaultTheta(base.parameters.map((p) => p.name))).drives);
+  // Every weight of hnn-core's ERP drives has exactly one gain: each gain × 10 scales its own weights (AMPA and
+  // NMDA) by 10 and leaves every other weight as it was.
+  const key = (d: string, w: string, t: string) => `${d}.${w}.${t}`;
+  const weights = (ds: typeof drives) =>
+    new Map(
+      ds.flatMap((d) =>
+        (["weights_ampa", "weights_nmda"] as const).flatMap((w) =>
+          Object.entries(d[w] ?? {}).map(([t, v]) => [key(d.name, w, t), v as number] as const)
+        )
+      ),
+    );
+  const before = weights(drives);
+  const touched = new Set<string>();
+  spec.parameters.forEach((p, i) => {
+    if (p.scale !== "log10") return;
+    const after = weights(applyParameters(spec, theta.map((v, k) => k === i ? 10 : v)).drives);
+    const [drive, cell] = p.name.split("_");
+    const target = {
+      L2Pyr: "L2_pyramidal",
+      L2Basket: "L2_basket",
+      L5Pyr: "L5_pyramidal",
+      L5Basket: "L5_basket",
+    }[cell]!;
+    for (const [k, v] of before) {
+      const own = k.startsWith(`${drive}.`) && k.endsWith(`.${target}`);
+      if (own) touched.add(k);
+      const want = own ? 10 * v : v;
+      assert.ok(Math.abs(after.get(k)! - want) <= 1e-12 * want, `${p.name} → ${k}: ${after.get(k)}, want ${want}`);
+    }
+  });
+  assert.deepEqual([...touched].sort(), [...before.keys()].sort(), "some weight has no gain");
 });
 
 Deno.test("erp-meg at dt 0.025 ms and θ at the defaults reproduces hnn-core's default ERP and HNN's fit of 'yes'", async () => {

@@ -117,6 +117,7 @@ Deno.test("experiment files: every shipped file validates, and its network is th
     "hnn-beta",
     "hnn-erp",
     "hnn-erp-meg",
+    "hnn-erp-meg-cells",
   ]);
 });
 
