@@ -44,6 +44,26 @@ function modelSpec(name: "erp-meg" | "erp-meg-cells" = "erp-meg") {
   return validateSpec({ ...network, parameters: file.parameters });
 }
 
+/** A prior's box as the tests compare it. */
+const boxOf = (prior: ReturnType<typeof getModel>["prior"]) =>
+  prior.box().map(({ name, low, high, scale, unit }) => ({ name, low, high, scale, unit }));
+
+/**
+ * The box an ERP-MEG prior should have: per drive, its mean time and spread ([mu low, mu high, sigma low, sigma high],
+ * ms), then one log10 gain per target suffix on [low, high] × default.
+ */
+function expectedBox(
+  timing: Record<typeof DRIVES[number], [number, number, number, number]>,
+  targets: (drive: string) => string[],
+  [low, high]: [number, number],
+) {
+  return DRIVES.flatMap((d) => [
+    { name: `${d}_mu`, low: timing[d][0], high: timing[d][1], scale: "linear", unit: "ms" },
+    { name: `${d}_sigma`, low: timing[d][2], high: timing[d][3], scale: "linear", unit: "ms" },
+    ...targets(d).map((t) => ({ name: `${d}_${t}`, low, high, scale: "log10", unit: "× default" })),
+  ]);
+}
+
 /** RMSE (nAm) of x against a recording at the recording's own samples, x interpolated linearly, as HNN computes it. */
 function rmseAtRecording(timesMs: ArrayLike<number>, x: ArrayLike<number>, recording: string): number {
   const { times, values } = parseWaveform(Deno.readTextFileSync(dataPath(recording)), recording);
@@ -62,21 +82,12 @@ function rmseAtRecording(timesMs: ArrayLike<number>, x: ArrayLike<number>, recor
 
 Deno.test("erp-meg prior: each drive's mean time and spread (ms), gains onto L2 and L5 (log10 on [0.25, 4])", () => {
   const prior = getModel("erp-meg").prior;
-  const timing: Record<string, [number, number, number, number]> = {
-    evprox1: [15, 40, 1, 10],
-    evdist1: [45, 85, 1, 12],
-    evprox2: [100, 160, 2, 20],
-  };
-  const want = DRIVES.flatMap((d) => [
-    { name: `${d}_mu`, low: timing[d][0], high: timing[d][1], scale: "linear", unit: "ms" },
-    { name: `${d}_sigma`, low: timing[d][2], high: timing[d][3], scale: "linear", unit: "ms" },
-    { name: `${d}_L2`, low: 0.25, high: 4, scale: "log10", unit: "× default" },
-    { name: `${d}_L5`, low: 0.25, high: 4, scale: "log10", unit: "× default" },
-  ]);
-  assert.deepEqual(
-    prior.box().map(({ name, low, high, scale, unit }) => ({ name, low, high, scale, unit })),
-    want,
+  const want = expectedBox(
+    { evprox1: [15, 40, 1, 10], evdist1: [45, 85, 1, 12], evprox2: [100, 160, 2, 20] },
+    () => ["L2", "L5"],
+    [0.25, 4],
   );
+  assert.deepEqual(boxOf(prior), want);
   // hnn-core's defaults lie inside, away from the bounds (unit-cube coordinates within (0.1, 0.9)).
   const unit = prior.toUnit(defaultTheta(prior.names));
   unit.forEach((u, i) => assert.ok(u > 0.1 && u < 0.9, `${prior.names[i]} at ${u} of its range`));
@@ -116,20 +127,13 @@ Deno.test("erp-meg: θ at the defaults gives add_erp_drives_to_jones_model's dri
 
 Deno.test("erp-meg-cells prior: wider timing, a gain per drive and target cell type (log10 on [0.001, 100])", () => {
   const prior = getModel("erp-meg-cells").prior;
-  const timing: Record<string, [number, number, number, number]> = {
-    evprox1: [10, 45, 1, 12],
-    evdist1: [45, 90, 1, 20],
-    evprox2: [80, 165, 2, 25],
-  };
   // The distal drive has no L5 basket weight in hnn-core's ERP, so no gain for it.
-  const targets = (d: string) =>
-    d === "evdist1" ? ["L2Pyr", "L2Basket", "L5Pyr"] : ["L2Pyr", "L2Basket", "L5Pyr", "L5Basket"];
-  const want = DRIVES.flatMap((d) => [
-    { name: `${d}_mu`, low: timing[d][0], high: timing[d][1], scale: "linear", unit: "ms" },
-    { name: `${d}_sigma`, low: timing[d][2], high: timing[d][3], scale: "linear", unit: "ms" },
-    ...targets(d).map((t) => ({ name: `${d}_${t}`, low: 0.001, high: 100, scale: "log10", unit: "× default" })),
-  ]);
-  assert.deepEqual(prior.box().map(({ name, low, high, scale, unit }) => ({ name, low, high, scale, unit })), want);
+  const want = expectedBox(
+    { evprox1: [10, 45, 1, 12], evdist1: [45, 90, 1, 20], evprox2: [80, 165, 2, 25] },
+    (d) => d === "evdist1" ? ["L2Pyr", "L2Basket", "L5Pyr"] : ["L2Pyr", "L2Basket", "L5Pyr", "L5Basket"],
+    [0.001, 100],
+  );
+  assert.deepEqual(boxOf(prior), want);
   // Everything else (time base, smoothing, scale, observation noise) is erp-meg's.
   const model = getModel("erp-meg-cells"), base = getModel("erp-meg");
   assert.deepEqual(model.settings, base.settings);
