@@ -150,16 +150,19 @@ export type {
 export { conditionRun, loadRunPosterior } from "./lib/experiments/condition.ts";
 export { CONDITION_DEFAULTS } from "./lib/experiments/condition_options.ts";
 
-// Fitting one recording with truncated sequential NPE (docs/fit.md): targets, the rounds, the fit folder, its export.
+// Fitting one recording with truncated sequential NPE (docs/fit.md): targets, the rounds, the fit folder, its export,
+// and the search for a tuned θ to fit around.
 export { modelTarget, simulatorTarget, taskTarget } from "./lib/fit/target.ts";
 export type { FitTarget } from "./lib/fit/target.ts";
 export { runFit } from "./lib/fit/tsnpe.ts";
 export { densityThreshold, truncatedDraws, TRUNCATION_DEFAULTS } from "./lib/fit/truncation.ts";
 export type { TruncatedDraws, TruncationOptions } from "./lib/fit/truncation.ts";
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
-export { checkFitFolder, readFit, readRounds } from "./lib/fit/records.ts";
+export { checkFitFolder, readFit, readRounds, recordingScale } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
 export { exportFit } from "./lib/fit/export.ts";
+export { assertSearchSettings, crossEntropySearch, SEARCH_DEFAULTS } from "./lib/fit/search.ts";
+export type { GenerationRecord, SearchOptions, SearchResult } from "./lib/fit/search.ts";
 export type { ExportOptions as FitExportOptions, FitExport } from "./lib/fit/export.ts";
 
 // Run folders (docs/runs.md): their files, versioned records, checked reading, atomic writing, the lock; their

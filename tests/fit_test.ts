@@ -10,7 +10,7 @@ import { useBackend } from "../lib/tf/backend.ts";
 import { getModel } from "../lib/experiments/models.ts";
 import { loadReferenceSamples } from "../lib/sbibm/reference.ts";
 import { createApp } from "../lib/server/app.tsx";
-import { cli, cliCommand } from "./reference/cli.ts";
+import { assertRefused, cli, cliCommand } from "./reference/cli.ts";
 
 /** Fit folders live in one runs folder, so that the report test serves the fits the other tests made. */
 const runs = await Deno.makeTempDir({ prefix: "neurosbi-fit-" });
@@ -169,13 +169,7 @@ Deno.test("fit: bad input is one line with a non-zero exit, and nothing is writt
       [[...task, "--initial-dataset", dir, "--rounds", "1", "--sims-per-round", "10"], /not an sbibm task/],
       [[...task, "--quantile", "1", "--rounds", "1", "--sims-per-round", "10"], /--quantile must lie between 0 and 1/],
     ];
-    for (const [args, message] of cases) {
-      const { code, stderr } = await cli("fit", ...args, "--out", out);
-      assert.equal(code, 1, args.join(" "));
-      assert.match(stderr, message);
-      assert.equal(stderr.trim().split("\n").length, 1, stderr);
-      assert.ok(!(await exists(out)), `${args.join(" ")} wrote ${out}`);
-    }
+    await assertRefused(cases.map(([args, message]) => [["fit", ...args], message]), out);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -139,3 +139,21 @@ Deno.test("prior: malformed JSON is one line naming the field", () => {
   assert.throws(() => Prior.fromJSON([{ name: "a" }], "run/posterior.json: prior"), /run\/posterior.json: prior\[0\]/);
   assert.throws(() => new Prior([{ name: "a", mean: 0, variance: -1, scale: "linear" }]), /variance > 0/);
 });
+
+Deno.test("prior: around cuts each box to centre ± half-width of its range on its scale, clipped to the box", () => {
+  // w: log10 range [-5, 1], centre 10^-2 (unit 0.5) ± 0.25 → 10^-3.5 to 10^-0.5; lat: centre 60 (unit 0.9) ± 0.25 of
+  // its range 150 → 22.5 up to the bound 75.
+  const cut = prior.around([1e-2, 60], 0.25);
+  const [w, lat] = cut.box();
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${a} vs ${b}`);
+  close(w.low, 10 ** -3.5);
+  close(w.high, 10 ** -0.5);
+  close(lat.low, 22.5);
+  assert.equal(lat.high, 75);
+  assert.deepEqual(cut.names, prior.names);
+  assert.deepEqual([w.scale, w.unit, lat.scale, lat.unit], ["log10", "µS", "linear", "ms"]);
+  assert.throws(() => prior.around([1e-2, 80], 0.1), /the centre: lat = 80 lies outside the prior \[-75, 75\]/);
+  assert.throws(() => prior.around([1e-2, 0], 0), /half-width must lie in \(0, 0.5\], got 0/);
+  assert.throws(() => prior.around([1e-2, 0], 0.6), /half-width must lie in \(0, 0.5\], got 0.6/);
+  assert.throws(() => prior.around([1e-2, 0, 1], 0.1), /expected rows of 2 values|the centre has 3 values/);
+});

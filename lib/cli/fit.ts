@@ -19,6 +19,8 @@ import { GpuRuntime } from "../gpu/runtime.ts";
 import { canonicalModelName, getModel } from "../experiments/models.ts";
 import type { Simulator } from "../models/model.ts";
 import { parseNumericCsv } from "../posterior/csv.ts";
+import type { Prior } from "../prior/prior.ts";
+import { parseThetaCsv } from "../data/theta_csv.ts";
 import { getTask } from "../sbibm/registry.ts";
 import { loadObservation } from "../sbibm/reference.ts";
 import { shellQuote } from "../shell.ts";
@@ -26,7 +28,8 @@ import { useBackend } from "../tf/backend.ts";
 import { type NpeArgs, printEpoch, trainingOptions } from "./npe.ts";
 import { readInputFile } from "./read_input.ts";
 
-export interface FitArgs extends NpeArgs {
+/** Where a fit's (or a search's) observation comes from: a recording, an sbibm observation or a plain x row. */
+export interface ObservationArgs {
   model?: string;
   task?: string;
   waveform?: string;
@@ -37,6 +40,9 @@ export interface FitArgs extends NpeArgs {
   smoothMs?: number;
   offsetMs?: number;
   baseline?: [number, number];
+}
+
+export interface FitArgs extends NpeArgs, ObservationArgs {
   rounds: number;
   simsPerRound: number;
   initialDataset?: string;
@@ -48,11 +54,14 @@ export interface FitArgs extends NpeArgs {
   maxPriorDraws: number;
   quantile: number;
   dt?: number;
+  /** A theta CSV whose first row the prior is cut down around (`tune`'s best.csv). */
+  around?: string;
+  aroundWidth: number;
 }
 
-/** The observation the fit conditions on, from a recording, an sbibm observation or a plain x row. */
-async function readObservation(
-  args: FitArgs,
+/** The observation a fit conditions on, from a recording, an sbibm observation or a plain x row. */
+export async function readObservation(
+  args: ObservationArgs,
   model: Simulator | undefined,
   xDim: number,
 ): Promise<FitObservationRecord> {
@@ -105,17 +114,27 @@ async function readObservation(
   };
 }
 
+/** The model's prior, or with --around the box around the first row of that theta CSV. */
+async function fitPrior(args: FitArgs, model: Simulator): Promise<{ prior: Prior; around?: FitSettings["around"] }> {
+  if (args.around === undefined) return { prior: model.prior };
+  const theta = parseThetaCsv(await readInputFile(args.around), model.prior, args.around);
+  const center = theta.subarray(0, model.prior.dim);
+  return {
+    prior: model.prior.around(center, args.aroundWidth),
+    around: { theta: Array.from(center), half_width: args.aroundWidth },
+  };
+}
+
 /**
  * A prior-simulated dataset of `model` as round 1: θ in the prior's units, x with uniform noise of `halfWidth` (the
  * model's observation noise, as train adds it).
  */
-async function readInitialDataset(dir: string, model: Simulator, halfWidth: number) {
+async function readInitialDataset(dir: string, model: Simulator, prior: Prior, halfWidth: number) {
   const { manifest, theta, x } = await loadDataset(dir);
-  const prior = model.prior.toJSON();
   const mismatch = manifest.model !== model.name
     ? `model ${manifest.model}, not ${model.name}`
-    : !isDeepStrictEqual(manifest.prior, prior)
-    ? "another prior than the model's"
+    : !isDeepStrictEqual(manifest.prior, prior.toJSON())
+    ? `another prior than the fit's${prior === model.prior ? "" : " (--around cuts the model's down)"}`
     : !isDeepStrictEqual(manifest.times_ms, Array.from(model.timesMs))
     ? "another time base than the model's (another --dt?)"
     : undefined;
@@ -132,8 +151,10 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   if (!(args.quantile > 0 && args.quantile < 1)) throw new Error("--quantile must lie between 0 and 1");
   if (args.predictiveSims < 1) throw new Error("--predictive-sims must be at least 1");
   if (args.task && args.initialDataset) throw new Error("--initial-dataset takes a model's dataset, not an sbibm task");
+  if (args.task && args.around) throw new Error("--around cuts down a model's prior, not an sbibm task's");
   const model = args.model === undefined ? undefined : getModel(args.model, args.dt);
   const task = args.task === undefined ? undefined : getTask(args.task);
+  const { prior, around } = model ? await fitPrior(args, model) : { prior: undefined, around: undefined };
   const observation = await readObservation(args, model, model ? model.timesMs.length : task!.xDim);
   const settings: FitSettings = {
     target: model ? { model: canonicalModelName(args.model!), ...(args.dt ? { dt_ms: args.dt } : {}) } : {
@@ -154,11 +175,13 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     max_prior_draws: args.maxPriorDraws,
     // Recorded only where it differs from the default, so that earlier fits resume and continue as they were.
     ...(args.quantile !== TRUNCATION_DEFAULTS.quantile ? { quantile: args.quantile } : {}),
+    ...(around ? { around } : {}),
   };
   const initial = model && args.initialDataset
     ? await readInitialDataset(
       args.initialDataset,
       model,
+      prior!,
       settings.noise ? EXPERIMENTS[canonicalModelName(args.model!) as keyof typeof EXPERIMENTS].noise : 0,
     )
     : undefined;
@@ -167,7 +190,9 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   const backend = await useBackend(args.backend);
   const runtime = model ? await GpuRuntime.acquire({ requiredLimits: model.requiredLimits }) : undefined;
   try {
-    const target: FitTarget = model ? modelTarget(args.model!, runtime!, settings.noise, args.dt) : taskTarget(task!);
+    const target: FitTarget = model
+      ? modelTarget(args.model!, runtime!, settings.noise, args.dt, prior)
+      : taskTarget(task!);
     console.error(`fitting ${target.label} to ${observation.label} (flows train on ${backend})`);
     const command = `cd ${shellQuote(Deno.cwd())} && deno task cli fit ${Deno.args.slice(1).map(shellQuote).join(" ")}`;
     const result = await runFit({

@@ -7,6 +7,7 @@ import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
 import { TRUNCATION_DEFAULTS } from "../fit/truncation.ts";
+import { SEARCH_DEFAULTS } from "../fit/search.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { EXPERIMENT_STAGES } from "../experiments/types.ts";
@@ -270,8 +271,46 @@ export function buildProgram(): Command {
       TRUNCATION_DEFAULTS.quantile,
     )
     .option("--dt <ms>", "with an HNN --model: integration step (default: its experiment's)", positiveNumber)
+    .option(
+      "--around <csv>",
+      "with --model: draw from the prior cut down to a box around the first row of this theta CSV (tune's best.csv)",
+    )
+    .option(
+      "--around-width <w>",
+      "with --around: the box's half-width, a fraction of each parameter's range on its scale",
+      positiveNumber,
+      0.15,
+    )
     .addOption(backendOption())
     .action(async (options) => (await import("./fit.ts")).fitCommand(options));
+
+  program.command("tune")
+    .description(
+      "search for the θ of a model whose waveform, averaged over trials, lies closest to a recording (cross-entropy " +
+        "search; docs/fit.md#tune): the centre for fit --around",
+    )
+    .requiredOption("--model <name>", `simulator: ${modelNames().join(", ")}`)
+    .requiredOption("--waveform <file>", "a recording, two columns (time ms, value) or an hnn-core dipole file")
+    .addOption(columnOption())
+    .addOption(scaleOption())
+    .addOption(smoothOption())
+    .addOption(offsetOption())
+    .addOption(baselineOption())
+    .option("--start <csv>", "a theta CSV whose first row starts the search (default: the centre of the prior's box)")
+    .option("--generations <G>", "generations of the search", positiveInt, 30)
+    .option("--population <N>", "candidates per generation", positiveInt, SEARCH_DEFAULTS.population)
+    .option("--elite <K>", "best candidates that set the next generation", positiveInt, SEARCH_DEFAULTS.elite)
+    .option(
+      "--spread <s>",
+      "initial spread of every parameter, a fraction of its range on its scale",
+      positiveNumber,
+      SEARCH_DEFAULTS.spread,
+    )
+    .option("--trials <K>", "trials (drive seeds) averaged per candidate", positiveInt, 4)
+    .option("--dt <ms>", "with an HNN --model: integration step (default: its experiment's)", positiveNumber)
+    .option("--seed <S>", "seed of the search's draws and of its trials", integer, 0)
+    .requiredOption("--out <dir>", "new or empty folder for search.json and best.csv")
+    .action(async (options) => (await import("./tune.ts")).tuneCommand(options));
 
   program.command("fit-export")
     .description(

@@ -47,6 +47,8 @@ export interface FitExportSummary {
   x_unit?: string;
   times_ms: [number, number];
   seed: number;
+  /** A fit around a tuned θ (fit --around): that θ by name and the half-width of the box, in unit-cube terms. */
+  around?: { theta: Record<string, number>; half_width: number };
 }
 
 /** The export of the complete model fit in `dir`; a fit that is not one is an error that says why. */
@@ -96,11 +98,16 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
         x_unit: observation.x_unit,
         times_ms: [times[0], times.at(-1)!],
         seed: options.seed,
+        ...(fit.settings.around ? { around: aroundByName(fit.settings.around, run.posterior.prior.names) } : {}),
       },
     };
   } finally {
     run.posterior.dispose();
   }
+}
+
+function aroundByName(around: { theta: number[]; half_width: number }, names: string[]) {
+  return { theta: Object.fromEntries(names.map((name, j) => [name, around.theta[j]])), half_width: around.half_width };
 }
 
 /** `time_ms,draw_1,...,draw_K`: one row per time, column k the simulation of samples.csv's row k. */

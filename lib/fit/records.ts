@@ -43,6 +43,8 @@ export interface FitSettings {
   max_prior_draws: number;
   /** The truncation's quantile of log q (lib/fit/truncation.ts); absent: its default, as in earlier fits. */
   quantile?: number;
+  /** fit --around: the model's prior cut down to θ ± half_width of each range (unit cube); absent: the whole prior. */
+  around?: { theta: number[]; half_width: number };
 }
 
 export interface FitRecord {

@@ -32,12 +32,21 @@ export interface FitTarget {
   predict(theta: Float32Array, seeds: Float64Array): Promise<Float32Array>;
 }
 
-/** A registered model as a fit target; `noise` false leaves the experiment's observation noise out. */
-export function modelTarget(name: string, runtime: GpuRuntime, noise: boolean, dtMs?: number): FitTarget {
+/**
+ * A registered model as a fit target; `noise` false leaves the experiment's observation noise out; `prior`, within
+ * the model's (fit --around), replaces it.
+ */
+export function modelTarget(
+  name: string,
+  runtime: GpuRuntime,
+  noise: boolean,
+  dtMs?: number,
+  prior?: Prior,
+): FitTarget {
   const simulator = getModel(name, dtMs);
   const config = EXPERIMENTS[canonicalModelName(name) as keyof typeof EXPERIMENTS];
   const halfWidth = noise ? config.noise : 0;
-  return simulatorTarget(simulator, runtime, halfWidth, SUMMARIES[config.summary]);
+  return simulatorTarget(simulator, runtime, halfWidth, SUMMARIES[config.summary], prior);
 }
 
 /** Any simulator as a fit target: uniform noise of `halfWidth` on x, `summary` fitted on round 1. */
@@ -46,8 +55,8 @@ export function simulatorTarget(
   runtime: GpuRuntime,
   halfWidth: number,
   summary?: SummarySpec,
+  prior: Prior = simulator.prior,
 ): FitTarget {
-  const prior = simulator.prior;
   const t = simulator.timesMs.length;
   const predict = (theta: Float32Array, seeds: Float64Array) => simulator.simulate(runtime, theta, { seeds });
   return {

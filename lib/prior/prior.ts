@@ -77,6 +77,22 @@ export class Prior {
   }
 
   /**
+   * The box prior cut down to `center` ± `halfWidth` of each parameter's range on its scale (unit-cube coordinates,
+   * clipped to the cube): what a fit around a tuned θ draws from, in the same units and scales.
+   */
+  around(center: ArrayLike<number>, halfWidth: number): Prior {
+    if (!(halfWidth > 0 && halfWidth <= 0.5)) throw new RangeError(`half-width must lie in (0, 0.5], got ${halfWidth}`);
+    this.assertInSupport(center, () => "the centre");
+    if (center.length !== this.dim) throw new Error(`the centre has ${center.length} values, the prior ${this.dim}`);
+    const unit = this.toUnit(center);
+    const box = this.box();
+    return new Prior(box.map((p, j) => {
+      const lo = Math.max(0, unit[j] - halfWidth), hi = Math.min(1, unit[j] + halfWidth);
+      return { ...p, low: lo === 0 ? p.low : unitToValue(p, lo), high: hi === 1 ? p.high : unitToValue(p, hi) };
+    }));
+  }
+
+  /**
    * Draw n parameter sets, row-major n × dim: one uniform per box value, one normal per normal value, in row-major
    * order. The normal draws come from `normal`, by default Box–Muller on `uniform`.
    */
