@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crossEntropySearch, SEARCH_DEFAULTS } from "../lib/fit/search.ts";
 import { getModel } from "../lib/experiments/models.ts";
+import { createApp } from "../lib/server/app.tsx";
 import { assertRefused, cli } from "./reference/cli.ts";
 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await Deno.readTextFile(path));
@@ -121,6 +122,12 @@ Deno.test("tune → fit --around: the RC model tuned to a recording of known θ,
       assert.ok(Math.abs(p.high - Math.min(box[j].high, centre[j] + width)) <= tolerance, `${p.name} high ${p.high}`);
     });
     assert.equal(record.settings.around.half_width, 0.1);
+
+    // The report says the fit's prior is the box around the tuned θ, and gives it.
+    const page = (await (await (await createApp(dir)).request("/fits/fit")).text()).replaceAll("&#39;", "'");
+    assert.match(page, /Around a tuned θ \(<code>fit --around<\/code>\): the model's prior cut down to θ ± 0.1/);
+    const [amp1] = record.parameters;
+    assert.ok(page.includes(`amp1 ${amp1.low.toPrecision(3)}–${amp1.high.toPrecision(3)}`), "amp1's box");
 
     const exported = join(dir, "export");
     const exp = await cli("fit-export", "--fit", fit, "--out", exported, "--samples", "50", "--predictive", "4");

@@ -1,6 +1,7 @@
 import { rmsePlot, volumePlot } from "../../lib/plots/fit.ts";
 import { fitWaveformAxis, recordingScale, type RoundRecord } from "../../lib/fit/records.ts";
 import { TRUNCATION_DEFAULTS } from "../../lib/fit/truncation.ts";
+import { isBox } from "../../lib/prior/schema.ts";
 import { loadFit } from "../../lib/server/fits.ts";
 import { Layout, Svg } from "../../lib/server/layout.tsx";
 import { PredictiveFigure } from "../../lib/server/posterior_views.tsx";
@@ -69,6 +70,15 @@ export default async function FitPage({ store, params, url }: RouteContext) {
           ? ` after the last round.`
           : `, ${rounds.length} rounds finished.`}
       </p>
+      {s.around && (
+        <p>
+          Around a tuned θ (<code>fit --around</code>): the model's prior cut down to θ ± {s.around.half_width}{" "}
+          of each parameter's range on its scale,{" "}
+          {fit.parameters.filter(isBox).map((p) => `${p.name} ${p.low.toPrecision(3)}–${p.high.toPrecision(3)}`).join(
+            ", ",
+          )}. Prior masses below are of that box.
+        </p>
+      )}
       {fit.status === "interrupted" && (
         <p class="warning">
           Interrupted: <code>{fit.command}</code> resumes it after its last finished round.
