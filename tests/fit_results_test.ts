@@ -1,0 +1,90 @@
+/**
+ * The committed fits of the MEG recordings (docs/results/fit-*): each export is what fit.json says it is. Its samples
+ * lie in the model's prior (and in the box of a fit around a tuned θ), its predictive median lies the recorded RMSE
+ * from the recording, and its first column is the model's simulation of the first row of samples.csv.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parseThetaCsv } from "../lib/data/theta_csv.ts";
+import { parseWaveform } from "../lib/data/waveform.ts";
+import { EXPERIMENTS } from "../lib/experiments/configs.ts";
+import { canonicalModelName, getModel } from "../lib/experiments/models.ts";
+import { prepareRecording } from "../lib/experiments/recordings.ts";
+import type { FitExportSummary } from "../lib/fit/export.ts";
+import { GpuRuntime } from "../lib/gpu/runtime.ts";
+
+const RESULTS = new URL("../docs/results/", import.meta.url).pathname;
+const FITS = ["fit-yes", "fit-no", "fit-supra"];
+
+async function readExport(name: string) {
+  const dir = join(RESULTS, name);
+  const summary: FitExportSummary = JSON.parse(await Deno.readTextFile(join(dir, "fit.json")));
+  const model = getModel(summary.model, summary.dt_ms);
+  const samplesText = await Deno.readTextFile(join(dir, "samples.csv"));
+  const predictiveLines = (await Deno.readTextFile(join(dir, "predictive.csv"))).trim().split("\n");
+  // float64, as printed (parseNumericCsv gives float32).
+  const rows = predictiveLines.slice(1).map((line) => line.split(",").map(Number));
+  const predictive = { rows: rows.length, data: rows.flat() };
+  return { summary, model, samplesText, header: predictiveLines[0].split(","), predictive };
+}
+
+for (const name of FITS) {
+  Deno.test(`committed ${name}: samples in the prior, predictive.csv's median at fit.json's RMSE (1e-6)`, async () => {
+    const { summary, model, samplesText, header, predictive } = await readExport(name);
+    const theta = parseThetaCsv(samplesText, model.prior, `${name}/samples.csv`);
+    const d = model.prior.dim;
+    assert.equal(theta.length / d, summary.samples);
+    if (summary.around) {
+      const centre = model.prior.names.map((n) => summary.around!.theta[n]);
+      model.prior.around(centre, summary.around.half_width).assertInSupport(theta);
+    }
+    assert.deepEqual(header, [
+      "time_ms",
+      ...Array.from({ length: summary.predictive_sims }, (_, k) => `draw_${k + 1}`),
+    ]);
+    const t = model.timesMs.length, k = summary.predictive_sims;
+    assert.equal(predictive.rows, t);
+    predictive.data.filter((_, i) => i % (k + 1) === 0).forEach((time, i) => {
+      assert.ok(Math.abs(time - model.timesMs[i]) < 1e-9, `time ${i}: ${time}`);
+    });
+    // The recording as fit prepared it (the experiment's recording smoothing, the fit's scale), on the model's times.
+    const path = new URL(`../${summary.recording}`, import.meta.url).pathname;
+    const units = EXPERIMENTS[canonicalModelName(summary.model) as keyof typeof EXPERIMENTS].recordingUnits;
+    const waveform = parseWaveform(await Deno.readTextFile(path), path);
+    const { x } = prepareRecording(waveform, model, { scale: summary.recording_scale, smoothMs: units.smoothMs });
+    let sum = 0;
+    for (let i = 0; i < t; i++) {
+      const row = Array.from({ length: k }, (_, j) => predictive.data[i * (k + 1) + j + 1]).sort((a, b) => a - b);
+      const median = k % 2 ? row[(k - 1) / 2] : (row[k / 2 - 1] + row[k / 2]) / 2;
+      sum += (median - x[i] * summary.recording_scale) ** 2;
+    }
+    const rmse = Math.sqrt(sum / t);
+    assert.ok(
+      Math.abs(rmse - summary.predictive_median_rmse) <= 1e-6 * rmse,
+      `${rmse} vs ${summary.predictive_median_rmse}`,
+    );
+  });
+}
+
+Deno.test("committed fits: predictive.csv's first column is the model's simulation of samples.csv's first row", async () => {
+  const runtime = await GpuRuntime.acquire({ requiredLimits: getModel("erp-meg-cells").requiredLimits });
+  try {
+    for (const name of FITS) {
+      const { summary, model, samplesText, predictive } = await readExport(name);
+      const theta = parseThetaCsv(samplesText, model.prior, `${name}/samples.csv`);
+      const x = await model.simulate(runtime, theta.subarray(0, model.prior.dim));
+      const k = summary.predictive_sims, column = Array.from(x, (_, i) => predictive.data[i * (k + 1) + 1]);
+      const range = Math.max(...column.map(Math.abs));
+      // The same float32 simulation of the same θ, × the recording scale: equal to float32 rounding of the range.
+      x.forEach((v, i) => {
+        const want = v * summary.recording_scale;
+        assert.ok(
+          Math.abs(column[i] - want) <= 1e-5 * range,
+          `${name} at ${model.timesMs[i]} ms: ${column[i]} vs ${want}`,
+        );
+      });
+    }
+  } finally {
+    runtime.destroy();
+  }
+});
