@@ -62,7 +62,8 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const settings = {
     model: model.name,
     dt_ms: model.dtMs,
-    observation: observation.source,
+    // The recording as given, not resolved: a search's record travels with the results it produced.
+    observation: { ...observation.source, path: args.waveform },
     start: Array.from(model.prior.fromUnit(start)),
     generations: args.generations,
     population: args.population,
