@@ -13,6 +13,7 @@ import { fixturePath, readFixture } from "../lib/hnn/reference/fixture.ts";
 import { erpDrives } from "../lib/hnn/network/jones2009.ts";
 import { applyParameters } from "../lib/hnn/network/instance.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
+import type { EvokedDriveSpec } from "../lib/hnn/spec/types.ts";
 import { getModel } from "../lib/experiments/models.ts";
 import { cli } from "./reference/cli.ts";
 import { pearson, relativeRmse } from "./reference/metrics.ts";
@@ -38,10 +39,14 @@ const HNN_DEFAULTS: Record<string, number> = {
 const defaultTheta = (names: readonly string[]) => names.map((name) => HNN_DEFAULTS[name] ?? 1);
 
 /** The model's network with its parameters, as the experiment file gives them. */
-function modelSpec(name: "erp-meg" | "erp-meg-cells" = "erp-meg") {
+function modelSpec(name: "erp-meg" | "erp-meg-cells" | "erp-meg-prestim" = "erp-meg") {
   const file = JSON.parse(Deno.readTextFileSync(experimentFilePath(name)));
   const network = JSON.parse(Deno.readTextFileSync(new URL("../experiments/" + file.network, import.meta.url)));
-  return validateSpec({ ...network, parameters: file.parameters });
+  return validateSpec({
+    ...network,
+    drives: [...network.drives, ...file.extra_drives ?? []],
+    parameters: file.parameters,
+  });
 }
 
 /** A prior's box as the tests compare it. */
@@ -177,6 +182,66 @@ Deno.test("erp-meg-cells: θ at the defaults gives erp-meg's drives; a gain move
     }
   });
   assert.deepEqual([...touched].sort(), [...before.keys()].sort(), "some weight has no gain");
+});
+
+/** The onset drive's parameters in erp-meg-prestim: mean time, spread (ms), gains × evdist1's hnn-core weights. */
+const ONSET = ["evdist0_mu", "evdist0_sigma", "evdist0_L2Pyr", "evdist0_L2Basket", "evdist0_L5Pyr"];
+
+Deno.test("erp-meg-prestim prior: an onset drive in the first 20 ms, then erp-meg-cells' prior; x as erp-meg-cells'", () => {
+  const box = boxOf(getModel("erp-meg-prestim").prior);
+  assert.deepEqual(box.slice(0, 5), [
+    { name: "evdist0_mu", low: 0, high: 20, scale: "linear", unit: "ms" },
+    { name: "evdist0_sigma", low: 1, high: 20, scale: "linear", unit: "ms" },
+    ...ONSET.slice(2).map((name) => ({ name, low: 0.001, high: 100, scale: "log10", unit: "× default" })),
+  ]);
+  assert.deepEqual(box.slice(5), boxOf(getModel("erp-meg-cells").prior));
+  const model = getModel("erp-meg-prestim"), cells = getModel("erp-meg-cells");
+  assert.deepEqual(model.settings, cells.settings);
+  assert.deepEqual(Array.from(model.timesMs), Array.from(cells.timesMs));
+  assert.equal(EXPERIMENTS["erp-meg-prestim"].noise, EXPERIMENTS["erp-meg-cells"].noise);
+});
+
+Deno.test("erp-meg-prestim: erp-meg-cells' drives plus a distal onset drive with evdist1's weights × its gains", () => {
+  const spec = modelSpec("erp-meg-prestim"), cells = modelSpec("erp-meg-cells");
+  const rest = defaultTheta(cells.parameters.map((p) => p.name)).map((v, i) => i % 3 === 2 ? 2 * v : v);
+  const drives = applyParameters(spec, [4, 6, 2, 3, 5, ...rest]).drives;
+  assert.deepEqual(drives.slice(0, 3), applyParameters(cells, rest).drives);
+  const onset = drives[3] as EvokedDriveSpec, evdist1 = erpDrives().find((d) => d.name === "evdist1")!;
+  assert.deepEqual([onset.name, onset.type, onset.location, onset.mu, onset.sigma], [
+    "evdist0",
+    "evoked",
+    "distal",
+    4,
+    6,
+  ]);
+  assert.equal(onset.cell_specific, true);
+  const gains: Record<string, number> = { L2_pyramidal: 2, L2_basket: 3, L5_pyramidal: 5 };
+  for (const key of ["weights_ampa", "weights_nmda"] as const) {
+    const want = evdist1[key]!, got = onset[key]!;
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+    for (const [type, w] of Object.entries(want)) {
+      const value = got[type as keyof typeof got]!;
+      assert.ok(Math.abs(value - gains[type] * w) <= 1e-12 * w, `evdist0.${key}.${type}: ${value}`);
+    }
+  }
+});
+
+Deno.test("erp-meg-prestim: without the onset drive's weights it is erp-meg-cells; with them 0–20 ms goes negative", async () => {
+  const model = getModel("erp-meg-prestim"), cells = getModel("erp-meg-cells");
+  const rest = defaultTheta(cells.prior.names);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
+  const [off, full, without] = [
+    await model.simulate(runtime, Float32Array.from([10, 5, 0, 0, 0, ...rest])),
+    await model.simulate(runtime, Float32Array.from([2, 5, 1, 1, 1, ...rest])),
+    await cells.simulate(runtime, Float32Array.from(rest)),
+  ];
+  // Zero weights (outside the prior, which stops at 1e-3 × evdist1's: that much can already move a spike): the
+  // extra drive cells change nothing, to the last bit.
+  assert.deepEqual(Array.from(off), Array.from(without));
+  // evdist1's weights onto the apical tufts at 2 ms: current flows down the L5 dendrites, a negative dipole at once.
+  const early = model.timesMs.findIndex((t) => t >= 20);
+  const low = Math.min(...full.subarray(0, early)), before = Math.min(...without.subarray(0, early));
+  assert.ok(low < -10 && before > -2, `0–20 ms minimum ${low.toFixed(1)} nAm (without the drive ${before.toFixed(1)})`);
 });
 
 Deno.test("erp-meg at dt 0.025 ms and θ at the defaults reproduces hnn-core's default ERP and HNN's fit of 'yes'", async () => {

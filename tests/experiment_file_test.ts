@@ -15,6 +15,7 @@ import { hnnBetaSpec, hnnErpSpec, hnnRcSpec } from "../lib/models/hnn.ts";
 import { validateSpec } from "../lib/hnn/spec/validate.ts";
 import { rcModel } from "../lib/models/rc.ts";
 import { getModel } from "../lib/experiments/models.ts";
+import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { Prior } from "../lib/prior/prior.ts";
 import { seededUniform } from "../lib/random.ts";
 import { cli } from "./reference/cli.ts";
@@ -118,6 +119,7 @@ Deno.test("experiment files: every shipped file validates, and its network is th
     "hnn-erp",
     "hnn-erp-meg",
     "hnn-erp-meg-cells",
+    "hnn-erp-meg-prestim",
   ]);
 });
 
@@ -205,6 +207,28 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
     "a recording's column that hnn-core files do not have",
     userExperiment({ recordings: [{ id: "rec", path: "rec.txt", scale: 1, smooth_ms: 0, column: "L4" }] }),
     /^ExperimentFileError: \S+experiment\.json: recordings\[0\]\.column: .*"agg"\|"L2"\|"L5"/,
+  ],
+  [
+    "an extra drive onto a target its location lacks",
+    userExperiment({
+      extra_drives: [{
+        ...SMALL_NETWORK.drives[0],
+        name: "evdist",
+        location: "distal",
+        weights_ampa: { L5_basket: 0.01 },
+      }],
+    }),
+    /^ExperimentFileError: \S+experiment\.json: extra_drives\[0\]: L5 baskets have no distal dendrites$/,
+  ],
+  [
+    "an extra drive named as the network's",
+    userExperiment({ extra_drives: [SMALL_NETWORK.drives[0]] }),
+    /^ExperimentFileError: \S+experiment\.json: extra_drives\[0\]: drive name "evprox" is used twice$/,
+  ],
+  [
+    "extra drives for the built-in RC model",
+    { ...shipped("rc"), extra_drives: [SMALL_NETWORK.drives[0]] },
+    /^ExperimentFileError: \S+experiment\.json: extra_drives: the rc model is not a network: its x has no dipole$/,
   ],
   [
     "no network",
@@ -304,6 +328,25 @@ Deno.test("experiment files: a network's own parameters may carry the priors", (
   assert.deepEqual(config.simulator(0.5).prior.toJSON(), [
     { name: "drive_time", low: 10, high: 30, scale: "linear", unit: "ms" },
   ]);
+});
+
+Deno.test("experiment files: extra drives extend the network exactly as drives written into it", async () => {
+  const distal = { ...SMALL_NETWORK.drives[0], name: "evdist", location: "distal", mu: 30, event_seed: 7 };
+  const late = { name: "late", sets: [{ drive: "evdist", field: "mu" }], low: 20, high: 40, unit: "ms" };
+  const experiment = (fields: Record<string, unknown>) =>
+    experimentFromJson(userExperiment({ ...fields, observations: [] }), "inline.json").simulator(0.5);
+  const parameters = [...userExperiment().parameters, late];
+  const extended = experiment({ network: SMALL_NETWORK, extra_drives: [distal], parameters });
+  const written = experiment({ network: { ...SMALL_NETWORK, drives: [...SMALL_NETWORK.drives, distal] }, parameters });
+  assert.deepEqual(extended.prior.names, ["drive_time", "drive_weight", "late"]);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: extended.requiredLimits });
+  const theta = Float32Array.from([15, 0.05, 35]);
+  const x = await extended.simulate(runtime, theta);
+  assert.deepEqual(Array.from(x), Array.from(await written.simulate(runtime, theta)));
+  // The extra drive is simulated: without it, the dipole differs.
+  const alone = await experiment({ network: SMALL_NETWORK }).simulate(runtime, theta.subarray(0, 2));
+  const peak = Math.max(...alone.map(Math.abs));
+  assert.ok(x.some((v, i) => Math.abs(v - alone[i]) > 1e-3 * peak), "the extra drive changed nothing");
 });
 
 Deno.test("experiment files: an hnn-core network file is a network too, given its simulated time", async () => {

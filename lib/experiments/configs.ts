@@ -9,7 +9,7 @@ import type { ExperimentConfig } from "./types.ts";
 
 export { type Budget, type ExperimentConfig, type Size, SIZES, SUMMARIES } from "./types.ts";
 
-export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp", "erp-meg", "erp-meg-cells"] as const;
+export const EXPERIMENT_NAMES = ["rc", "hnn-rc", "beta", "erp", "erp-meg", "erp-meg-cells", "erp-meg-prestim"] as const;
 export type ExperimentName = typeof EXPERIMENT_NAMES[number];
 
 /** The shipped experiment file of `name`. */

@@ -109,6 +109,8 @@ export const ExperimentFileSchema = z.strictObject({
   model: z.enum(Object.keys(BUILT_IN_MODELS)).optional().describe("a built-in simulator instead of a network"),
   network: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional()
     .describe("a neurosbi network spec or an hnn-core network file: a path relative to this file, or inline"),
+  extra_drives: z.array(z.record(z.string(), z.unknown())).min(1).optional()
+    .describe("drives appended to the network's own (hnn-spec.md#drives): a shipped network extended, not copied"),
   parameters: z.array(ParameterSchema).min(1).optional(),
   dt_ms: positive.optional(),
   tstop_ms: positive.optional(),
@@ -295,15 +297,22 @@ function networkModel(file: ExperimentFile, network: Record<string, unknown>, fa
     const spec = hnnCore ? specFromHnnCoreJson(network, dt, tstopMs) : { ...network as unknown as NetworkSpec };
     // Checked with the network by validateSpec: the targets must exist in it.
     const parameters = (file.parameters as NetworkSpec["parameters"]) ?? spec.parameters;
-    return { ...spec, dt_ms: dt, tstop_ms: tstopMs, parameters };
+    const extra = (file.extra_drives ?? []) as unknown as NonNullable<NetworkSpec["drives"]>;
+    const drives = [...spec.drives ?? [], ...extra];
+    return { ...spec, dt_ms: dt, tstop_ms: tstopMs, parameters, drives };
   };
   let prior: Prior;
+  let spec: NetworkSpec | undefined;
   try {
-    prior = specPrior(validateSpec(specAt(dtMs)).parameters);
+    spec = specAt(dtMs);
+    prior = specPrior(validateSpec(spec).parameters);
   } catch (error) {
-    // The spec's messages start with the field's path: this file's own parameters, or the network's fields.
-    const own = error instanceof SpecError && file.parameters && error.message.startsWith("parameters");
-    return fail(own ? "" : "network", (error as Error).message);
+    const message = (error as Error).message;
+    // The spec's messages start with the field's path: this file's own parameters or extra drives, or the network's.
+    const own = error instanceof SpecError && file.parameters && message.startsWith("parameters");
+    const extra = spec && file.extra_drives &&
+      extraDriveMessage(message, spec.drives!.length - file.extra_drives.length, file.extra_drives.map((d) => d.name));
+    return extra ? fail("", extra) : fail(own ? "" : "network", message);
   }
   const modelName = file.name.startsWith("hnn-") ? file.name : `hnn-${file.name}`;
   const simulator = (dt: number) =>
@@ -317,13 +326,24 @@ function networkModel(file: ExperimentFile, network: Record<string, unknown>, fa
   return { simulator, prior, dtMs, network };
 }
 
+/**
+ * A spec error about an extra drive (`drives[first + j]` or `drives.NAME`) as one about `extra_drives[j]`; undefined
+ * for errors about anything else.
+ */
+function extraDriveMessage(message: string, first: number, names: unknown[]): string | undefined {
+  const match = /^drives(?:\[(\d+)\]|\.([^:.[\s]+))/.exec(message);
+  if (!match) return undefined;
+  const j = match[1] !== undefined ? Number(match[1]) - first : names.indexOf(match[2]);
+  return j >= 0 ? `extra_drives[${j}]${message.slice(match[0].length)}` : undefined;
+}
+
 function builtInModel(file: ExperimentFile, fail: Fail): Model {
   if (file.model === undefined) return fail("network", "give a network (or a built-in model)");
   const model = BUILT_IN_MODELS[file.model];
   for (const field of ["dt_ms", "tstop_ms"] as const) {
     if (file[field] !== undefined) fail(field, `the ${file.model} model has its own time base`);
   }
-  for (const field of ["smooth_ms", "dipole_scale"] as const) {
+  for (const field of ["smooth_ms", "dipole_scale", "extra_drives"] as const) {
     if (file[field] !== undefined) fail(field, `the ${file.model} model is not a network: its x has no dipole`);
   }
   const own = model.prior.names;
