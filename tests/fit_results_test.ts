@@ -1,7 +1,8 @@
 /**
  * The committed fits of the MEG recordings (docs/results/fit-*): each export is what fit.json says it is. Its samples
  * lie in the model's prior (and in the box of a fit around a tuned θ), its predictive median lies the recorded RMSE
- * from the recording, and its first column is the model's simulation of the first row of samples.csv.
+ * from the recording, and its first column is the model's simulation of the first row of samples.csv. Likewise each
+ * committed search (docs/results/tune-*): its best θ simulated on the search's final trials is its stored waveform.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { canonicalModelName, getModel } from "../lib/experiments/models.ts";
 import { prepareRecording } from "../lib/experiments/recordings.ts";
 import type { FitExportSummary } from "../lib/fit/export.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { trialSeed, TUNE_FILES } from "../lib/cli/tune.ts";
 
 const RESULTS = new URL("../docs/results/", import.meta.url).pathname;
 const FITS = ["fit-yes", "fit-no", "fit-supra"];
@@ -83,6 +85,45 @@ Deno.test("committed fits: predictive.csv's first column is the model's simulati
           `${name} at ${model.timesMs[i]} ms: ${column[i]} vs ${want}`,
         );
       });
+    }
+  } finally {
+    runtime.destroy();
+  }
+});
+
+Deno.test("committed searches: the best θ on the search's final trials is search.json's waveform and RMSE", async () => {
+  const searches = [...Deno.readDirSync(RESULTS)].filter((e) => e.isDirectory && e.name.startsWith("tune-"))
+    .map((e) => e.name).sort();
+  assert.deepEqual(searches, ["tune-no", "tune-supra"]);
+  const runtime = await GpuRuntime.acquire({ requiredLimits: getModel("erp-meg-cells").requiredLimits });
+  try {
+    for (const name of searches) {
+      const dir = join(RESULTS, name);
+      const search = JSON.parse(await Deno.readTextFile(join(dir, TUNE_FILES.search)));
+      const { model: modelName, dt_ms, trials, seed, generations } = search.settings;
+      const model = getModel(modelName, dt_ms);
+      // The search simulated θ in float32; best.csv prints it to 8 digits (1e-7 relative).
+      const theta = Float32Array.from(model.prior.names, (n) => search.best.theta[n]);
+      const printed = parseThetaCsv(await Deno.readTextFile(join(dir, TUNE_FILES.best)), model.prior, name);
+      printed.forEach((v, j) => assert.ok(Math.abs(v - theta[j]) <= 1e-7 * Math.abs(theta[j]), `${name}: ${v}`));
+      const rows = new Float32Array(trials * theta.length);
+      for (let r = 0; r < trials; r++) rows.set(theta, r * theta.length);
+      // The final re-scoring's trials: trial set generations + 1 (after every generation's own).
+      const seeds = Float64Array.from({ length: trials }, (_, r) => trialSeed(seed, trials, generations + 1, r));
+      const x = await model.simulate(runtime, rows, { seeds });
+      const t = model.timesMs.length, scale = search.settings.observation.scale;
+      const { mean, recording } = search.waveform as { mean: number[]; recording: number[] };
+      const range = Math.max(...mean.map(Math.abs));
+      let sum = 0;
+      for (let k = 0; k < t; k++) {
+        let m = 0;
+        for (let r = 0; r < trials; r++) m += x[r * t + k] * scale / trials;
+        // float32 simulation, summed in float64 as tune does: equal to float32 rounding of the range.
+        assert.ok(Math.abs(m - mean[k]) <= 1e-5 * range, `${name} at ${model.timesMs[k]} ms: ${m} vs ${mean[k]}`);
+        sum += (mean[k] - recording[k]) ** 2;
+      }
+      const rmse = Math.sqrt(sum / t);
+      assert.ok(Math.abs(rmse - search.best.rmse_fresh_trials) <= 1e-9 * rmse, `${name}: ${rmse}`);
     }
   } finally {
     runtime.destroy();

@@ -83,13 +83,14 @@ Deno.test("tune → fit --around: the RC model tuned to a recording of known θ,
     );
     assert.equal(tune.code, 0, tune.stderr);
     const search = await readJson<{
-      settings: { observation: { path: string } };
+      settings: { model: string; observation: { path: string } };
       generations: unknown[];
       best: { theta: Record<string, number>; rmse: number; rmse_fresh_trials: number };
       waveform: { mean: number[]; recording: number[] };
     }>(join(tuned, "search.json"));
     assert.equal(search.generations.length, 25);
     assert.equal(search.settings.observation.path, recording, "the recording as given");
+    assert.equal(search.settings.model, "rc", "the model as simulate --model names it");
     const span = Math.max(...x[0].map(Math.abs)) * 1000;
     // Tuned to within 2% of the waveform's peak (µV); the RC model has no trials, so fresh ones score the same.
     assert.ok(search.best.rmse < 0.02 * span, `RMSE ${search.best.rmse} µV, peak ${span}`);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
-import { getModel } from "../experiments/models.ts";
+import { canonicalModelName, getModel } from "../experiments/models.ts";
 import { assertSearchSettings, crossEntropySearch, type GenerationRecord, SEARCH_DEFAULTS } from "../fit/search.ts";
 import { recordingScale } from "../fit/records.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -32,7 +32,7 @@ export interface TuneArgs extends ObservationArgs {
 export const TUNE_FILES = { best: "best.csv", search: "search.json" } as const;
 
 /** Drive seeds of trial r of trial set g: clear of the fits' and datasets' small row seeds. */
-function trialSeed(seed: number, trials: number, set: number, r: number): number {
+export function trialSeed(seed: number, trials: number, set: number, r: number): number {
   return 1_000_000 * (seed + 1) + set * trials + r;
 }
 
@@ -60,7 +60,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const scale = Math.abs(recordingScale(observation));
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const settings = {
-    model: model.name,
+    model: canonicalModelName(args.model),
     dt_ms: model.dtMs,
     // The recording as given, not resolved: a search's record travels with the results it produced.
     observation: { ...observation.source, path: args.waveform },
