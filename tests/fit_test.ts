@@ -175,7 +175,7 @@ Deno.test("fit: bad input is one line with a non-zero exit, and nothing is writt
   }
 });
 
-Deno.test("fit: a truncation region no prior draw falls in stops the fit with one line; round 1 is kept", async () => {
+Deno.test("fit: a truncation region no prior draw falls in stops the fit with one line; round 1 is kept and can end it", async () => {
   // gl-1 cut back to its first round, with a threshold τ no posterior density reaches: the region is empty.
   const out = join(runs, "gl-empty");
   await Deno.mkdir(join(out, "rounds", "001"), { recursive: true });
@@ -215,11 +215,20 @@ Deno.test("fit: a truncation region no prior draw falls in stops the fit with on
   assert.equal(code, 1, stderr);
   assert.match(stderr, /resuming after round 1 of 2/);
   const last = stderr.trim().split("\n").at(-1)!;
-  assert.match(last, /^error: the truncation region holds 0 of 20000 prior draws \(500 needed\)/);
+  assert.match(last, /^error: round 2: the truncation region holds 0 of 20000 prior draws \(500 needed\)/);
+  assert.match(last, /rounds 1–1 are kept: the same command with --rounds 1 ends the fit on round 1$/);
   assert.equal(await Deno.readTextFile(join(out, "rounds", "001.json")), round1Text, "round 1 is kept");
   assert.ok(!(await exists(join(out, "rounds", "002"))), "nothing of round 2 is written");
   assert.equal((await readJson<FitRecord>(join(out, "fit.json"))).status, "running");
   assert.ok(!(await exists(join(out, LOCK_FILE))));
+  // As the message says: with --rounds 1 the fit ends on round 1, whose record is unchanged.
+  const rest = ["--max-epochs", "60", "--samples", "1000", "--max-prior-draws", "20000", "--out", out];
+  const ended = await cli("fit", ...args.with(args.indexOf("--rounds") + 1, "1"), ...QUICK, ...rest);
+  assert.equal(ended.code, 0, ended.stderr);
+  const done = await readJson<FitRecord>(join(out, "fit.json"));
+  assert.deepEqual([done.status, done.stopped], ["complete", "rounds"]);
+  assert.equal(await Deno.readTextFile(join(out, "rounds", "001.json")), round1Text);
+  assert.ok(await exists(join(out, "posterior")), "the final posterior is round 1's");
   await Deno.remove(out, { recursive: true });
 });
 

@@ -107,55 +107,65 @@ export async function runFit(run: FitRun): Promise<FitResult> {
     }
     const t0 = Date.now();
     for (let round = rounds.length + 1; round <= settings.rounds && !converged(rounds, settings.stop_ratio); round++) {
-      const started = Date.now();
-      const { theta, x, proposal } = await roundPairs(run, round, posterior, rounds.at(-1), features);
-      pairs.push({ theta, x });
-      if (round === 1 && target.summary && !summary) {
-        summary = await fitSummary(run.runtime!, target.summary, x, target.timesMs);
-        await writeFileAtomic(join(dir, SUMMARY_FILE), JSON.stringify(summary) + "\n");
+      try {
+        const started = Date.now();
+        const { theta, x, proposal } = await roundPairs(run, round, posterior, rounds.at(-1), features);
+        pairs.push({ theta, x });
+        if (round === 1 && target.summary && !summary) {
+          summary = await fitSummary(run.runtime!, target.summary, x, target.timesMs);
+          await writeFileAtomic(join(dir, SUMMARY_FILE), JSON.stringify(summary) + "\n");
+        }
+        const xoFeatures = await features(xo);
+        const all = await concatenated(pairs, features, target.prior);
+        log(`round ${round}: training ${run.flow} on ${all.rows} pairs`);
+        const checkpointPath = join(dir, CHECKPOINT_FILE);
+        const config = flowConfig(run.flow, all.thetaDim, all.xDim, { seed: settings.seed });
+        const trained = await trainNpe(all, config, run.training, { checkpointPath, onEpoch: run.onEpoch, log });
+        posterior?.dispose();
+        posterior = new Posterior(trained.flow, target.prior);
+        const training = {
+          epochs: trained.epochs,
+          best_epoch: trained.bestEpoch,
+          best_validation_loss: trained.bestValidationLoss,
+          final_train_loss: trained.history.at(-1)?.trainLoss ?? NaN,
+          dropped_nonfinite_rows: trained.droppedRows,
+          seconds: trained.seconds,
+        };
+        await savePosterior(join(roundDir(dir, round), POSTERIOR_DIR), posterior, {
+          fit: dir,
+          round,
+          rows: all.rows,
+          ...training,
+        });
+        const predictive = await predictiveCheck(run, posterior, xoFeatures, xo, round);
+        const region = await regionAfter(run, posterior, xoFeatures, round);
+        const roundRecord: RoundRecord = {
+          round,
+          proposal,
+          sims: theta.length / target.prior.dim,
+          total_sims: all.rows,
+          training,
+          region: { threshold: region.threshold, ...region.estimate },
+          predictive,
+          seconds: (Date.now() - started) / 1000,
+        };
+        await writeRound(dir, roundRecord);
+        await clearCheckpoint(checkpointPath);
+        rounds.push(roundRecord);
+        log(
+          `round ${round}: ${roundRecord.sims} sims (proposal volume ${proposal.volume.toPrecision(3)}), validation ` +
+            `loss ${training.best_validation_loss.toFixed(3)}, predictive RMSE ${predictive.rmse.toPrecision(3)}, ` +
+            `region volume ${region.estimate.volume.toPrecision(3)} ± ${region.estimate.se.toPrecision(2)}`,
+        );
+      } catch (error) {
+        // The rounds before this one are on disk: say how to end the fit on the last of them.
+        if (round === 1) throw error;
+        const kept = round - 1;
+        throw new Error(
+          `round ${round}: ${(error as Error).message}; rounds 1–${kept} are kept: the same command with ` +
+            `--rounds ${kept} ends the fit on round ${kept}`,
+        );
       }
-      const xoFeatures = await features(xo);
-      const all = await concatenated(pairs, features, target.prior);
-      log(`round ${round}: training ${run.flow} on ${all.rows} pairs`);
-      const checkpointPath = join(dir, CHECKPOINT_FILE);
-      const config = flowConfig(run.flow, all.thetaDim, all.xDim, { seed: settings.seed });
-      const trained = await trainNpe(all, config, run.training, { checkpointPath, onEpoch: run.onEpoch, log });
-      posterior?.dispose();
-      posterior = new Posterior(trained.flow, target.prior);
-      const training = {
-        epochs: trained.epochs,
-        best_epoch: trained.bestEpoch,
-        best_validation_loss: trained.bestValidationLoss,
-        final_train_loss: trained.history.at(-1)?.trainLoss ?? NaN,
-        dropped_nonfinite_rows: trained.droppedRows,
-        seconds: trained.seconds,
-      };
-      await savePosterior(join(roundDir(dir, round), POSTERIOR_DIR), posterior, {
-        fit: dir,
-        round,
-        rows: all.rows,
-        ...training,
-      });
-      const predictive = await predictiveCheck(run, posterior, xoFeatures, xo, round);
-      const region = await regionAfter(run, posterior, xoFeatures, round);
-      const roundRecord: RoundRecord = {
-        round,
-        proposal,
-        sims: theta.length / target.prior.dim,
-        total_sims: all.rows,
-        training,
-        region: { threshold: region.threshold, ...region.estimate },
-        predictive,
-        seconds: (Date.now() - started) / 1000,
-      };
-      await writeRound(dir, roundRecord);
-      await clearCheckpoint(checkpointPath);
-      rounds.push(roundRecord);
-      log(
-        `round ${round}: ${roundRecord.sims} sims (proposal volume ${proposal.volume.toPrecision(3)}), validation ` +
-          `loss ${training.best_validation_loss.toFixed(3)}, predictive RMSE ${predictive.rmse.toPrecision(3)}, ` +
-          `region volume ${region.estimate.volume.toPrecision(3)} ± ${region.estimate.se.toPrecision(2)}`,
-      );
     }
     if (!posterior) throw new Error(`${dir}: no round finished`);
     const last = rounds.at(-1)!;
