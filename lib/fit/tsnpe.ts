@@ -106,8 +106,12 @@ export async function runFit(run: FitRun): Promise<FitResult> {
       posterior = (await loadPosterior(join(roundDir(dir, rounds.length), POSTERIOR_DIR))).posterior;
     }
     const t0 = Date.now();
-    for (let round = rounds.length + 1; round <= settings.rounds && !converged(rounds, settings.stop_ratio); round++) {
-      try {
+    try {
+      for (
+        let round = rounds.length + 1;
+        round <= settings.rounds && !converged(rounds, settings.stop_ratio);
+        round++
+      ) {
         const started = Date.now();
         const { theta, x, proposal } = await roundPairs(run, round, posterior, rounds.at(-1), features);
         pairs.push({ theta, x });
@@ -157,15 +161,15 @@ export async function runFit(run: FitRun): Promise<FitResult> {
             `loss ${training.best_validation_loss.toFixed(3)}, predictive RMSE ${predictive.rmse.toPrecision(3)}, ` +
             `region volume ${region.estimate.volume.toPrecision(3)} ± ${region.estimate.se.toPrecision(2)}`,
         );
-      } catch (error) {
-        // The rounds before this one are on disk: say how to end the fit on the last of them.
-        if (round === 1) throw error;
-        const kept = round - 1;
-        throw new Error(
-          `round ${round}: ${(error as Error).message}; rounds 1–${kept} are kept: the same command with ` +
-            `--rounds ${kept} ends the fit on round ${kept}`,
-        );
       }
+    } catch (error) {
+      // The finished rounds are on disk: say how to end the fit on the last of them.
+      const kept = rounds.length;
+      if (kept === 0) throw error;
+      throw new Error(
+        `round ${kept + 1}: ${(error as Error).message}; rounds 1–${kept} are kept: the same command with ` +
+          `--rounds ${kept} ends the fit on round ${kept}`,
+      );
     }
     if (!posterior) throw new Error(`${dir}: no round finished`);
     const last = rounds.at(-1)!;
