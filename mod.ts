@@ -25,6 +25,7 @@ export type { Normal } from "./lib/stats/normal.ts";
 export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
 export { canonicalModelName, getModel, MODEL_ALIASES, modelNames } from "./lib/experiments/models.ts";
 export { RC_CONSTANTS, rcModel } from "./lib/models/rc.ts";
+export { meanOverTrials, rowTrialSeed, trialMeanSimulator, trialsOf } from "./lib/models/trials.ts";
 export { DATASET_FORMAT, loadDataset, planDataset, readManifest, simulateDataset } from "./lib/data/dataset.ts";
 export type { Dataset, DatasetManifest, SimulateDatasetOptions, SimulatedDataset } from "./lib/data/dataset.ts";
 export { decodeNpy, decodeNpyFloat64, encodeNpy } from "./lib/data/npy.ts";

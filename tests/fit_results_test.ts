@@ -13,6 +13,7 @@ import { canonicalModelName, getModel } from "../lib/experiments/models.ts";
 import { prepareRecording } from "../lib/experiments/recordings.ts";
 import type { FitExportSummary } from "../lib/fit/export.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { trialMeanSimulator } from "../lib/models/trials.ts";
 import { trialSeed, TUNE_FILES } from "../lib/cli/tune.ts";
 
 const RESULTS = new URL("../docs/results/", import.meta.url).pathname;
@@ -21,7 +22,7 @@ const FITS = ["fit-yes", "fit-no", "fit-supra"];
 async function readExport(name: string) {
   const dir = join(RESULTS, name);
   const summary: FitExportSummary = JSON.parse(await Deno.readTextFile(join(dir, "fit.json")));
-  const model = getModel(summary.model, summary.dt_ms);
+  const model = trialMeanSimulator(getModel(summary.model, summary.dt_ms), summary.trials ?? 1);
   const samplesText = await Deno.readTextFile(join(dir, "samples.csv"));
   const predictiveLines = (await Deno.readTextFile(join(dir, "predictive.csv"))).trim().split("\n");
   // float64, as printed (parseNumericCsv gives float32).
@@ -74,6 +75,7 @@ Deno.test("committed fits: predictive.csv's first column is the model's simulati
     for (const name of FITS) {
       const { summary, model, samplesText, predictive } = await readExport(name);
       const theta = parseThetaCsv(samplesText, model.prior, `${name}/samples.csv`);
+      // Every draw at seed 0: a fit of K-trial means averages trials 0 … K − 1 (lib/models/trials.ts).
       const x = await model.simulate(runtime, theta.subarray(0, model.prior.dim));
       const k = summary.predictive_sims, column = Array.from(x, (_, i) => predictive.data[i * (k + 1) + 1]);
       const range = Math.max(...column.map(Math.abs));

@@ -57,6 +57,8 @@ export interface FitArgs extends NpeArgs, ObservationArgs {
   /** A theta CSV whose first row the prior is cut down around (`tune`'s best.csv). */
   around?: string;
   aroundWidth: number;
+  /** With --model: x the mean of this many trials (lib/models/trials.ts). */
+  trials: number;
 }
 
 /** The observation a fit conditions on, from a recording, an sbibm observation or a plain x row. */
@@ -152,14 +154,23 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   if (args.predictiveSims < 1) throw new Error("--predictive-sims must be at least 1");
   if (args.task && args.initialDataset) throw new Error("--initial-dataset takes a model's dataset, not an sbibm task");
   if (args.task && args.around) throw new Error("--around cuts down a model's prior, not an sbibm task's");
+  if (args.task && args.trials !== 1) throw new Error("--trials averages a model's trials; an sbibm task has none");
+  if (args.initialDataset && args.trials !== 1) {
+    throw new Error("--initial-dataset holds single trials: give it without --trials, or simulate round 1");
+  }
   const model = args.model === undefined ? undefined : getModel(args.model, args.dt);
   const task = args.task === undefined ? undefined : getTask(args.task);
   const { prior, around } = model ? await fitPrior(args, model) : { prior: undefined, around: undefined };
   const observation = await readObservation(args, model, model ? model.timesMs.length : task!.xDim);
   const settings: FitSettings = {
-    target: model ? { model: canonicalModelName(args.model!), ...(args.dt ? { dt_ms: args.dt } : {}) } : {
-      task: task!.name,
-    },
+    target: model
+      ? {
+        model: canonicalModelName(args.model!),
+        ...(args.dt ? { dt_ms: args.dt } : {}),
+        // Recorded only where more than one, as with the quantile below.
+        ...(args.trials > 1 ? { trials: args.trials } : {}),
+      }
+      : { task: task!.name },
     observation: observation.source,
     rounds: args.rounds,
     sims_per_round: args.simsPerRound,
@@ -191,7 +202,7 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   const runtime = model ? await GpuRuntime.acquire({ requiredLimits: model.requiredLimits }) : undefined;
   try {
     const target: FitTarget = model
-      ? modelTarget(args.model!, runtime!, settings.noise, args.dt, prior)
+      ? modelTarget(args.model!, runtime!, settings.noise, args.dt, prior, args.trials)
       : taskTarget(task!);
     console.error(`fitting ${target.label} to ${observation.label} (flows train on ${backend})`);
     const command = `cd ${shellQuote(Deno.cwd())} && deno task cli fit ${Deno.args.slice(1).map(shellQuote).join(" ")}`;

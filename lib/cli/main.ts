@@ -89,6 +89,13 @@ export function buildProgram(): Command {
     .option("--shard-size <K>", "rows per shard written while simulating (resume granularity)", positiveInt)
     .option("--theta <values>", "with --spec: values of the spec's parameters, comma-separated", numberList)
     .option("--trial <T>", "with --spec: trial index (shifts the drives' seeds as hnn-core's trials)", integer, 0)
+    .option(
+      "--trials <K>",
+      "with --model, or --spec and --sims: x is the mean of K trials (hnn-core's n_trials), as a fit --trials K " +
+        "simulates; --theta-file rows average trials 0 to K − 1",
+      positiveInt,
+      1,
+    )
     .option("--record-gids <gids>", "with --spec: gids whose soma voltage to write, comma-separated", numberList)
     .option(
       "--dt <ms>",
@@ -280,6 +287,13 @@ export function buildProgram(): Command {
       "with --around: the box's half-width, a fraction of each parameter's range on its scale",
       positiveNumber,
       0.15,
+    )
+    .option(
+      "--trials <K>",
+      "with --model: each simulation's x is the mean of K trials (hnn-core's n_trials; K× the networks), as a " +
+        "recording averages its trials",
+      positiveInt,
+      1,
     )
     .addOption(backendOption())
     .action(async (options) => (await import("./fit.ts")).fitCommand(options));

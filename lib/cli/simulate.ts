@@ -6,6 +6,7 @@ import { parseThetaCsv } from "../data/theta_csv.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
 import { getModel } from "../experiments/models.ts";
+import { trialMeanSimulator } from "../models/trials.ts";
 import { basename } from "node:path";
 import { HNN_REQUIRED_LIMITS, hnnSimulator } from "../models/hnn.ts";
 import { SpecError, specPrior, validateSpec } from "../hnn/spec/validate.ts";
@@ -34,6 +35,8 @@ export interface SimulateArgs {
   shardSize?: number;
   theta?: number[];
   trial: number;
+  /** x as the mean of this many trials (lib/models/trials.ts). */
+  trials: number;
   recordGids?: number[];
   dt?: number;
   tstop?: number;
@@ -49,21 +52,24 @@ export async function simulateCommand(args: SimulateArgs): Promise<void> {
       throw new Error("--spec simulates a network spec: give it without --model or --theta-file");
     }
     if (sims === undefined) {
+      if (args.trials !== 1) {
+        throw new Error("--trials averages x over trials: give it with --sims (one --spec run is one --trial)");
+      }
       await simulateSpecFile(args.spec, args.out, args);
     } else {
-      if (args.theta !== undefined || args.recordGids !== undefined) {
-        throw new Error("--sims draws θ from the spec's priors: give it without --theta or --record-gids");
+      if (args.theta !== undefined || args.recordGids !== undefined || args.trial !== 0) {
+        throw new Error("--sims draws θ from the spec's priors: give it without --theta, --trial or --record-gids");
       }
-      await simulateDatasetOf(specModel(args.spec, args), args.out, sims, args);
+      await simulateDatasetOf(trialMeanSimulator(specModel(args.spec, args), args.trials), args.out, sims, args);
     }
     return;
   }
-  if (args.theta !== undefined || args.recordGids !== undefined) {
-    throw new Error("--theta and --record-gids go with --spec");
+  if (args.theta !== undefined || args.recordGids !== undefined || args.trial !== 0) {
+    throw new Error("--theta, --trial and --record-gids go with --spec (a --model takes --trials)");
   }
   if (args.model === undefined) throw new Error("give --model NAME (or --spec FILE)");
   if (args.tstop !== undefined) throw new Error("--tstop applies to hnn-core network files given as --spec");
-  const model = getModel(args.model, args.dt);
+  const model = trialMeanSimulator(getModel(args.model, args.dt), args.trials);
   if (args.thetaFile !== undefined) {
     if (sims !== undefined) throw new Error("give either --theta-file or --sims, not both");
     await simulateThetaFile(args.thetaFile, args.out, model, args.scale ?? 1);

@@ -10,6 +10,7 @@ import { canonicalModelName, getModel } from "../experiments/models.ts";
 import { assertSearchSettings, crossEntropySearch, type GenerationRecord, SEARCH_DEFAULTS } from "../fit/search.ts";
 import { recordingScale } from "../fit/records.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
+import { meanOverTrials } from "../models/trials.ts";
 import { formatSamplesCsv } from "../posterior/csv.ts";
 import { type ObservationArgs, readObservation } from "./fit.ts";
 import { readInputFile } from "./read_input.ts";
@@ -77,23 +78,11 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
     writeFileAtomic(join(args.out, TUNE_FILES.search), JSON.stringify({ settings, generations, ...extra }, null, 1));
   /** Each row's mean over the trial set's trials, as a waveform on the recording's scale. */
   const averaged = async (units: Float64Array[], set: number): Promise<Float64Array[]> => {
-    const theta = new Float32Array(units.length * args.trials * d);
-    const seeds = new Float64Array(units.length * args.trials);
-    units.forEach((u, i) => {
-      const values = model.prior.fromUnit(u);
-      for (let r = 0; r < args.trials; r++) {
-        theta.set(values, (i * args.trials + r) * d);
-        seeds[i * args.trials + r] = trialSeed(args.seed, args.trials, set, r);
-      }
-    });
-    const x = await model.simulate(runtime, theta, { seeds });
-    return units.map((_, i) => {
-      const mean = new Float64Array(t);
-      for (let r = 0; r < args.trials; r++) {
-        for (let k = 0; k < t; k++) mean[k] += x[(i * args.trials + r) * t + k] * scale / args.trials;
-      }
-      return mean;
-    });
+    const theta = new Float32Array(units.length * d);
+    units.forEach((u, i) => theta.set(model.prior.fromUnit(u), i * d));
+    const seedOf = (_: number, r: number) => trialSeed(args.seed, args.trials, set, r);
+    const mean = await meanOverTrials(model, runtime, theta, args.trials, seedOf);
+    return units.map((_, i) => mean.slice(i * t, (i + 1) * t).map((v) => v * scale));
   };
   const rmse = (wave: Float64Array) => Math.sqrt(wave.reduce((s, v, k) => s + (v - xo[k] * scale) ** 2, 0) / t);
   try {

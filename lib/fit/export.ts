@@ -1,7 +1,7 @@
 /**
  * A finished model fit as plain files for others to read (docs/fit.md#export): `samples.csv`, posterior draws at the
  * fitted observation in the prior's units; `predictive.csv`, the noise-free simulations of its first rows, one column
- * per row, as `simulate --model M --theta-file` gives them; `fit.json`, what was fitted and how well.
+ * per row, as `simulate --model M --theta-file` gives them (with `--trials K`, a fit's x averaging K trials); `fit.json`, what was fitted and how well.
  */
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { formatSamplesCsv } from "../posterior/csv.ts";
@@ -10,6 +10,7 @@ import { predictiveBands } from "../plots/posterior.ts";
 import { computeSummary } from "../stats/summary.ts";
 import { readFit, readObservation, readRounds, recordingScale, type RoundRecord } from "./records.ts";
 import { loadFitPosterior } from "./run_posterior.ts";
+import { trialsOf } from "../models/trials.ts";
 
 export interface ExportOptions {
   /** Posterior draws in samples.csv. */
@@ -29,6 +30,8 @@ export interface FitExportSummary {
   /** As `simulate --model` takes it, with its integration step (`--dt`). */
   model: string;
   dt_ms: number;
+  /** Trials each simulation's x averages (`simulate --trials`); absent in exports that predate it: 1. */
+  trials?: number;
   recording: string;
   /** Simulations of each round (round 1: the prior's, or the initial dataset's) and in all. */
   sims_per_round: number[];
@@ -82,6 +85,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
       summary: {
         model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
         dt_ms: run.simulator.dtMs,
+        trials: trialsOf(run.simulator),
         recording: observation.label,
         sims_per_round: rounds.map((r) => r.sims),
         total_sims: rounds.at(-1)?.total_sims ?? 0,

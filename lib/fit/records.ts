@@ -26,7 +26,8 @@ export const RESULT_FILE = "observations/fit.json";
 
 /** The settings that make two fits the same: a resume must match all of them. */
 export interface FitSettings {
-  target: { model: string; dt_ms?: number } | { task: string };
+  /** A model at an integration step, x the mean of `trials` trials (absent: one), or an sbibm task. */
+  target: { model: string; dt_ms?: number; trials?: number } | { task: string };
   observation: Record<string, unknown>;
   rounds: number;
   sims_per_round: number;
@@ -140,7 +141,7 @@ export const FIT = fitRecord<FitRecord>(
     status: z.enum(["running", "complete", "interrupted"]),
     settings: z.looseObject({
       target: z.union([
-        z.looseObject({ model: z.string(), dt_ms: z.number().optional() }),
+        z.looseObject({ model: z.string(), dt_ms: z.number().optional(), trials: z.number().int().min(2).optional() }),
         z.looseObject({ task: z.string() }),
       ]),
       rounds: z.int(),

@@ -1,10 +1,12 @@
 /**
  * A model's fit folder as `condition` and the report's conditioning use a run (lib/experiments/condition.ts): its
- * final posterior, the summary fitted on round 1, the model's noise-free simulator and its recording units.
+ * final posterior, the summary fitted on round 1, the model's noise-free simulator (x the mean of the fit's trials)
+ * and its recording units.
  */
 import type { RunPosterior } from "../experiments/types.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
 import { canonicalModelName, getModel } from "../experiments/models.ts";
+import { trialMeanSimulator } from "../models/trials.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
 import { requireRecord } from "../runs/read.ts";
@@ -23,7 +25,7 @@ export async function loadFitPosterior(dir: string): Promise<RunPosterior | unde
   return {
     posterior,
     summary,
-    simulator: getModel(target.model, target.dt_ms),
+    simulator: trialMeanSimulator(getModel(target.model, target.dt_ms), target.trials ?? 1),
     units: EXPERIMENTS[canonicalModelName(target.model) as keyof typeof EXPERIMENTS].recordingUnits,
   };
 }

@@ -8,6 +8,7 @@ import { EXPERIMENTS, SUMMARIES } from "../experiments/configs.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
+import { trialMeanSimulator } from "../models/trials.ts";
 import type { Prior } from "../prior/prior.ts";
 import { seededUniform, type Uniform } from "../random.ts";
 import type { SbibmTask } from "../sbibm/task.ts";
@@ -34,7 +35,7 @@ export interface FitTarget {
 
 /**
  * A registered model as a fit target; `noise` false leaves the experiment's observation noise out; `prior`, within
- * the model's (fit --around), replaces it.
+ * the model's (fit --around), replaces it; x the mean of `trials` trials (lib/models/trials.ts).
  */
 export function modelTarget(
   name: string,
@@ -42,11 +43,13 @@ export function modelTarget(
   noise: boolean,
   dtMs?: number,
   prior?: Prior,
+  trials = 1,
 ): FitTarget {
-  const simulator = getModel(name, dtMs);
+  const simulator = trialMeanSimulator(getModel(name, dtMs), trials);
   const config = EXPERIMENTS[canonicalModelName(name) as keyof typeof EXPERIMENTS];
   const halfWidth = noise ? config.noise : 0;
-  return simulatorTarget(simulator, runtime, halfWidth, SUMMARIES[config.summary], prior);
+  const target = simulatorTarget(simulator, runtime, halfWidth, SUMMARIES[config.summary], prior);
+  return trials === 1 ? target : { ...target, label: `${target.label} (mean of ${trials} trials)` };
 }
 
 /** Any simulator as a fit target: uniform noise of `halfWidth` on x, `summary` fitted on round 1. */
