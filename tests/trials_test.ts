@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { getModel } from "../lib/experiments/models.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
+import { createApp } from "../lib/server/app.tsx";
 import { rowTrialSeed, trialMeanSimulator, trialsOf } from "../lib/models/trials.ts";
 import { assertRefused, cli } from "./reference/cli.ts";
 
@@ -67,6 +68,8 @@ Deno.test("trials: fit --trials K records K, and fit-export's predictive.csv is 
     const record = await readJson<{ settings: { target: unknown }; label: string }>(join(fit, "fit.json"));
     assert.deepEqual(record.settings.target, { model: MODEL, trials: 2 });
     assert.match(record.label, /mean of 2 trials/);
+    const page = await (await (await createApp(dir)).request("/fits/fit")).text();
+    assert.match(page, /x is the mean of 2 trials of its θ \(<code>fit --trials<\/code>/);
 
     const exported = await cli(
       ...["fit-export", "--fit", fit, "--out", out, "--samples", "4", "--predictive", "2", "--backend", "wasm"],

@@ -70,6 +70,13 @@ export default async function FitPage({ store, params, url }: RouteContext) {
           ? ` after the last round.`
           : `, ${rounds.length} rounds finished.`}
       </p>
+      {"model" in s.target && s.target.trials && (
+        <p>
+          Each simulation's x is the mean of {s.target.trials} trials of its θ (<code>fit --trials</code>, as hnn-core's
+          {" "}
+          <code>n_trials</code>), and so is every predictive check.
+        </p>
+      )}
       {s.around && (
         <p>
           Around a tuned θ (<code>fit --around</code>): the model's prior cut down to θ ± {s.around.half_width}{" "}
