@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { getModel } from "../lib/experiments/models.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { createApp } from "../lib/server/app.tsx";
-import { rowTrialSeed, trialMeanSimulator, trialsOf } from "../lib/models/trials.ts";
+import { meanOverTrials, rowTrialSeed, trialMeanSimulator, trialsOf } from "../lib/models/trials.ts";
 import { assertRefused, cli } from "./reference/cli.ts";
 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await Deno.readTextFile(path));
@@ -48,6 +48,31 @@ Deno.test("trials: x is the float64 mean of the model's own trials s·K … s·K
         assert.ok(Math.abs(x[i * t + k] - m) <= 1e-6 * range, `row ${i} at ${model.timesMs[k]} ms: ${x[i * t + k]}`);
       });
     }
+  } finally {
+    runtime.destroy();
+  }
+});
+
+Deno.test("trials: rows past the first call's 16,384 simulations keep their own θ, and progress counts rows", async () => {
+  // The RC circuit has no trials (every trial is the same): 8,192 trials leave two rows per call, so row 3 is the
+  // second call's first, and its mean must be its own simulation.
+  const model = getModel("rc"), t = model.timesMs.length;
+  const theta = Float32Array.from([0.2, 0.5, 0.8].flatMap((u) => Array.from(model.prior.fromUnit([u, u, u]))));
+  const runtime = await GpuRuntime.acquire();
+  try {
+    const progress: number[] = [];
+    const mean = await meanOverTrials(model, runtime, theta, 8192, (_, r) => r, {
+      onProgress: (n) => progress.push(n),
+    });
+    const single = await model.simulate(runtime, theta);
+    const range = Math.max(...single.map(Math.abs));
+    for (let i = 0; i < 3; i++) {
+      for (let k = 0; k < t; k++) {
+        assert.ok(Math.abs(mean[i * t + k] - single[i * t + k]) <= 1e-6 * range, `row ${i} at ${model.timesMs[k]} ms`);
+      }
+    }
+    assert.equal(progress.at(-1), 3);
+    progress.slice(1).forEach((n, i) => assert.ok(n >= progress[i], `progress ${progress}`));
   } finally {
     runtime.destroy();
   }

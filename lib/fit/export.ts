@@ -1,7 +1,8 @@
 /**
  * A finished model fit as plain files for others to read (docs/fit.md#export): `samples.csv`, posterior draws at the
  * fitted observation in the prior's units; `predictive.csv`, the noise-free simulations of its first rows, one column
- * per row, as `simulate --model M --theta-file` gives them (with `--trials K`, a fit's x averaging K trials); `fit.json`, what was fitted and how well.
+ * per row, as `simulate --model M --theta-file` gives them (with `--trials K` for a fit of K-trial means); `fit.json`,
+ * what was fitted and how well.
  */
 import { parseThetaCsv } from "../data/theta_csv.ts";
 import { formatSamplesCsv } from "../posterior/csv.ts";

@@ -12,9 +12,12 @@ export function rowTrialSeed(rowSeed: number, trials: number, r: number): number
   return rowSeed * trials + r;
 }
 
+/** Simulations per call to the simulator, so that memory stays bounded (x of 16,384 HNN networks: 56 MB). */
+const NETWORKS_PER_CALL = 16_384;
+
 /**
  * Each row of θ simulated `trials` times, trial r of row i with seed `seedOf(i, r)`, and averaged (float64): n ×
- * timesMs.length. All trials go to the simulator in one call, so they share its batches.
+ * timesMs.length. A row's trials go to the simulator in one call with other rows', so they share its batches.
  */
 export async function meanOverTrials(
   simulator: Simulator,
@@ -27,21 +30,25 @@ export async function meanOverTrials(
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`trials must be a whole number ≥ 1, got ${trials}`);
   const d = simulator.prior.dim, t = simulator.timesMs.length;
   if (theta.length % d !== 0) throw new Error(`θ must have rows of ${d} values, got ${theta.length} values`);
-  const n = theta.length / d;
-  const repeated = new Float32Array(n * trials * d), seeds = new Float64Array(n * trials);
-  for (let i = 0; i < n; i++) {
-    for (let r = 0; r < trials; r++) {
-      repeated.set(theta.subarray(i * d, (i + 1) * d), (i * trials + r) * d);
-      seeds[i * trials + r] = seedOf(i, r);
-    }
-  }
-  const onProgress = options.onProgress && ((done: number) => options.onProgress!(Math.floor(done / trials)));
-  const x = await simulator.simulate(runtime, repeated, { ...options, onProgress, seeds });
+  const n = theta.length / d, rowsPerCall = Math.max(1, Math.floor(NETWORKS_PER_CALL / trials));
   const mean = new Float64Array(n * t);
-  for (let i = 0; i < n; i++) {
-    for (let r = 0; r < trials; r++) {
-      const row = (i * trials + r) * t;
-      for (let k = 0; k < t; k++) mean[i * t + k] += x[row + k] / trials;
+  for (let start = 0; start < n; start += rowsPerCall) {
+    const rows = Math.min(rowsPerCall, n - start);
+    const repeated = new Float32Array(rows * trials * d), seeds = new Float64Array(rows * trials);
+    for (let i = 0; i < rows; i++) {
+      for (let r = 0; r < trials; r++) {
+        repeated.set(theta.subarray((start + i) * d, (start + i + 1) * d), (i * trials + r) * d);
+        seeds[i * trials + r] = seedOf(start + i, r);
+      }
+    }
+    const onProgress = options.onProgress &&
+      ((done: number) => options.onProgress!(start + Math.floor(done / trials)));
+    const x = await simulator.simulate(runtime, repeated, { ...options, onProgress, seeds });
+    for (let i = 0; i < rows; i++) {
+      for (let r = 0; r < trials; r++) {
+        const row = (i * trials + r) * t;
+        for (let k = 0; k < t; k++) mean[(start + i) * t + k] += x[row + k] / trials;
+      }
     }
   }
   return mean;
