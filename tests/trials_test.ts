@@ -141,11 +141,27 @@ Deno.test("trials: --trials where there are no trials to average is one line, an
   try {
     const theta = join(dir, "theta.csv");
     await Deno.writeTextFile(theta, `${getModel("rc").prior.names.join(",")}\n0.0003,0.0003,10\n`);
+    // A dataset of single trials cannot be round 1 of a fit of 2-trial means, nor a dataset of means a fit's of
+    // single trials; the dataset's manifest says which it holds.
+    const dataset = join(dir, "dataset"), means = join(dir, "means");
+    for (const [out, trials] of [[dataset, "1"], [means, "2"]]) {
+      const simulated = await cli("simulate", "--model", MODEL, "--sims", "2", "--trials", trials, "--out", out);
+      assert.equal(simulated.code, 0, simulated.stderr);
+    }
+    const manifest = await readJson<{ model_settings: Record<string, unknown> }>(join(means, "manifest.json"));
+    assert.equal(manifest.model_settings.trials, 2);
     const task = ["--task", "gaussian_linear", "--observation", "1", "--rounds", "1", "--sims-per-round", "10"];
     const model = ["--model", MODEL, "--waveform", "data/meg/no_trial_S1_ERP_all_avg.txt", "--rounds", "1"];
     const cases: [string[], RegExp][] = [
       [["fit", ...task, "--trials", "2"], /--trials averages a model's trials; an sbibm task has none/],
-      [["fit", ...model, "--sims-per-round", "10", "--initial-dataset", dir, "--trials", "2"], /holds single trials/],
+      [
+        ["fit", ...model, "--sims-per-round", "10", "--initial-dataset", dataset, "--trials", "2"],
+        /holds single trials, not means of 2 trials as --trials asks/,
+      ],
+      [
+        ["fit", ...model, "--sims-per-round", "10", "--initial-dataset", means],
+        /holds means of 2 trials, not single trials/,
+      ],
       [["simulate", "--spec", "experiments/erp-meg-prestim.json", "--trials", "2"], /give it with --sims/],
       [["simulate", "--model", "rc", "--theta-file", theta, "--trial", "1"], /--trial .* go with --spec/],
     ];

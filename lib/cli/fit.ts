@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { resolve } from "node:path";
 import { assertWritableDir } from "../data/atomic.ts";
-import { loadDataset, rowSeeds } from "../data/dataset.ts";
+import { type DatasetManifest, loadDataset, rowSeeds } from "../data/dataset.ts";
 import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
@@ -18,6 +18,7 @@ import { TRUNCATION_DEFAULTS } from "../fit/truncation.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { canonicalModelName, getModel } from "../experiments/models.ts";
 import type { Simulator } from "../models/model.ts";
+import { trialMeanSimulator, trialsOf } from "../models/trials.ts";
 import { parseNumericCsv } from "../posterior/csv.ts";
 import type { Prior } from "../prior/prior.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
@@ -127,6 +128,14 @@ async function fitPrior(args: FitArgs, model: Simulator): Promise<{ prior: Prior
   };
 }
 
+const trialsText = (k: number) => k === 1 ? "single trials" : `means of ${k} trials`;
+
+/** How many trials each x of a dataset averages (its manifest's model settings; none: one). */
+function datasetTrials(manifest: DatasetManifest): number {
+  const trials = manifest.model_settings?.trials;
+  return typeof trials === "number" ? trials : 1;
+}
+
 /**
  * A prior-simulated dataset of `model` as round 1: θ in the prior's units, x with uniform noise of `halfWidth` (the
  * model's observation noise, as train adds it).
@@ -139,6 +148,11 @@ async function readInitialDataset(dir: string, model: Simulator, prior: Prior, h
     ? `another prior than the fit's${prior === model.prior ? "" : " (--around cuts the model's down)"}`
     : !isDeepStrictEqual(manifest.times_ms, Array.from(model.timesMs))
     ? "another time base than the model's (another --dt?)"
+    : datasetTrials(manifest) !== trialsOf(model)
+    ? `${trialsText(datasetTrials(manifest))}, not ${
+      trialsText(trialsOf(model))
+    } as --trials asks (simulate --trials K ` +
+      "makes datasets of means)"
     : undefined;
   if (mismatch) throw new Error(`--initial-dataset ${dir} holds ${mismatch}`);
   if (theta.rows < 2) throw new Error(`--initial-dataset ${dir} holds ${theta.rows} rows; at least 2 are needed`);
@@ -155,10 +169,7 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   if (args.task && args.initialDataset) throw new Error("--initial-dataset takes a model's dataset, not an sbibm task");
   if (args.task && args.around) throw new Error("--around cuts down a model's prior, not an sbibm task's");
   if (args.task && args.trials !== 1) throw new Error("--trials averages a model's trials; an sbibm task has none");
-  if (args.initialDataset && args.trials !== 1) {
-    throw new Error("--initial-dataset holds single trials: give it without --trials, or simulate round 1");
-  }
-  const model = args.model === undefined ? undefined : getModel(args.model, args.dt);
+  const model = args.model === undefined ? undefined : trialMeanSimulator(getModel(args.model, args.dt), args.trials);
   const task = args.task === undefined ? undefined : getTask(args.task);
   const { prior, around } = model ? await fitPrior(args, model) : { prior: undefined, around: undefined };
   const observation = await readObservation(args, model, model ? model.timesMs.length : task!.xDim);
