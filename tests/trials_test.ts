@@ -17,8 +17,8 @@ Deno.test("trials: x is the float64 mean of the model's own trials s·K … s·K
   const model = getModel(MODEL);
   const averaged = trialMeanSimulator(model, 3);
   assert.equal(trialMeanSimulator(model, 1), model);
-  assert.equal(trialsOf(averaged), 3);
-  assert.equal(trialsOf(model), 1);
+  assert.equal(trialsOf(averaged.settings), 3);
+  assert.equal(trialsOf(model.settings), 1);
   assert.deepEqual(averaged.settings, { ...model.settings, trials: 3 });
   assert.throws(() => trialMeanSimulator(model, 0), /--trials must be a whole number ≥ 1, got 0/);
   assert.throws(() => trialMeanSimulator(model, 2.5), /--trials must be a whole number ≥ 1, got 2.5/);

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { resolve } from "node:path";
 import { assertWritableDir } from "../data/atomic.ts";
-import { type DatasetManifest, loadDataset, rowSeeds } from "../data/dataset.ts";
+import { loadDataset, rowSeeds } from "../data/dataset.ts";
 import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import { EXPERIMENTS } from "../experiments/configs.ts";
@@ -130,29 +130,21 @@ async function fitPrior(args: FitArgs, model: Simulator): Promise<{ prior: Prior
 
 const trialsText = (k: number) => k === 1 ? "single trials" : `means of ${k} trials`;
 
-/** How many trials each x of a dataset averages (its manifest's model settings; none: one). */
-function datasetTrials(manifest: DatasetManifest): number {
-  const trials = manifest.model_settings?.trials;
-  return typeof trials === "number" ? trials : 1;
-}
-
 /**
  * A prior-simulated dataset of `model` as round 1: θ in the prior's units, x with uniform noise of `halfWidth` (the
  * model's observation noise, as train adds it).
  */
 async function readInitialDataset(dir: string, model: Simulator, prior: Prior, halfWidth: number) {
   const { manifest, theta, x } = await loadDataset(dir);
+  const held = trialsOf(manifest.model_settings), asked = trialsOf(model.settings);
   const mismatch = manifest.model !== model.name
     ? `model ${manifest.model}, not ${model.name}`
     : !isDeepStrictEqual(manifest.prior, prior.toJSON())
     ? `another prior than the fit's${prior === model.prior ? "" : " (--around cuts the model's down)"}`
     : !isDeepStrictEqual(manifest.times_ms, Array.from(model.timesMs))
     ? "another time base than the model's (another --dt?)"
-    : datasetTrials(manifest) !== trialsOf(model)
-    ? `${trialsText(datasetTrials(manifest))}, not ${
-      trialsText(trialsOf(model))
-    } as --trials asks (simulate --trials K ` +
-      "makes datasets of means)"
+    : held !== asked
+    ? `${trialsText(held)}, not ${trialsText(asked)} as --trials asks (simulate --trials K makes datasets of means)`
     : undefined;
   if (mismatch) throw new Error(`--initial-dataset ${dir} holds ${mismatch}`);
   if (theta.rows < 2) throw new Error(`--initial-dataset ${dir} holds ${theta.rows} rows; at least 2 are needed`);

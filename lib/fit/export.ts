@@ -86,7 +86,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
       summary: {
         model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
         dt_ms: run.simulator.dtMs,
-        trials: trialsOf(run.simulator),
+        trials: trialsOf(run.simulator.settings),
         recording: observation.label,
         sims_per_round: rounds.map((r) => r.sims),
         total_sims: rounds.at(-1)?.total_sims ?? 0,

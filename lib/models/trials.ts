@@ -74,8 +74,11 @@ export function trialMeanSimulator(simulator: Simulator, trials: number): Simula
   };
 }
 
-/** How many trials a simulator's x averages (1 unless trialMeanSimulator made it). */
-export function trialsOf(simulator: Simulator): number {
-  const trials = simulator.settings?.trials;
+/**
+ * How many trials x averages, by a simulator's settings or a dataset manifest's `model_settings` (1 unless
+ * trialMeanSimulator made them).
+ */
+export function trialsOf(settings: Readonly<Record<string, unknown>> | undefined): number {
+  const trials = settings?.trials;
   return typeof trials === "number" ? trials : 1;
 }
