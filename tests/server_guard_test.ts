@@ -273,10 +273,12 @@ Deno.test("report: `deno task serve --host localhost` listens and answers throug
     assert.equal(answer.status, 200);
     assert.ok(JSON.parse(answer.body).some((r: { name: string }) => r.name === "rc-small"));
   } finally {
-    // `deno task` passes no signal on to the server it started: stop that process by its command line too.
+    // `deno task` passes no signal on to the server it started: stop that process by its command line too. The task
+    // goes first: once its server is gone it exits by itself, and killing an exited child throws.
     const server = ["-f", `lib/cli/main.ts serve --runs ${runs} --port 0`];
+    const status = await Promise.race([child.status, Promise.resolve(undefined)]);
+    if (status === undefined) child.kill();
     await new Deno.Command("pkill", { args: server }).output();
-    child.kill();
     await child.status;
     await child.stdout.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
