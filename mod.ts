@@ -90,6 +90,7 @@ export type { EventWaveforms, ModelTimeBase, WaveformOptions } from "./lib/event
 export { computeSummary, fitSummary } from "./lib/stats/summary.ts";
 export type { FittedSummary, SummarySpec } from "./lib/stats/summary.ts";
 export { smoothRowsGpu, smoothWaveform } from "./lib/stats/smooth.ts";
+export { type BandRms, bandRms, smoothingGain } from "./lib/stats/bands.ts";
 export { sbcCheck, sbcRanks } from "./lib/diagnostics/sbc.ts";
 export { expectedCoverage, hpdLevel } from "./lib/diagnostics/coverage.ts";
 export { predictiveRmse, recoveryError, unitGrid } from "./lib/diagnostics/recovery.ts";
@@ -161,10 +162,10 @@ export type { TruncatedDraws, TruncationOptions } from "./lib/fit/truncation.ts"
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
 export { checkFitFolder, readFit, readRounds, recordingScale } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
-export { exportFit } from "./lib/fit/export.ts";
+export { bandLabel, exportFit, RESIDUAL_BAND_EDGES_HZ, residualByBand } from "./lib/fit/export.ts";
 export { assertSearchSettings, crossEntropySearch, SEARCH_DEFAULTS } from "./lib/fit/search.ts";
 export type { GenerationRecord, SearchOptions, SearchResult } from "./lib/fit/search.ts";
-export type { ExportOptions as FitExportOptions, FitExport } from "./lib/fit/export.ts";
+export type { ExportOptions as FitExportOptions, FitExport, FitExportSummary, ResidualBand } from "./lib/fit/export.ts";
 
 // Run folders (docs/runs.md): their files, versioned records, checked reading, atomic writing, the lock; their
 // figures; packing them into parts; the report server.

@@ -1,8 +1,9 @@
 /**
  * The committed fits of the MEG recordings (docs/results/fit-*): each export is what fit.json says it is. Its samples
  * lie in the model's prior (and in the box of a fit around a tuned θ), its predictive median lies the recorded RMSE
- * from the recording, and its first column is the model's simulation of the first row of samples.csv. Likewise each
- * committed search (docs/results/tune-*): its best θ simulated on the search's final trials is its stored waveform.
+ * from the recording, split over frequency bands as fit.json says, and its first column is the model's simulation of
+ * the first row of samples.csv. Likewise each committed search (docs/results/tune-*): its best θ simulated on the
+ * search's final trials is its stored waveform.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { parseWaveform } from "../lib/data/waveform.ts";
 import { EXPERIMENTS } from "../lib/experiments/configs.ts";
 import { canonicalModelName, getModel } from "../lib/experiments/models.ts";
 import { prepareRecording } from "../lib/experiments/recordings.ts";
-import type { FitExportSummary } from "../lib/fit/export.ts";
+import { type FitExportSummary, residualByBand } from "../lib/fit/export.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { trialMeanSimulator } from "../lib/models/trials.ts";
 import { trialSeed, TUNE_FILES } from "../lib/cli/tune.ts";
@@ -55,17 +56,27 @@ for (const name of FITS) {
     const units = EXPERIMENTS[canonicalModelName(summary.model) as keyof typeof EXPERIMENTS].recordingUnits;
     const waveform = parseWaveform(await Deno.readTextFile(path), path);
     const { x } = prepareRecording(waveform, model, { scale: summary.recording_scale, smoothMs: units.smoothMs });
-    let sum = 0;
-    for (let i = 0; i < t; i++) {
+    const recording = Float64Array.from(x, (v) => v * summary.recording_scale);
+    const median = Float64Array.from({ length: t }, (_, i) => {
       const row = Array.from({ length: k }, (_, j) => predictive.data[i * (k + 1) + j + 1]).sort((a, b) => a - b);
-      const median = k % 2 ? row[(k - 1) / 2] : (row[k / 2 - 1] + row[k / 2]) / 2;
-      sum += (median - x[i] * summary.recording_scale) ** 2;
-    }
-    const rmse = Math.sqrt(sum / t);
+      return k % 2 ? row[(k - 1) / 2] : (row[k / 2 - 1] + row[k / 2]) / 2;
+    });
+    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - recording[i]) ** 2, 0) / t);
     assert.ok(
       Math.abs(rmse - summary.predictive_median_rmse) <= 1e-6 * rmse,
       `${rmse} vs ${summary.predictive_median_rmse}`,
     );
+    // Where the misfit lies: the bands of this median's residual, which together make up the RMSE.
+    assert.equal(summary.smoothing_ms, model.smoothMs);
+    const bands = residualByBand(median, recording, model.timesMs[1] - model.timesMs[0], model.smoothMs);
+    assert.equal(summary.residual_by_band?.length, bands.length);
+    summary.residual_by_band!.forEach((stored, b) => {
+      for (const field of ["residual_rms", "recording_rms", "smoothing_gain"] as const) {
+        assert.ok(Math.abs(stored[field]! - bands[b][field]!) <= 1e-6 * bands[b][field]!, `${b} ${field}`);
+      }
+    });
+    const squares = summary.residual_by_band!.reduce((sum, band) => sum + band.residual_rms ** 2, 0);
+    assert.ok(Math.abs(Math.sqrt(squares) - rmse) <= 1e-6 * rmse, `bands make ${Math.sqrt(squares)}, not ${rmse}`);
   });
 }
 

@@ -4,6 +4,7 @@ import { c2st } from "../lib/diagnostics/c2st.ts";
 import { LOCK_FILE } from "../lib/runs/paths.ts";
 import { converged, type FitRecord, type RoundRecord } from "../lib/fit/records.ts";
 import { loadFitPosterior } from "../lib/fit/run_posterior.ts";
+import type { FitExportSummary } from "../lib/fit/export.ts";
 import { densityThreshold, truncatedDraws } from "../lib/fit/truncation.ts";
 import { seededUniform, type Uniform } from "../lib/random.ts";
 import { useBackend } from "../lib/tf/backend.ts";
@@ -342,9 +343,7 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
   }
 
   // fit.json's RMSE: the median of the six columns against the fitted observation, computed here independently.
-  const summary = await readJson<
-    { predictive_median_rmse: number; total_sims: number; model: string; dt_ms: number; recording_scale: number }
-  >(join(out, "fit.json"));
+  const summary = await readJson<FitExportSummary>(join(out, "fit.json"));
   assert.equal(summary.recording_scale, 1000);
   const observation = await readJson<{ x: number[] }>(join(fit, "observation.json"));
   const median = (values: number[]) => {
@@ -358,6 +357,11 @@ Deno.test("fit-export: samples.csv's rows simulated by simulate --theta-file are
     `${summary.predictive_median_rmse} vs ${rmse}`,
   );
   assert.equal(summary.total_sims, 100);
+  // The same misfit split over bands: their squares make up the RMSE²; the RC model's x is not smoothed.
+  const bandSquares = summary.residual_by_band!.reduce((sum, band) => sum + band.residual_rms ** 2, 0);
+  assert.ok(Math.abs(Math.sqrt(bandSquares) - rmse) <= 1e-5 * rmse, `bands make ${Math.sqrt(bandSquares)}`);
+  assert.equal(summary.smoothing_ms, undefined);
+  assert.ok(summary.residual_by_band!.every((band) => band.smoothing_gain === undefined));
   assert.equal(summary.model, "rc");
   assert.equal(summary.dt_ms, getModel("rc").dtMs);
 
@@ -398,6 +402,14 @@ Deno.test("fit: the report lists fits, shows each round and compares two fits' p
   assert.ok(scaled.body.includes(`<td>${(1000 * rcRound.predictive.rmse).toPrecision(3)}</td>`), "RMSE × 1000");
   assert.match(scaled.body, /recording \(mV; x × 1000\)/);
   assert.match(scaled.body, /The RMSE is on the recording's scale: x × 1000/);
+  // Its misfit by frequency band, on the recording's scale: the bands' squares make up the squared RMSE (to the
+  // table's rounding). The RC model's x is not smoothed, so no gain is given; a task's fit has no such table.
+  const bands = [...scaled.body.matchAll(/<td>(\d+)(?:–\d+|\+) Hz<\/td><td>([\d.]+)<\/td><td>([\d.]+)<\/td><\/tr>/g)];
+  assert.deepEqual(bands.map((m) => Number(m[1])), [0, 10, 20, 30, 40, 50, 60]);
+  const squares = bands.reduce((sum, m) => sum + Number(m[2]) ** 2, 0);
+  assert.ok(Math.abs(Math.sqrt(squares) - 1000 * rcRound.predictive.rmse) <= 0.01 * 1000 * rcRound.predictive.rmse);
+  assert.doesNotMatch(scaled.body, /smoothing gain/);
+  assert.doesNotMatch(page.body, /misfit by frequency band/);
   const compare = await get("/compare?a=gl-1:fit&b=gl-resumed:fit");
   assert.equal(compare.status, 200);
   assert.match(compare.body, /parameter_10/);

@@ -95,6 +95,11 @@ Deno.test("trials: fit --trials K records K, and fit-export's predictive.csv is 
     assert.match(record.label, /mean of 2 trials/);
     const page = await (await (await createApp(dir)).request("/fits/fit")).text();
     assert.match(page, /x is the mean of 2 trials of its θ \(<code>fit --trials<\/code>/);
+    // An HNN model's x is smoothed: its misfit table gives the 30 ms window's gain at the fit's 0.5 ms step, 1 at 0 Hz
+    // and 0.29 at 40 Hz (a Hamming window's transfer function, checked against smoothing in tests/bands_test.ts).
+    assert.match(page, /30 ms Hamming smoothing of x at the band/);
+    assert.match(page, /<td>0–10 Hz<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td><td>1.00<\/td>/);
+    assert.match(page, /<td>40–50 Hz<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td><td>0.29<\/td>/);
 
     const exported = await cli(
       ...["fit-export", "--fit", fit, "--out", out, "--samples", "4", "--predictive", "2", "--backend", "wasm"],

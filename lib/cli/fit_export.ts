@@ -1,7 +1,7 @@
 /** `fit-export`: a finished model fit as samples.csv, predictive.csv and fit.json (lib/fit/export.ts). */
 import { join } from "node:path";
 import { assertWritableDir, isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
-import { exportFit } from "../fit/export.ts";
+import { bandLabel, exportFit } from "../fit/export.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
 import { getModel } from "../experiments/models.ts";
 import { readFit } from "../fit/records.ts";
@@ -35,10 +35,11 @@ export async function fitExportCommand(args: FitExportArgs): Promise<void> {
     await writeFileAtomic(join(args.out, "samples.csv"), result.samplesCsv);
     await writeFileAtomic(join(args.out, "predictive.csv"), result.predictiveCsv);
     await writeFileAtomic(join(args.out, "fit.json"), JSON.stringify(result.summary, null, 2) + "\n");
-    const { predictive_median_rmse: rmse, x_unit: unit } = result.summary;
+    const { predictive_median_rmse: rmse, x_unit: unit, residual_by_band: bands } = result.summary;
+    const inUnit = (v: number) => `${v.toPrecision(3)}${unit ? ` ${unit}` : ""}`;
     console.log(
       `${args.out}: ${args.samples} posterior draws, ${args.predictive} simulated; predictive median RMSE ` +
-        `${rmse.toPrecision(3)}${unit ? ` ${unit}` : ""}`,
+        `${inUnit(rmse)}; by band: ${bands!.map((b) => `${bandLabel(b)} ${b.residual_rms.toFixed(2)}`).join(", ")}`,
     );
   } finally {
     runtime.destroy();

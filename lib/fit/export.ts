@@ -12,6 +12,10 @@ import { computeSummary } from "../stats/summary.ts";
 import { readFit, readObservation, readRounds, recordingScale, type RoundRecord } from "./records.ts";
 import { loadFitPosterior } from "./run_posterior.ts";
 import { trialsOf } from "../models/trials.ts";
+import { bandRms, smoothingGain } from "../stats/bands.ts";
+
+/** Edges (Hz) of the bands fit.json splits the misfit over: 10 Hz wide, then everything above 60 Hz. */
+export const RESIDUAL_BAND_EDGES_HZ = [0, 10, 20, 30, 40, 50, 60];
 
 export interface ExportOptions {
   /** Posterior draws in samples.csv. */
@@ -50,9 +54,48 @@ export interface FitExportSummary {
   recording_scale: number;
   x_unit?: string;
   times_ms: [number, number];
+  /** The Hamming window (ms) smoothing the model's x; absent where x is not smoothed. */
+  smoothing_ms?: number;
+  /**
+   * Where the misfit lies in frequency: the predictive median minus the recording split over bands (their
+   * residual_rms² sum to predictive_median_rmse²), beside the recording's own RMS in each band and the gain of the
+   * model's smoothing at the band's lower edge (the most it passes there). Absent in exports that predate it.
+   */
+  residual_by_band?: ResidualBand[];
   seed: number;
   /** A fit around a tuned θ (fit --around): that θ by name and the half-width of the box, in unit-cube terms. */
   around?: { theta: Record<string, number>; half_width: number };
+}
+
+export interface ResidualBand {
+  from_hz: number;
+  to_hz: number;
+  residual_rms: number;
+  recording_rms: number;
+  smoothing_gain?: number;
+}
+
+/** "0–10 Hz", …, "60+ Hz" (the last band runs to the Nyquist frequency). */
+export function bandLabel(band: { from_hz: number; to_hz: number }): string {
+  return band.from_hz === RESIDUAL_BAND_EDGES_HZ.at(-1) ? `${band.from_hz}+ Hz` : `${band.from_hz}–${band.to_hz} Hz`;
+}
+
+/** The misfit `model − recording` and the recording split over RESIDUAL_BAND_EDGES_HZ (fit.json's residual_by_band). */
+export function residualByBand(
+  model: ArrayLike<number>,
+  recording: ArrayLike<number>,
+  dtMs: number,
+  smoothingMs?: number,
+): ResidualBand[] {
+  const residual = Float64Array.from(recording, (r, i) => model[i] - r);
+  const recordingBands = bandRms(recording, dtMs, RESIDUAL_BAND_EDGES_HZ);
+  return bandRms(residual, dtMs, RESIDUAL_BAND_EDGES_HZ).map((band, b) => ({
+    from_hz: band.from_hz,
+    to_hz: band.to_hz,
+    residual_rms: band.rms,
+    recording_rms: recordingBands[b].rms,
+    ...(smoothingMs !== undefined ? { smoothing_gain: smoothingGain(smoothingMs, dtMs, band.from_hz) } : {}),
+  }));
 }
 
 /** The export of the complete model fit in `dir`; a fit that is not one is an error that says why. */
@@ -79,7 +122,9 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
     const simulated = await run.simulator.simulate(runtime, theta.subarray(0, options.predictive * d));
     const x = Float64Array.from(simulated, (v) => v * scale);
     const median = predictiveBands(x, times).q50;
-    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - xo[i] * scale) ** 2, 0) / xo.length);
+    const recording = Float64Array.from(xo, (v) => v * scale);
+    const rmse = Math.sqrt(median.reduce((sum, m, i) => sum + (m - recording[i]) ** 2, 0) / xo.length);
+    const smoothingMs = run.simulator.smoothMs;
     return {
       samplesCsv,
       predictiveCsv: predictiveCsv(times, x, options.predictive),
@@ -102,6 +147,8 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
         recording_scale: scale,
         x_unit: observation.x_unit,
         times_ms: [times[0], times.at(-1)!],
+        ...(smoothingMs !== undefined ? { smoothing_ms: smoothingMs } : {}),
+        residual_by_band: residualByBand(median, recording, times[1] - times[0], smoothingMs),
         seed: options.seed,
         ...(fit.settings.around ? { around: aroundByName(fit.settings.around, run.posterior.prior.names) } : {}),
       },

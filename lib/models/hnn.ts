@@ -104,6 +104,7 @@ export function hnnSimulator(
     timesMs: Float64Array.from({ length: samples }, (_, i) => i * spec.dt_ms),
     xUnit: "nAm",
     dtMs: spec.dt_ms,
+    smoothMs,
     requiredLimits: HNN_REQUIRED_LIMITS,
     // Recorded in dataset manifests only where they differ from the defaults, so earlier datasets still match.
     ...(smoothMs !== SMOOTH_WINDOW_MS || scale !== 1 ? { settings: { smooth_ms: smoothMs, dipole_scale: scale } } : {}),

@@ -26,6 +26,8 @@ export interface Simulator {
   readonly requiredLimits?: Record<string, number>;
   /** Integration step (ms) recorded in dataset manifests. */
   readonly dtMs: number;
+  /** The Hamming window (ms) that smooths x, where it is a smoothed waveform (HNN's dipole): what bounds x's fast content. */
+  readonly smoothMs?: number;
   /**
    * Settings beyond the name, prior, step and time base that change x (observation noise, ...): recorded in dataset
    * manifests as part of what identifies a dataset.

@@ -24,6 +24,7 @@ export function windowedSimulator(model: Simulator, fromMs: number, toMs: number
     xUnit: model.xUnit,
     requiredLimits: model.requiredLimits,
     dtMs: model.dtMs,
+    ...(model.smoothMs !== undefined ? { smoothMs: model.smoothMs } : {}),
     ...(model.settings ? { settings: model.settings } : {}),
     simulate: async (runtime, theta, options) => {
       const x = await model.simulate(runtime, theta, options);

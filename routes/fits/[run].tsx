@@ -1,5 +1,7 @@
 import { rmsePlot, volumePlot } from "../../lib/plots/fit.ts";
-import { fitWaveformAxis, recordingScale, type RoundRecord } from "../../lib/fit/records.ts";
+import { type FitObservationRecord, fitWaveformAxis, recordingScale, type RoundRecord } from "../../lib/fit/records.ts";
+import { bandLabel, residualByBand } from "../../lib/fit/export.ts";
+import { getModel } from "../../lib/experiments/models.ts";
 import { TRUNCATION_DEFAULTS } from "../../lib/fit/truncation.ts";
 import { isBox } from "../../lib/prior/schema.ts";
 import { loadFit } from "../../lib/server/fits.ts";
@@ -40,6 +42,46 @@ function RoundsTable(props: { rounds: RoundRecord[]; scale: number }) {
         </tr>
       ))}
     </table>
+  );
+}
+
+/**
+ * Where a round's misfit lies in frequency (fit-export's residual_by_band): its predictive median minus the
+ * observation per band, beside the observation's own power there and what the model's smoothing of x lets through.
+ */
+function MisfitBands(props: { median: number[]; observation: FitObservationRecord; smoothingMs?: number }) {
+  const { observation, smoothingMs } = props;
+  const scale = recordingScale(observation), unit = observation.x_unit ?? "";
+  const bands = residualByBand(
+    props.median.map((m) => m * scale),
+    observation.x.map((v) => v * scale),
+    observation.times_ms[1] - observation.times_ms[0],
+    smoothingMs,
+  );
+  return (
+    <>
+      <p class="caption">
+        The predictive median's misfit by frequency band: the squares of the first column sum to the squared RMSE.
+        {smoothingMs !== undefined &&
+          ` The last column is the gain of the model's ${smoothingMs} ms Hamming smoothing of x at the band's lower edge: where the observation has power and the gain is small, θ can hardly close the misfit.`}
+      </p>
+      <table>
+        <tr>
+          <th>band</th>
+          <th>misfit RMS {unit}</th>
+          <th>observation RMS {unit}</th>
+          {smoothingMs !== undefined && <th>smoothing gain</th>}
+        </tr>
+        {bands.map((b) => (
+          <tr key={b.from_hz}>
+            <td>{bandLabel(b)}</td>
+            <td>{b.residual_rms.toFixed(2)}</td>
+            <td>{b.recording_rms.toFixed(2)}</td>
+            {b.smoothing_gain !== undefined && <td>{b.smoothing_gain.toFixed(2)}</td>}
+          </tr>
+        ))}
+      </table>
+    </>
   );
 }
 
@@ -123,6 +165,13 @@ export default async function FitPage({ store, params, url }: RouteContext) {
             x={observation.x}
             axis={fitWaveformAxis(observation)}
           />
+          {"model" in s.target && (
+            <MisfitBands
+              median={shown.predictive.bands.q50}
+              observation={observation}
+              smoothingMs={getModel(s.target.model, s.target.dt_ms).smoothMs}
+            />
+          )}
         </>
       )}
       {fit.status === "complete" && (
