@@ -107,7 +107,7 @@ Deno.test("committed fits: predictive.csv's first column is the model's simulati
 Deno.test("committed searches: the best θ on the search's final trials is search.json's waveform and RMSE", async () => {
   const searches = [...Deno.readDirSync(RESULTS)].filter((e) => e.isDirectory && e.name.startsWith("tune-"))
     .map((e) => e.name).sort();
-  assert.deepEqual(searches, ["tune-no", "tune-supra", "tune-supra-trials"]);
+  assert.deepEqual(searches, ["tune-no", "tune-supra", "tune-supra-trials", "tune-yes"]);
   const runtime = await GpuRuntime.acquire({ requiredLimits: getModel("erp-meg-cells").requiredLimits });
   try {
     for (const name of searches) {
