@@ -36,10 +36,10 @@ export async function fitExportCommand(args: FitExportArgs): Promise<void> {
     await writeFileAtomic(join(args.out, "predictive.csv"), result.predictiveCsv);
     await writeFileAtomic(join(args.out, "fit.json"), JSON.stringify(result.summary, null, 2) + "\n");
     const { predictive_median_rmse: rmse, x_unit: unit, residual_by_band: bands } = result.summary;
-    const inUnit = (v: number) => `${v.toPrecision(3)}${unit ? ` ${unit}` : ""}`;
     console.log(
       `${args.out}: ${args.samples} posterior draws, ${args.predictive} simulated; predictive median RMSE ` +
-        `${inUnit(rmse)}; by band: ${bands!.map((b) => `${bandLabel(b)} ${b.residual_rms.toFixed(2)}`).join(", ")}`,
+        `${rmse.toPrecision(3)}${unit ? ` ${unit}` : ""}; by band: ` +
+        bands!.map((b) => `${bandLabel(b)} ${b.residual_rms.toFixed(2)}`).join(", "),
     );
   } finally {
     runtime.destroy();

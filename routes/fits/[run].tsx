@@ -61,7 +61,7 @@ function MisfitBands(props: { median: number[]; observation: FitObservationRecor
   return (
     <>
       <p class="caption">
-        The predictive median's misfit by frequency band: the squares of the first column sum to the squared RMSE.
+        The predictive median's misfit by frequency band: the squares of the misfit column sum to the squared RMSE.
         {smoothingMs !== undefined &&
           ` The last column is the gain of the model's ${smoothingMs} ms Hamming smoothing of x at the band's lower edge: where the observation has power and the gain is small, θ can hardly close the misfit.`}
       </p>
