@@ -23,7 +23,15 @@ export type { Uniform } from "./lib/random.ts";
 export { normalMatrix, seededNormal } from "./lib/stats/normal.ts";
 export type { Normal } from "./lib/stats/normal.ts";
 export type { SimulateOptions, Simulator } from "./lib/models/model.ts";
-export { canonicalModelName, getModel, MODEL_ALIASES, modelNames } from "./lib/experiments/models.ts";
+export {
+  canonicalModelName,
+  getModel,
+  isExperimentFile,
+  MODEL_ALIASES,
+  modelExperiment,
+  modelKey,
+  modelNames,
+} from "./lib/experiments/models.ts";
 export { RC_CONSTANTS, rcModel } from "./lib/models/rc.ts";
 export { meanOverTrials, rowTrialSeed, trialMeanSimulator, trialsOf } from "./lib/models/trials.ts";
 export { DATASET_FORMAT, loadDataset, planDataset, readManifest, simulateDataset } from "./lib/data/dataset.ts";
@@ -160,6 +168,7 @@ export { runFit } from "./lib/fit/tsnpe.ts";
 export { densityThreshold, truncatedDraws, TRUNCATION_DEFAULTS } from "./lib/fit/truncation.ts";
 export type { TruncatedDraws, TruncationOptions } from "./lib/fit/truncation.ts";
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
+export { copyExperimentOf, EXPERIMENT_COPY, fitExperiment, keepExperimentCopy } from "./lib/fit/experiment_copy.ts";
 export { checkFitFolder, readFit, readRounds, recordingScale } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
 export { bandLabel, exportFit, RESIDUAL_BAND_EDGES_HZ, residualByBand } from "./lib/fit/export.ts";

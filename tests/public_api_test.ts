@@ -29,6 +29,7 @@ const CLI_ONLY = new Set([
   "LOCK_FILE",
   "MANIFEST",
   "measureSecondsPerNetwork",
+  "MODEL_CHOICES",
   "recordSubmittedExperiment",
   "replayLoaded",
   "requireClusterState",

@@ -10,7 +10,7 @@ import { clusterStatus, formatStatus, waitForDataset } from "../cluster/status.t
 import { requireClusterState } from "../cluster/state.ts";
 import { submitDataset } from "../cluster/submit.ts";
 import { finaliseTasks, runTask } from "../cluster/worker.ts";
-import { modelNames } from "../experiments/models.ts";
+import { MODEL_CHOICES, modelKey } from "../experiments/models.ts";
 import { integer, nonNegativeInt, positiveInt } from "./arguments.ts";
 
 /** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
@@ -80,7 +80,7 @@ export function registerClusterCommands(program: Command): void {
         "submit the dataset `simulate --model M --sims N --seed S` would write, as a job array; prints job ids",
       )
       .addOption(new Option("--engine <name>", "scheduler").choices(ENGINE_NAMES).default("slurm" as const))
-      .requiredOption("--model <name>", `simulator: ${modelNames().join(", ")}`)
+      .requiredOption("--model <name|file>", `simulator: ${MODEL_CHOICES}`)
       .option("--sims <N>", "number of parameter sets to draw from the prior and simulate", positiveInt)
       .addOption(new Option("--n <N>", "the old spelling of --sims").argParser(positiveInt).hideHelp())
       .option("--seed <S>", "seed of the prior draws", integer, 0)
@@ -95,7 +95,8 @@ export function registerClusterCommands(program: Command): void {
     if (n === undefined) throw new Error("give --sims N");
     const submission = await submitDataset({
       engine: getEngine(options.engine),
-      recipe: { kind: "model", model: options.model },
+      // An experiment file by its absolute path: the nodes share the filesystem, not the working folder.
+      recipe: { kind: "model", model: modelKey(options.model) },
       n,
       seed: options.seed,
       tasks: options.tasks,

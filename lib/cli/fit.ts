@@ -9,14 +9,15 @@ import { assertWritableDir } from "../data/atomic.ts";
 import { loadDataset, rowSeeds } from "../data/dataset.ts";
 import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
-import { EXPERIMENTS } from "../experiments/configs.ts";
 import { prepareRecording, type RecordingProcessing } from "../experiments/recordings.ts";
+import { keepExperimentCopy } from "../fit/experiment_copy.ts";
 import { checkFitFolder, type FitObservationRecord, type FitSettings } from "../fit/records.ts";
 import { type FitTarget, modelTarget, taskTarget } from "../fit/target.ts";
 import { runFit } from "../fit/tsnpe.ts";
 import { TRUNCATION_DEFAULTS } from "../fit/truncation.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { canonicalModelName, getModel } from "../experiments/models.ts";
+import { isExperimentFile, modelExperiment, modelKey } from "../experiments/models.ts";
+import type { ExperimentConfig } from "../experiments/types.ts";
 import type { Simulator } from "../models/model.ts";
 import { trialMeanSimulator, trialsOf } from "../models/trials.ts";
 import { parseNumericCsv } from "../posterior/csv.ts";
@@ -62,12 +63,19 @@ export interface FitArgs extends NpeArgs, ObservationArgs {
   trials: number;
 }
 
+/** A --model's experiment (shipped or a researcher's file) and its simulator as fitted (--dt, --trials). */
+export interface ModelUnderFit {
+  config: ExperimentConfig;
+  simulator: Simulator;
+}
+
 /** The observation a fit conditions on, from a recording, an sbibm observation or a plain x row. */
 export async function readObservation(
   args: ObservationArgs,
-  model: Simulator | undefined,
+  fitted: ModelUnderFit | undefined,
   xDim: number,
 ): Promise<FitObservationRecord> {
+  const model = fitted?.simulator;
   const given = [args.waveform, args.observation, args.x].filter((v) => v !== undefined).length;
   if (given !== 1) {
     throw new Error(`give one observation: ${model ? "--waveform FILE or --x CSV" : "--observation N or --x CSV"}`);
@@ -92,7 +100,7 @@ export async function readObservation(
   if (!model) throw new Error("--waveform needs a --model (an sbibm task takes --observation N or --x CSV)");
   const path = args.waveform!;
   const waveform = parseWaveform(await readInputFile(path), path, args.column);
-  const units = EXPERIMENTS[canonicalModelName(args.model!) as keyof typeof EXPERIMENTS].recordingUnits;
+  const units = fitted!.config.recordingUnits;
   const processing: RecordingProcessing = {
     scale: args.scale ?? units.scale,
     smoothMs: args.smoothMs ?? units.smoothMs,
@@ -161,14 +169,19 @@ export async function fitCommand(args: FitArgs): Promise<void> {
   if (args.task && args.initialDataset) throw new Error("--initial-dataset takes a model's dataset, not an sbibm task");
   if (args.task && args.around) throw new Error("--around cuts down a model's prior, not an sbibm task's");
   if (args.task && args.trials !== 1) throw new Error("--trials averages a model's trials; an sbibm task has none");
-  const model = args.model === undefined ? undefined : trialMeanSimulator(getModel(args.model, args.dt), args.trials);
+  const config = args.model === undefined ? undefined : modelExperiment(args.model);
+  const model = config && trialMeanSimulator(config.simulator(args.dt ?? config.dtMs), args.trials);
   const task = args.task === undefined ? undefined : getTask(args.task);
   const { prior, around } = model ? await fitPrior(args, model) : { prior: undefined, around: undefined };
-  const observation = await readObservation(args, model, model ? model.timesMs.length : task!.xDim);
+  const observation = await readObservation(
+    args,
+    config && { config, simulator: model! },
+    model ? model.timesMs.length : task!.xDim,
+  );
   const settings: FitSettings = {
     target: model
       ? {
-        model: canonicalModelName(args.model!),
+        model: modelKey(args.model!),
         ...(args.dt ? { dt_ms: args.dt } : {}),
         // Recorded only where more than one, as with the quantile below.
         ...(args.trials > 1 ? { trials: args.trials } : {}),
@@ -196,16 +209,18 @@ export async function fitCommand(args: FitArgs): Promise<void> {
       args.initialDataset,
       model,
       prior!,
-      settings.noise ? EXPERIMENTS[canonicalModelName(args.model!) as keyof typeof EXPERIMENTS].noise : 0,
+      settings.noise ? config!.noise : 0,
     )
     : undefined;
   await assertWritableDir(args.out);
   const previous = await checkFitFolder(args.out, settings);
+  // A researcher's experiment file: the fit keeps its own copy, which resumes, exports and the report read.
+  if (config && isExperimentFile(args.model!)) await keepExperimentCopy(args.out, config);
   const backend = await useBackend(args.backend);
   const runtime = model ? await GpuRuntime.acquire({ requiredLimits: model.requiredLimits }) : undefined;
   try {
     const target: FitTarget = model
-      ? modelTarget(args.model!, runtime!, settings.noise, args.dt, prior, args.trials)
+      ? modelTarget(config!, runtime!, settings.noise, args.dt, prior, args.trials)
       : taskTarget(task!);
     console.error(`fitting ${target.label} to ${observation.label} (flows train on ${backend})`);
     const command = `cd ${shellQuote(Deno.cwd())} && deno task cli fit ${Deno.args.slice(1).map(shellQuote).join(" ")}`;

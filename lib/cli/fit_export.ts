@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertWritableDir, isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { bandLabel, exportFit } from "../fit/export.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { getModel } from "../experiments/models.ts";
+import { copyExperimentOf, fitExperiment } from "../fit/experiment_copy.ts";
 import { readFit } from "../fit/records.ts";
 import { type BackendName, useBackend } from "../tf/backend.ts";
 
@@ -26,7 +26,8 @@ export async function fitExportCommand(args: FitExportArgs): Promise<void> {
   await assertWritableDir(args.out);
   if (!(await isNewOrEmpty(args.out))) throw new Error(`${args.out} is not empty: give a new or empty folder as --out`);
   await useBackend(args.backend);
-  const model = getModel(target.model, target.dt_ms);
+  const config = fitExperiment(args.fit, target.model);
+  const model = config.simulator(target.dt_ms ?? config.dtMs);
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   try {
     const result = await exportFit(runtime, args.fit, args);
@@ -35,6 +36,7 @@ export async function fitExportCommand(args: FitExportArgs): Promise<void> {
     await writeFileAtomic(join(args.out, "samples.csv"), result.samplesCsv);
     await writeFileAtomic(join(args.out, "predictive.csv"), result.predictiveCsv);
     await writeFileAtomic(join(args.out, "fit.json"), JSON.stringify(result.summary, null, 2) + "\n");
+    await copyExperimentOf(args.fit, target.model, args.out);
     const { predictive_median_rmse: rmse, x_unit: unit, residual_by_band: bands } = result.summary;
     console.log(
       `${args.out}: ${args.samples} posterior draws, ${args.predictive} simulated; predictive median RMSE ` +

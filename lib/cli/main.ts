@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { FLOW_KINDS } from "../flows/kinds.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
-import { getModel, modelNames } from "../experiments/models.ts";
+import { canonicalModelName, getModel, MODEL_ALIASES, MODEL_CHOICES, modelNames } from "../experiments/models.ts";
 import { TASK_NAMES } from "../sbibm/registry.ts";
 import { BACKEND_NAMES } from "../tf/backend_names.ts";
 import { DEFAULT_TRAINING } from "../train/options.ts";
@@ -11,7 +11,6 @@ import { SEARCH_DEFAULTS } from "../fit/search.ts";
 import { CONDITION_DEFAULTS } from "../experiments/condition_options.ts";
 import { EXPERIMENT_NAMES, SIZES, SUMMARIES } from "../experiments/configs.ts";
 import { EXPERIMENT_STAGES } from "../experiments/types.ts";
-import { canonicalModelName, MODEL_ALIASES } from "../experiments/models.ts";
 import { describeParameter } from "../prior/schema.ts";
 import { experimentClusterOption, registerClusterCommands, withClusterOptions } from "./cluster.ts";
 import { DEFAULT_FREQ_RANGE } from "../events/detect.ts";
@@ -76,7 +75,7 @@ export function buildProgram(): Command {
       "simulate a model at given parameter sets (--theta-file) or a dataset of prior draws (--sims), or an HNN " +
         "network spec (--spec): once, or a dataset of draws from its parameters' priors (--sims)",
     )
-    .option("--model <name>", `simulator: ${modelNames().join(", ")} (also ${aliasNote})`)
+    .option("--model <name|file>", `simulator: ${MODEL_CHOICES} (also ${aliasNote})`)
     .option(
       "--spec <json>",
       "an HNN network spec (docs/hnn-spec.md), hnn-core network file or HNN parameter file (.param, .json)",
@@ -234,7 +233,7 @@ export function buildProgram(): Command {
       "fit one observation by truncated sequential NPE: rounds of simulations drawn from the prior truncated to the " +
         "last posterior's 1e-4 highest-probability region, into a fit folder (docs/fit.md); rerun to resume",
     )
-    .option("--model <name>", `simulator: ${modelNames().join(", ")}`)
+    .option("--model <name|file>", `simulator: ${MODEL_CHOICES}`)
     .addOption(new Option("--task <name>", "or an sbibm task (validation)").choices(TASK_NAMES))
     .option(
       "--waveform <file>",
@@ -303,7 +302,7 @@ export function buildProgram(): Command {
       "search for the θ of a model whose waveform, averaged over trials, lies closest to a recording (cross-entropy " +
         "search; docs/fit.md#tune): the centre for fit --around",
     )
-    .requiredOption("--model <name>", `simulator: ${modelNames().join(", ")}`)
+    .requiredOption("--model <name|file>", `simulator: ${MODEL_CHOICES}`)
     .requiredOption("--waveform <file>", "a recording, two columns (time ms, value) or an hnn-core dipole file")
     .addOption(columnOption())
     .addOption(scaleOption())

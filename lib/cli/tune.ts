@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
-import { canonicalModelName, getModel } from "../experiments/models.ts";
+import { modelExperiment, modelKey } from "../experiments/models.ts";
 import { assertSearchSettings, crossEntropySearch, type GenerationRecord, SEARCH_DEFAULTS } from "../fit/search.ts";
 import { recordingScale } from "../fit/records.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -39,9 +39,10 @@ export function trialSeed(seed: number, trials: number, set: number, r: number):
 
 export async function tuneCommand(args: TuneArgs): Promise<void> {
   if (args.trials < 1) throw new Error("--trials must be at least 1");
-  const model = getModel(args.model, args.dt);
+  const config = modelExperiment(args.model);
+  const model = config.simulator(args.dt ?? config.dtMs);
   if (!model.prior.isBox) throw new Error(`model ${model.name} has a prior that is not a box: tune searches a box`);
-  const observation = await readObservation(args, model, model.timesMs.length);
+  const observation = await readObservation(args, { config, simulator: model }, model.timesMs.length);
   const start = args.start === undefined ? new Float64Array(model.prior.dim).fill(0.5) : model.prior.toUnit(
     parseThetaCsv(await readInputFile(args.start), model.prior, args.start).subarray(0, model.prior.dim),
   );
@@ -61,7 +62,7 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const scale = Math.abs(recordingScale(observation));
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const settings = {
-    model: canonicalModelName(args.model),
+    model: modelKey(args.model),
     dt_ms: model.dtMs,
     // The recording as given, not resolved: a search's record travels with the results it produced.
     observation: { ...observation.source, path: args.waveform },

@@ -11,6 +11,8 @@ import { predictiveBands } from "../plots/posterior.ts";
 import { computeSummary } from "../stats/summary.ts";
 import { readFit, readObservation, readRounds, recordingScale, type RoundRecord } from "./records.ts";
 import { loadFitPosterior } from "./run_posterior.ts";
+import { EXPERIMENT_COPY } from "./experiment_copy.ts";
+import { isExperimentFile } from "../experiments/models.ts";
 import { trialsOf } from "../models/trials.ts";
 import { bandRms, smoothingGain } from "../stats/bands.ts";
 
@@ -32,7 +34,10 @@ export interface FitExport {
 }
 
 export interface FitExportSummary {
-  /** As `simulate --model` takes it, with its integration step (`--dt`). */
+  /**
+   * As `simulate --model` takes it, with its integration step (`--dt`): a shipped model's name, or "model.json",
+   * the copy of a researcher's experiment file that the export keeps beside this file.
+   */
   model: string;
   dt_ms: number;
   /** Trials each simulation's x averages (`simulate --trials`); absent in exports that predate it: 1. */
@@ -129,7 +134,7 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
       samplesCsv,
       predictiveCsv: predictiveCsv(times, x, options.predictive),
       summary: {
-        model: "model" in fit.settings.target ? fit.settings.target.model : run.simulator.name,
+        model: "model" in fit.settings.target ? exportedModel(fit.settings.target.model) : run.simulator.name,
         dt_ms: run.simulator.dtMs,
         trials: trialsOf(run.simulator.settings),
         recording: observation.label,
@@ -157,6 +162,9 @@ export async function exportFit(runtime: GpuRuntime, dir: string, options: Expor
     run.posterior.dispose();
   }
 }
+
+/** A shipped model by name; a researcher's experiment file as the copy the export keeps beside fit.json. */
+const exportedModel = (model: string) => isExperimentFile(model) ? EXPERIMENT_COPY : model;
 
 function aroundByName(around: { theta: number[]; half_width: number }, names: string[]) {
   return { theta: Object.fromEntries(names.map((name, j) => [name, around.theta[j]])), half_width: around.half_width };

@@ -4,13 +4,12 @@
  * and its recording units.
  */
 import type { RunPosterior } from "../experiments/types.ts";
-import { EXPERIMENTS } from "../experiments/configs.ts";
-import { canonicalModelName, getModel } from "../experiments/models.ts";
 import { trialMeanSimulator } from "../models/trials.ts";
 import { loadPosterior } from "../posterior/io.ts";
 import { POSTERIOR_DIR, runPath } from "../runs/paths.ts";
 import { requireRecord } from "../runs/read.ts";
 import { SUMMARY } from "../runs/records.ts";
+import { fitExperiment } from "./experiment_copy.ts";
 import { readFit } from "./records.ts";
 
 /** The fit in `dir` as a conditionable posterior; undefined when `dir` holds no fit. */
@@ -22,10 +21,11 @@ export async function loadFitPosterior(dir: string): Promise<RunPosterior | unde
   if (fit.status !== "complete") throw new Error(`${dir} holds an unfinished fit: resume it with ${fit.command}`);
   const summary = await requireRecord(dir, SUMMARY, "fitted summary");
   const { posterior } = await loadPosterior(runPath(dir, POSTERIOR_DIR));
+  const config = fitExperiment(dir, target.model);
   return {
     posterior,
     summary,
-    simulator: trialMeanSimulator(getModel(target.model, target.dt_ms), target.trials ?? 1),
-    units: EXPERIMENTS[canonicalModelName(target.model) as keyof typeof EXPERIMENTS].recordingUnits,
+    simulator: trialMeanSimulator(config.simulator(target.dt_ms ?? config.dtMs), target.trials ?? 1),
+    units: config.recordingUnits,
   };
 }

@@ -3,8 +3,8 @@
  * summary statistic and observation noise) or an sbibm task (CPU simulator, raw x). Both are seen through one
  * interface with θ in the prior's units (the posterior maps to and from its flow's coordinates itself).
  */
-import { canonicalModelName, getModel } from "../experiments/models.ts";
-import { EXPERIMENTS, SUMMARIES } from "../experiments/configs.ts";
+import { SUMMARIES } from "../experiments/configs.ts";
+import type { ExperimentConfig } from "../experiments/types.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import type { Simulator } from "../models/model.ts";
@@ -34,22 +34,24 @@ export interface FitTarget {
 }
 
 /**
- * A registered model as a fit target; `noise` false leaves the experiment's observation noise out; `prior`, within
- * the model's (fit --around), replaces it; x the mean of `trials` trials (lib/models/trials.ts).
+ * An experiment's model (shipped or a researcher's file) as a fit target; `noise` false leaves the experiment's
+ * observation noise out; `prior`, within the model's (fit --around), replaces it; x the mean of `trials` trials
+ * (lib/models/trials.ts).
  */
 export function modelTarget(
-  name: string,
+  config: ExperimentConfig,
   runtime: GpuRuntime,
   noise: boolean,
   dtMs?: number,
   prior?: Prior,
   trials = 1,
 ): FitTarget {
-  const simulator = trialMeanSimulator(getModel(name, dtMs), trials);
-  const config = EXPERIMENTS[canonicalModelName(name) as keyof typeof EXPERIMENTS];
+  const simulator = trialMeanSimulator(config.simulator(dtMs ?? config.dtMs), trials);
   const halfWidth = noise ? config.noise : 0;
   const target = simulatorTarget(simulator, runtime, halfWidth, SUMMARIES[config.summary], prior);
-  return trials === 1 ? target : { ...target, label: `${target.label} (mean of ${trials} trials)` };
+  // Named as --model names it (the experiment's name), not by the simulator inside ("hnn-erp" for erp).
+  const label = `model ${config.name}${trials === 1 ? "" : ` (mean of ${trials} trials)`}`;
+  return { ...target, label };
 }
 
 /** Any simulator as a fit target: uniform noise of `halfWidth` on x, `summary` fitted on round 1. */

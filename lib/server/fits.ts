@@ -7,11 +7,13 @@ import {
   FIT_FILE,
   type FitObservationRecord,
   type FitRecord,
+  type FitSettings,
   readFit,
   readObservation,
   readRounds,
   type RoundRecord,
 } from "../fit/records.ts";
+import { fitExperiment } from "../fit/experiment_copy.ts";
 import { withLiveStatus } from "../runs/folder.ts";
 import { BadRun } from "../runs/read.ts";
 import { RunNotFound, type RunStore } from "../runs/store.ts";
@@ -21,6 +23,8 @@ export interface FitView {
   fit: FitRecord;
   observation?: FitObservationRecord;
   rounds: RoundRecord[];
+  /** The Hamming window (ms) smoothing a model's x; absent for an sbibm task or a model whose x is not smoothed. */
+  smoothingMs?: number;
 }
 
 /** The fit in run folder `name`; RunNotFound when it holds none, BadRun when its files cannot be read. */
@@ -34,11 +38,19 @@ export async function loadFit(store: RunStore, name: string): Promise<FitView> {
       fit: await withLiveStatus(dir, fit),
       observation: await readObservation(dir),
       rounds: await readRounds(dir),
+      smoothingMs: smoothingOf(dir, fit.settings.target),
     };
   } catch (error) {
     if (error instanceof RunNotFound || error instanceof BadRun) throw error;
     throw new BadRun(name, FIT_FILE, (error as Error).message);
   }
+}
+
+/** The window smoothing a model fit's x, the model as the fit ran it; undefined for an sbibm task's fit. */
+function smoothingOf(dir: string, target: FitSettings["target"]): number | undefined {
+  if (!("model" in target)) return undefined;
+  const config = fitExperiment(dir, target.model);
+  return config.simulator(target.dt_ms ?? config.dtMs).smoothMs;
 }
 
 /** Every fit among the runs, by name; folders that hold none are left out. */

@@ -1,7 +1,6 @@
 import { rmsePlot, volumePlot } from "../../lib/plots/fit.ts";
 import { type FitObservationRecord, fitWaveformAxis, recordingScale, type RoundRecord } from "../../lib/fit/records.ts";
 import { bandLabel, residualByBand } from "../../lib/fit/export.ts";
-import { getModel } from "../../lib/experiments/models.ts";
 import { TRUNCATION_DEFAULTS } from "../../lib/fit/truncation.ts";
 import { isBox } from "../../lib/prior/schema.ts";
 import { loadFit } from "../../lib/server/fits.ts";
@@ -169,7 +168,7 @@ export default async function FitPage({ store, params, url }: RouteContext) {
             <MisfitBands
               median={shown.predictive.bands.q50}
               observation={observation}
-              smoothingMs={getModel(s.target.model, s.target.dt_ms).smoothMs}
+              smoothingMs={view.smoothingMs}
             />
           )}
         </>
