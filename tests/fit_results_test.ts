@@ -9,32 +9,42 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseThetaCsv } from "../lib/data/theta_csv.ts";
 import { parseWaveform } from "../lib/data/waveform.ts";
-import { EXPERIMENTS } from "../lib/experiments/configs.ts";
-import { canonicalModelName, getModel } from "../lib/experiments/models.ts";
+import { getModel, isExperimentFile } from "../lib/experiments/models.ts";
 import { prepareRecording } from "../lib/experiments/recordings.ts";
+import { fitExperiment } from "../lib/fit/experiment_copy.ts";
 import { type FitExportSummary, residualByBand } from "../lib/fit/export.ts";
 import { GpuRuntime } from "../lib/gpu/runtime.ts";
 import { trialMeanSimulator } from "../lib/models/trials.ts";
 import { trialSeed, TUNE_FILES } from "../lib/cli/tune.ts";
 
-const RESULTS = new URL("../docs/results/", import.meta.url).pathname;
+const ROOT = new URL("../", import.meta.url).pathname;
+const RESULTS = join(ROOT, "docs/results");
 const FITS = ["fit-yes", "fit-no", "fit-supra"];
 
 async function readExport(name: string) {
   const dir = join(RESULTS, name);
   const summary: FitExportSummary = JSON.parse(await Deno.readTextFile(join(dir, "fit.json")));
-  const model = trialMeanSimulator(getModel(summary.model, summary.dt_ms), summary.trials ?? 1);
+  // A shipped model by name, or the copy of an experiment file the export keeps (model.json).
+  const config = fitExperiment(dir, summary.model);
+  const model = trialMeanSimulator(config.simulator(summary.dt_ms), summary.trials ?? 1);
   const samplesText = await Deno.readTextFile(join(dir, "samples.csv"));
   const predictiveLines = (await Deno.readTextFile(join(dir, "predictive.csv"))).trim().split("\n");
   // float64, as printed (parseNumericCsv gives float32).
   const rows = predictiveLines.slice(1).map((line) => line.split(",").map(Number));
   const predictive = { rows: rows.length, data: rows.flat() };
-  return { summary, model, samplesText, header: predictiveLines[0].split(","), predictive };
+  return {
+    summary,
+    model,
+    units: config.recordingUnits,
+    samplesText,
+    header: predictiveLines[0].split(","),
+    predictive,
+  };
 }
 
 for (const name of FITS) {
   Deno.test(`committed ${name}: samples in the prior, predictive.csv's median at fit.json's RMSE (1e-6)`, async () => {
-    const { summary, model, samplesText, header, predictive } = await readExport(name);
+    const { summary, model, units, samplesText, header, predictive } = await readExport(name);
     const theta = parseThetaCsv(samplesText, model.prior, `${name}/samples.csv`);
     const d = model.prior.dim;
     assert.equal(theta.length / d, summary.samples);
@@ -53,7 +63,6 @@ for (const name of FITS) {
     });
     // The recording as fit prepared it (the experiment's recording smoothing, the fit's scale), on the model's times.
     const path = new URL(`../${summary.recording}`, import.meta.url).pathname;
-    const units = EXPERIMENTS[canonicalModelName(summary.model) as keyof typeof EXPERIMENTS].recordingUnits;
     const waveform = parseWaveform(await Deno.readTextFile(path), path);
     const { x } = prepareRecording(waveform, model, { scale: summary.recording_scale, smoothMs: units.smoothMs });
     const recording = Float64Array.from(x, (v) => v * summary.recording_scale);
@@ -107,14 +116,15 @@ Deno.test("committed fits: predictive.csv's first column is the model's simulati
 Deno.test("committed searches: the best θ on the search's final trials is search.json's waveform and RMSE", async () => {
   const searches = [...Deno.readDirSync(RESULTS)].filter((e) => e.isDirectory && e.name.startsWith("tune-"))
     .map((e) => e.name).sort();
-  assert.deepEqual(searches, ["tune-no", "tune-supra", "tune-supra-trials", "tune-yes"]);
+  assert.deepEqual(searches, ["tune-no", "tune-supra", "tune-supra-probe", "tune-supra-trials", "tune-yes"]);
   const runtime = await GpuRuntime.acquire({ requiredLimits: getModel("erp-meg-cells").requiredLimits });
   try {
     for (const name of searches) {
       const dir = join(RESULTS, name);
       const search = JSON.parse(await Deno.readTextFile(join(dir, TUNE_FILES.search)));
       const { model: modelName, dt_ms, trials, seed, generations } = search.settings;
-      const model = getModel(modelName, dt_ms);
+      // A shipped model by name, or an experiment file by its path from the repository's root, as tune was given it.
+      const model = getModel(isExperimentFile(modelName) ? join(ROOT, modelName) : modelName, dt_ms);
       // The search simulated θ in float32; best.csv prints it to 8 digits (1e-7 relative).
       const theta = Float32Array.from(model.prior.names, (n) => search.best.theta[n]);
       const printed = parseThetaCsv(await Deno.readTextFile(join(dir, TUNE_FILES.best)), model.prior, name);

@@ -44,7 +44,7 @@ Deno.test("own model: an experiment file is simulated, tuned, fitted, exported a
     const tune = await cli("tune", "--model", own, ...observed, "--trials", "1", "--generations", "3", "--out", tuned);
     assert.equal(tune.code, 0, tune.stderr);
     const search = await readJson<{ settings: { model: string } }>(join(tuned, "search.json"));
-    assert.equal(search.settings.model, own, "the file by its absolute path");
+    assert.equal(search.settings.model, own, "the file as given");
 
     const fit = join(dir, "fit");
     const fitArgs = (rounds: number) => [

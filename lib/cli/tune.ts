@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { isNewOrEmpty, writeFileAtomic } from "../data/atomic.ts";
 import { parseThetaCsv } from "../data/theta_csv.ts";
-import { modelExperiment, modelKey } from "../experiments/models.ts";
+import { canonicalModelName, isExperimentFile, modelExperiment } from "../experiments/models.ts";
 import { assertSearchSettings, crossEntropySearch, type GenerationRecord, SEARCH_DEFAULTS } from "../fit/search.ts";
 import { recordingScale } from "../fit/records.ts";
 import { GpuRuntime } from "../gpu/runtime.ts";
@@ -62,9 +62,10 @@ export async function tuneCommand(args: TuneArgs): Promise<void> {
   const scale = Math.abs(recordingScale(observation));
   const runtime = await GpuRuntime.acquire({ requiredLimits: model.requiredLimits });
   const settings = {
-    model: modelKey(args.model),
+    // The model (an experiment file's path) and the recording as given, not resolved: a search's record travels with
+    // the results it produced.
+    model: isExperimentFile(args.model) ? args.model : canonicalModelName(args.model),
     dt_ms: model.dtMs,
-    // The recording as given, not resolved: a search's record travels with the results it produced.
     observation: { ...observation.source, path: args.waveform },
     start: Array.from(model.prior.fromUnit(start)),
     generations: args.generations,
