@@ -168,7 +168,13 @@ export { runFit } from "./lib/fit/tsnpe.ts";
 export { densityThreshold, truncatedDraws, TRUNCATION_DEFAULTS } from "./lib/fit/truncation.ts";
 export type { TruncatedDraws, TruncationOptions } from "./lib/fit/truncation.ts";
 export type { FitResult, FitRun } from "./lib/fit/tsnpe.ts";
-export { copyExperimentOf, EXPERIMENT_COPY, fitExperiment, keepExperimentCopy } from "./lib/fit/experiment_copy.ts";
+export {
+  assertExperimentUnchanged,
+  copyExperimentOf,
+  EXPERIMENT_COPY,
+  fitExperiment,
+  keepExperimentCopy,
+} from "./lib/fit/experiment_copy.ts";
 export { checkFitFolder, readFit, readRounds, recordingScale } from "./lib/fit/records.ts";
 export type { FitObservationRecord, FitRecord, FitSettings, RoundRecord } from "./lib/fit/records.ts";
 export { bandLabel, exportFit, RESIDUAL_BAND_EDGES_HZ, residualByBand } from "./lib/fit/export.ts";

@@ -10,7 +10,7 @@ import { loadDataset, rowSeeds } from "../data/dataset.ts";
 import { type DipoleColumn, parseWaveform } from "../data/waveform.ts";
 import { addObservationNoise } from "../experiments/checks.ts";
 import { prepareRecording, type RecordingProcessing } from "../experiments/recordings.ts";
-import { keepExperimentCopy } from "../fit/experiment_copy.ts";
+import { assertExperimentUnchanged, keepExperimentCopy } from "../fit/experiment_copy.ts";
 import { checkFitFolder, type FitObservationRecord, type FitSettings } from "../fit/records.ts";
 import { type FitTarget, modelTarget, taskTarget } from "../fit/target.ts";
 import { runFit } from "../fit/tsnpe.ts";
@@ -214,14 +214,17 @@ export async function fitCommand(args: FitArgs): Promise<void> {
     : undefined;
   await assertWritableDir(args.out);
   const previous = await checkFitFolder(args.out, settings);
-  // A researcher's experiment file: the fit keeps its own copy, which resumes, exports and the report read.
-  if (config && isExperimentFile(args.model!)) await keepExperimentCopy(args.out, config);
+  const ownFile = config && isExperimentFile(args.model!) ? config : undefined;
+  if (ownFile) await assertExperimentUnchanged(args.out, ownFile);
   const backend = await useBackend(args.backend);
   const runtime = model ? await GpuRuntime.acquire({ requiredLimits: model.requiredLimits }) : undefined;
   try {
     const target: FitTarget = model
       ? modelTarget(config!, runtime!, settings.noise, args.dt, prior, args.trials)
       : taskTarget(task!);
+    // A researcher's experiment file: the fit keeps its own copy, which resumes, exports and the report read. Written
+    // just before the fit's own records, so that a failed start leaves no lone copy in a new folder.
+    if (ownFile) await keepExperimentCopy(args.out, ownFile);
     console.error(`fitting ${target.label} to ${observation.label} (flows train on ${backend})`);
     const command = `cd ${shellQuote(Deno.cwd())} && deno task cli fit ${Deno.args.slice(1).map(shellQuote).join(" ")}`;
     const result = await runFit({
