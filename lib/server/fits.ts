@@ -7,7 +7,6 @@ import {
   FIT_FILE,
   type FitObservationRecord,
   type FitRecord,
-  type FitSettings,
   readFit,
   readObservation,
   readRounds,
@@ -23,8 +22,6 @@ export interface FitView {
   fit: FitRecord;
   observation?: FitObservationRecord;
   rounds: RoundRecord[];
-  /** The Hamming window (ms) smoothing a model's x; absent for an sbibm task or a model whose x is not smoothed. */
-  smoothingMs?: number;
 }
 
 /** The fit in run folder `name`; RunNotFound when it holds none, BadRun when its files cannot be read. */
@@ -38,7 +35,6 @@ export async function loadFit(store: RunStore, name: string): Promise<FitView> {
       fit: await withLiveStatus(dir, fit),
       observation: await readObservation(dir),
       rounds: await readRounds(dir),
-      smoothingMs: smoothingOf(dir, fit.settings.target),
     };
   } catch (error) {
     if (error instanceof RunNotFound || error instanceof BadRun) throw error;
@@ -46,11 +42,19 @@ export async function loadFit(store: RunStore, name: string): Promise<FitView> {
   }
 }
 
-/** The window smoothing a model fit's x, the model as the fit ran it; undefined for an sbibm task's fit. */
-function smoothingOf(dir: string, target: FitSettings["target"]): number | undefined {
+/**
+ * The Hamming window (ms) smoothing a model fit's x, the model as the fit ran it (its page's misfit bands; built there
+ * only, not for every fit the index lists); undefined for an sbibm task's fit or a model whose x is not smoothed.
+ */
+export async function fitSmoothingMs(store: RunStore, view: FitView): Promise<number | undefined> {
+  const target = view.fit.settings.target;
   if (!("model" in target)) return undefined;
-  const config = fitExperiment(dir, target.model);
-  return config.simulator(target.dt_ms ?? config.dtMs).smoothMs;
+  try {
+    const config = fitExperiment(await store.dir(view.name), target.model);
+    return config.simulator(target.dt_ms ?? config.dtMs).smoothMs;
+  } catch (error) {
+    throw new BadRun(view.name, FIT_FILE, (error as Error).message);
+  }
 }
 
 /** Every fit among the runs, by name; folders that hold none are left out. */

@@ -3,7 +3,7 @@ import { type FitObservationRecord, fitWaveformAxis, recordingScale, type RoundR
 import { bandLabel, residualByBand } from "../../lib/fit/export.ts";
 import { TRUNCATION_DEFAULTS } from "../../lib/fit/truncation.ts";
 import { isBox } from "../../lib/prior/schema.ts";
-import { loadFit } from "../../lib/server/fits.ts";
+import { fitSmoothingMs, loadFit } from "../../lib/server/fits.ts";
 import { Layout, Svg } from "../../lib/server/layout.tsx";
 import { PredictiveFigure } from "../../lib/server/posterior_views.tsx";
 import { NotFound } from "../../lib/server/errors.ts";
@@ -94,6 +94,7 @@ export default async function FitPage({ store, params, url }: RouteContext) {
     throw error;
   }
   const { fit, rounds, observation } = view;
+  const smoothingMs = await fitSmoothingMs(store, view);
   const wanted = Number(url.searchParams.get("round") ?? rounds.length);
   const shown = rounds.find((r) => r.round === wanted) ?? rounds.at(-1);
   const s = fit.settings;
@@ -168,7 +169,7 @@ export default async function FitPage({ store, params, url }: RouteContext) {
             <MisfitBands
               median={shown.predictive.bands.q50}
               observation={observation}
-              smoothingMs={view.smoothingMs}
+              smoothingMs={smoothingMs}
             />
           )}
         </>
